@@ -1,0 +1,247 @@
+"""The serial lifecycle: states, event types and the one table of allowed transitions.
+
+Everything that changes a serial's state asks this module first. Stock moves are
+classified into an event type by the usage of their source and destination
+locations; the event type and the serial's current state then give the new state,
+or a refusal that explains itself.
+"""
+
+from dataclasses import dataclass
+
+# --- states --------------------------------------------------------------------------
+
+PLANNED = "planned"
+IN_STOCK = "in_stock"
+ALLOCATED = "allocated"
+SHIPPED = "shipped"
+RETURNED = "returned"
+IN_REPAIR = "in_repair"
+QUARANTINED = "quarantined"
+CONSUMED = "consumed"
+RETURNED_TO_VENDOR = "returned_to_vendor"
+SCRAPPED = "scrapped"
+
+STATES = (
+    (PLANNED, "Planned"),
+    (IN_STOCK, "In Stock"),
+    (ALLOCATED, "Allocated"),
+    (SHIPPED, "Shipped"),
+    (RETURNED, "Returned"),
+    (IN_REPAIR, "In Repair"),
+    (QUARANTINED, "Quarantined"),
+    (CONSUMED, "Consumed"),
+    (RETURNED_TO_VENDOR, "Returned to Vendor"),
+    (SCRAPPED, "Scrapped"),
+)
+STATE_LABELS = dict(STATES)
+
+# States in which the unit physically sits in one of our internal locations.
+STOCK_STATES = frozenset({IN_STOCK, ALLOCATED, RETURNED, IN_REPAIR, QUARANTINED})
+# States in which the unit may be reserved, shipped or consumed.
+AVAILABLE_STATES = frozenset({IN_STOCK, RETURNED})
+# ``None`` stands for a serial that has no lifecycle yet (just created).
+NEW = None
+
+# --- event types ----------------------------------------------------------------------
+
+EVENT_TYPES = (
+    ("imported", "Imported"),
+    ("registered", "Registered"),
+    ("received", "Received"),
+    ("found", "Found in Inventory"),
+    ("produced", "Produced"),
+    ("allocated", "Allocated"),
+    ("deallocated", "Deallocated"),
+    ("moved", "Moved"),
+    ("shipped", "Shipped"),
+    ("dropshipped", "Dropshipped"),
+    ("returned", "Returned by Customer"),
+    ("consumed", "Consumed"),
+    ("scrapped", "Scrapped"),
+    ("returned_to_vendor", "Returned to Vendor"),
+    ("quarantined", "Quarantined"),
+    ("released", "Released"),
+    ("installed", "Installed at Customer"),
+    ("in_repair", "Entered Repair"),
+    ("repaired", "Left Repair"),
+    ("recalled", "Recalled"),
+    ("service", "Service"),
+    ("override", "Override"),
+    ("note", "Note"),
+)
+EVENT_LABELS = dict(EVENT_TYPES)
+
+# What a state-free event leaves untouched: ``KEEP`` means "same state as before".
+KEEP = object()
+
+# The transition table: event type -> {allowed from-state: to-state}.
+# A from-state missing from an event's row is refused.
+_EVERY_STATE = {state: KEEP for state, _label in STATES} | {NEW: KEEP}
+
+TRANSITIONS = {
+    "imported": {state: KEEP for state in _EVERY_STATE},
+    "registered": {SHIPPED: KEEP, IN_STOCK: KEEP, RETURNED: KEEP},
+    "received": {NEW: IN_STOCK, PLANNED: IN_STOCK, RETURNED_TO_VENDOR: IN_STOCK},
+    "found": {NEW: IN_STOCK, PLANNED: IN_STOCK, SCRAPPED: IN_STOCK},
+    # Unbuilding puts consumed components back into stock through production.
+    "produced": {NEW: IN_STOCK, PLANNED: IN_STOCK, CONSUMED: IN_STOCK},
+    "allocated": {IN_STOCK: ALLOCATED, RETURNED: ALLOCATED},
+    "deallocated": {ALLOCATED: IN_STOCK},
+    "moved": dict(_EVERY_STATE),
+    "shipped": {IN_STOCK: SHIPPED, ALLOCATED: SHIPPED, RETURNED: SHIPPED},
+    "dropshipped": {NEW: SHIPPED, PLANNED: SHIPPED},
+    "returned": {SHIPPED: RETURNED},
+    "consumed": {IN_STOCK: CONSUMED, ALLOCATED: CONSUMED, RETURNED: CONSUMED},
+    "scrapped": {
+        IN_STOCK: SCRAPPED, ALLOCATED: SCRAPPED, RETURNED: SCRAPPED,
+        QUARANTINED: SCRAPPED, IN_REPAIR: SCRAPPED,
+    },
+    "returned_to_vendor": {
+        IN_STOCK: RETURNED_TO_VENDOR, ALLOCATED: RETURNED_TO_VENDOR,
+        RETURNED: RETURNED_TO_VENDOR, QUARANTINED: RETURNED_TO_VENDOR,
+    },
+    "quarantined": {
+        IN_STOCK: QUARANTINED, ALLOCATED: QUARANTINED, RETURNED: QUARANTINED,
+        IN_REPAIR: QUARANTINED,
+    },
+    "released": {QUARANTINED: IN_STOCK},
+    "installed": {SHIPPED: KEEP},
+    "in_repair": {IN_STOCK: IN_REPAIR, RETURNED: IN_REPAIR, SHIPPED: IN_REPAIR},
+    "repaired": {IN_REPAIR: IN_STOCK},
+    "recalled": dict(_EVERY_STATE),
+    "service": dict(_EVERY_STATE),
+    "override": dict(_EVERY_STATE),
+    "note": dict(_EVERY_STATE),
+}
+
+# What to tell the user when a transition is refused, by event type.
+_ADVICE = {
+    "received": "receive a new serial number, or return the unit through its own document",
+    "found": "the unit is already accounted for; count its current location instead",
+    "produced": "use a new serial number for the finished unit",
+    "allocated": "pick another unit, or release it from quarantine first",
+    "shipped": "pick another unit that is in stock; quarantined, scrapped, consumed or "
+               "shipped units cannot leave again",
+    "returned": "only a unit delivered to a customer can come back from one",
+    "consumed": "consume a unit that is in stock",
+    "scrapped": "only a unit in our stock can be scrapped",
+    "returned_to_vendor": "only a unit in our stock can go back to the vendor",
+    "quarantined": "only a unit in our stock can be quarantined",
+    "released": "only a quarantined unit can be released",
+    "installed": "only a unit delivered to a customer can be installed",
+    "registered": "only a delivered or stocked unit can be registered",
+    "in_repair": "only a unit in stock, returned or at the customer can enter repair",
+    "repaired": "only a unit in repair can leave repair",
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A transition the table does not allow, with everything a message needs."""
+
+    serial: str
+    event_type: str
+    state: str | None
+    document: str = ""
+
+    def message(self):
+        state = STATE_LABELS.get(self.state, "new") if self.state else "new"
+        where = f" on {self.document}" if self.document else ""
+        advice = _ADVICE.get(self.event_type, "check the unit's history")
+        return (
+            f"{self.serial}: cannot be {EVENT_LABELS[self.event_type].lower()}{where} "
+            f"because it is {state}; {advice}."
+        )
+
+
+def next_state(event_type, state):
+    """Return the state after ``event_type`` happens to a unit in ``state``.
+
+    :raises KeyError: for an unknown event type.
+    :returns: the new state, or ``None`` when the table refuses the transition
+        (use :func:`is_allowed` to tell a refusal from a transition to "new").
+    """
+    row = TRANSITIONS[event_type]
+    if state not in row:
+        return None
+    target = row[state]
+    return state if target is KEEP else target
+
+
+def is_allowed(event_type, state):
+    return state in TRANSITIONS[event_type]
+
+
+def check(event_type, state, serial, document=""):
+    """Return ``(new_state, None)`` or ``(None, Refusal)`` for one unit."""
+    if not is_allowed(event_type, state):
+        return None, Refusal(serial, event_type, state, document)
+    return next_state(event_type, state), None
+
+
+# --- stock moves --------------------------------------------------------------------
+
+# Usages that hold our own stock. Transit counts as ours: it is between two of our sites.
+_OURS = frozenset({"internal", "transit"})
+
+
+def classify_move(src_usage, dest_usage, src_quarantine=False, dest_quarantine=False):
+    """Name the event that a done move of one serial between two locations is.
+
+    Every move gives exactly one event; a move the table has no business meaning for
+    (for instance production to production) is a plain ``moved``.
+    """
+    if src_usage in _OURS and dest_usage in _OURS:
+        if dest_quarantine and not src_quarantine:
+            return "quarantined"
+        if src_quarantine and not dest_quarantine:
+            return "released"
+        return "moved"
+    if dest_usage in _OURS:
+        return {
+            "supplier": "received",
+            "inventory": "found",
+            "production": "produced",
+            "customer": "returned",
+        }.get(src_usage, "moved")
+    if src_usage in _OURS:
+        return {
+            "customer": "shipped",
+            "production": "consumed",
+            "inventory": "scrapped",
+            "supplier": "returned_to_vendor",
+        }.get(dest_usage, "moved")
+    if src_usage == "supplier" and dest_usage == "customer":
+        return "dropshipped"
+    return "moved"
+
+
+def plan_transitions(items):
+    """Decide a whole batch at once.
+
+    :param items: iterable of ``(key, serial, event_type, state, document)``; a serial
+        that appears several times is chained in the given order.
+    :returns: ``(decisions, refusals)`` where ``decisions`` is a list of
+        ``(key, from_state, to_state)`` in input order and ``refusals`` lists every
+        :class:`Refusal` of the batch.
+    """
+    current = {}
+    decisions = []
+    refusals = []
+    for key, serial, event_type, state, document in items:
+        state = current.get(serial, state)
+        new_state, refusal = check(event_type, state, serial, document)
+        if refusal:
+            refusals.append(refusal)
+            continue
+        current[serial] = new_state
+        decisions.append((key, state, new_state))
+    return decisions, refusals
+
+
+def format_refusals(refusals, limit=20):
+    """One message listing every refused unit, cut at ``limit`` lines."""
+    lines = [refusal.message() for refusal in refusals[:limit]]
+    if len(refusals) > limit:
+        lines.append(f"... and {len(refusals) - limit} more.")
+    return "\n".join(lines)
