@@ -245,3 +245,30 @@ def format_refusals(refusals, limit=20):
     if len(refusals) > limit:
         lines.append(f"... and {len(refusals) - limit} more.")
     return "\n".join(lines)
+
+
+# --- back-fill ----------------------------------------------------------------------
+
+_STATE_AFTER_LEAVING = {
+    "shipped": SHIPPED,
+    "dropshipped": SHIPPED,
+    "consumed": CONSUMED,
+    "scrapped": SCRAPPED,
+    "returned_to_vendor": RETURNED_TO_VENDOR,
+}
+
+
+def derive_state(last_event, in_our_stock, in_quarantine):
+    """Guess the state of a serial that existed before the ledger did.
+
+    :param last_event: :func:`classify_move` of its last done move, or ``None``.
+    :param in_our_stock: whether a positive quant of it sits in an internal location.
+    :param in_quarantine: whether that location is a quarantine location.
+    """
+    if in_our_stock:
+        if in_quarantine:
+            return QUARANTINED
+        return RETURNED if last_event == "returned" else IN_STOCK
+    if last_event is None:
+        return PLANNED
+    return _STATE_AFTER_LEAVING.get(last_event, IN_STOCK)

@@ -122,3 +122,21 @@ def test_plan_never_leaves_the_table(steps):
     for _key, from_state, to_state in decisions:
         assert to_state in STATE_KEYS
         assert from_state in STATE_KEYS
+
+
+@pytest.mark.parametrize(
+    ("last_event", "in_stock", "in_quarantine", "expected"),
+    [
+        (None, False, False, lc.PLANNED),
+        ("received", True, False, lc.IN_STOCK),
+        ("returned", True, False, lc.RETURNED),
+        ("quarantined", True, True, lc.QUARANTINED),
+        ("shipped", False, False, lc.SHIPPED),
+        ("dropshipped", False, False, lc.SHIPPED),
+        ("consumed", False, False, lc.CONSUMED),
+        ("scrapped", False, False, lc.SCRAPPED),
+        ("returned_to_vendor", False, False, lc.RETURNED_TO_VENDOR),
+    ],
+)
+def test_derive_state_for_back_fill(last_event, in_stock, in_quarantine, expected):
+    assert lc.derive_state(last_event, in_stock, in_quarantine) == expected

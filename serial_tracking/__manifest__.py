@@ -1,0 +1,36 @@
+{
+    "name": "Serial Tracking",
+    "summary": "Lifecycle, tamper-evident history, warranty, recalls and labels for every serial",
+    "version": "19.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/serial-tracking/serial_tracking",
+    "author": "Serial Tracking Authors",
+    "license": "LGPL-3",
+    "depends": ["stock", "barcodes"],
+    "external_dependencies": {"python": ["python-stdnum"]},
+    "data": [
+        "security/serial_tracking_security.xml",
+        "security/ir.model.access.csv",
+        "security/serial_tracking_rules.xml",
+        "data/serial_reason_data.xml",
+        "wizards/serial_transition_wizard_views.xml",
+        "wizards/serial_state_at_wizard_views.xml",
+        "views/serial_event_views.xml",
+        "views/serial_reason_views.xml",
+        "views/stock_lot_views.xml",
+        "views/stock_warehouse_views.xml",
+        "views/serial_tracking_menus.xml",
+    ],
+    "demo": [
+        "demo/serial_reason_demo.xml",
+        "demo/serial_tracking_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "serial_tracking/static/tests/tours/*.js",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,133 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import ledger, lifecycle
+
+
+class SerialEvent(models.Model):
+    """One thing that happened to one serial: the append-only, hash-chained ledger.
+
+    Rows are only ever added through :meth:`_append`. Nobody edits or deletes one;
+    a correction is a new event.
+    """
+
+    _name = "serial.event"
+    _description = "Serial Event"
+    _order = "date desc, id desc"
+    _rec_name = "event_type"
+    _check_company_auto = True
+
+    lot_id = fields.Many2one(
+        "stock.lot", string="Serial", required=True, index=True, ondelete="restrict",
+        readonly=True,
+    )
+    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
+    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
+    event_type = fields.Selection(lifecycle.EVENT_TYPES, required=True, index=True, readonly=True)
+    from_state = fields.Selection(lifecycle.STATES, readonly=True)
+    to_state = fields.Selection(lifecycle.STATES, index=True, readonly=True)
+    date = fields.Datetime(required=True, index=True, readonly=True, default=fields.Datetime.now)
+    user_id = fields.Many2one("res.users", string="Done By", readonly=True, ondelete="restrict")
+    location_id = fields.Many2one("stock.location", string="From", readonly=True)
+    location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True, index=True)
+    document_ref = fields.Char(string="Document", readonly=True, index=True)
+    reason_id = fields.Many2one("serial.reason", string="Reason", readonly=True)
+    note = fields.Text(readonly=True)
+    prev_hash = fields.Char(readonly=True)
+    hash = fields.Char(readonly=True)
+    # Navigation helpers, outside the hash: they only point at the documents.
+    picking_id = fields.Many2one("stock.picking", readonly=True, index="btree_not_null",
+                                 ondelete="set null")
+    move_line_id = fields.Many2one("stock.move.line", readonly=True, index="btree_not_null",
+                                   ondelete="set null")
+
+    _lot_chain_idx = models.Index("(lot_id, id)")
+    _lot_date_idx = models.Index("(lot_id, date, id)")
+
+    @api.depends("event_type", "lot_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["event_type"]._description_selection(self.env))
+        for event in self:
+            event.display_name = f"{event.lot_id.name}: {labels.get(event.event_type, '')}"
+
+    # --- immutability -------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("serial_ledger_append"):
+            raise UserError(self.env._(
+                "Serial events are written by the lifecycle itself. Use the serial's "
+                "'Change State' action to record what happened."
+            ))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        raise UserError(self.env._(
+            "The serial ledger cannot be changed. Record a correction as a new event instead."
+        ))
+
+    def unlink(self):
+        raise UserError(self.env._(
+            "The serial ledger cannot be deleted. Record a correction as a new event instead."
+        ))
+
+    # --- appending ----------------------------------------------------------------
+
+    @api.model
+    def _append(self, vals_list):
+        """Add events to the ledger, chaining each to the previous one of its serial.
+
+        The serials are locked for the rest of the transaction, so two transactions
+        never chain to the same predecessor.
+
+        :param vals_list: event values; ``lot_id`` is mandatory, ``date`` and
+            ``user_id`` default to now and the current user.
+        """
+        if not vals_list:
+            return self.browse()
+        now = fields.Datetime.now()
+        lot_ids = sorted({vals["lot_id"] for vals in vals_list})
+        last_hash = self._lock_and_read_heads(lot_ids)
+        for vals in vals_list:
+            vals["date"] = fields.Datetime.to_datetime(vals.get("date") or now)
+            vals.setdefault("user_id", self.env.uid)
+            prev = last_hash.get(vals["lot_id"], ledger.GENESIS)
+            vals["prev_hash"] = prev
+            vals["hash"] = ledger.event_hash(vals, prev)
+            last_hash[vals["lot_id"]] = vals["hash"]
+        return self.sudo().with_context(serial_ledger_append=True).create(vals_list)
+
+    def _lock_and_read_heads(self, lot_ids):
+        """Lock serials in id order and return the hash of each one's last event."""
+        self.env.cr.execute(
+            "SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+            [lot_ids],
+        )
+        self.flush_model(["lot_id", "hash"])
+        self.env.cr.execute(
+            """SELECT DISTINCT ON (lot_id) lot_id, hash
+                 FROM serial_event
+                WHERE lot_id = ANY(%s)
+             ORDER BY lot_id, id DESC""",
+            [lot_ids],
+        )
+        return dict(self.env.cr.fetchall())
+
+    # --- verification -------------------------------------------------------------
+
+    @api.model
+    def _find_broken_chains(self, lot_ids=None):
+        """Return ``{lot_id: (event_id, reason)}`` for every serial whose chain breaks."""
+        self.flush_model()
+        columns = ", ".join(ledger.HASHED_FIELDS)
+        where = "WHERE lot_id = ANY(%s)" if lot_ids is not None else ""
+        query = f"""SELECT id, prev_hash, hash, {columns}
+                      FROM serial_event {where}
+                  ORDER BY lot_id, id"""  # noqa: S608 - fixed column names only
+        self.env.cr.execute(query, [list(lot_ids)] if lot_ids is not None else [])
+        return ledger.find_broken(self.env.cr.dictfetchall())
+
+    @api.model
+    def action_verify_all(self):
+        return self.env["stock.lot"].search([])._action_verify_history_notification()

@@ -1,0 +1,400 @@
+from collections import defaultdict
+
+from psycopg2.extras import execute_values
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import ledger, lifecycle
+
+# States in which a partner outside the company holds the unit.
+_HELD_OUTSIDE = frozenset({lifecycle.SHIPPED, lifecycle.RETURNED_TO_VENDOR})
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    lifecycle_state = fields.Selection(
+        lifecycle.STATES,
+        string="Lifecycle State",
+        index=True,
+        readonly=True,
+        copy=False,
+        help="Where the unit stands in its life. It changes only through events: stock "
+        "operations and the 'Change State' action.",
+    )
+    lifecycle_date = fields.Datetime(string="State Since", readonly=True, copy=False)
+    current_partner_id = fields.Many2one(
+        "res.partner",
+        string="Held By",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Who holds the unit while it is outside our stock.",
+    )
+    batch_code = fields.Char(
+        string="Batch",
+        help="Production batch of this serialized unit (GS1 AI 10).",
+    )
+    event_ids = fields.One2many("serial.event", "lot_id", string="History", readonly=True)
+    event_count = fields.Integer(compute="_compute_event_count")
+
+    @api.depends("event_ids")
+    def _compute_event_count(self):
+        counts = dict(
+            self.env["serial.event"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.event_count = counts.get(lot, 0)
+
+    # --- guarded state ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("serial_lifecycle_write"):
+            for vals in vals_list:
+                if vals.get("lifecycle_state"):
+                    raise UserError(self.env._(
+                        "%(serial)s: the lifecycle state cannot be set by hand; it starts "
+                        "as Planned and follows the unit's events.",
+                        serial=vals.get("name") or "",
+                    ))
+        lots = super().create(vals_list)
+        lots.filtered(
+            lambda lot: lot.product_id.tracking == "serial" and not lot.lifecycle_state
+        ).with_context(serial_lifecycle_write=True).write({
+            "lifecycle_state": lifecycle.PLANNED,
+            "lifecycle_date": fields.Datetime.now(),
+        })
+        return lots
+
+    def write(self, vals):
+        guarded = {"lifecycle_state", "lifecycle_date", "current_partner_id"} & set(vals)
+        if guarded and not self.env.context.get("serial_lifecycle_write"):
+            raise UserError(self.env._(
+                "%(serials)s: the lifecycle state cannot be changed by hand. Use the "
+                "'Change State' action, which records the change with a reason.",
+                serials=", ".join(self[:5].mapped("name")),
+            ))
+        return super().write(vals)
+
+    # --- applying events ----------------------------------------------------------
+
+    def _serial_apply_events(self, items):
+        """Check a batch of events against the transition table, then record it.
+
+        Nothing is written when any unit is refused: the error lists every refusal.
+
+        :param items: list of dicts with ``lot`` (a stock.lot record), ``event_type``
+            and optional event values (``location_id``, ``location_dest_id``,
+            ``partner_id``, ``document_ref``, ``picking_id``, ``move_line_id``,
+            ``reason_id``, ``note``, ``date``).
+        :returns: the created ``serial.event`` records.
+        """
+        if not items:
+            return self.env["serial.event"]
+        plan_input = [
+            (index, item["lot"], item["event_type"], item["lot"].lifecycle_state or None,
+             item.get("document_ref") or "")
+            for index, item in enumerate(items)
+        ]
+        decisions, refusals = lifecycle.plan_transitions(plan_input)
+        if refusals:
+            named = [
+                lifecycle.Refusal(r.serial.display_name, r.event_type, r.state, r.document)
+                for r in refusals
+            ]
+            raise UserError(lifecycle.format_refusals(named))
+        vals_list = []
+        final = {}
+        for index, from_state, to_state in decisions:
+            item = items[index]
+            vals = {key: value for key, value in item.items() if key != "lot"}
+            vals.update(lot_id=item["lot"].id, from_state=from_state or False,
+                        to_state=to_state or False)
+            vals_list.append(vals)
+            final[item["lot"]] = (from_state, to_state, item.get("partner_id") or False)
+        events = self.env["serial.event"]._append(vals_list)
+        self._serial_write_states(final)
+        return events
+
+    def _serial_write_states(self, final):
+        """Write the new states with one write per (state, holder) pair."""
+        groups = defaultdict(list)
+        for lot, (from_state, to_state, partner_id) in final.items():
+            if from_state == to_state:
+                continue
+            if to_state in _HELD_OUTSIDE:
+                holder = partner_id
+            else:
+                holder = False
+            groups[to_state, holder].append(lot.id)
+        now = fields.Datetime.now()
+        writer = self.with_context(serial_lifecycle_write=True)
+        for (state, holder), lot_ids in groups.items():
+            writer.browse(lot_ids).write({
+                "lifecycle_state": state,
+                "lifecycle_date": now,
+                "current_partner_id": holder,
+            })
+
+    def _serial_sync_allocation(self, previous_pickings=None):
+        """Follow reservations of these serials on outgoing moves.
+
+        A serial reserved on a delivery becomes ``allocated``; one whose last such
+        reservation went away (unreserved, cancelled, line removed) goes back to
+        ``in_stock``.
+
+        :param previous_pickings: ``{lot_id: stock.picking}`` the serials were
+            reserved on before the change, named on ``deallocated`` events.
+        """
+        previous_pickings = previous_pickings or {}
+        lots = self.filtered(lambda lot: lot.lifecycle_state and lot.product_id.tracking == "serial")
+        if not lots:
+            return
+        reserved = lots._serial_reserved_for_delivery()
+        items = []
+        for lot in lots:
+            line = reserved.get(lot.id)
+            if line and lot.lifecycle_state != lifecycle.ALLOCATED:
+                items.append(lot._serial_allocation_item("allocated", line))
+            elif not line and lot.lifecycle_state == lifecycle.ALLOCATED:
+                picking = previous_pickings.get(lot.id) or self.env["stock.picking"]
+                items.append({"lot": lot, "event_type": "deallocated",
+                              "document_ref": picking.name or False,
+                              "picking_id": picking.id})
+        self._serial_apply_events(items)
+
+    def _serial_allocation_item(self, event_type, line):
+        return {
+            "lot": self,
+            "event_type": event_type,
+            "location_id": line.location_id.id,
+            "location_dest_id": line.location_dest_id.id,
+            "partner_id": line.picking_id.partner_id.id,
+            "document_ref": line.picking_id.name or line.reference,
+            "picking_id": line.picking_id.id,
+            "move_line_id": line.id,
+        }
+
+    def _serial_reserved_for_delivery(self):
+        """Return ``{lot_id: move line}`` for serials reserved on an open outgoing move."""
+        self.env["stock.move.line"].flush_model(["lot_id", "quantity", "move_id", "state"])
+        self.env["stock.move"].flush_model(["state", "picking_type_id", "location_dest_id"])
+        self.env.cr.execute(
+            """SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.id
+                 FROM stock_move_line ml
+                 JOIN stock_move m ON m.id = ml.move_id
+                 JOIN stock_location dest ON dest.id = m.location_dest_id
+            LEFT JOIN stock_picking_type pt ON pt.id = m.picking_type_id
+                WHERE ml.lot_id = ANY(%s)
+                  AND ml.quantity > 0
+                  AND m.state NOT IN ('done', 'cancel', 'draft')
+                  AND (pt.code = 'outgoing' OR dest.usage = 'customer')
+             ORDER BY ml.lot_id, ml.id""",
+            [self.ids],
+        )
+        line_by_lot = dict(self.env.cr.fetchall())
+        lines = self.env["stock.move.line"].browse(line_by_lot.values())
+        return {lot_id: lines.browse(line_id) for lot_id, line_id in line_by_lot.items()}
+
+    # --- back-fill ----------------------------------------------------------------
+
+    _BACKFILL_BATCH = 10000
+
+    @api.model
+    def _serial_backfill(self):
+        """Give every serial without a state one, derived from its stock history.
+
+        Used when the suite is installed on a database that already has serials:
+        each gets exactly one ``imported`` event. Set-based: one query reads the
+        history, events and states are written in batches with plain SQL.
+        """
+        rows = self._serial_backfill_facts()
+        now = fields.Datetime.now()
+        for start in range(0, len(rows), self._BACKFILL_BATCH):
+            self._serial_backfill_write(rows[start:start + self._BACKFILL_BATCH], now)
+        self.env.invalidate_all()
+        return len(rows)
+
+    def _serial_backfill_facts(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            """WITH serials AS (
+                   SELECT lot.id, lot.product_id, lot.company_id
+                     FROM stock_lot lot
+                     JOIN product_product pp ON pp.id = lot.product_id
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                    WHERE pt.tracking = 'serial' AND lot.lifecycle_state IS NULL
+               ), last_move AS (
+                   SELECT DISTINCT ON (ml.lot_id)
+                          ml.lot_id, src.usage AS src_usage, dest.usage AS dest_usage,
+                          COALESCE(src.serial_quarantine, FALSE) AS src_quarantine,
+                          COALESCE(dest.serial_quarantine, FALSE) AS dest_quarantine,
+                          ml.location_id, ml.location_dest_id,
+                          COALESCE(pick.partner_id, m.partner_id) AS partner_id,
+                          COALESCE(pick.name, m.reference) AS document_ref
+                     FROM stock_move_line ml
+                     JOIN serials s ON s.id = ml.lot_id
+                     JOIN stock_move m ON m.id = ml.move_id
+                     JOIN stock_location src ON src.id = ml.location_id
+                     JOIN stock_location dest ON dest.id = ml.location_dest_id
+                LEFT JOIN stock_picking pick ON pick.id = ml.picking_id
+                    WHERE m.state = 'done'
+                 ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
+               ), move_count AS (
+                   SELECT ml.lot_id, count(*) AS moves
+                     FROM stock_move_line ml
+                     JOIN serials s ON s.id = ml.lot_id
+                     JOIN stock_move m ON m.id = ml.move_id
+                    WHERE m.state = 'done'
+                 GROUP BY ml.lot_id
+               ), held AS (
+                   SELECT DISTINCT ON (q.lot_id) q.lot_id, q.location_id,
+                          COALESCE(loc.serial_quarantine, FALSE) AS quarantine
+                     FROM stock_quant q
+                     JOIN serials s ON s.id = q.lot_id
+                     JOIN stock_location loc ON loc.id = q.location_id
+                    WHERE loc.usage IN ('internal', 'transit') AND q.quantity > 0
+                 ORDER BY q.lot_id, q.quantity DESC
+               )
+               SELECT s.id, s.product_id, s.company_id, lm.src_usage, lm.dest_usage,
+                      lm.src_quarantine, lm.dest_quarantine, lm.location_id,
+                      lm.location_dest_id, lm.partner_id, lm.document_ref,
+                      COALESCE(mc.moves, 0) AS moves,
+                      held.location_id AS held_location_id, held.quarantine
+                 FROM serials s
+            LEFT JOIN last_move lm ON lm.lot_id = s.id
+            LEFT JOIN move_count mc ON mc.lot_id = s.id
+            LEFT JOIN held ON held.lot_id = s.id
+             ORDER BY s.id"""
+        )
+        return self.env.cr.dictfetchall()
+
+    def _serial_backfill_write(self, rows, now):
+        events, states = [], []
+        for row in rows:
+            last_event = None
+            if row["src_usage"]:
+                last_event = lifecycle.classify_move(
+                    row["src_usage"], row["dest_usage"],
+                    row["src_quarantine"], row["dest_quarantine"],
+                )
+            state = lifecycle.derive_state(
+                last_event, bool(row["held_location_id"]), bool(row["quarantine"])
+            )
+            partner_id = row["partner_id"] if state in _HELD_OUTSIDE else None
+            content = {
+                "lot_id": row["id"], "event_type": "imported", "from_state": None,
+                "to_state": state, "date": now, "user_id": self.env.uid,
+                "location_id": row["location_id"],
+                "location_dest_id": row["held_location_id"] or row["location_dest_id"],
+                "partner_id": partner_id, "document_ref": row["document_ref"],
+                "reason_id": None,
+                "note": f"Derived from {row['moves']} done move(s) on installation.",
+            }
+            content["prev_hash"] = ledger.GENESIS
+            content["hash"] = ledger.event_hash(content, ledger.GENESIS)
+            events.append((row["product_id"], row["company_id"], content))
+            states.append((row["id"], state, partner_id))
+        self._serial_insert_imported_events(events, now)
+        execute_values(
+            self.env.cr._obj,
+            """UPDATE stock_lot AS lot
+                  SET lifecycle_state = v.state, current_partner_id = v.partner_id,
+                      lifecycle_date = v.since
+                 FROM (VALUES %s) AS v(id, state, partner_id, since)
+                WHERE lot.id = v.id""",
+            [(lot_id, state, partner_id, now) for lot_id, state, partner_id in states],
+            template="(%s, %s, %s::integer, %s::timestamp)",
+            page_size=5000,
+        )
+
+    def _serial_insert_imported_events(self, events, now):
+        columns = ("lot_id", "product_id", "company_id", "event_type", "from_state",
+                   "to_state", "date", "user_id", "location_id", "location_dest_id",
+                   "partner_id", "document_ref", "reason_id", "note", "prev_hash", "hash",
+                   "create_uid", "create_date", "write_uid", "write_date")
+        values = [
+            (c["lot_id"], product_id, company_id, c["event_type"], c["from_state"],
+             c["to_state"], c["date"], c["user_id"], c["location_id"],
+             c["location_dest_id"], c["partner_id"], c["document_ref"], c["reason_id"],
+             c["note"], c["prev_hash"], c["hash"], self.env.uid, now, self.env.uid, now)
+            for product_id, company_id, c in events
+        ]
+        execute_values(
+            self.env.cr._obj,
+            f"INSERT INTO serial_event ({', '.join(columns)}) VALUES %s",
+            values,
+            page_size=5000,
+        )
+
+    # --- history queries ----------------------------------------------------------
+
+    def _serial_state_at(self, at):
+        """Return ``{lot_id: (state, partner_id)}`` for these serials as of ``at``.
+
+        One query over the ledger; serials with no event by then are left out.
+        """
+        self.env["serial.event"].flush_model()
+        self.env.cr.execute(
+            """SELECT DISTINCT ON (lot_id) lot_id, to_state, partner_id
+                 FROM serial_event
+                WHERE lot_id = ANY(%s) AND date <= %s
+             ORDER BY lot_id, date DESC, id DESC""",
+            [self.ids, fields.Datetime.to_datetime(at)],
+        )
+        return {
+            lot_id: (state, partner_id if state in _HELD_OUTSIDE else False)
+            for lot_id, state, partner_id in self.env.cr.fetchall()
+        }
+
+    # --- actions ------------------------------------------------------------------
+
+    def action_open_serial_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.action_serial_event"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"search_default_group_by_lot": 0}
+        return action
+
+    def action_open_transition_wizard(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.action_serial_transition_wizard"
+        )
+        action["context"] = {"active_model": "stock.lot", "active_ids": self.ids}
+        return action
+
+    def action_verify_history(self):
+        return self._action_verify_history_notification()
+
+    def _action_verify_history_notification(self):
+        broken = self.env["serial.event"]._find_broken_chains(self.ids)
+        if not broken:
+            message = self.env._("The history of %(count)s serial(s) is intact.",
+                                 count=len(self))
+            kind = "success"
+        else:
+            lots = self.browse(list(broken))
+            lines = [
+                self.env._("%(serial)s: event %(event)s %(reason)s",
+                           serial=lot.display_name, event=broken[lot.id][0],
+                           reason=broken[lot.id][1])
+                for lot in lots[:20]
+            ]
+            message = "\n".join(lines)
+            kind = "danger"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Verify History"),
+                "message": message,
+                "type": kind,
+                "sticky": bool(broken),
+            },
+        }

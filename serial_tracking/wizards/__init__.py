@@ -1,0 +1,3 @@
+from . import serial_transition_wizard
+from . import serial_state_at_wizard
+from . import serial_state_at_line

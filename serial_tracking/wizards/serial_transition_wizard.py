@@ -1,0 +1,207 @@
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import lifecycle
+
+# Wizard action -> the ledger event it produces.
+_EVENT_OF_ACTION = {
+    "quarantine": "quarantined",
+    "release": "released",
+    "scrap": "scrapped",
+    "install": "installed",
+    "register": "registered",
+}
+# Actions that move stock and so need the manager group and a reason.
+_PHYSICAL_ACTIONS = frozenset({"quarantine", "release", "scrap"})
+
+
+class SerialTransitionWizard(models.TransientModel):
+    _name = "serial.transition.wizard"
+    _description = "Change the Lifecycle State of Serials"
+
+    lot_ids = fields.Many2many(
+        "stock.lot", string="Serials", required=True,
+        domain="[('product_id.tracking', '=', 'serial')]",
+    )
+    action = fields.Selection(
+        [
+            ("quarantine", "Quarantine"),
+            ("release", "Release from Quarantine"),
+            ("scrap", "Scrap"),
+            ("install", "Installed at Customer"),
+            ("register", "Registered by Customer"),
+        ],
+        required=True,
+        default="quarantine",
+    )
+    reason_id = fields.Many2one(
+        "serial.reason", string="Reason",
+        domain="[('applies_to', 'in', ('any', action))]",
+    )
+    note = fields.Text()
+    date = fields.Datetime(default=fields.Datetime.now, required=True,
+                           help="When the installation or registration happened.")
+    needs_manager = fields.Boolean(compute="_compute_needs_manager")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if context.get("active_model") == "stock.lot" and context.get("active_ids"):
+            values["lot_ids"] = [Command.set(context["active_ids"])]
+        return values
+
+    @api.depends("action")
+    def _compute_needs_manager(self):
+        for wizard in self:
+            wizard.needs_manager = wizard.action in _PHYSICAL_ACTIONS
+
+    # --- apply ------------------------------------------------------------------
+
+    def action_apply(self):
+        self.ensure_one()
+        self._check_rights_and_reason()
+        self._check_transitions()
+        handler = getattr(self, f"_apply_{self.action}")
+        handler()
+        return {"type": "ir.actions.act_window_close"}
+
+    def _check_rights_and_reason(self):
+        if self.action not in _PHYSICAL_ACTIONS:
+            return
+        if not self.env.user.has_group("serial_tracking.group_serial_manager"):
+            raise AccessError(self.env._(
+                "Only a Serial Tracking Manager may %(action)s serials. Ask a manager to "
+                "do it, or to give you the Manager group.",
+                action=dict(self._fields["action"]._description_selection(self.env))[
+                    self.action].lower(),
+            ))
+        if not self.reason_id:
+            raise UserError(self.env._("Choose a reason: it is recorded in each serial's history."))
+
+    def _check_transitions(self):
+        """Refuse the whole batch, naming each unit, before any stock moves."""
+        event_type = _EVENT_OF_ACTION[self.action]
+        refusals = []
+        for lot in self.lot_ids:
+            if lot.product_id.tracking != "serial":
+                raise UserError(self.env._(
+                    "%(lot)s is a lot, not a serial: only serials have a lifecycle.",
+                    lot=lot.display_name,
+                ))
+            _state, refusal = lifecycle.check(event_type, lot.lifecycle_state or None,
+                                              lot.display_name)
+            if refusal:
+                refusals.append(refusal)
+        if refusals:
+            raise UserError(lifecycle.format_refusals(refusals))
+        if self.action in _PHYSICAL_ACTIONS:
+            unplaced = self.lot_ids.filtered(
+                lambda lot: lot.location_id.usage not in ("internal", "transit")
+            )
+            if unplaced:
+                raise UserError(self.env._(
+                    "%(serials)s: not in a single stock location; count the unit first.",
+                    serials=", ".join(unplaced.mapped("display_name")),
+                ))
+
+    def _event_context(self):
+        return {"serial_reason_id": self.reason_id.id, "serial_note": self.note or False}
+
+    def _apply_quarantine(self):
+        self._move_units(lambda lot: lot.location_id.warehouse_id.quarantine_location_id)
+
+    def _apply_release(self):
+        self._move_units(lambda lot: lot.location_id.warehouse_id.lot_stock_id)
+
+    def _apply_scrap(self):
+        scraps = self.env["stock.scrap"].create([
+            {
+                "product_id": lot.product_id.id,
+                "lot_id": lot.id,
+                "scrap_qty": 1.0,
+                "location_id": lot.location_id.id,
+                "company_id": lot.company_id.id or self.env.company.id,
+                "origin": self.reason_id.name,
+            }
+            for lot in self.lot_ids
+        ])
+        scraps.with_context(**self._event_context()).do_scrap()
+
+    def _apply_install(self):
+        self._record_events("installed")
+
+    def _apply_register(self):
+        self._record_events("registered")
+
+    def _record_events(self, event_type):
+        self.env["stock.lot"]._serial_apply_events([
+            {
+                "lot": lot,
+                "event_type": event_type,
+                "date": self.date,
+                "partner_id": lot.current_partner_id.id,
+                "reason_id": self.reason_id.id,
+                "note": self.note or False,
+                "document_ref": self.env._("Manual"),
+            }
+            for lot in self.lot_ids
+        ])
+
+    def _move_units(self, destination_of):
+        """Move the serials through real internal transfers, one per route."""
+        routes = defaultdict(lambda: self.env["stock.lot"])
+        for lot in self.lot_ids:
+            destination = destination_of(lot)
+            if not destination:
+                raise UserError(self.env._(
+                    "%(serial)s: its warehouse has no quarantine location. Open the warehouse "
+                    "and save it once to create one.",
+                    serial=lot.display_name,
+                ))
+            routes[lot.location_id, destination] |= lot
+        for (source, destination), lots in routes.items():
+            picking = self._create_transfer(source, destination, lots)
+            picking.with_context(**self._event_context())._action_done()
+
+    def _create_transfer(self, source, destination, lots):
+        warehouse = source.warehouse_id
+        by_product = defaultdict(lambda: self.env["stock.lot"])
+        for lot in lots:
+            by_product[lot.product_id] |= lot
+        picking = self.env["stock.picking"].create({
+            "picking_type_id": warehouse.int_type_id.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "origin": self.reason_id.name,
+            "move_ids": [
+                Command.create({
+                    "product_id": product.id,
+                    "product_uom_qty": len(product_lots),
+                    "product_uom": product.uom_id.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                })
+                for product, product_lots in by_product.items()
+            ],
+        })
+        picking.action_confirm()
+        picking.move_ids.move_line_ids.unlink()
+        self.env["stock.move.line"].create([
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": move.product_id.id,
+                "lot_id": lot.id,
+                "quantity": 1.0,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "picked": True,
+            }
+            for move in picking.move_ids
+            for lot in by_product[move.product_id]
+        ])
+        picking.move_ids.picked = True
+        return picking
