@@ -50,11 +50,16 @@ class SerialDemoBuilder(models.AbstractModel):
         return body + luhn.calc_check_digit(body)
 
     def _picking(self, picking_type, partner, serials_by_product):
+        """A confirmed picking whose lines name exactly these serials."""
         incoming = picking_type.code == "incoming"
         source = (partner.property_stock_supplier if incoming
                   else picking_type.default_location_src_id)
         destination = (picking_type.default_location_dest_id if incoming
                        else partner.property_stock_customer)
+        lots = self.env["stock.lot"].search([
+            ("name", "in", [name for names in serials_by_product.values() for name in names]),
+        ])
+        lot_by_key = {(lot.product_id, lot.name): lot for lot in lots}
         picking = self.env["stock.picking"].create({
             "picking_type_id": picking_type.id,
             "partner_id": partner.id,
@@ -67,33 +72,20 @@ class SerialDemoBuilder(models.AbstractModel):
                     "product_uom": product.uom_id.id,
                     "location_id": source.id,
                     "location_dest_id": destination.id,
+                    "move_line_ids": [
+                        Command.create({
+                            "product_id": product.id,
+                            "quantity": 1.0,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                            **({"lot_name": name} if incoming
+                               else {"lot_id": lot_by_key[product, name].id}),
+                        })
+                        for name in names
+                    ],
                 })
                 for product, names in serials_by_product.items()
             ],
         })
         picking.action_confirm()
-        if incoming:
-            for move in picking.move_ids:
-                move.move_line_ids.unlink()
-                move.move_line_ids = [
-                    Command.create({"lot_name": name, "quantity": 1.0, "product_id": move.product_id.id,
-                                    "location_id": source.id, "location_dest_id": destination.id})
-                    for name in serials_by_product[move.product_id]
-                ]
-        else:
-            self._reserve_named(picking, serials_by_product)
         return picking
-
-    def _reserve_named(self, picking, serials_by_product):
-        picking.move_ids.move_line_ids.unlink()
-        for move in picking.move_ids:
-            lots = self.env["stock.lot"].search([
-                ("product_id", "=", move.product_id.id),
-                ("name", "in", serials_by_product[move.product_id]),
-            ])
-            move.move_line_ids = [
-                Command.create({"lot_id": lot.id, "quantity": 1.0, "product_id": move.product_id.id,
-                                "location_id": move.location_id.id,
-                                "location_dest_id": move.location_dest_id.id})
-                for lot in lots
-            ]

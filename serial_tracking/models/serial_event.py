@@ -55,6 +55,7 @@ class SerialEvent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
         if not self.env.context.get("serial_ledger_append"):
             raise UserError(self.env._(
                 "Serial events are written by the lifecycle itself. Use the serial's "
@@ -63,11 +64,13 @@ class SerialEvent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access("write")
         raise UserError(self.env._(
             "The serial ledger cannot be changed. Record a correction as a new event instead."
         ))
 
     def unlink(self):
+        self.check_access("unlink")
         raise UserError(self.env._(
             "The serial ledger cannot be deleted. Record a correction as a new event instead."
         ))

@@ -98,6 +98,5 @@ class StockMoveLine(models.Model):
             self.picking_id.name
             or self.move_id.scrap_id.name
             or self.reference
-            or self.move_id.name
             or ""
         )

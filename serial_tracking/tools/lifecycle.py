@@ -79,7 +79,7 @@ KEEP = object()
 _EVERY_STATE = {state: KEEP for state, _label in STATES} | {NEW: KEEP}
 
 TRANSITIONS = {
-    "imported": {state: KEEP for state in _EVERY_STATE},
+    "imported": dict.fromkeys(_EVERY_STATE, KEEP),
     "registered": {SHIPPED: KEEP, IN_STOCK: KEEP, RETURNED: KEEP},
     "received": {NEW: IN_STOCK, PLANNED: IN_STOCK, RETURNED_TO_VENDOR: IN_STOCK},
     "found": {NEW: IN_STOCK, PLANNED: IN_STOCK, SCRAPPED: IN_STOCK},
@@ -119,7 +119,8 @@ _ADVICE = {
     "received": "receive a new serial number, or return the unit through its own document",
     "found": "the unit is already accounted for; count its current location instead",
     "produced": "use a new serial number for the finished unit",
-    "allocated": "pick another unit, or release it from quarantine first",
+    "allocated": "pick another unit that is in stock (a quarantined unit must be released "
+                 "first)",
     "shipped": "pick another unit that is in stock; quarantined, scrapped, consumed or "
                "shipped units cannot leave again",
     "returned": "only a unit delivered to a customer can come back from one",
@@ -145,7 +146,7 @@ class Refusal:
     document: str = ""
 
     def message(self):
-        state = STATE_LABELS.get(self.state, "new") if self.state else "new"
+        state = STATE_LABELS[self.state].lower() if self.state else "new"
         where = f" on {self.document}" if self.document else ""
         advice = _ADVICE.get(self.event_type, "check the unit's history")
         return (

@@ -1,0 +1,135 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class SerialTrackingCase(TransactionCase):
+    """Real warehouse, real pickings: helpers to push serials through stock flows."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.env.company.id)], limit=1
+        )
+        cls.stock = cls.warehouse.lot_stock_id
+        cls.quarantine = cls.warehouse.quarantine_location_id
+        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        cls.customer_location = cls.env.ref("stock.stock_location_customers")
+        cls.production_location = cls.env["stock.location"].search(
+            [("usage", "=", "production"), ("company_id", "in", [cls.env.company.id, False])],
+            limit=1,
+        )
+        cls.vendor = cls.env["res.partner"].create({"name": "Vendor Ltd"})
+        cls.customer = cls.env["res.partner"].create({"name": "Customer Inc"})
+        cls.product = cls.env["product.product"].create({
+            "name": "Laptop 14",
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+        })
+        cls.reason_quarantine = cls.env.ref("serial_tracking.reason_suspected_defect")
+        cls.reason_release = cls.env.ref("serial_tracking.reason_inspected_ok")
+        cls.reason_scrap = cls.env.ref("serial_tracking.reason_damaged")
+        cls.stock_user = new_test_user(
+            cls.env, login="st_stock_user", groups="stock.group_stock_user"
+        )
+        cls.stock_manager = new_test_user(
+            cls.env, login="st_stock_manager", groups="stock.group_stock_manager"
+        )
+
+    # --- flows ------------------------------------------------------------------
+
+    def _picking(self, picking_type, source, destination, partner=None):
+        return self.env["stock.picking"].create({
+            "picking_type_id": picking_type.id,
+            "partner_id": partner.id if partner else False,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+        })
+
+    def _receive(self, names, product=None, partner=None):
+        """Receive new serials from the vendor through a validated receipt."""
+        product = product or self.product
+        picking = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
+                                partner or self.vendor)
+        self._add_move(picking, product, [{"lot_name": name} for name in names])
+        self._validate(picking)
+        lots = self.env["stock.lot"].search(
+            [("product_id", "=", product.id), ("name", "in", names)]
+        )
+        return picking, lots
+
+    def _add_move(self, picking, product, line_values):
+        """A confirmed move whose lines name exactly these serials (no auto-reservation)."""
+        move = self.env["stock.move"].create({
+            "picking_id": picking.id,
+            "product_id": product.id,
+            "product_uom_qty": len(line_values),
+            "product_uom": product.uom_id.id,
+            "location_id": picking.location_id.id,
+            "location_dest_id": picking.location_dest_id.id,
+            "move_line_ids": [
+                Command.create(dict(
+                    values, picking_id=picking.id, product_id=product.id, quantity=1.0,
+                    location_id=picking.location_id.id,
+                    location_dest_id=picking.location_dest_id.id,
+                ))
+                for values in line_values
+            ],
+        })
+        move._action_confirm()
+        return move
+
+    def _delivery(self, lots, partner=None):
+        """A delivery reserving exactly these serials (not validated)."""
+        picking = self._picking(self.warehouse.out_type_id, self.stock, self.customer_location,
+                                partner or self.customer)
+        self._add_move(picking, lots.product_id, [{"lot_id": lot.id} for lot in lots])
+        return picking
+
+    def _deliver(self, lots, partner=None):
+        picking = self._delivery(lots, partner)
+        self._validate(picking)
+        return picking
+
+    def _validate(self, picking):
+        picking.move_ids.picked = True
+        result = picking.button_validate()
+        self.assertIs(result, True, "validation should not need a wizard")
+        self.assertEqual(picking.state, "done")
+        return picking
+
+    def _return(self, picking, lots):
+        """Return serials of a done picking through Odoo's return wizard."""
+        wizard = self.env["stock.return.picking"].with_context(
+            active_ids=picking.ids, active_id=picking.id, active_model="stock.picking"
+        ).create({})
+        wizard.product_return_moves.quantity = len(lots)
+        action = wizard.action_create_returns()
+        return_picking = self.env["stock.picking"].browse(action["res_id"])
+        return_picking.move_ids.move_line_ids.unlink()
+        for move in return_picking.move_ids:
+            self.env["stock.move.line"].create([{
+                "move_id": move.id, "picking_id": return_picking.id,
+                "product_id": move.product_id.id, "lot_id": lot.id, "quantity": 1.0,
+                "location_id": return_picking.location_id.id,
+                "location_dest_id": return_picking.location_dest_id.id,
+            } for lot in lots])
+        return self._validate(return_picking)
+
+    def _transition(self, lots, action, user=None, reason=None, **values):
+        wizard = self.env["serial.transition.wizard"].with_user(user or self.env.user).create(
+            dict(values, lot_ids=[Command.set(lots.ids)], action=action,
+                 reason_id=reason.id if reason else False)
+        )
+        return wizard.action_apply()
+
+    def _events(self, lots):
+        return self.env["serial.event"].search([("lot_id", "in", lots.ids)], order="id")
+
+    def assertLastEvent(self, lot, event_type, to_state):  # noqa: N802 - unittest style
+        event = self._events(lot)[-1:]
+        self.assertEqual(event.event_type, event_type, f"last event of {lot.name}")
+        self.assertEqual(event.to_state, to_state)
+        self.assertEqual(lot.lifecycle_state, to_state)
+        return event
