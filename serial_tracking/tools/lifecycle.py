@@ -21,7 +21,8 @@ CONSUMED = "consumed"
 RETURNED_TO_VENDOR = "returned_to_vendor"
 SCRAPPED = "scrapped"
 
-STATES = (
+# Lists, not tuples: Odoo only reflects (and translates) list selections.
+STATES = [
     (PLANNED, "Planned"),
     (IN_STOCK, "In Stock"),
     (ALLOCATED, "Allocated"),
@@ -32,7 +33,7 @@ STATES = (
     (CONSUMED, "Consumed"),
     (RETURNED_TO_VENDOR, "Returned to Vendor"),
     (SCRAPPED, "Scrapped"),
-)
+]
 STATE_LABELS = dict(STATES)
 
 # States in which the unit physically sits in one of our internal locations.
@@ -44,7 +45,7 @@ NEW = None
 
 # --- event types ----------------------------------------------------------------------
 
-EVENT_TYPES = (
+EVENT_TYPES = [
     ("imported", "Imported"),
     ("registered", "Registered"),
     ("received", "Received"),
@@ -68,7 +69,7 @@ EVENT_TYPES = (
     ("service", "Service"),
     ("override", "Override"),
     ("note", "Note"),
-)
+]
 EVENT_LABELS = dict(EVENT_TYPES)
 
 # What a state-free event leaves untouched: ``KEEP`` means "same state as before".

@@ -20,7 +20,7 @@ registry.category("web_tour.tours").add("serial_tracking_list_serials", {
         },
         {
             content: "The form shows its history with the receipt event",
-            trigger: ".o_form_view div[name='serial_history'] .o_data_row:contains('Received')",
+            trigger: ".o_form_view .o_field_widget[name='event_ids'] .o_data_row:contains('Received')",
         },
     ],
 });
