@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Benchmark harness: run a named scenario against fresh databases in one run.
+
+    python3 bench/bench.py receive_deliver [--serials 5000] [--repeat 2]
+    python3 bench/bench.py backfill [--serials 100000]
+    python3 bench/bench.py generate --serials 1000000 [--db NAME]
+
+Every scenario starts a private PostgreSQL cluster in ``.local/bench`` (the same
+machinery as the test command), creates its databases from scratch, runs the same
+task in each through ``odoo_task.py``, prints each figure with the ratio of the suite
+to Odoo's own path, and writes the figures to ``bench/results/<scenario>.json``.
+"""
+
+import argparse
+import json
+import platform
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+import harness  # noqa: E402
+
+WORK_DIR = REPO_ROOT / ".local" / "bench"
+SUITE_MODULES = ["serial_tracking", "serial_tracking_mrp"]
+PLAIN_MODULES = ["stock", "mrp"]
+
+
+class Bench:
+    def __init__(self):
+        info = harness.probe_odoo()
+        if not harness.is_supported_odoo(info):
+            sys.exit(f"bench: Odoo 19.0 is not importable: {info.get('error')}")
+        self.paths = harness.addons_path(info)
+        self.cluster = harness.Cluster(WORK_DIR / "cluster")
+        self.cluster.start()
+        self.config = harness.write_odoo_config(
+            WORK_DIR / "odoo.conf", self.cluster.db_params(), self.paths,
+            str(WORK_DIR / "data"), http_port=harness.free_port(18269),
+        )
+
+    def present(self, modules):
+        return [m for m in modules if harness.find_module(m, self.paths)]
+
+    def create_db(self, name, modules):
+        """Drop and create ``name`` with ``modules`` installed, without demo data."""
+        harness.db_query(self.cluster.db_params(), "drop", name)
+        return self.odoo(name, "-i", ",".join(self.present(modules)))
+
+    def odoo(self, name, *args):
+        """Run Odoo once on ``name`` (stop after init); return (seconds, log text)."""
+        started = time.perf_counter()
+        proc = subprocess.run(
+            harness.odoo_command(self.config, "-d", name, "--stop-after-init",
+                                 "--log-level=info", *args),
+            capture_output=True, text=True, env=harness.odoo_env(), check=False,
+            cwd=str(WORK_DIR),
+        )
+        seconds = time.perf_counter() - started
+        log = proc.stdout + proc.stderr
+        errors = [line for line in log.splitlines() if re.search(r" (ERROR|CRITICAL) ", line)]
+        if proc.returncode or errors:
+            sys.exit(f"bench: odoo failed on {name}:\n" + "\n".join(errors or log[-3000:]))
+        return seconds, log
+
+    def task(self, name, task, **kwargs):
+        proc = subprocess.run(
+            [harness.python_executable(), str(BENCH_DIR / "odoo_task.py"), str(self.config),
+             name, task, json.dumps(kwargs)],
+            capture_output=True, text=True, env=harness.odoo_env(), check=False,
+            cwd=str(WORK_DIR),
+        )
+        for line in proc.stdout.splitlines():
+            if line.startswith("BENCH_RESULT "):
+                return json.loads(line[len("BENCH_RESULT "):])
+        sys.exit(f"bench: task {task} failed on {name}:\n{proc.stdout[-2000:]}\n"
+                 f"{proc.stderr[-4000:]}")
+
+
+def _ratio(suite, plain):
+    return round(suite / plain, 3) if plain else None
+
+
+def _print_table(title, rows):
+    print(f"\n{title}")
+    print(f"{'figure':<28}{'Odoo alone':>14}{'with suite':>14}{'ratio':>10}")
+    for figure, plain, suite in rows:
+        ratio = _ratio(suite, plain) if isinstance(plain, (int, float)) else None
+        plain_text = f"{plain:.3f}" if isinstance(plain, float) else str(plain)
+        suite_text = f"{suite:.3f}" if isinstance(suite, float) else str(suite)
+        ratio_text = f"{ratio:.3f}" if ratio is not None else "-"
+        print(f"{figure:<28}{plain_text:>14}{suite_text:>14}{ratio_text:>10}")
+
+
+def _save(scenario, payload):
+    payload.update({
+        "scenario": scenario,
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
+    })
+    out = BENCH_DIR / "results" / f"{scenario}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"\nfigures written to {out.relative_to(REPO_ROOT)}")
+
+
+# --- scenarios ----------------------------------------------------------------------
+
+
+def scenario_receive_deliver(bench, args):
+    """Receive then deliver N serials through standard pickings, plain vs suite."""
+    bench.create_db("bench_plain", PLAIN_MODULES)
+    bench.create_db("bench_suite", SUITE_MODULES)
+    runs = {"plain": [], "suite": []}
+    for _round in range(args.repeat):
+        runs["plain"].append(bench.task("bench_plain", "receive_deliver", serials=args.serials))
+        runs["suite"].append(bench.task("bench_suite", "receive_deliver", serials=args.serials))
+    best = {side: min(results, key=lambda r: r["total_s"]) for side, results in runs.items()}
+    _print_table(
+        f"receive then deliver {args.serials} serials (best of {args.repeat})",
+        [(key, best["plain"][key], best["suite"][key])
+         for key in ("receive_s", "deliver_s", "total_s")],
+    )
+    ratio = _ratio(best["suite"]["total_s"], best["plain"]["total_s"])
+    print(f"events written by the suite: {best['suite'].get('events')}")
+    print(f"ratio suite / Odoo alone: {ratio}  (target <= 1.15)")
+    _save("receive_deliver", {"serials": args.serials, "runs": runs, "best": best,
+                              "ratio_total": ratio})
+
+
+def scenario_backfill(bench, args):
+    """Install the suite on a database with N serials of history; then 'state as of'."""
+    bench.create_db("bench_backfill", PLAIN_MODULES)
+    generated = bench.task("bench_backfill", "generate", serials=args.serials, commit=True)
+    print(f"generated: {generated}")
+    install_seconds, log = bench.odoo("bench_backfill", "-i", "serial_tracking")
+    match = re.search(r"Back-filled (\d+) serials in ([\d.]+)s", log)
+    backfill_seconds = float(match.group(2)) if match else None
+    print(f"install of serial_tracking with back-fill: {install_seconds:.1f}s "
+          f"(back-fill itself: {backfill_seconds}s for {match and match.group(1)} serials)")
+    odoo_path = bench.task("bench_backfill", "state_at", limit=args.serials, path="odoo")
+    suite_path = bench.task("bench_backfill", "state_at", limit=args.serials, path="suite")
+    _print_table(f"state as of a date for {args.serials} serials",
+                 [("state_at_s", odoo_path["state_at_s"], suite_path["state_at_s"])])
+    _save("backfill", {
+        "serials": args.serials, "generated": generated,
+        "install_with_backfill_s": round(install_seconds, 1),
+        "backfill_s": backfill_seconds,
+        "state_at": {"odoo": odoo_path, "suite": suite_path},
+    })
+
+
+def scenario_generate(bench, args):
+    """Create (or reuse) a suite database and fill it with synthetic history."""
+    if not args.reuse:
+        bench.create_db(args.db, SUITE_MODULES)
+    generated = bench.task(args.db, "generate", serials=args.serials, commit=True)
+    print(f"generated: {generated}")
+    if args.backfill:
+        print(f"back-fill: {bench.task(args.db, 'backfill', commit=True)}")
+
+
+SCENARIOS = {
+    "receive_deliver": scenario_receive_deliver,
+    "backfill": scenario_backfill,
+    "generate": scenario_generate,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("--serials", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--db", default="bench_data")
+    parser.add_argument("--reuse", action="store_true", help="generate into an existing db")
+    parser.add_argument("--backfill", action="store_true",
+                        help="generate: derive lifecycle states afterwards")
+    args = parser.parse_args()
+    defaults = {"receive_deliver": 5000, "backfill": 100000, "generate": 100000}
+    args.serials = args.serials or defaults[args.scenario]
+    SCENARIOS[args.scenario](Bench(), args)
+
+
+if __name__ == "__main__":
+    main()
