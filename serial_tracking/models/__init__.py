@@ -5,3 +5,4 @@ from . import stock_warehouse
 from . import stock_lot
 from . import stock_move_line
 from . import serial_demo_builder
+from . import serial_genealogy

@@ -65,14 +65,17 @@ class SerialEvent(models.Model):
 
     def write(self, vals):
         self.check_access("write")
-        raise UserError(self.env._(
-            "The serial ledger cannot be changed. Record a correction as a new event instead."
-        ))
+        self._raise_immutable()
+        return super().write(vals)
 
-    def unlink(self):
-        self.check_access("unlink")
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        self._raise_immutable()
+
+    def _raise_immutable(self):
         raise UserError(self.env._(
-            "The serial ledger cannot be deleted. Record a correction as a new event instead."
+            "The serial ledger cannot be changed or deleted. Record a correction as a new "
+            "event instead."
         ))
 
     # --- appending ----------------------------------------------------------------

@@ -38,6 +38,14 @@ class StockLot(models.Model):
     )
     event_ids = fields.One2many("serial.event", "lot_id", string="History", readonly=True)
     event_count = fields.Integer(compute="_compute_event_count")
+    component_link_ids = fields.One2many(
+        "serial.genealogy", "child_lot_id", string="Made Of", readonly=True,
+        domain=[("link_type", "!=", "removed")],
+    )
+    used_in_link_ids = fields.One2many(
+        "serial.genealogy", "parent_lot_id", string="Used In", readonly=True,
+        domain=[("link_type", "!=", "removed")],
+    )
 
     @api.depends("event_ids")
     def _compute_event_count(self):
@@ -151,7 +159,9 @@ class StockLot(models.Model):
             reserved on before the change, named on ``deallocated`` events.
         """
         previous_pickings = previous_pickings or {}
-        lots = self.filtered(lambda lot: lot.lifecycle_state and lot.product_id.tracking == "serial")
+        lots = self.filtered(
+            lambda lot: lot.lifecycle_state and lot.product_id.tracking == "serial"
+        )
         if not lots:
             return
         reserved = lots._serial_reserved_for_delivery()
@@ -350,6 +360,16 @@ class StockLot(models.Model):
             lot_id: (state, partner_id if state in _HELD_OUTSIDE else False)
             for lot_id, state, partner_id in self.env.cr.fetchall()
         }
+
+    # --- genealogy ------------------------------------------------------------------
+
+    def _serial_descendants(self, at=None):
+        """Every unit these serials went into, at any depth (as of ``at``)."""
+        return self.browse(self.env["serial.genealogy"]._walk(self.ids, "down", at))
+
+    def _serial_ancestors(self, at=None):
+        """Everything these serials are made of, at any depth (as of ``at``)."""
+        return self.browse(self.env["serial.genealogy"]._walk(self.ids, "up", at))
 
     # --- actions ------------------------------------------------------------------
 

@@ -6,3 +6,4 @@ from . import test_state_at
 from . import test_backfill
 from . import test_multi_company
 from . import test_tours
+from . import test_genealogy

@@ -1,0 +1,137 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+def _active(alias, dated):
+    """SQL for "link ``alias`` is in force": now, or at ``%(at)s`` when ``dated``."""
+    if dated:
+        return (f"{alias}.link_type != 'removed' AND {alias}.date_from <= %(at)s "
+                f"AND ({alias}.date_to IS NULL OR {alias}.date_to > %(at)s)")
+    return f"{alias}.link_type != 'removed' AND {alias}.date_to IS NULL"
+
+
+class SerialGenealogy(models.Model):
+    """One dated link of material flow: a component went into a unit.
+
+    ``parent_lot_id`` is the component (upstream, what goes in) and ``child_lot_id``
+    the unit built from it (downstream). Descendants of a serial are therefore every
+    unit it ended up in, at any depth; ancestors are everything it is made of.
+
+    Links are never deleted. Taking a component out (unbuild, repair swap) closes the
+    link with ``date_to`` and records a ``removed`` row with the same date, so the
+    composition at any past date can be answered.
+    """
+
+    _name = "serial.genealogy"
+    _description = "Serial Genealogy Link"
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    parent_lot_id = fields.Many2one(
+        "stock.lot", string="Component", required=True, index=True, ondelete="restrict",
+        readonly=True,
+    )
+    child_lot_id = fields.Many2one(
+        "stock.lot", string="Used In", required=True, index=True, ondelete="restrict",
+        readonly=True,
+    )
+    parent_product_id = fields.Many2one(related="parent_lot_id.product_id",
+                                        string="Component Product")
+    child_product_id = fields.Many2one(related="child_lot_id.product_id",
+                                       string="Unit Product")
+    link_type = fields.Selection(
+        [("built_in", "Built In"), ("installed", "Installed"), ("removed", "Removed")],
+        required=True, default="built_in", readonly=True, index=True,
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit", readonly=True,
+                            help="How much of a lot component went into the unit.")
+    date_from = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True,
+                                index=True)
+    date_to = fields.Datetime(readonly=True, index="btree_not_null")
+    document_ref = fields.Char(string="Document", readonly=True)
+    company_id = fields.Many2one(related="child_lot_id.company_id", store=True, index=True)
+
+    _parent_child_idx = models.Index("(parent_lot_id, child_lot_id)")
+    _child_parent_idx = models.Index("(child_lot_id, parent_lot_id)")
+    _no_self_link = models.Constraint(
+        "CHECK(parent_lot_id != child_lot_id)", "A serial cannot be a component of itself."
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            parent_id = vals.get("parent_lot_id")
+            if parent_id and parent_id == vals.get("child_lot_id"):
+                unit = self.env["stock.lot"].browse(vals["child_lot_id"])
+                raise ValidationError(self.env._(
+                    "%(unit)s cannot be a component of itself.", unit=unit.display_name
+                ))
+        links = super().create(vals_list)
+        links._check_no_cycle()
+        return links
+
+    def write(self, vals):
+        if set(vals) - {"date_to"} or any(link.date_to for link in self):
+            raise UserError(self.env._(
+                "Genealogy links are history: only an open link can be closed. Record a "
+                "removal or a new link instead."
+            ))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._(
+            "Genealogy links are history and cannot be deleted. Close the link instead."
+        ))
+
+    def _check_no_cycle(self):
+        """Refuse a link whose unit is already upstream of its component."""
+        for link in self.filtered(lambda lnk: lnk.link_type != "removed"):
+            upstream = link.parent_lot_id._serial_ancestors()
+            if link.child_lot_id in upstream:
+                raise ValidationError(self.env._(
+                    "%(unit)s cannot contain %(component)s: %(component)s is already made "
+                    "from %(unit)s, which would make a cycle.",
+                    unit=link.child_lot_id.display_name,
+                    component=link.parent_lot_id.display_name,
+                ))
+
+    def _close(self, when=None, document_ref=False):
+        """Take components out: close the links and record the removal."""
+        when = when or fields.Datetime.now()
+        self.write({"date_to": when})
+        return self.create([
+            {"parent_lot_id": link.parent_lot_id.id, "child_lot_id": link.child_lot_id.id,
+             "link_type": "removed", "quantity": link.quantity, "date_from": when,
+             "date_to": when, "document_ref": document_ref or link.document_ref}
+            for link in self
+        ])
+
+    # --- recursive queries ----------------------------------------------------------
+
+    @api.model
+    def _walk(self, lot_ids, direction, at=None):
+        """Every lot reachable from ``lot_ids`` in one direction, in one query.
+
+        :param direction: ``"down"`` (units built from them) or ``"up"`` (components).
+        :returns: set of lot ids, the starting ones excluded.
+        """
+        if not lot_ids:
+            return set()
+        start, step = ("parent_lot_id", "child_lot_id") if direction == "down" else (
+            "child_lot_id", "parent_lot_id")
+        active = _active("g", bool(at))
+        self.flush_model()
+        # UNION (not UNION ALL) deduplicates, which also stops on any cycle.
+        query = f"""
+            WITH RECURSIVE reach(lot_id) AS (
+                SELECT g.{step} FROM serial_genealogy g
+                 WHERE g.{start} = ANY(%(ids)s) AND {active}
+                 UNION
+                SELECT g.{step} FROM serial_genealogy g
+                  JOIN reach r ON g.{start} = r.lot_id
+                 WHERE {active}
+            )
+            SELECT lot_id FROM reach"""  # noqa: S608 - column names are ours
+        self.env.cr.execute(query, {"ids": list(lot_ids), "at": at})
+        return {row[0] for row in self.env.cr.fetchall()} - set(lot_ids)
