@@ -1,0 +1,2 @@
+from . import helpdesk_ticket
+from . import stock_lot
