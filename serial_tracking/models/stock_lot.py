@@ -123,16 +123,19 @@ class StockLot(models.Model):
             vals.update(lot_id=item["lot"].id, from_state=from_state or False,
                         to_state=to_state or False)
             vals_list.append(vals)
-            final[item["lot"]] = (from_state, to_state, item.get("partner_id") or False)
+            final[item["lot"]] = (to_state, item.get("partner_id") or False)
         events = self.env["serial.event"]._append(vals_list)
         self._serial_write_states(final)
         return events
 
     def _serial_write_states(self, final):
-        """Write the new states with one write per (state, holder) pair."""
+        """Write the new states with one write per (state, holder) pair.
+
+        :param final: ``{lot: (state, partner_id)}`` after the batch's last event.
+        """
         groups = defaultdict(list)
-        for lot, (from_state, to_state, partner_id) in final.items():
-            if from_state == to_state:
+        for lot, (to_state, partner_id) in final.items():
+            if to_state == (lot.lifecycle_state or None):
                 continue
             if to_state in _HELD_OUTSIDE:
                 holder = partner_id

@@ -173,3 +173,13 @@ class TestLifecycleFlows(SerialTrackingCase):
         })
         lot = self.env["stock.lot"].create({"name": "BATCH-1", "product_id": product.id})
         self.assertFalse(lot.lifecycle_state)
+
+    def test_a_batch_with_several_events_of_one_serial_keeps_its_last_state(self):
+        lot = self.env["stock.lot"].create({"name": "BATCH-SN-1", "product_id": self.product.id})
+        self.env["stock.lot"]._serial_apply_events([
+            {"lot": lot, "event_type": "received", "document_ref": "IN/1"},
+            {"lot": lot, "event_type": "moved", "document_ref": "INT/1"},
+        ])
+        self.assertEqual(lot.lifecycle_state, "in_stock")
+        self.assertEqual(self._events(lot).mapped("event_type"), ["received", "moved"])
+        self.assertEqual(self.env["serial.event"]._find_broken_chains(lot.ids), {})
