@@ -4,6 +4,7 @@
     python3 bench/bench.py receive_deliver [--serials 5000] [--repeat 2]
     python3 bench/bench.py backfill [--serials 100000]
     python3 bench/bench.py generate --serials 1000000 [--db NAME]
+    python3 bench/bench.py genealogy [--serials 1000000] [--repeat 3] [--reuse]
 
 Every scenario starts a private PostgreSQL cluster in ``.local/bench`` (the same
 machinery as the test command), creates its databases from scratch, runs the same
@@ -166,10 +167,114 @@ def scenario_generate(bench, args):
         print(f"back-fill: {bench.task(args.db, 'backfill', commit=True)}")
 
 
+def scenario_genealogy(bench, args):
+    """Five-level genealogy of N serials: descendants of a lot reaching 100,000 units, the
+    ancestors of one unit, and the traceability report of a 505-unit vehicle built through
+    real MOs against Odoo's stock.traceability.report fully expanded, on one database."""
+    db = "bench_genealogy"
+    ids_file = WORK_DIR / "genealogy_ids.json"
+    if args.reuse and ids_file.exists():
+        ids = json.loads(ids_file.read_text())
+    else:
+        bench.create_db(db, SUITE_MODULES)
+        generated = bench.task(db, "generate_genealogy", serials=args.serials, commit=True)
+        print(f"generated: {generated}")
+        built = bench.task(db, "build_report_unit", commit=True)
+        print(f"report unit built through MOs: {built}")
+        ids = {"generated": generated, "built": built}
+        ids_file.write_text(json.dumps(ids))
+    generated, built = ids["generated"], ids["built"]
+    measured = bench.task(db, "genealogy", big_lot=generated["big_lot"],
+                          sample_vehicle=generated["sample_vehicle"],
+                          sample_cell=generated["sample_cell"], report_unit=built["vehicle"],
+                          repeat=max(args.repeat, 3))
+    desc, anc, chain = measured["descendants"], measured["ancestors"], measured["parent_chain"]
+    print(f"\ngenealogy of {generated['serials']:,} serials, {generated['links']:,} links")
+    print(f"descendants of the big lot:  {desc['units']:,} units in {desc['best_s']:.3f}s "
+          f"(first {desc['first_s']:.3f}s, {desc['queries']} queries; target < 1 s)")
+    print(f"ancestors of one vehicle:    {anc['units']} units in {anc['best_ms']:.2f} ms "
+          f"(first {anc['first_ms']:.2f} ms; target < 20 ms)")
+    print(f"parent chain of one cell:    {chain['units']} units in {chain['best_ms']:.2f} ms "
+          f"(first {chain['first_ms']:.2f} ms)")
+    odoo = measured["odoo_expanded"]
+    gather, html = measured["suite_gather"], measured["suite_report_html"]
+    _print_table(
+        f"traceability of one vehicle of {built['units']} units (best of runs, seconds)",
+        [("data (suite: _gather)", odoo["best_s"], gather["best_s"]),
+         ("report (suite: HTML)", odoo["best_s"], html["best_s"]),
+         ("queries", odoo["queries"], gather["queries"])],
+    )
+    print(f"Odoo's report fully expanded: {odoo['lines']} lines over {odoo['lots']} lots; "
+          f"suite: {gather['nodes']} units, {gather['events']} events")
+    ratio = _ratio(html["best_s"], odoo["best_s"])
+    print(f"ratio suite report / Odoo expanded report: {ratio}")
+    _save("genealogy", {"serials": generated["serials"], "generated": generated,
+                        "report_unit": built, "measured": measured,
+                        "ratio_report_suite_over_odoo": ratio})
+
+
+def scenario_warranty(bench, args):
+    """Eligibility of one serial and the daily warranty job, on N serials with five
+    ledger events and one coverage each (written with COPY)."""
+    db = "bench_warranty"
+    if not args.reuse:
+        bench.create_db(db, SUITE_MODULES)
+        generated = bench.task(db, "warranty_generate", serials=args.serials, commit=True)
+        print(f"generated: {generated}")
+    check = bench.task(db, "warranty_eligibility", samples=200)
+    daily = bench.task(db, "warranty_cron", days_ahead=30)
+    catch_up = bench.task(db, "warranty_cron", days_ahead=365)
+    print(f"\neligibility check of one serial ({check['samples']} serials, cold cache): "
+          f"median {check['median_ms']} ms, p95 {check['p95_ms']} ms, max {check['max_ms']} ms, "
+          f"{check['queries_median']} queries (target < 20 ms)")
+    for label, run in (("30 days later", daily), ("a year later", catch_up)):
+        print(f"daily job over {run['coverages']:,} coverages, {label}: {run['cron_s']} s "
+              f"(started {run['started']:,}, serials expired {run['expired_lots']:,}, "
+              f"serials refreshed {run['refreshed']:,}, reminders {run['activities']}; "
+              f"target < 60 s)")
+    _save("warranty", {"serials": args.serials, "eligibility": check,
+                       "cron_30_days": daily, "cron_365_days": catch_up})
+
+
+def scenario_numbering(bench, args):
+    """Generate and receive serials: the suite's wizard vs Odoo's own path; then the
+    validation of N pasted vendor serials against 1,000,000 existing ones."""
+    bench.create_db("bench_plain", PLAIN_MODULES)
+    bench.create_db("bench_suite", SUITE_MODULES)
+    odoo_path = bench.task("bench_plain", "generate_receive", serials=5000, path="odoo")
+    wizard_small = bench.task("bench_suite", "generate_receive", serials=5000, path="wizard")
+    wizard = bench.task("bench_suite", "generate_receive", serials=args.serials, path="wizard")
+    pasted = bench.task("bench_suite", "validate_pasted", serials=args.serials,
+                        existing=1000000)
+    print("\ngenerate, validate and receive serials on one receipt")
+    print(f"{'run':<34}{'make_s':>10}{'validate_s':>12}{'total_s':>10}{'serials/s':>12}")
+    for label, run in ((f"Odoo path, {odoo_path['serials']} (plain db)", odoo_path),
+                       (f"wizard, {wizard_small['serials']} (suite db)", wizard_small),
+                       (f"wizard, {wizard['serials']} (suite db)", wizard)):
+        print(f"{label:<34}{run['make_s']:>10.1f}{run['validate_s']:>12.1f}"
+              f"{run['total_s']:>10.1f}{run['serials_per_s']:>12.1f}")
+    ratio = round(wizard["serials_per_s"] / odoo_path["serials_per_s"], 2)
+    ratio_small = round(wizard_small["serials_per_s"] / odoo_path["serials_per_s"], 2)
+    print(f"throughput ratio wizard@{wizard['serials']} / Odoo@5000: {ratio}  (target >= 10)")
+    print(f"throughput ratio wizard@5000 / Odoo@5000: {ratio_small}")
+    print(f"wizard@{wizard['serials']} total: {wizard['total_s']}s  (target < 120s)")
+    print(f"validate {pasted['serials']} pasted against {pasted['existing']} existing: "
+          f"{pasted['check_s']}s (target < 10s); problems found: {pasted['problems']}")
+    _save("numbering", {
+        "serials": args.serials,
+        "odoo_5000": odoo_path, "wizard_5000": wizard_small, "wizard": wizard,
+        "throughput_ratio": ratio, "throughput_ratio_5000": ratio_small,
+        "validate_pasted": pasted,
+    })
+
+
 SCENARIOS = {
     "receive_deliver": scenario_receive_deliver,
     "backfill": scenario_backfill,
     "generate": scenario_generate,
+    "genealogy": scenario_genealogy,
+    "warranty": scenario_warranty,
+    "numbering": scenario_numbering,
 }
 
 
@@ -184,7 +289,9 @@ def main():
     parser.add_argument("--backfill", action="store_true",
                         help="generate: derive lifecycle states afterwards")
     args = parser.parse_args()
-    defaults = {"receive_deliver": 5000, "backfill": 100000, "generate": 100000}
+    defaults = {"receive_deliver": 5000, "backfill": 100000, "generate": 100000,
+                "genealogy": 1000000, "warranty": 1000000,
+                "numbering": 100000}
     args.serials = args.serials or defaults[args.scenario]
     SCENARIOS[args.scenario](Bench(), args)
 

@@ -136,3 +136,485 @@ def state_at(env, at=None, limit=100000, path="suite"):
 
     seconds, states = _timed(env, odoo_path)
     return {"serials": len(lots), "answered": len(states), "state_at_s": round(seconds, 3)}
+
+
+# --- numbering: generate and receive, validate pasted serials (issue 4) ---------------
+
+
+def _confirmed_receipt(env, product, quantity):
+    """A confirmed receipt of ``quantity`` units, with the lines Odoo makes at confirm."""
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+    supplier = env.ref("stock.stock_location_suppliers")
+    receipt = env["stock.picking"].create({
+        "picking_type_id": warehouse.in_type_id.id,
+        "location_id": supplier.id,
+        "location_dest_id": warehouse.lot_stock_id.id,
+        "move_ids": [Command.create({
+            "product_id": product.id, "product_uom_qty": quantity,
+            "product_uom": product.uom_id.id, "location_id": supplier.id,
+            "location_dest_id": warehouse.lot_stock_id.id,
+        })],
+    })
+    receipt.action_confirm()
+    env.flush_all()
+    return receipt
+
+
+def generate_receive(env, serials=100000, path="wizard"):
+    """Make ``serials`` new serials for one receipt and validate it.
+
+    ``path="wizard"`` (suite): the generation wizard's server code on the receipt move,
+    with a numbering rule that has a check digit: numbers made, validated, serials and
+    move lines written set-wise; then the receipt is validated.
+    ``path="odoo"``: Odoo's own path, the serials created with the ORM, one move line per
+    serial created with the ORM, then the receipt is validated.
+    Both are timed from the confirmed receipt (whose placeholder lines each path
+    replaces) to the validated receipt.
+    """
+    values = {"name": "Bench Phone", "type": "consu", "is_storable": True,
+              "tracking": "serial"}
+    if path == "wizard":
+        rule = env["serial.format.rule"].create({
+            "name": "Bench IMEI-like", "pattern": "35{YY}{SEQ:10}{CHECK}",
+            "check_algorithm": "luhn", "charset": "digits", "min_length": 15,
+            "max_length": 15, "uniqueness": "company",
+        })
+        values["serial_format_rule_id"] = rule.id
+    product = env["product.product"].create(values)
+    receipt = _confirmed_receipt(env, product, serials)
+    move = receipt.move_ids
+
+    def make_serials():
+        if path == "wizard":
+            wizard = env["serial.generate.wizard"].with_context(
+                default_move_id=move.id, default_product_id=product.id
+            ).create({"mode": "rule", "quantity": serials})
+            wizard.action_apply()
+            return
+        move.move_line_ids.unlink()
+        lots = env["stock.lot"].create([
+            {"product_id": product.id, "name": f"BENCH{number:07d}"}
+            for number in range(serials)
+        ])
+        env["stock.move.line"].create([
+            {"move_id": move.id, "picking_id": receipt.id, "product_id": product.id,
+             "lot_id": lot.id, "quantity": 1, "location_id": move.location_id.id,
+             "location_dest_id": move.location_dest_id.id}
+            for lot in lots
+        ])
+
+    def validate():
+        assert receipt.button_validate() is True
+        return receipt
+
+    make_seconds, _made = _timed(env, make_serials)
+    validate_seconds, _receipt = _timed(env, validate)
+    total = make_seconds + validate_seconds
+    lots = env["stock.lot"].search([("product_id", "=", product.id)])
+    env.cr.execute(
+        "SELECT count(*), sum(quantity) FROM stock_quant q JOIN stock_location l "
+        "ON l.id = q.location_id WHERE q.product_id = %s AND l.usage = 'internal'",
+        [product.id],
+    )
+    quants, on_hand = env.cr.fetchone()
+    assert receipt.state == "done" and len(lots) == serials and on_hand == serials, (
+        receipt.state, len(lots), on_hand)
+    result = {
+        "path": path,
+        "serials": serials,
+        "make_s": round(make_seconds, 3),
+        "validate_s": round(validate_seconds, 3),
+        "total_s": round(total, 3),
+        "serials_per_s": round(serials / total, 1),
+        "quants_in_stock": quants,
+    }
+    if _has_suite(env):
+        result["states"] = sorted(set(lots.mapped("lifecycle_state")))
+        result["events"] = env["serial.event"].search_count([("lot_id", "in", lots.ids)])
+    if path == "wizard":
+        result["ranges"] = move.serial_ranges
+    return result
+
+
+def validate_pasted(env, serials=100000, existing=1000000):
+    """Check ``serials`` pasted vendor serials against ``existing`` serials (suite).
+
+    The existing serials are written with ``generate.py``. The pasted list holds valid
+    new numbers, and 1% each of wrong check characters, repeats within the list and
+    numbers that already exist. Timed: the wizard's Check (parse, format, check
+    character, duplicates in the batch and against the database), nothing written.
+    """
+    from stdnum.iso7064 import mod_37_36
+
+    generated = generate_data(env, existing, prefix="GEN")
+    rule = env["serial.format.rule"].create({
+        "name": "Vendor serials", "charset": "alnum_upper", "min_length": 11,
+        "max_length": 12, "check_algorithm": "iso7064_mod37_36", "uniqueness": "company",
+    })
+    product = env["product.product"].create({
+        "name": "Bench Vendor Part", "type": "consu", "is_storable": True,
+        "tracking": "serial", "serial_format_rule_id": rule.id,
+    })
+    step = 100
+    values = []
+    for number in range(serials):
+        body = f"VP{number:08d}"
+        if number % step == 1:
+            values.append(body + "0" if mod_37_36.calc_check_digit(body) != "0" else body + "1")
+        elif number % step == 2 and number > 2:
+            values.append(values[-2])  # a repeat within the list
+        elif number % step == 3:
+            values.append(f"GEN{number % existing:08d}")  # already exists
+        else:
+            values.append(body + mod_37_36.calc_check_digit(body))
+    wizard = env["serial.generate.wizard"].create({
+        "product_id": product.id, "mode": "paste", "pasted_serials": "\n".join(values),
+    })
+    env.flush_all()
+    env.invalidate_all()
+    seconds, _action = _timed(env, wizard.action_check)
+    problems = wizard._problems(wizard._serial_names(reserve=False))
+    codes = {}
+    for _batch, messages in problems:
+        for message in messages:
+            kind = ("exists" if "already exists" in message else
+                    "duplicate" if "duplicate" in message else
+                    "check" if "check character" in message else "other")
+            codes[kind] = codes.get(kind, 0) + 1
+    return {
+        "serials": serials,
+        "existing": generated["serials"],
+        "check_s": round(seconds, 3),
+        "serials_per_s": round(serials / seconds, 1),
+        "problems": codes,
+        "first_lines": wizard.check_result.splitlines()[:4],
+    }
+
+
+# --- genealogy (issue 7) --------------------------------------------------------------
+
+
+def generate_genealogy(env, serials=1000000, prefix="G5"):
+    """Five-level synthetic genealogy of ``serials`` serials (see ``generate_genealogy.py``)."""
+    from generate_genealogy import generate_genealogy as generate_links
+
+    return generate_links(env, serials, prefix=prefix)
+
+
+def build_report_unit(env, cells_per_module=24, modules_per_pack=5, packs=4, prefix="RPT"):
+    """One vehicle built through real manufacturing orders, for the report comparison.
+
+    ``packs`` packs of ``modules_per_pack`` modules of ``cells_per_module`` cells: with the
+    defaults 1 + 4 + 20 + 480 = 505 units. The cells are received from a vendor, every
+    level is a done MO (so Odoo's ``consume_line_ids`` link them as Odoo does), and the
+    vehicle is delivered to a customer.
+    """
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+    stock = warehouse.lot_stock_id
+    supplier = env.ref("stock.stock_location_suppliers")
+    customer_location = env.ref("stock.stock_location_customers")
+    vendor = env["res.partner"].create({"name": f"{prefix} Cell Vendor"})
+    customer = env["res.partner"].create({"name": f"{prefix} Customer"})
+    products = {
+        name: env["product.product"].create({
+            "name": f"{prefix} {name}", "type": "consu", "is_storable": True,
+            "tracking": "serial",
+        })
+        for name in ("Cell", "Module", "Pack", "Vehicle")
+    }
+
+    def bom(product, component, count):
+        return env["mrp.bom"].create({
+            "product_tmpl_id": product.product_tmpl_id.id, "product_qty": 1.0,
+            "bom_line_ids": [Command.create({"product_id": component.id,
+                                             "product_qty": count})],
+        })
+
+    boms = {
+        "Module": bom(products["Module"], products["Cell"], cells_per_module),
+        "Pack": bom(products["Pack"], products["Module"], modules_per_pack),
+        "Vehicle": bom(products["Vehicle"], products["Pack"], packs),
+    }
+    cells = packs * modules_per_pack * cells_per_module
+    receipt = env["stock.picking"].create({
+        "picking_type_id": warehouse.in_type_id.id, "partner_id": vendor.id,
+        "location_id": supplier.id, "location_dest_id": stock.id,
+        "move_ids": [Command.create({
+            "product_id": products["Cell"].id, "product_uom_qty": cells,
+            "product_uom": products["Cell"].uom_id.id, "location_id": supplier.id,
+            "location_dest_id": stock.id,
+        })],
+    })
+    receipt.action_confirm()
+    move = receipt.move_ids
+    move.move_line_ids.unlink()
+    env["stock.move.line"].create([
+        {"move_id": move.id, "picking_id": receipt.id, "product_id": products["Cell"].id,
+         "lot_name": f"{prefix}-C{number:04d}", "quantity": 1, "location_id": supplier.id,
+         "location_dest_id": stock.id}
+        for number in range(cells)
+    ])
+    move.picked = True
+    receipt.button_validate()
+
+    def build(name, lot_name):
+        production = env["mrp.production"].create({"bom_id": boms[name].id,
+                                                   "product_qty": 1})
+        production.action_confirm()
+        production.action_assign()
+        production.lot_producing_ids = env["stock.lot"].create({
+            "name": lot_name, "product_id": products[name].id,
+        })
+        production.qty_producing = 1
+        production.set_qty_producing()  # what the form does: consume what is reserved
+        production.button_mark_done()
+        assert production.state == "done", production.name
+        return production.lot_producing_ids
+
+    started = time.perf_counter()
+    for number in range(packs * modules_per_pack):
+        build("Module", f"{prefix}-M{number:03d}")
+    for number in range(packs):
+        build("Pack", f"{prefix}-P{number:02d}")
+    vehicle = build("Vehicle", f"{prefix}-V0")
+    delivery = env["stock.picking"].create({
+        "picking_type_id": warehouse.out_type_id.id, "partner_id": customer.id,
+        "location_id": stock.id, "location_dest_id": customer_location.id,
+        "move_ids": [Command.create({
+            "product_id": products["Vehicle"].id, "product_uom_qty": 1,
+            "product_uom": products["Vehicle"].uom_id.id, "location_id": stock.id,
+            "location_dest_id": customer_location.id,
+        })],
+    })
+    delivery.action_confirm()
+    delivery.action_assign()
+    delivery.move_ids.picked = True
+    delivery.button_validate()
+    assert delivery.state == "done"
+    return {
+        "vehicle": vehicle.id,
+        "units": 1 + packs + packs * modules_per_pack + cells,
+        "build_s": round(time.perf_counter() - started, 1),
+    }
+
+
+def _measure(env, func, repeat):
+    """``(first seconds, best seconds, queries of the first run, result)``, cold caches."""
+    times, queries, result = [], None, None
+    for _round in range(repeat):
+        env.invalidate_all()
+        before = env.cr.sql_log_count
+        started = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - started)
+        if queries is None:
+            queries = env.cr.sql_log_count - before
+    return times[0], min(times), queries, result
+
+
+def odoo_traceability_expanded(env, lot_id, max_lines=100000):
+    """Odoo's ``stock.traceability.report`` for a lot, every line unfolded, as its client
+    does: the main lines, then ``get_lines`` once per unfoldable line."""
+    report = env["stock.traceability.report"].with_context(active_id=lot_id, model="stock.lot")
+    lines = report.get_lines()
+    queue = [line for line in lines if line["unfoldable"]]
+    while queue and len(lines) < max_lines:
+        line = queue.pop(0)
+        children = report.get_lines(line["id"], model_id=line["model_id"],
+                                    model_name=line["model"], level=line["level"] + 30)
+        lines += children
+        queue += [child for child in children if child["unfoldable"]]
+    return lines
+
+
+def genealogy(env, big_lot, sample_vehicle, sample_cell, report_unit, repeat=5):
+    """Descendants of the big lot, ancestors of one unit, and the traceability report of
+    a 505-unit vehicle against Odoo's report fully expanded, in one run."""
+    lots = env["stock.lot"]
+    result = {}
+
+    first, best, queries, found = _measure(
+        env, lambda: lots.browse(big_lot)._serial_descendants(), repeat)
+    result["descendants"] = {"units": len(found), "first_s": round(first, 4),
+                             "best_s": round(best, 4), "queries": queries}
+
+    first, best, queries, found = _measure(
+        env, lambda: lots.browse(sample_vehicle)._serial_ancestors(), max(repeat, 20))
+    result["ancestors"] = {"units": len(found), "first_ms": round(first * 1000, 2),
+                           "best_ms": round(best * 1000, 2), "queries": queries}
+
+    first, best, queries, found = _measure(
+        env, lambda: lots.browse(sample_cell)._serial_descendants(), max(repeat, 20))
+    result["parent_chain"] = {"units": len(found), "first_ms": round(first * 1000, 2),
+                              "best_ms": round(best * 1000, 2), "queries": queries}
+
+    unit = lots.browse(report_unit)
+    first, best, queries, gathered = _measure(
+        env, lambda: env["serial.traceability"]._gather(unit, max_nodes=None), repeat)
+    result["suite_gather"] = {"nodes": len(gathered["shown"]), "first_s": round(first, 4),
+                              "best_s": round(best, 4), "queries": queries,
+                              "events": sum(len(e) for e in gathered["events"].values())}
+    first, best, queries, rendered = _measure(
+        env, lambda: env["ir.actions.report"]._render_qweb_html(
+            "serial_tracking.report_serial_traceability", [report_unit])[0], repeat)
+    result["suite_report_html"] = {"bytes": len(rendered), "first_s": round(first, 4),
+                                   "best_s": round(best, 4), "queries": queries}
+    first, best, queries, lines = _measure(
+        env, lambda: odoo_traceability_expanded(env, report_unit), max(1, repeat // 2))
+    result["odoo_expanded"] = {
+        "lines": len(lines), "lots": len({line["lot_id"] for line in lines}),
+        "first_s": round(first, 4), "best_s": round(best, 4), "queries": queries,
+    }
+    return result
+
+
+# --- warranty ---------------------------------------------------------------------------
+
+_WARRANTY_EVENTS = (  # (event type, from state, to state, days after receipt)
+    ("received", None, "in_stock", 0),
+    ("allocated", "in_stock", "allocated", 1),
+    ("shipped", "allocated", "shipped", 2),
+    ("installed", "shipped", "shipped", 10),
+    ("registered", "shipped", "shipped", 12),
+)
+
+
+def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=100000):
+    """A suite database with ``serials`` shipped serials, five ledger events each and one
+    coverage each, written with COPY (see ``generate.py``).
+
+    Serials were shipped over the last three years, so about a third of the coverages
+    (24 months from shipment) have expired and the others end over the next two years.
+    Every fiftieth coverage waits for an installation with a 90-day cap, like a policy
+    "from installation, but no later than 90 days after shipment" would leave it.
+    """
+    from datetime import date, timedelta
+
+    from generate import _copy, _reserve_ids
+
+    from odoo.addons.serial_tracking.tools import warranty
+
+    started = time.perf_counter()
+    cr = env.cr
+    today = date.today()
+    policy = env["serial.warranty.policy"].create({
+        "name": f"{prefix} 24 months", "line_ids": [Command.create({
+            "coverage_type": "full", "duration": 24, "duration_unit": "month",
+            "trigger": "shipment", "return_window_days": 30, "pause_in_repair": True})],
+    })
+    line = policy.line_ids
+    manager = env["res.users"].search([("login", "=", "admin")], limit=1)
+    product_recs = env["product.product"].create([
+        {"name": f"{prefix} Product {n}", "type": "consu", "is_storable": True,
+         "tracking": "serial", "serial_warranty_policy_id": policy.id,
+         "responsible_id": manager.id}
+        for n in range(products)
+    ])
+    customers = env["res.partner"].create([{"name": f"{prefix} Customer {n}"}
+                                           for n in range(50)]).ids
+    env.flush_all()
+    company = env.company.id
+    uid = env.uid
+    now = datetime.now().replace(microsecond=0)
+    audit = (uid, now, uid, now)
+    product_ids = product_recs.ids
+    lot_start = _reserve_ids(cr, "stock_lot", serials)
+    for first in range(0, serials, chunk):
+        lots, events, coverages = [], [], []
+        for index in range(first, min(first + chunk, serials)):
+            lot_id = lot_start + index
+            product = product_ids[index % products]
+            partner = customers[index % len(customers)]
+            received = today - timedelta(days=12 + (index * 37) % 1095)
+            shipped = received + timedelta(days=2)
+            for event_type, from_state, to_state, offset in _WARRANTY_EVENTS:
+                moment = datetime.combine(received + timedelta(days=offset),
+                                          datetime.min.time()) + timedelta(hours=9)
+                events.append((lot_id, product, company, event_type, from_state, to_state,
+                               moment, uid, partner if to_state == "shipped" else None,
+                               f"{prefix}/{event_type[:3].upper()}/{index // 1000:05d}",
+                               *audit))
+            if index % 50 == 3:
+                start, latest = None, shipped + timedelta(days=90)
+                trigger, end = "installation", None
+                state = warranty.state_on(warranty.capped_start(None, latest), None, today)
+                if state != warranty.PENDING:  # the daily job started it on its cap
+                    start = latest
+                    end = warranty.coverage_end(start, 24, warranty.MONTH)
+                    state = warranty.state_on(start, end, today)
+            else:
+                start, latest, trigger = shipped, None, "shipment"
+                end = warranty.coverage_end(start, 24, warranty.MONTH)
+                state = warranty.state_on(start, end, today)
+            coverages.append((lot_id, product, company, policy.id, line.id, "policy", "full",
+                              trigger, 24, "month", 30, "t", "continue", partner, start,
+                              latest, end, 0, state, *audit))
+            lot_state, lot_end = warranty.lot_summary([("full", state, end)], today)
+            lots.append((lot_id, f"{prefix}{index:08d}", product, company, "shipped", now,
+                         partner, lot_state, lot_end, *audit))
+        _copy(cr, "stock_lot",
+              ("id", "name", "product_id", "company_id", "lifecycle_state", "lifecycle_date",
+               "current_partner_id", "warranty_state", "warranty_end_date",
+               "create_uid", "create_date", "write_uid", "write_date"), lots)
+        _copy(cr, "serial_event",
+              ("lot_id", "product_id", "company_id", "event_type", "from_state", "to_state",
+               "date", "user_id", "partner_id", "document_ref",
+               "create_uid", "create_date", "write_uid", "write_date"), events)
+        _copy(cr, "serial_warranty",
+              ("lot_id", "product_id", "company_id", "policy_id", "policy_line_id", "source",
+               "coverage_type", "trigger", "duration", "duration_unit", "return_window_days",
+               "pause_in_repair", "resale_rule", "partner_id", "start_date",
+               "latest_start_date", "end_date", "paused_days", "state",
+               "create_uid", "create_date", "write_uid", "write_date"), coverages)
+    cr.execute("ANALYZE stock_lot, serial_event, serial_warranty")
+    env.invalidate_all()
+    cr.execute("SELECT count(*) FROM serial_event")
+    event_count = cr.fetchone()[0]
+    return {"serials": serials, "events": event_count, "coverages": serials,
+            "products": products, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def warranty_eligibility(env, samples=200, prefix="WAR"):
+    """Time ``serial.eligibility.check.evaluate`` on single serials spread over the
+    database: server time per check (facts, verdict, stored check, flushed), cold cache."""
+    import statistics
+
+    lots = env["stock.lot"].search([("name", "=like", f"{prefix}%")], order="id", limit=1)
+    env.cr.execute("SELECT max(id) FROM stock_lot")
+    last = env.cr.fetchone()[0]
+    first = lots.id
+    step = max(1, (last - first) // samples)
+    check = env["serial.eligibility.check"]
+    timings, queries, verdicts = [], [], {}
+    for lot_id in range(first, last + 1, step)[:samples]:
+        env.invalidate_all()
+        lot = env["stock.lot"].browse(lot_id)
+        before = env.cr.sql_log_count
+        started = time.perf_counter()
+        result = check.evaluate(lot, lot.current_partner_id, "repair")
+        env.flush_all()
+        timings.append((time.perf_counter() - started) * 1000)
+        queries.append(env.cr.sql_log_count - before)
+        verdicts[result.verdict] = verdicts.get(result.verdict, 0) + 1
+    timings.sort()
+    return {
+        "samples": len(timings),
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+        "max_ms": round(timings[-1], 2),
+        "queries_median": statistics.median(queries),
+        "verdicts": verdicts,
+    }
+
+
+def warranty_cron(env, days_ahead=30):
+    """The daily warranty job, run as if ``days_ahead`` days had passed since the data
+    was current: start capped coverages, expire, refresh serials, remind managers."""
+    from datetime import date, timedelta
+
+    today = date.today() + timedelta(days=days_ahead)
+    env.cr.execute("SELECT count(*) FROM serial_warranty")
+    coverages = env.cr.fetchone()[0]
+    seconds, figures = _timed(env, lambda: env["serial.warranty"]._run_daily(today=today))
+    return dict(figures, coverages=coverages, days_ahead=days_ahead,
+                cron_s=round(seconds, 2))

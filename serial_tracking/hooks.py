@@ -1,6 +1,8 @@
 import logging
 import time
 
+from odoo.tools import SQL
+
 _logger = logging.getLogger(__name__)
 
 
@@ -25,3 +27,16 @@ def uninstall_hook(env):
         ("module", "=", "serial_tracking"),
         ("model", "in", ("product.product", "product.template", "res.partner")),
     ]).unlink()
+    # Those products keep pointing at our rules and policies until the columns are
+    # dropped, which comes after Odoo deletes the rules: let go of them first.
+    for table in ("product_template", "product_category"):
+        for column in ("serial_format_rule_id", "serial_warranty_policy_id"):
+            env.cr.execute(
+                "SELECT 1 FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name = %s", [table, column],
+            )
+            if env.cr.fetchone():
+                env.cr.execute(SQL(
+                    "UPDATE %s SET %s = NULL WHERE %s IS NOT NULL",
+                    SQL.identifier(table), SQL.identifier(column), SQL.identifier(column),
+                ))

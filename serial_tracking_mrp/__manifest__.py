@@ -1,13 +1,22 @@
 {
     "name": "Serial Tracking - Manufacturing",
-    "summary": "Serial lifecycle through manufacturing orders: produced and consumed units",
-    "version": "19.0.1.0.0",
+    "summary": "Per-unit genealogy from manufacturing orders: which component is in which unit",
+    "version": "19.0.1.1.0",
     "category": "Supply Chain/Manufacturing",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Authors",
     "license": "LGPL-3",
     "depends": ["serial_tracking", "mrp"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/serial_tracking_mrp_rules.xml",
+        "views/mrp_production_views.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "serial_tracking_mrp/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "auto_install": True,
     "application": False,

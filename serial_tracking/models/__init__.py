@@ -6,3 +6,17 @@ from . import stock_lot
 from . import stock_move_line
 from . import serial_demo_builder
 from . import serial_genealogy
+from . import serial_format_rule
+from . import serial_numbering
+from . import product_category
+from . import product_template
+from . import product_product
+from . import stock_move
+from . import serial_traceability
+from . import serial_traceability_report
+from . import stock_lot_genealogy
+from . import serial_warranty_policy
+from . import serial_warranty_policy_line
+from . import serial_warranty
+from . import serial_eligibility_check
+from . import report_serial_warranty_certificate

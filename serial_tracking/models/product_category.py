@@ -11,6 +11,13 @@ class ProductCategory(models.Model):
         "no rule of their own.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if {"serial_format_rule_id", "parent_id"} & set(vals):
+            # the rule in use of products may come from any ancestor: no @depends reaches
+            self.env["product.template"].invalidate_model(["serial_effective_rule_id"])
+        return result
+
     def _serial_format_rules(self):
         """``{category_id: rule}``: each category's own rule, else its nearest parent's.
 
@@ -29,3 +36,11 @@ class ProductCategory(models.Model):
             categ_id: next((own[link] for link in reversed(chain) if own.get(link)), no_rule)
             for categ_id, chain in chains.items()
         }
+
+    # --- warranty ----------------------------------------------------------------------
+    serial_warranty_policy_id = fields.Many2one(
+        "serial.warranty.policy", string="Warranty Policy", index="btree_not_null",
+        ondelete="restrict",
+        help="Applies to the products of this category and of its subcategories that have "
+        "no policy of their own.",
+    )

@@ -38,3 +38,11 @@ class ProductTemplate(models.Model):
         return self.env["serial.generate.wizard"]._action_open(
             product=self.product_variant_ids[:1]
         )
+
+    # --- warranty ----------------------------------------------------------------------
+    serial_warranty_policy_id = fields.Many2one(
+        "serial.warranty.policy", string="Warranty Policy", index="btree_not_null",
+        ondelete="restrict",
+        help="What each serial of this product is covered for. Leave empty to use the "
+        "policy of the product category.",
+    )

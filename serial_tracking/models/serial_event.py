@@ -1,3 +1,5 @@
+from psycopg2.extras import execute_values
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -21,8 +23,11 @@ class SerialEvent(models.Model):
         "stock.lot", string="Serial", required=True, index=True, ondelete="restrict",
         readonly=True,
     )
-    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
-    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
+    # precompute: filled in the INSERT, not by one UPDATE per event afterwards
+    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True,
+                                 precompute=True)
+    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True,
+                                 precompute=True)
     event_type = fields.Selection(lifecycle.EVENT_TYPES, required=True, index=True, readonly=True)
     from_state = fields.Selection(lifecycle.STATES, readonly=True)
     to_state = fields.Selection(lifecycle.STATES, index=True, readonly=True)
@@ -102,7 +107,47 @@ class SerialEvent(models.Model):
             vals["prev_hash"] = prev
             vals["hash"] = ledger.event_hash(vals, prev)
             last_hash[vals["lot_id"]] = vals["hash"]
+        if len(vals_list) >= self._BULK_APPEND:
+            return self.sudo()._insert_events(vals_list)
         return self.sudo().with_context(serial_ledger_append=True).create(vals_list)
+
+    # From this many events on (a receipt of thousands of serials), _append writes them
+    # with one INSERT: the ORM spends most of its time per row on values known already.
+    _BULK_APPEND = 1000
+
+    def _insert_events(self, vals_list):
+        """Insert prepared events (hash chained) and return them, as ``create`` would."""
+        self.check_access("create")
+        lots = self.env["stock.lot"].browse({vals["lot_id"] for vals in vals_list})
+        owners = {lot.id: (lot.product_id.id, lot.company_id.id) for lot in lots}
+        columns = [name for name, field in self._fields.items()
+                   if field.store and field.column_type and name != "id"]
+        defaults = self.default_get(columns)
+        now, uid = fields.Datetime.now(), self.env.uid
+        rows = []
+        for vals in vals_list:
+            product_id, company_id = owners[vals["lot_id"]]
+            row = dict(defaults, **vals, product_id=product_id, company_id=company_id,
+                       create_uid=uid, create_date=now, write_uid=uid, write_date=now)
+            rows.append(tuple(
+                row.get(name) if self._fields[name].type == "boolean"
+                else (row.get(name) or None)
+                for name in columns
+            ))
+        self.flush_model()
+        ids = [
+            event_id for event_id, in execute_values(
+                self.env.cr._obj,
+                "INSERT INTO serial_event (%s) VALUES %%s RETURNING id"
+                % ", ".join(f'"{name}"' for name in columns),  # field names only
+                rows, page_size=5000, fetch=True,
+            )
+        ]
+        events = self.browse(ids)
+        # what the ORM does after its INSERT: caches and dependent fields
+        self.env["stock.lot"].invalidate_model(["event_ids"])
+        events.modified(columns, create=True)
+        return events
 
     def _lock_and_read_heads(self, lot_ids):
         """Lock serials in id order and return the hash of each one's last event."""

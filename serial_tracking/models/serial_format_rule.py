@@ -53,21 +53,21 @@ class SerialFormatRule(models.Model):
     )
     check_algorithm = fields.Selection(
         [(name, algorithm.label) for name, algorithm in check_digits.ALGORITHMS.items()],
-        string="Check Character", required=True, default="none",
+        string="Check Character", required=True,
         compute="_compute_validation_settings", store=True, readonly=False, precompute=True,
         help="Computed over the rest of the number; {CHECK} in the pattern says where it goes.",
     )
     charset = fields.Selection(
         [(name, charset.label) for name, charset in numbering.CHARSETS.items()],
-        string="Allowed Characters", required=True, default="any",
+        string="Allowed Characters", required=True,
         compute="_compute_validation_settings", store=True, readonly=False, precompute=True,
     )
     min_length = fields.Integer(
-        default=1, compute="_compute_validation_settings", store=True, readonly=False,
+        compute="_compute_validation_settings", store=True, readonly=False,
         precompute=True,
     )
     max_length = fields.Integer(
-        default=64, compute="_compute_validation_settings", store=True, readonly=False,
+        compute="_compute_validation_settings", store=True, readonly=False,
         precompute=True,
     )
     regex = fields.Char(
@@ -103,11 +103,6 @@ class SerialFormatRule(models.Model):
         readonly=True,
     )
 
-    _length_range = models.Constraint(
-        "CHECK (min_length >= 1 AND max_length >= min_length)",
-        "The minimum length must be at least 1 and not above the maximum length.",
-    )
-
     # --- settings -----------------------------------------------------------------
 
     @api.depends("preset")
@@ -131,23 +126,24 @@ class SerialFormatRule(models.Model):
                     "regex", "match_pattern")
     def _check_settings(self):
         for rule in self:
+            if rule.match_pattern and not rule.pattern:
+                raise ValidationError(self.env._(
+                    'Numbering rule "%(rule)s" asks supplied numbers to follow the pattern '
+                    "but has none. Enter a pattern or untick the option.", rule=rule.name,
+                ))
             try:
                 spec = rule._validation_spec()
-            except (numbering.NumberingError, numbering.ValidationSpecError) as error:
+                compiled = rule._compiled_pattern() if rule.pattern else None
+                # no sample stands for every warehouse and product
+                if not compiled or compiled.uses_warehouse or compiled.uses_product_ref:
+                    continue
+                sample = rule._render(compiled, [max(rule.next_number, 1)],
+                                      fields.Date.today())[0]
+            except (numbering.NumberingError, numbering.ValidationSpecError,
+                    check_digits.CheckDigitError) as error:
                 raise ValidationError(self.env._(
                     'Numbering rule "%(rule)s": %(problem)s', rule=rule.name, problem=error,
                 )) from None
-            if not rule.pattern:
-                if rule.match_pattern:
-                    raise ValidationError(self.env._(
-                        'Numbering rule "%(rule)s" asks supplied numbers to follow the pattern '
-                        "but has none. Enter a pattern or untick the option.", rule=rule.name,
-                    ))
-                continue
-            compiled = numbering.compile_pattern(rule.pattern)
-            if compiled.uses_warehouse or compiled.uses_product_ref:
-                continue  # no sample can stand for every warehouse and product
-            sample = rule._render(compiled, [max(rule.next_number, 1)], fields.Date.today())[0]
             problems = numbering.validate_batch([sample], spec)
             if problems:
                 raise ValidationError(self.env._(
@@ -212,6 +208,9 @@ class SerialFormatRule(models.Model):
 
     @api.depends("sequence_id")
     def _compute_next_number(self):
+        counters = self.sudo().sequence_id
+        # read from PostgreSQL every time: other transactions move the counter too
+        counters.invalidate_recordset(["number_next_actual"])
         for rule in self:
             rule.next_number = rule.sudo().sequence_id.number_next_actual or 1
 
@@ -244,7 +243,7 @@ class SerialFormatRule(models.Model):
                 numbers = [number for number, in cr.fetchall()]
         finally:
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", [_COUNTER_LOCK, counter.id])
-        self.invalidate_recordset(["next_number"])
+        self.invalidate_recordset(["next_number", "preview"])
         numbers.sort()
         return numbers
 

@@ -5,7 +5,7 @@ from psycopg2.extras import execute_values
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import ledger, lifecycle
+from ..tools import ledger, lifecycle, warranty
 
 # States in which a partner outside the company holds the unit.
 _HELD_OUTSIDE = frozenset({lifecycle.SHIPPED, lifecycle.RETURNED_TO_VENDOR})
@@ -47,6 +47,19 @@ class StockLot(models.Model):
         domain=[("link_type", "!=", "removed")],
     )
 
+    # --- warranty (written by serial.warranty from the serial's events and daily job) --
+    warranty_ids = fields.One2many("serial.warranty", "lot_id", string="Coverages",
+                                   readonly=True)
+    warranty_state = fields.Selection(
+        warranty.LOT_STATES, string="Warranty", default="none", readonly=True, index=True,
+        copy=False, help="Summary of the customer coverages of the unit.",
+    )
+    warranty_end_date = fields.Date(
+        string="Warranty Until", readonly=True, index="btree_not_null", copy=False,
+        help="Latest end of the unit's customer coverages.",
+    )
+    # --- end of warranty fields --------------------------------------------------------
+
     @api.depends("event_ids")
     def _compute_event_count(self):
         counts = dict(
@@ -61,6 +74,7 @@ class StockLot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["serial.numbering"]._validate_new_serials(vals_list)  # numbering rules
         if not self.env.context.get("serial_lifecycle_write"):
             for vals in vals_list:
                 if vals.get("lifecycle_state"):
@@ -126,6 +140,7 @@ class StockLot(models.Model):
             final[item["lot"]] = (to_state, item.get("partner_id") or False)
         events = self.env["serial.event"]._append(vals_list)
         self._serial_write_states(final)
+        self.env["serial.warranty"]._on_serial_events(events)  # coverages follow events
         return events
 
     def _serial_write_states(self, final):

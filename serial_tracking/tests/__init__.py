@@ -7,3 +7,13 @@ from . import test_backfill
 from . import test_multi_company
 from . import test_tours
 from . import test_genealogy
+from . import test_warranty
+from . import test_eligibility
+from . import test_traceability
+from . import test_warranty_certificate
+from . import test_warranty_tour
+from . import test_numbering_rules
+from . import test_numbering_validation
+from . import test_numbering_wizard
+from . import test_numbering_concurrency
+from . import test_numbering_tour

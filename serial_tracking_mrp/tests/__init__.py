@@ -1,1 +1,3 @@
 from . import test_mrp_lifecycle
+from . import test_mrp_genealogy
+from . import test_mrp_tours

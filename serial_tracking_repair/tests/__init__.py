@@ -1,1 +1,2 @@
 from . import test_repair_lifecycle
+from . import test_repair_warranty

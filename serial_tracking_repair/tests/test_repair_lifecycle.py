@@ -7,8 +7,8 @@ from odoo.addons.serial_tracking.tests.common import SerialTrackingCase
 
 @tagged("post_install", "-at_install")
 class TestRepairLifecycle(SerialTrackingCase):
-    """A repair consumes the serial-tracked parts it adds and leaves the state of the
-    repaired unit alone."""
+    """A repair consumes the serial-tracked parts it adds and puts the repaired unit in
+    repair from confirmation to the end."""
 
     @classmethod
     def setUpClass(cls):
@@ -79,23 +79,25 @@ class TestRepairLifecycle(SerialTrackingCase):
         self.assertEqual(event.location_id, repair.location_id)
         self.assertEqual(event.location_dest_id.usage, "production")
         self.assertLastEvent(spare, "received", "in_stock")
-        # The repaired unit goes through Odoo's own stock -> stock move; its
-        # lifecycle (and who holds it) stays what it was.
+        # The repaired unit goes through Odoo's own stock -> stock move; its lifecycle
+        # goes in_repair at confirmation and back in stock at the end.
         self.assertEqual(repair.move_id.move_line_ids.lot_id, unit)
         self.assertEqual(repair.move_id.state, "done")
-        self.assertEqual(unit.lifecycle_state, "returned")
+        new_events = self._events(unit) - unit_events
+        self.assertEqual(new_events.filtered(lambda e: e.from_state != e.to_state).mapped(
+            lambda e: (e.event_type, e.from_state, e.to_state)), [
+            ("in_repair", "returned", "in_repair"), ("repaired", "in_repair", "in_stock")])
+        self.assertEqual(set(new_events.mapped("document_ref")), {repair.name})
+        self.assertEqual(unit.lifecycle_state, "in_stock")
         self.assertFalse(unit.current_partner_id)
-        for new_event in self._events(unit) - unit_events:
-            self.assertEqual(new_event.from_state, new_event.to_state,
-                             f"{new_event.event_type} changed the repaired unit's state")
 
     def test_repair_with_a_shipped_part_is_refused(self):
         unit = self._returned_unit("LT-R2")
         _receipt, part = self._receive(["BAT-S1"], product=self.part)
         self._deliver(part)
         part_events = len(self._events(part))
-        unit_events = len(self._events(unit))
         repair = self._repair(unit)
+        unit_events = len(self._events(unit))
         self._use_part(repair, part)
 
         with self.assertRaises(UserError) as caught:
@@ -109,5 +111,5 @@ class TestRepairLifecycle(SerialTrackingCase):
         self.assertEqual(repair.state, "under_repair")
         self.assertEqual(part.lifecycle_state, "shipped")
         self.assertEqual(len(self._events(part)), part_events)
-        self.assertEqual(unit.lifecycle_state, "returned")
+        self.assertEqual(unit.lifecycle_state, "in_repair")
         self.assertEqual(len(self._events(unit)), unit_events)

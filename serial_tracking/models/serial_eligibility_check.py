@@ -1,0 +1,338 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import eligibility, lifecycle
+
+_SEVERITY_CLASS = {
+    eligibility.INFO: "text-success",
+    eligibility.REVIEW: "text-warning",
+    eligibility.INELIGIBLE: "text-danger",
+}
+
+
+class SerialEligibilityCheck(models.Model):
+    """One persisted, explained verdict: may this serial come back, be repaired,
+    exchanged or refunded for this customer?
+
+    :meth:`evaluate` is the one way to ask. Rules live in ``tools/eligibility.py``; this
+    model gathers the facts in a few queries and keeps the answer.
+    """
+
+    _name = "serial.eligibility.check"
+    _description = "Serial Eligibility Check"
+    _order = "id desc"
+    _rec_name = "serial_name"
+    _check_company_auto = True
+
+    lot_id = fields.Many2one("stock.lot", string="Serial", index=True, readonly=True,
+                             ondelete="cascade")
+    serial_name = fields.Char(string="Serial Number", required=True, readonly=True,
+                              help="The number that was asked about, known or not.")
+    product_id = fields.Many2one("product.product", readonly=True,
+                                 help="The product the customer says the unit is.")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
+    intent = fields.Selection(eligibility.INTENTS, required=True, readonly=True)
+    verdict = fields.Selection(eligibility.VERDICTS, required=True, readonly=True, index=True)
+    reasons = fields.Json(readonly=True)
+    reason_codes = fields.Char(readonly=True, index="trigram",
+                               help="Codes of the reasons, comma separated, for searching.")
+    reasons_html = fields.Html(string="Why", compute="_compute_reasons_html", sanitize=False)
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    user_id = fields.Many2one("res.users", string="Checked By", readonly=True,
+                              default=lambda self: self.env.user)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.company)
+    document_ref = fields.Char(string="Document", readonly=True)
+    picking_id = fields.Many2one("stock.picking", string="Return", readonly=True,
+                                 index="btree_not_null", ondelete="set null")
+    overridden = fields.Boolean(readonly=True)
+    override_reason_id = fields.Many2one("serial.reason", readonly=True)
+    override_note = fields.Text(readonly=True)
+    override_user_id = fields.Many2one("res.users", string="Overridden By", readonly=True)
+    override_event_id = fields.Many2one("serial.event", readonly=True)
+    can_return = fields.Boolean(compute="_compute_can_return")
+
+    @api.depends("reasons")
+    def _compute_reasons_html(self):
+        for check in self:
+            items = [
+                Markup('<li class="%s">%s <small class="text-muted">[%s]</small></li>') % (
+                    _SEVERITY_CLASS.get(reason.get("severity"), ""),
+                    reason.get("message", ""), reason.get("code", ""))
+                for reason in check.reasons or []
+            ]
+            check.reasons_html = Markup("<ul class='mb-0'>%s</ul>") % Markup("").join(items)
+
+    @api.depends("verdict", "intent", "lot_id.lifecycle_state")
+    def _compute_can_return(self):
+        for check in self:
+            check.can_return = bool(
+                check.lot_id and check.intent in ("return", "exchange", "refund")
+                and check.verdict != eligibility.INELIGIBLE
+                and check.lot_id.lifecycle_state == lifecycle.SHIPPED
+            )
+
+    def _reason_lines(self, blocking_only=True):
+        return [
+            reason["message"] for reason in self.reasons or []
+            if not blocking_only or reason.get("severity") != eligibility.INFO
+        ]
+
+    # --- asking -------------------------------------------------------------------------
+
+    @api.model
+    def evaluate(self, lot, partner, intent, product=None, document_ref=False):
+        """Evaluate one serial for ``partner`` and ``intent`` and store the verdict.
+
+        :param lot: a ``stock.lot`` record, or a serial number as typed (an unknown
+            number gives an ``unknown_serial`` verdict).
+        :param partner: the customer asking (``res.partner``, may be empty).
+        :param intent: ``return``, ``repair``, ``exchange`` or ``refund``.
+        :param product: optional product the customer says it is.
+        :returns: the new ``serial.eligibility.check``.
+        """
+        self.check_access("read")
+        # plain ids are accepted too, for callers over RPC
+        if isinstance(lot, int):
+            lot = self.env["stock.lot"].browse(lot).exists()
+        if isinstance(partner, int):
+            partner = self.env["res.partner"].browse(partner)
+        if isinstance(product, int):
+            product = self.env["product.product"].browse(product)
+        return self._evaluate_batch([(lot, partner, product)], intent, document_ref)
+
+    @api.model
+    def _evaluate_batch(self, items, intent, document_ref=False):
+        """Evaluate ``[(lot or name, partner, product)]`` at once: the facts of all
+        serials come from the same few queries."""
+        if intent not in dict(eligibility.INTENTS):
+            raise UserError(self.env._("Unknown intent %(intent)s: use return, repair, "
+                                       "exchange or refund.", intent=intent))
+        Lot = self.env["stock.lot"]
+        resolved = []
+        for lot, partner, product in items:
+            if isinstance(lot, str):
+                name = lot.strip()
+                domain = [("name", "=", name)]
+                if product:
+                    domain.append(("product_id", "=", product.id))
+                found = Lot.search(domain, limit=1) or Lot.search([("name", "=", name)],
+                                                                  limit=1)
+                resolved.append((found, name, partner, product))
+            else:
+                resolved.append((lot, lot.name or "", partner, product))
+        lots = Lot.browse({lot.id for lot, *_rest in resolved if lot})
+        facts_of = self._gather_facts(lots)
+        self._gather_partners_and_policies(resolved, facts_of)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for lot, name, partner, product in resolved:
+            facts = self._facts(lot, name, partner, product, facts_of)
+            verdict = eligibility.evaluate(facts, intent, today)
+            vals_list.append({
+                "lot_id": lot.id or False,
+                "serial_name": name or "?",
+                "product_id": (product or lot.product_id).id or False,
+                "partner_id": partner.id if partner else False,
+                "intent": intent,
+                "verdict": verdict.verdict,
+                "reasons": [reason.as_dict() for reason in verdict.reasons],
+                "reason_codes": ",".join(verdict.codes),
+                "document_ref": document_ref,
+                "company_id": lot.company_id.id or self.env.company.id,
+            })
+        return self.sudo().create(vals_list).sudo(False)
+
+    def _gather_facts(self, lots):
+        """``{lot_id: {...}}``: the ledger events that matter and the coverages, in two
+        plain index scans (a serial has few of them)."""
+        if not lots:
+            return {}
+        self.env["serial.event"].flush_model(["lot_id", "event_type", "date", "partner_id",
+                                              "document_ref"])
+        self.env["serial.warranty"].flush_model()
+        facts = {lot_id: {"shipped_at": None, "shipped_to": False, "returned": False,
+                          "repairs": 0, "recall": None, "coverages": []}
+                 for lot_id in lots.ids}
+        self.env.cr.execute(
+            """SELECT lot_id, event_type, date, partner_id, document_ref
+                 FROM serial_event
+                WHERE lot_id = ANY(%s)
+                  AND event_type IN ('shipped', 'dropshipped', 'returned', 'repaired',
+                                     'recalled')
+             ORDER BY lot_id, id""",
+            [lots.ids],
+        )
+        for lot_id, event_type, date, partner_id, document_ref in self.env.cr.fetchall():
+            known = facts[lot_id]
+            if event_type in ("shipped", "dropshipped"):
+                known.update(shipped_at=date, shipped_to=partner_id, returned=False)
+            elif event_type == "returned":
+                known["returned"] = bool(known["shipped_at"])
+            elif event_type == "repaired":
+                known["repairs"] += 1
+            else:
+                known["recall"] = document_ref or ""
+        labels = dict(self.env["serial.warranty"]._fields["coverage_type"]
+                      ._description_selection(self.env))
+        self.env.cr.execute(
+            """SELECT lot_id, coverage_type, state, start_date, end_date, trigger,
+                      return_window_days
+                 FROM serial_warranty
+                WHERE lot_id = ANY(%s)
+             ORDER BY id""",
+            [lots.ids],
+        )
+        for lot_id, kind, state, start, end, trigger, window in self.env.cr.fetchall():
+            facts[lot_id]["coverages"].append(eligibility.Coverage(
+                coverage_type=kind, state=state, start=start, end=end, trigger=trigger or "",
+                return_window_days=window or 0, label=labels.get(kind, ""),
+            ))
+        return facts
+
+    def _facts(self, lot, name, partner, product, facts_of):
+        if not lot:
+            return eligibility.Facts(serial=name or "?", known=False)
+        known = facts_of[lot.id]
+        shipped_at = known["shipped_at"]
+        product_ok = not product or product == lot.product_id
+        shipped_to, customer = known["shipped_to_commercial"], known["customer_commercial"]
+        # names only for the sentences that need them
+        names_needed = bool(shipped_at) and shipped_to != customer
+        Partner = self.env["res.partner"]
+        return eligibility.Facts(
+            serial=lot.name,
+            product="" if product_ok else lot.product_id.display_name,
+            expected_product="" if product_ok else product.display_name,
+            product_ok=product_ok,
+            state=lot.lifecycle_state or None,
+            shipped_on=fields.Date.context_today(self, shipped_at) if shipped_at else None,
+            shipped_to=shipped_to,
+            shipped_to_name=Partner.browse(shipped_to).display_name or ""
+            if names_needed else "",
+            customer=customer,
+            customer_name=Partner.browse(customer).display_name or "" if names_needed else "",
+            returned_since_shipment=bool(known["returned"]),
+            recalled=known["recall"] is not None,
+            recall_ref=known["recall"] or "",
+            repairs=known["repairs"],
+            max_repairs=known["max_repairs"],
+            coverages=tuple(known["coverages"]),
+        )
+
+    def _gather_partners_and_policies(self, resolved, facts_of):
+        """Commercial partners and the policy's review threshold, one query each."""
+        partner_ids = {partner.id for _lot, _name, partner, _product in resolved if partner}
+        partner_ids |= {known["shipped_to"] for known in facts_of.values()
+                        if known["shipped_to"]}
+        commercial = {}
+        if partner_ids:
+            self.env["res.partner"].flush_model(["commercial_partner_id"])
+            self.env.cr.execute(
+                "SELECT id, commercial_partner_id FROM res_partner WHERE id = ANY(%s)",
+                [list(partner_ids)],
+            )
+            commercial = dict(self.env.cr.fetchall())
+        lots = self.env["stock.lot"].browse(list(facts_of))
+        max_repairs = self._max_repairs(lots.product_id) if lots else {}
+        for lot, _name, partner, _product in resolved:
+            if not lot:
+                continue
+            known = facts_of[lot.id]
+            known["shipped_to_commercial"] = commercial.get(known["shipped_to"]) or None
+            known["customer_commercial"] = commercial.get(partner.id) if partner else None
+            known["max_repairs"] = max_repairs.get(lot.product_id.id, 0)
+
+    def _max_repairs(self, products):
+        """``{product_id: max_repairs}`` of the policy that applies (product, else the
+        nearest category), in one query."""
+        for model in ("product.product", "product.template", "product.category"):
+            self.env[model].flush_model()
+        self.env["serial.warranty.policy"].flush_model(["max_repairs"])
+        self.env.cr.execute(
+            """SELECT pp.id,
+                      COALESCE(own.max_repairs, (
+                          SELECT policy.max_repairs
+                            FROM product_category anc
+                            JOIN serial_warranty_policy policy
+                              ON policy.id = anc.serial_warranty_policy_id
+                           WHERE anc.id::text = ANY(string_to_array(categ.parent_path, '/'))
+                        ORDER BY length(anc.parent_path) DESC
+                           LIMIT 1), 0)
+                 FROM product_product pp
+                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            LEFT JOIN product_category categ ON categ.id = pt.categ_id
+            LEFT JOIN serial_warranty_policy own ON own.id = pt.serial_warranty_policy_id
+                WHERE pp.id = ANY(%s)""",
+            [products.ids],
+        )
+        return dict(self.env.cr.fetchall())
+
+    # --- overriding -------------------------------------------------------------------
+
+    def _override(self, reason, note=False, document_ref=False):
+        """A manager accepts these verdicts anyway: recorded on the checks and, for each
+        serial, as an ``override`` event in its ledger."""
+        if not self.env.user.has_group("serial_tracking.group_serial_manager"):
+            raise AccessError(self.env._(
+                "Only a Serial Tracking Manager may override an eligibility verdict (%(serials)s). "
+                "Ask a manager.", serials=", ".join(self.mapped("serial_name")),
+            ))
+        if not reason:
+            raise UserError(self.env._(
+                "Choose an override reason: it is recorded in the history of %(serials)s.",
+                serials=", ".join(self.mapped("serial_name")),
+            ))
+        unknown = self.filtered(lambda check: not check.lot_id)
+        if unknown:
+            raise UserError(self.env._(
+                "%(serials)s: not a known serial; an override needs a real unit. Receive or "
+                "register the unit first.", serials=", ".join(unknown.mapped("serial_name")),
+            ))
+        intents = dict(self._fields["intent"]._description_selection(self.env))
+        items = [{
+            "lot": check.lot_id,
+            "event_type": "override",
+            "partner_id": check.partner_id.id,
+            "document_ref": document_ref or check.document_ref or False,
+            "reason_id": reason.id,
+            "note": self.env._(
+                "%(intent)s accepted despite: %(reasons)s%(note)s",
+                intent=intents[check.intent], reasons=" ".join(check._reason_lines()),
+                note=f"\n{note}" if note else "",
+            ),
+        } for check in self]
+        events = self.env["stock.lot"]._serial_apply_events(items)
+        for check, event in zip(self, events, strict=True):
+            check.sudo().write({
+                "overridden": True, "override_reason_id": reason.id,
+                "override_note": note or False, "override_user_id": self.env.uid,
+                "override_event_id": event.id,
+            })
+        return events
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_open_return(self):
+        """Open Odoo's return wizard on the delivery that shipped the serial, with the
+        serial chosen."""
+        self.ensure_one()
+        event = self.env["serial.event"].search(
+            [("lot_id", "=", self.lot_id.id), ("event_type", "=", "shipped"),
+             ("picking_id", "!=", False)], order="id desc", limit=1)
+        if not event:
+            raise UserError(self.env._(
+                "%(serial)s: no delivery of this serial is on record; return it with a "
+                "receipt from the customer location.", serial=self.serial_name,
+            ))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock.act_stock_return_picking")
+        action["context"] = {
+            "active_id": event.picking_id.id, "active_ids": event.picking_id.ids,
+            "active_model": "stock.picking",
+            "default_serial_lot_ids": [self.lot_id.id],
+            "serial_return_intent": self.intent if self.intent != "refund" else "return",
+        }
+        return action

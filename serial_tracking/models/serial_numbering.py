@@ -1,0 +1,430 @@
+import logging
+from collections import defaultdict
+from typing import NamedTuple
+
+from psycopg2 import OperationalError
+
+from odoo import api, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, split_every
+
+from ..tools import numbering
+
+_logger = logging.getLogger(__name__)
+
+# Offending values listed in one message; the rest are counted.
+MAX_LISTED = 20
+# From this many serials on, lots and move lines are written as copies of one row made
+# by the ORM (see _copy_rows); below, a plain multi-create is fast enough.
+BULK_MIN = 500
+_INSERT_CHUNK = 50000
+# What the generation wizard accepts for products without a rule: Odoo takes any name,
+# the wizard still refuses blanks, control characters and runaway lengths.
+UNRULED_SPEC = numbering.ValidationSpec(charset="any", min_len=1, max_len=128)
+
+
+class Batch(NamedTuple):
+    """Serial numbers about to be created for one product."""
+
+    product: object  # product.product
+    company: object  # res.company (may be empty: lots shared between companies)
+    rule: object  # serial.format.rule (may be empty)
+    names: list
+
+
+class SerialNumbering(models.AbstractModel):
+    """Validation of serial numbers on every path that creates them, and the set-based
+    writes of the generation wizard.
+
+    Stateless services: the settings live on ``serial.format.rule``, the logic of
+    patterns and checks in ``tools/numbering.py``.
+    """
+
+    _name = "serial.numbering"
+    _description = "Serial Numbering Services"
+
+    # --- entry points -------------------------------------------------------------
+
+    @api.model
+    def _validate_new_serials(self, vals_list):
+        """``stock.lot.create`` hook: refuse the whole batch when a number breaks the
+        rule of its product. Covers the form, import, RPC and the lots Odoo creates from
+        typed lot names when a receipt is validated. Fills a missing name from the rule.
+        """
+        if self.env.context.get("serial_numbers_checked"):
+            return
+        default_product = self.env.context.get("default_product_id")
+        products = self.env["product.product"].browse(
+            {vals.get("product_id") or default_product for vals in vals_list} - {None, False}
+        )
+        rules = products._serial_format_rules()
+        if not any(rules.values()):
+            return  # products without a rule behave exactly as in Odoo
+        batches = {}
+        unnamed = defaultdict(list)
+        for vals in vals_list:
+            product = products.browse(vals.get("product_id") or default_product)
+            rule = rules.get(product.id)
+            if not rule:
+                continue
+            if not vals.get("name"):
+                unnamed[product].append(vals)
+            company = self._batch_company(product, vals.get("company_id"))
+            key = (product.id, company.id)
+            batches.setdefault(key, Batch(product, company, rule, [])).names.append(vals)
+        for product, unnamed_vals in unnamed.items():
+            for vals, name in zip(unnamed_vals, self._default_names(
+                    product, rules[product.id], len(unnamed_vals)), strict=True):
+                if name:
+                    vals["name"] = name
+        self._check_batches([
+            batch._replace(names=[vals["name"] for vals in batch.names if vals.get("name")])
+            for batch in batches.values()
+        ])
+
+    @api.model
+    def _validate_typed_serials(self, vals_list):
+        """``stock.move.line.create`` hook: lot names typed, scanned or pasted on the
+        lines of receipts and manufacturing orders."""
+        typed = [vals for vals in vals_list if vals.get("lot_name") and not vals.get("lot_id")]
+        if not typed or self.env.context.get("serial_numbers_checked"):
+            return
+        moves = self.env["stock.move"].browse({vals["move_id"] for vals in typed
+                                               if vals.get("move_id")})
+        move_products = {move.id: move.product_id.id for move in moves}
+        entries = [
+            (vals.get("product_id") or move_products.get(vals.get("move_id")),
+             vals.get("company_id"), vals["lot_name"])
+            for vals in typed
+        ]
+        self._check_typed(entries)
+
+    @api.model
+    def _validate_typed_serial_write(self, lines, lot_name):
+        """``stock.move.line.write`` hook: ``lot_name`` written on existing lines."""
+        if not lot_name or self.env.context.get("serial_numbers_checked"):
+            return
+        lines = lines.filtered(lambda line: not line.lot_id)
+        entries = [(line.product_id.id, line.company_id.id, lot_name) for line in lines]
+        self._check_typed(entries, exclude_line_ids=lines.ids)
+
+    def _check_typed(self, entries, exclude_line_ids=()):
+        """Check ``(product_id, company_id, name)`` entries of products with a rule."""
+        products = self.env["product.product"].browse({product_id for product_id, _c, _n
+                                                       in entries if product_id})
+        rules = products._serial_format_rules()
+        batches = {}
+        for product_id, company_id, name in entries:
+            rule = rules.get(product_id)
+            if not rule:
+                continue
+            product = products.browse(product_id)
+            company = self._batch_company(product, company_id)
+            batches.setdefault((product_id, company.id), Batch(product, company, rule, [])
+                               ).names.append(name)
+        self._check_batches(list(batches.values()), typed=True,
+                            exclude_line_ids=exclude_line_ids)
+
+    # --- validation -----------------------------------------------------------------
+
+    def _batch_company(self, product, company_id=None):
+        """The company whose serials a new number must not collide with."""
+        if company_id:
+            return self.env["res.company"].browse(company_id)
+        return product.company_id or self.env.company
+
+    def _default_names(self, product, rule, count):
+        """Names for serials created without one: the rule's next numbers, else Odoo's
+        own per-product sequence (validated like any other name)."""
+        if rule.pattern:
+            return rule._generate_names(count, product, self._default_warehouse())
+        sequence = product.lot_sequence_id
+        return [sequence.next_by_id() if sequence else False for _index in range(count)]
+
+    def _default_warehouse(self):
+        return self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+
+    def _check_batches(self, batches, typed=False, exclude_line_ids=()):
+        """Raise one ValidationError listing every problem of every batch."""
+        found = self._find_problems(batches, typed=typed, exclude_line_ids=exclude_line_ids)
+        if found:
+            raise ValidationError(self._problems_message(found))
+
+    @api.model
+    def _find_problems(self, batches, typed=False, exclude_line_ids=()):
+        """``[(batch, [numbering.Problem])]`` for the batches that have problems.
+
+        One query finds the existing serials of all batches (and, for typed names,
+        one more the names already typed on other open lines), whatever their size.
+        """
+        names = {name for batch in batches for name in batch.names if isinstance(name, str)}
+        existing = self._existing_serials(names)
+        pending = self._pending_typed_serials(names, exclude_line_ids) if typed else {}
+        product_names = self._product_names(existing, pending)
+        found = []
+        for batch in batches:
+            spec = batch.rule._validation_spec() if batch.rule else UNRULED_SPEC
+            scope = batch.rule.uniqueness if batch.rule else "product"
+            taken = self._taken_in_scope(batch, scope, existing, product_names)
+            taken_typed = self._taken_in_scope(batch, scope, pending, product_names)
+            problems = numbering.validate_batch(batch.names, spec, existing=taken | taken_typed)
+            if problems:
+                found.append((batch, [
+                    self._explain(problem, taken, taken_typed) for problem in problems
+                ]))
+        return found
+
+    def _existing_serials(self, names):
+        """``{name: [(product_id, company_id, None)]}`` of the lots with these names."""
+        if not names:
+            return {}
+        self.env["stock.lot"].flush_model(["name", "product_id", "company_id"])
+        # Every company's lots, as Odoo's own uniqueness check does.
+        self.env.cr.execute(
+            "SELECT name, product_id, company_id FROM stock_lot WHERE name = ANY(%s)",
+            [list(names)],
+        )
+        found = defaultdict(list)
+        for name, product_id, company_id in self.env.cr.fetchall():
+            found[name].append((product_id, company_id, None))
+        return found
+
+    def _pending_typed_serials(self, names, exclude_line_ids):
+        """``{name: [(product_id, company_id, document)]}`` typed on other open lines."""
+        if not names:
+            return {}
+        self.env["stock.move.line"].flush_model(
+            ["lot_name", "lot_id", "product_id", "company_id", "move_id", "picking_id"]
+        )
+        self.env["stock.move"].flush_model(["state", "reference"])
+        self.env.cr.execute(
+            """SELECT ml.lot_name, ml.product_id, ml.company_id,
+                      COALESCE(picking.name, move.reference)
+                 FROM stock_move_line ml
+                 JOIN stock_move move ON move.id = ml.move_id
+            LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
+                WHERE ml.lot_name = ANY(%s) AND ml.lot_id IS NULL
+                  AND move.state NOT IN ('done', 'cancel')
+                  AND NOT ml.id = ANY(%s)""",
+            [list(names), list(exclude_line_ids)],
+        )
+        found = defaultdict(list)
+        for name, product_id, company_id, document in self.env.cr.fetchall():
+            found[name].append((product_id, company_id, document or ""))
+        return found
+
+    def _product_names(self, *holders):
+        product_ids = {product_id for found in holders for rows in found.values()
+                       for product_id, _company, _doc in rows}
+        products = self.env["product.product"].sudo().with_context(active_test=False)
+        return {product.id: product.display_name for product in products.browse(product_ids)}
+
+    def _taken_in_scope(self, batch, scope, found, product_names):
+        """``{name: where}`` of the batch's names that the rule's scope forbids."""
+        company_id = batch.company.id
+        taken = {}
+        for name in batch.names:
+            for product_id, lot_company_id, document in found.get(name, ()):
+                same_company = (not lot_company_id or not company_id
+                                or lot_company_id == company_id)
+                if not same_company or (scope == "product" and product_id != batch.product.id):
+                    continue
+                taken[name] = document or product_names.get(product_id, "")
+                break
+        return taken
+
+    def _explain(self, problem, taken, taken_typed):
+        """The message of ``problem``, naming where an existing number already is."""
+        if problem.code != "exists":
+            return problem.message
+        if problem.value in taken:
+            return self.env._("%(serial)s: already exists for %(product)s",
+                              serial=problem.value, product=taken[problem.value])
+        return self.env._("%(serial)s: already entered on %(document)s",
+                          serial=problem.value, document=taken_typed[problem.value])
+
+    def _problems_message(self, found):
+        total = sum(len(messages) for _batch, messages in found)
+        lines = [self.env._("%(count)s serial number(s) refused:", count=total)]
+        listed = 0
+        for batch, messages in found:
+            if batch.rule:
+                lines.append(self.env._(
+                    '%(product)s (numbering rule "%(rule)s"):',
+                    product=batch.product.display_name, rule=batch.rule.name,
+                ))
+            else:
+                lines.append(self.env._("%(product)s:", product=batch.product.display_name))
+            for message in messages[:max(MAX_LISTED - listed, 0)]:
+                lines.append(f"  • {message}")
+                listed += 1
+        if total > listed:
+            lines.append(self.env._("… and %(count)s more.", count=total - listed))
+        lines.append(self.env._(
+            "Correct or remove these numbers and try again: nothing was saved. A product's "
+            "rule is set on the product or its category; rules are under Inventory > Serial "
+            "Tracking > Configuration > Numbering Rules."
+        ))
+        return "\n".join(lines)
+
+    # --- set-based creation ---------------------------------------------------------
+
+    @api.model
+    def _create_serials(self, product, names):
+        """Create serials whose names were validated; returns them in the order given.
+
+        Small sets go through a plain multi-create; big ones create the first serial
+        with the ORM (so every default and hook applies, lifecycle state 'planned'
+        included) and copy its row for the others.
+        """
+        lots = self.env["stock.lot"].with_context(serial_numbers_checked=True)
+        if len(names) < BULK_MIN:
+            return lots.create([{"product_id": product.id, "name": name} for name in names])
+        template = lots.create({"product_id": product.id, "name": names[0]})
+        return template + lots.browse(self._copy_rows(template, "name", names[1:]))
+
+    @api.model
+    def _add_move_lines(self, move, lots):
+        """One line of quantity 1 per serial on ``move``; returns the lines.
+
+        The lines Odoo made for the demand without a serial are used first (on a serial
+        receipt, one per unit), the others are removed. Big sets are written with one
+        statement per step, which is only right where a line reserves nothing: moves
+        from suppliers or production.
+        """
+        lines = self.env["stock.move.line"].with_context(serial_numbers_checked=True)
+        placeholders = lines.search([
+            ("move_id", "=", move.id), ("lot_id", "=", False), ("lot_name", "=", False),
+            ("state", "not in", ("done", "cancel")),
+        ], order="id")
+        bulk = len(lots) >= BULK_MIN and move._should_bypass_reservation()
+        reusable = placeholders.filtered(
+            lambda line: line.quantity == 1 and line.product_uom_id == move.product_id.uom_id
+            and not (line.package_id or line.result_package_id or line.owner_id)
+        )[:len(lots)] if bulk else lines
+        (placeholders - reusable).unlink()
+        if reusable:
+            self._write_column(reusable, "lot_id", lots[:len(reusable)].ids)
+        lots = lots[len(reusable):]
+        base = move._prepare_move_line_vals(quantity=1)
+        base.pop("lot_name", None)
+        if not bulk:
+            return reusable + lines.create([dict(base, lot_id=lot.id, quantity=1)
+                                            for lot in lots])
+        template = lines.create([dict(base, lot_id=lot.id, quantity=1) for lot in lots[:1]])
+        copies = lines.browse(self._copy_rows(template, "lot_id", lots[1:].ids))
+        return reusable + template + copies
+
+    @api.model
+    def _write_column(self, records, column, values):
+        """``records[i].column = values[i]`` with one UPDATE, then what the ORM does
+        after a write: caches, dependent fields and the constraints on ``column``."""
+        self.env.flush_all()
+        field = records._fields[column]
+        self.env.cr.execute(SQL(
+            """UPDATE %(table)s t
+                  SET %(column)s = v.value, write_uid = %(uid)s,
+                      write_date = (now() AT TIME ZONE 'UTC')
+                 FROM unnest(%(ids)s::int4[], %(values)s::%(type)s[]) AS v(id, value)
+                WHERE t.id = v.id""",
+            table=SQL.identifier(records._table), column=SQL.identifier(column),
+            uid=self.env.uid, ids=records.ids, values=list(values),
+            type=SQL(field.column_type[1]),
+        ))
+        self._refresh_statistics(records._table, len(records))
+        self.env.invalidate_all()
+        records.modified([column])
+        records._validate_fields([column])
+
+    @api.model
+    def _copy_rows(self, template, column, values, check=True):
+        """Insert one copy of ``template``'s row per value, with ``column`` set to it.
+
+        Every other stored column keeps what the ORM computed for the template; the
+        computed fields that depend on ``column`` are recomputed, dependent fields of
+        other models are marked as the ORM does on create, and the Python constraints
+        on ``column`` run on the new rows (unless ``check`` is False because the caller
+        knows they hold). Returns the new ids in the order of values.
+        """
+        if not values:
+            return []
+        model = template.browse()
+        model.check_access("create")
+        # The template's row must be in the database; other pending writes may wait (a
+        # receipt's validation writes its lines' state and date together later on).
+        template.flush_recordset()
+        copied = [field for field in model._fields.values()
+                  if field.store and field.column_type and field.name not in ("id", column)]
+        table = SQL.identifier(model._table)
+        columns = SQL(", ").join(SQL.identifier(field.name) for field in copied)
+        sources = SQL(", ").join(SQL.identifier("t", field.name) for field in copied)
+        value_type = SQL(model._fields[column].column_type[1])
+        id_of = {}
+        for chunk in split_every(_INSERT_CHUNK, values, list):
+            self.env.cr.execute(SQL(
+                """INSERT INTO %(table)s (%(columns)s, %(column)s)
+                   SELECT %(sources)s, v.value
+                     FROM %(table)s t,
+                          unnest(%(chunk)s::%(type)s[]) WITH ORDINALITY AS v(value, position)
+                    WHERE t.id = %(template)s
+                 ORDER BY v.position
+                RETURNING id, %(column)s""",
+                table=table, columns=columns, column=SQL.identifier(column), sources=sources,
+                chunk=chunk, type=value_type, template=template.id,
+            ))
+            id_of.update((value, record_id) for record_id, value in self.env.cr.fetchall())
+        ids = [id_of[value] for value in values]
+        self._refresh_statistics(model._table, len(ids))
+        self._invalidate_inverses(model)
+        records = model.browse(ids)
+        depends = model.pool.field_depends
+        varying = {column} | {
+            field.name for field in model._fields.values()
+            if field.store and field.compute
+            and any(path.split(".")[0] == column for path in depends[field])
+        }
+        # the column holds the value given, whatever its own compute would say
+        kept = [field for field in model._fields.values()
+                if field.store and field.compute
+                and (field.name == column or field.name not in varying)]
+        with self.env.protecting(kept, records):
+            records.modified([field.name for field in model._fields.values() if field.store],
+                             create=True)
+        if check:
+            records._validate_fields(varying)
+        return ids
+
+    def _invalidate_inverses(self, model):
+        """Forget the cached one2many values that new rows of ``model`` extend.
+
+        Nothing else in the cache is stale after an INSERT, and nothing pending is
+        flushed: one2many values are never waiting to be written.
+        """
+        for field in model._fields.values():
+            for inverse in model.pool.field_inverses[field]:
+                self.env[inverse.model_name].invalidate_model([inverse.name], flush=False)
+
+    def _refresh_statistics(self, table, rows):
+        """ANALYZE ``table`` when its planner statistics predate the ``rows`` just written.
+
+        On a young database the statistics say "empty table": every later UPDATE of
+        the ORM (100 rows at a time) then scans all the new rows, which makes a
+        100,000-serial receipt quadratic. A table already known to be big is left
+        alone. ANALYZE keeps a lock that only other ANALYZE/VACUUM wait for, until the
+        end of the transaction: give up at once rather than wait behind another batch.
+        """
+        cr = self.env.cr
+        cr.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        if cr.fetchone()[0] >= rows:
+            return
+        cr.execute("SHOW lock_timeout")
+        previous = cr.fetchone()[0]
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("SELECT set_config('lock_timeout', '200ms', true)")
+                cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+                cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        except OperationalError:
+            _logger.info("Statistics of %s not refreshed: another batch holds them", table)

@@ -1,0 +1,479 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import warranty
+
+# Events that create coverages or move them forward.
+_MOVING_EVENTS = frozenset(warranty.TRIGGER_OF_EVENT) | {
+    "returned", "in_repair", "repaired", "scrapped",
+}
+# What the engine reads and writes of a coverage.
+_ENGINE_FIELDS = [
+    "lot_id", "policy_id", "policy_line_id", "source", "coverage_type", "trigger",
+    "duration", "duration_unit", "cap_trigger", "cap_duration", "cap_unit",
+    "return_window_days", "pause_in_repair", "resale_rule", "partner_id", "start_date",
+    "latest_start_date", "end_date", "paused_days", "pause_start", "state", "void_date",
+    "void_reason", "document_ref",
+]
+_LINE_COPIED = [
+    "coverage_type", "trigger", "duration", "duration_unit", "cap_trigger", "cap_duration",
+    "cap_unit", "return_window_days", "pause_in_repair", "resale_rule",
+]
+EXPIRING_DAYS_PARAM = "serial_tracking.warranty_expiring_days"
+_ACTIVITY_SERIALS = 20  # serials named in one reminder
+
+
+class SerialWarranty(models.Model):
+    """One coverage of one serial: what is covered, from when, until when.
+
+    Coverages are created and moved forward by the serial's lifecycle events
+    (:meth:`_on_serial_events`), by the extension wizard and by the daily job; never by
+    a user editing dates.
+    """
+
+    _name = "serial.warranty"
+    _description = "Serial Warranty Coverage"
+    _order = "lot_id, start_date, id"
+    _check_company_auto = True
+
+    lot_id = fields.Many2one("stock.lot", string="Serial", required=True, index=True,
+                             ondelete="cascade", readonly=True)
+    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
+    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
+    policy_id = fields.Many2one("serial.warranty.policy", readonly=True, index="btree_not_null",
+                                ondelete="restrict")
+    policy_line_id = fields.Many2one("serial.warranty.policy.line", string="Policy Coverage",
+                                     readonly=True, ondelete="set null")
+    source = fields.Selection(
+        [("policy", "Policy"), ("extension", "Extension"), ("supplier", "Supplier")],
+        required=True, default="policy", readonly=True,
+    )
+    coverage_type = fields.Selection(warranty.COVERAGE_TYPES, required=True, readonly=True)
+    trigger = fields.Selection(warranty.TRIGGERS, string="Starts At", readonly=True)
+    duration = fields.Integer(readonly=True)
+    duration_unit = fields.Selection(warranty.DURATION_UNITS, string="Unit", readonly=True)
+    cap_trigger = fields.Selection(warranty.TRIGGERS, string="But No Later Than",
+                                   readonly=True)
+    cap_duration = fields.Integer(readonly=True)
+    cap_unit = fields.Selection(warranty.DURATION_UNITS, readonly=True)
+    return_window_days = fields.Integer(string="Return Window (days)", readonly=True)
+    pause_in_repair = fields.Boolean(readonly=True)
+    resale_rule = fields.Selection(warranty.RESALE_RULES, string="On Return and Resale",
+                                   readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Covered Party", readonly=True,
+                                 index="btree_not_null",
+                                 help="The customer (or, for supplier coverage, the vendor).")
+    start_date = fields.Date(string="Start", readonly=True)
+    latest_start_date = fields.Date(string="Starts At the Latest", readonly=True)
+    end_date = fields.Date(string="End", readonly=True, help="Last covered day.")
+    paused_days = fields.Integer(readonly=True, help="Days spent in repair, added to the end.")
+    pause_start = fields.Date(string="Paused Since", readonly=True)
+    state = fields.Selection(warranty.STATES, required=True, default=warranty.PENDING,
+                             readonly=True, index=True)
+    void_date = fields.Date(readonly=True)
+    void_reason = fields.Selection(
+        [("returned", "Returned by the customer"), ("scrapped", "Scrapped"),
+         ("recalled", "Recalled"), ("other", "Other")], readonly=True,
+    )
+    document_ref = fields.Char(string="Started By", readonly=True)
+    reason_id = fields.Many2one("serial.reason", readonly=True)
+    note = fields.Text(readonly=True)
+
+    _state_end_idx = models.Index("(state, end_date)")
+    _pending_cap_idx = models.Index("(latest_start_date) WHERE state = 'pending'")
+    _pending_start_idx = models.Index("(start_date) WHERE state = 'pending'")
+
+    @api.depends("coverage_type", "lot_id", "end_date")
+    def _compute_display_name(self):
+        types = dict(self._fields["coverage_type"]._description_selection(self.env))
+        for coverage in self:
+            coverage.display_name = self.env._(
+                "%(serial)s: %(type)s", serial=coverage.lot_id.name or "",
+                type=types.get(coverage.coverage_type, ""),
+            )
+
+    # --- never edited by users ------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine()
+        return super().write(vals)
+
+    def _check_engine(self):
+        if not self.env.context.get("serial_warranty_write"):
+            raise UserError(self.env._(
+                "Warranty coverages follow the serial's events and cannot be edited. To "
+                "give more coverage, use 'Extend Warranty' on the serial."
+            ))
+
+    def _engine(self):
+        return self.sudo().with_context(serial_warranty_write=True)
+
+    # --- lifecycle events -----------------------------------------------------------
+
+    @api.model
+    def _on_serial_events(self, events):
+        """Create and move coverages for ledger events just recorded.
+
+        Called at the end of ``stock.lot._serial_apply_events``. Set-wise: one read of
+        the policies, one of the existing coverages, one create and one write per
+        distinct change. ``serial_warranty_void`` in the context voids every coverage
+        of the events' serials (a recall that ends warranties passes it).
+        """
+        void_reason = self.env.context.get("serial_warranty_void")
+        relevant = events if void_reason else events.filtered(
+            lambda event: event.event_type in _MOVING_EVENTS
+        )
+        if not relevant:
+            return
+        lots = relevant.lot_id
+        policies = self.env["serial.warranty.policy"].sudo()._for_products(lots.product_id)
+        drafts = defaultdict(list)
+        for row in self.sudo().search_read([("lot_id", "in", lots.ids)],
+                                           ["id", *_ENGINE_FIELDS], load=None,
+                                           order="id"):
+            row["_orig"] = dict(row)
+            drafts[row["lot_id"]].append(row)
+        in_scope = {lot.id for lot in lots
+                    if lot.id in drafts or lot.product_id.id in policies}
+        if not in_scope:
+            return
+        today = fields.Date.context_today(self)
+        for event in relevant.sorted("id"):
+            lot = event.lot_id
+            if lot.id not in in_scope:
+                continue
+            self._apply_event(drafts[lot.id], event, policies.get(lot.product_id.id), today,
+                              void_reason)
+        self._save_drafts([row for rows in drafts.values() for row in rows])
+        self._refresh_lots(list(in_scope))
+
+    def _apply_event(self, rows, event, policy, today, void_reason):
+        day = fields.Date.context_today(self, event.date)
+        event_type = event.event_type
+        trigger = warranty.TRIGGER_OF_EVENT.get(event_type)
+        if void_reason:
+            self._void(rows, day, void_reason)
+            return
+        if trigger and policy:
+            self._ensure(rows, event, policy, day)
+        if trigger:
+            self._start(rows, trigger, event, day, today)
+        if event_type == "returned":
+            ended = [row for row in rows if row["source"] == "policy"
+                     and row["coverage_type"] in warranty.CUSTOMER_TYPES
+                     and row["state"] != warranty.VOID
+                     and warranty.voided_by_return(row["resale_rule"])]
+            if ended:
+                # an extension was bought by the customer the unit came back from
+                ended += [row for row in rows if row["source"] == "extension"
+                          and row["state"] != warranty.VOID]
+                self._void(ended, day, "returned")
+        elif event_type == "in_repair":
+            for row in rows:
+                if (row["pause_in_repair"] and row["state"] == warranty.ACTIVE
+                        and not row["pause_start"]):
+                    row["pause_start"] = day
+        elif event_type == "repaired":
+            for row in rows:
+                if row["pause_start"] and row["state"] != warranty.VOID:
+                    row["paused_days"] += warranty.days_paused(row["pause_start"], day)
+                    row["pause_start"] = False
+                    self._schedule(row, today)
+        elif event_type == "scrapped":
+            self._void(rows, day, "scrapped")
+
+    def _ensure(self, rows, event, policy, day):
+        """Give the serial one coverage per policy line, unless it has one already."""
+        for line in policy.line_ids:
+            mine = [row for row in rows if row["policy_line_id"] == line.id]
+            if line.coverage_type == warranty.SUPPLIER:
+                # supplier coverage comes from the vendor's receipt, once
+                if event.event_type != "received" or mine:
+                    continue
+                partner_id = event.partner_id.id
+            else:
+                has_open = any(row["state"] != warranty.VOID for row in mine)
+                ended = any(row["void_reason"] == "returned" for row in mine)
+                if not warranty.new_coverage_on_shipment(line.resale_rule, has_open, ended):
+                    continue
+                partner_id = False
+            row = {field: line[field] for field in _LINE_COPIED}
+            row.update(
+                id=None, _orig=None, lot_id=event.lot_id.id, policy_id=policy.id,
+                policy_line_id=line.id,
+                source="supplier" if line.coverage_type == warranty.SUPPLIER else "policy",
+                partner_id=partner_id, start_date=False, latest_start_date=False,
+                end_date=False, paused_days=0, pause_start=False, state=warranty.PENDING,
+                void_date=False, void_reason=False, document_ref=event.document_ref or False,
+            )
+            if mine and line.trigger in ("manufacture", "receipt"):
+                # a restarted coverage cannot wait for a manufacture that is over: the
+                # next customer's clock starts now
+                row["start_date"] = day
+            rows.append(row)
+
+    def _start(self, rows, trigger, event, day, today):
+        for row in rows:
+            if row["state"] == warranty.VOID:
+                continue
+            if (trigger == "shipment" and row["source"] != "supplier"
+                    and row["state"] in (warranty.PENDING, warranty.ACTIVE)):
+                row["partner_id"] = event.partner_id.id or row["partner_id"]
+            if row["state"] != warranty.PENDING:
+                continue
+            changed = False
+            if row["cap_trigger"] == trigger and not row["latest_start_date"]:
+                row["latest_start_date"] = warranty.add_duration(
+                    day, row["cap_duration"], row["cap_unit"])
+                changed = True
+            if row["trigger"] == trigger and not row["start_date"]:
+                row["start_date"] = day
+                row["document_ref"] = event.document_ref or row["document_ref"]
+                changed = True
+            if changed or row["start_date"]:
+                self._schedule(row, today)
+
+    def _schedule(self, row, today):
+        """Derive start, end and state of a non-void coverage from its dates."""
+        start = warranty.capped_start(row["start_date"] or None,
+                                      row["latest_start_date"] or None)
+        if start and start > today and not row["start_date"]:
+            start = None  # capped in the future: still waiting for its trigger
+        if start:
+            row["start_date"] = start
+            row["end_date"] = warranty.coverage_end(start, row["duration"],
+                                                    row["duration_unit"], row["paused_days"])
+        state = warranty.state_on(start, row["end_date"] or None, today)
+        if row["pause_start"] and state == warranty.EXPIRED:
+            state = warranty.ACTIVE  # the clock is stopped while in repair
+        row["state"] = state
+
+    def _void(self, rows, day, reason):
+        for row in rows:
+            if row["state"] != warranty.VOID:
+                row.update(state=warranty.VOID, void_date=day, void_reason=reason,
+                           pause_start=False)
+
+    def _save_drafts(self, rows):
+        engine = self._engine()
+        new = []
+        changes = defaultdict(list)
+        for row in rows:
+            values = {field: row[field] for field in _ENGINE_FIELDS}
+            if row["id"] is None:
+                new.append(values)
+                continue
+            diff = {field: value for field, value in values.items()
+                    if value != row["_orig"][field]}
+            if diff:
+                changes[tuple(sorted(diff.items()))].append(row["id"])
+        if new:
+            engine.create(new)
+        for diff, ids in changes.items():
+            engine.browse(ids).write(dict(diff))
+
+    # --- the serial's summary ---------------------------------------------------------
+
+    @api.model
+    def _expiring_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(EXPIRING_DAYS_PARAM)
+        return int(value) if value and value.isdigit() else warranty.EXPIRING_DAYS
+
+    @api.model
+    def _refresh_lots(self, lot_ids, today=None):
+        """Write ``warranty_state`` and ``warranty_end_date`` of these serials.
+
+        One statement; only serials whose summary changes are written. Mirrors
+        ``tools.warranty.lot_summary``.
+        """
+        if not lot_ids:
+            return 0
+        today = today or fields.Date.context_today(self)
+        soon = today + timedelta(days=self._expiring_days())
+        self.flush_model(["lot_id", "state", "end_date", "coverage_type"])
+        self.env["stock.lot"].flush_model(["warranty_state", "warranty_end_date"])
+        self.env.cr.execute(
+            """WITH summary AS (
+                   SELECT lot.id,
+                          bool_or(w.state = 'active') AS active,
+                          bool_or(w.state = 'pending') AS pending,
+                          bool_or(w.state = 'expired') AS expired,
+                          bool_or(w.state = 'void') AS void,
+                          max(w.end_date) FILTER (WHERE w.state = 'active') AS active_end,
+                          max(w.end_date) FILTER (WHERE w.state IN ('active', 'expired'))
+                              AS end_date
+                     FROM stock_lot lot
+                LEFT JOIN serial_warranty w
+                       ON w.lot_id = lot.id AND w.coverage_type != 'supplier'
+                    WHERE lot.id = ANY(%(ids)s)
+                 GROUP BY lot.id
+               ), decided AS (
+                   SELECT id, end_date,
+                          CASE WHEN active AND active_end <= %(soon)s THEN 'expiring'
+                               WHEN active THEN 'active'
+                               WHEN pending THEN 'pending'
+                               WHEN expired THEN 'expired'
+                               WHEN void THEN 'void'
+                               ELSE 'none' END AS state
+                     FROM summary
+               )
+               UPDATE stock_lot lot
+                  SET warranty_state = decided.state, warranty_end_date = decided.end_date
+                 FROM decided
+                WHERE lot.id = decided.id
+                  AND (lot.warranty_state IS DISTINCT FROM decided.state
+                       OR lot.warranty_end_date IS DISTINCT FROM decided.end_date)""",
+            {"ids": list(lot_ids), "soon": soon},
+        )
+        count = self.env.cr.rowcount
+        self.env["stock.lot"].invalidate_model(["warranty_state", "warranty_end_date"])
+        return count
+
+    # --- daily job --------------------------------------------------------------------
+
+    _BATCH = 5000
+
+    @api.model
+    def _cron_daily(self):
+        self._run_daily(progress=self.env["ir.cron"]._commit_progress)
+
+    @api.model
+    def _run_daily(self, today=None, progress=None):
+        """Start capped coverages, expire ended ones, refresh serials, remind managers.
+
+        :param progress: called with the number of items done after each batch (the
+            cron passes ``ir.cron._commit_progress``, which commits).
+        :returns: figures of the run.
+        """
+        today = today or fields.Date.context_today(self)
+        started = self._start_capped(today, progress)
+        expired_lots = self._expire(today)
+        soon = today + timedelta(days=self._expiring_days())
+        self.env.cr.execute(
+            """SELECT DISTINCT w.lot_id
+                 FROM serial_warranty w
+                 JOIN stock_lot lot ON lot.id = w.lot_id
+                WHERE w.state = 'active' AND w.end_date <= %s
+                  AND w.coverage_type != 'supplier'
+                  AND lot.warranty_state IS DISTINCT FROM 'expiring'""",
+            [soon],
+        )
+        lot_ids = sorted(set(expired_lots) | set(started)
+                         | {row[0] for row in self.env.cr.fetchall()})
+        refreshed = 0
+        for start in range(0, len(lot_ids), self._BATCH * 10):
+            batch = lot_ids[start:start + self._BATCH * 10]
+            refreshed += self._refresh_lots(batch, today)
+            if progress:
+                progress(len(batch))
+        activities = self._remind_expiring(today, soon)
+        return {"started": len(started), "expired_lots": len(expired_lots),
+                "refreshed": refreshed, "activities": activities}
+
+    def _start_capped(self, today, progress):
+        """Pending coverages whose start or cap date has come start, set-wise."""
+        self.flush_model()
+        self.env.cr.execute(
+            """SELECT id FROM serial_warranty
+                WHERE state = 'pending' AND (latest_start_date <= %s OR start_date <= %s)""",
+            [today, today],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        lot_ids = set()
+        for start in range(0, len(ids), self._BATCH):
+            rows = self.sudo().browse(ids[start:start + self._BATCH]).read(
+                ["id", *_ENGINE_FIELDS], load=None)
+            for row in rows:
+                row["_orig"] = dict(row)
+                self._schedule(row, today)
+                lot_ids.add(row["lot_id"])
+            self._save_drafts(rows)
+            if progress:
+                progress(len(rows))
+        return lot_ids
+
+    def _expire(self, today):
+        self.flush_model()
+        self.env.cr.execute(
+            """UPDATE serial_warranty
+                  SET state = 'expired', write_date = now() AT TIME ZONE 'UTC',
+                      write_uid = %s
+                WHERE state = 'active' AND end_date < %s AND pause_start IS NULL
+            RETURNING lot_id""",
+            [self.env.uid, today],
+        )
+        lot_ids = {row[0] for row in self.env.cr.fetchall()}
+        self.invalidate_model(["state"])
+        return lot_ids
+
+    def _remind_expiring(self, today, soon):
+        """One activity per product and responsible person for serials whose coverage
+        ends soon; an open reminder of the same product and person is updated instead of
+        a new one. Returns the number of activities created or updated."""
+        self.env["stock.lot"].flush_model(["warranty_state", "warranty_end_date"])
+        self.env.cr.execute(
+            """SELECT pp.product_tmpl_id, lot.company_id, count(*),
+                      min(lot.warranty_end_date),
+                      (array_agg(lot.name || ' (' || lot.warranty_end_date || ')'
+                                 ORDER BY lot.warranty_end_date, lot.id))[1:%s]
+                 FROM stock_lot lot
+                 JOIN product_product pp ON pp.id = lot.product_id
+                WHERE lot.warranty_state = 'expiring'
+                  AND lot.warranty_end_date BETWEEN %s AND %s
+             GROUP BY pp.product_tmpl_id, lot.company_id""",
+            [_ACTIVITY_SERIALS, today, soon],
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return 0
+        activity_type = self.env.ref("serial_tracking.mail_activity_warranty_expiring",
+                                     raise_if_not_found=False)
+        if not activity_type:
+            return 0
+        templates = self.env["product.template"].sudo().browse([row[0] for row in rows])
+        policies = self.env["serial.warranty.policy"].sudo()._for_products(
+            templates.product_variant_ids)
+        wanted = {}
+        for tmpl_id, company_id, count, first_end, names in rows:
+            template = templates.browse(tmpl_id)
+            if company_id:
+                template = template.with_company(company_id)
+            policy = next((policies[p.id] for p in template.product_variant_ids
+                           if p.id in policies), None)
+            user = template.responsible_id or (policy and policy.user_id)
+            if not user:
+                continue
+            note = self.env._(
+                "%(count)s serial(s) of %(product)s have their coverage ending by "
+                "%(soon)s: %(serials)s",
+                count=count, product=template.display_name, soon=soon,
+                serials=", ".join(names) + ("…" if count > len(names) else ""),
+            )
+            wanted[tmpl_id, user.id] = (note, first_end)
+        activities = self.env["mail.activity"].sudo()
+        existing = activities.search([
+            ("res_model", "=", "product.template"),
+            ("res_id", "in", [tmpl_id for tmpl_id, _user in wanted]),
+            ("activity_type_id", "=", activity_type.id),
+        ])
+        by_key = {(act.res_id, act.user_id.id): act for act in existing}
+        model_id = self.env["ir.model"]._get_id("product.template")
+        to_create = []
+        for (tmpl_id, user_id), (note, first_end) in wanted.items():
+            values = {"note": note, "date_deadline": first_end}
+            if (tmpl_id, user_id) in by_key:
+                by_key[tmpl_id, user_id].write(values)
+            else:
+                to_create.append(dict(values, res_model_id=model_id, res_id=tmpl_id,
+                                      user_id=user_id, activity_type_id=activity_type.id,
+                                      summary=self.env._("Warranties ending soon")))
+        activities.create(to_create)
+        return len(wanted)

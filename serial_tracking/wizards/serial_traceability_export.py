@@ -1,0 +1,163 @@
+import base64
+import csv
+import io
+
+import xlsxwriter
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+
+class SerialTraceabilityExport(models.TransientModel):
+    """Export the traceability of serials to a spreadsheet.
+
+    CSV: one row per place of a serial or lot in the genealogy trees (components and
+    the units it is part of), with its state, where it is, its first receipt and last
+    delivery. XLSX: the same rows, plus a sheet of ledger events and one of receipts
+    and deliveries with their partners.
+    """
+
+    _name = "serial.traceability.export"
+    _description = "Export Serial Traceability"
+
+    lot_ids = fields.Many2many("stock.lot", string="Serials", required=True)
+    file_format = fields.Selection(
+        [("xlsx", "Excel (XLSX)"), ("csv", "CSV")], string="Format", required=True,
+        default="xlsx",
+    )
+    at = fields.Datetime(string="As of",
+                         help="Leave empty for the genealogy as it is now.")
+    data = fields.Binary(string="File", readonly=True, attachment=False)
+    file_name = fields.Char(readonly=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if context.get("active_model") == "stock.lot" and context.get("active_ids"):
+            values["lot_ids"] = [Command.set(context["active_ids"])]
+        return values
+
+    def action_export(self):
+        self.ensure_one()
+        if not self.lot_ids:
+            raise UserError(self.env._("Choose at least one serial to export."))
+        content = self._export_content()
+        stem = self.lot_ids[0].name if len(self.lot_ids) == 1 else "serials"
+        self.write({
+            "data": base64.b64encode(content),
+            "file_name": f"traceability-{stem}.{self.file_format}",
+        })
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/data/{self.file_name}?download=true",
+            "target": "download",
+        }
+
+    def _export_content(self):
+        traceability = self.env["serial.traceability"]
+        gathered = traceability._gather(self.lot_ids, at=self.at or None, max_nodes=None)
+        rows = traceability._rows(gathered)
+        first_receipt, last_delivery = {}, {}
+        for move in gathered["moves"]:  # in date order
+            if move["kind"] == "receipt":
+                first_receipt.setdefault(move["lot_id"], move)
+            elif move["kind"] == "delivery":
+                last_delivery[move["lot_id"]] = move
+        for row in rows:
+            lot_id = row["lot_id"]
+            receipt = first_receipt.get(lot_id)
+            delivery = last_delivery.get(lot_id)
+            row["supplier"] = receipt["partner"] if receipt else ""
+            row["received"] = receipt["date"] if receipt else ""
+            row["customer"] = delivery["partner"] if delivery else ""
+            row["delivered"] = delivery["date"] if delivery else ""
+        if self.file_format == "csv":
+            return self._csv(rows)
+        return self._xlsx(rows, gathered)
+
+    def _tree_columns(self):
+        return [
+            ("root", self.env._("Traced serial")),
+            ("relation", self.env._("Relation")),
+            ("level", self.env._("Level")),
+            ("serial", self.env._("Serial / Lot")),
+            ("product", self.env._("Product")),
+            ("quantity", self.env._("Quantity")),
+            ("uom", self.env._("Unit")),
+            ("state", self.env._("State")),
+            ("place", self.env._("Location / Holder")),
+            ("link_type", self.env._("Link")),
+            ("linked_since", self.env._("Linked since")),
+            ("document", self.env._("Document")),
+            ("supplier", self.env._("Supplier")),
+            ("received", self.env._("Received")),
+            ("customer", self.env._("Customer")),
+            ("delivered", self.env._("Delivered")),
+            ("repeated", self.env._("Shown above")),
+        ]
+
+    @staticmethod
+    def _text(value):
+        if value is None or value is False:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else ""
+        if hasattr(value, "isoformat"):
+            return fields.Datetime.to_string(value)
+        return value
+
+    def _csv(self, rows):
+        columns = self._tree_columns()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([label for _key, label in columns])
+        for row in rows:
+            writer.writerow([self._text(row[key]) for key, _label in columns])
+        return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+
+    def _xlsx(self, rows, gathered):
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        bold = book.add_format({"bold": True})
+        self._sheet(book, bold, self.env._("Genealogy"), self._tree_columns(), rows)
+        lots = gathered["lots"]
+        events = [
+            dict(event, serial=lots[lot_id]["name"], product=lots[lot_id]["product"])
+            for lot_id, lot_events in gathered["events"].items() for event in lot_events
+        ]
+        self._sheet(book, bold, self.env._("Events"), [
+            ("serial", self.env._("Serial")),
+            ("product", self.env._("Product")),
+            ("date", self.env._("Date")),
+            ("type", self.env._("Event")),
+            ("from_state", self.env._("From state")),
+            ("to_state", self.env._("To state")),
+            ("from", self.env._("From")),
+            ("to", self.env._("To")),
+            ("partner", self.env._("Partner")),
+            ("document", self.env._("Document")),
+            ("note", self.env._("Note")),
+        ], events)
+        moves = [dict(move, serial=lots[move["lot_id"]]["name"],
+                      product=lots[move["lot_id"]]["product"]) for move in gathered["moves"]]
+        self._sheet(book, bold, self.env._("Receipts and deliveries"), [
+            ("date", self.env._("Date")),
+            ("label", self.env._("Operation")),
+            ("serial", self.env._("Serial / Lot")),
+            ("product", self.env._("Product")),
+            ("partner", self.env._("Partner")),
+            ("document", self.env._("Document")),
+            ("quantity", self.env._("Quantity")),
+        ], moves)
+        book.close()
+        return buffer.getvalue()
+
+    def _sheet(self, book, bold, title, columns, rows):
+        sheet = book.add_worksheet(title[:31])
+        for column, (_key, label) in enumerate(columns):
+            sheet.write(0, column, label, bold)
+        for line, row in enumerate(rows, start=1):
+            for column, (key, _label) in enumerate(columns):
+                sheet.write(line, column, self._text(row.get(key)))
+        sheet.freeze_panes(1, 0)
