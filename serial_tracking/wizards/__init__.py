@@ -1,3 +1,4 @@
+from . import serial_lot_selection_mixin
 from . import serial_transition_wizard
 from . import serial_state_at_wizard
 from . import serial_state_at_line

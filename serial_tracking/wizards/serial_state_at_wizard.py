@@ -1,8 +1,9 @@
-from odoo import Command, api, fields, models
+from odoo import Command, fields, models
 
 
 class SerialStateAtWizard(models.TransientModel):
     _name = "serial.state.at.wizard"
+    _inherit = ["serial.lot.selection.mixin"]
     _description = "Serial States as of a Date"
 
     at = fields.Datetime(string="As of", required=True, default=fields.Datetime.now)
@@ -13,14 +14,6 @@ class SerialStateAtWizard(models.TransientModel):
     lot_ids = fields.Many2many("stock.lot", string="Serials")
     line_ids = fields.One2many("serial.state.at.line", "wizard_id", readonly=True)
     line_limit = fields.Integer(default=2000, help="How many serials to list at most.")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if context.get("active_model") == "stock.lot" and context.get("active_ids"):
-            values["lot_ids"] = [Command.set(context["active_ids"])]
-        return values
 
     def _target_lots(self):
         if self.lot_ids:

@@ -4,7 +4,7 @@ import io
 
 import xlsxwriter
 
-from odoo import Command, api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -18,6 +18,7 @@ class SerialTraceabilityExport(models.TransientModel):
     """
 
     _name = "serial.traceability.export"
+    _inherit = ["serial.lot.selection.mixin"]
     _description = "Export Serial Traceability"
 
     lot_ids = fields.Many2many("stock.lot", string="Serials", required=True)
@@ -29,14 +30,6 @@ class SerialTraceabilityExport(models.TransientModel):
                          help="Leave empty for the genealogy as it is now.")
     data = fields.Binary(string="File", readonly=True, attachment=False)
     file_name = fields.Char(readonly=True)
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if context.get("active_model") == "stock.lot" and context.get("active_ids"):
-            values["lot_ids"] = [Command.set(context["active_ids"])]
-        return values
 
     def action_export(self):
         self.ensure_one()

@@ -19,6 +19,7 @@ _PHYSICAL_ACTIONS = frozenset({"quarantine", "release", "scrap"})
 
 class SerialTransitionWizard(models.TransientModel):
     _name = "serial.transition.wizard"
+    _inherit = ["serial.lot.selection.mixin"]
     _description = "Change the Lifecycle State of Serials"
 
     lot_ids = fields.Many2many(
@@ -44,14 +45,6 @@ class SerialTransitionWizard(models.TransientModel):
     date = fields.Datetime(default=fields.Datetime.now, required=True,
                            help="When the installation or registration happened.")
     needs_manager = fields.Boolean(compute="_compute_needs_manager")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if context.get("active_model") == "stock.lot" and context.get("active_ids"):
-            values["lot_ids"] = [Command.set(context["active_ids"])]
-        return values
 
     @api.depends("action")
     def _compute_needs_manager(self):

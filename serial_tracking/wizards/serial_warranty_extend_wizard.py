@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import lifecycle, warranty
@@ -11,6 +11,7 @@ class SerialWarrantyExtendWizard(models.TransientModel):
     with a reason that is recorded in each serial's history."""
 
     _name = "serial.warranty.extend.wizard"
+    _inherit = ["serial.lot.selection.mixin"]
     _description = "Extend the Warranty of Serials"
 
     lot_ids = fields.Many2many("stock.lot", string="Serials", required=True,
@@ -25,14 +26,6 @@ class SerialWarrantyExtendWizard(models.TransientModel):
     reason_id = fields.Many2one("serial.reason", string="Reason", required=True,
                                 domain="[('applies_to', 'in', ('any', 'override'))]")
     note = fields.Text()
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if context.get("active_model") == "stock.lot" and context.get("active_ids"):
-            values["lot_ids"] = [Command.set(context["active_ids"])]
-        return values
 
     def action_apply(self):
         self.ensure_one()
