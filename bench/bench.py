@@ -5,6 +5,9 @@
     python3 bench/bench.py backfill [--serials 100000]
     python3 bench/bench.py generate --serials 1000000 [--db NAME]
     python3 bench/bench.py genealogy [--serials 1000000] [--repeat 3] [--reuse]
+    python3 bench/bench.py consistency [--serials 1000000] [--reuse]
+    python3 bench/bench.py recall [--serials 10000] [--reuse]   (in-stock share of 1M)
+    python3 bench/bench.py scanner [--reuse] [--workers 4] [--clients 10] [--seconds 60]
 
 Every scenario starts a private PostgreSQL cluster in ``.local/bench`` (the same
 machinery as the test command), creates its databases from scratch, runs the same
@@ -268,7 +271,145 @@ def scenario_numbering(bench, args):
     })
 
 
+def scenario_consistency(bench, args):
+    """The consistency check over N serials with quants and hash-chained events
+    (written with COPY), a few of them broken with SQL: the whole run, each SQL check
+    alone, and Python's verification of every chain for comparison."""
+    db = "bench_consistency"
+    ids_file = WORK_DIR / "consistency_ids.json"
+    if args.reuse and ids_file.exists():
+        generated = json.loads(ids_file.read_text())
+    else:
+        bench.create_db(db, SUITE_MODULES)
+        generated = bench.task(db, "consistency_generate", serials=args.serials, commit=True)
+        ids_file.write_text(json.dumps(generated))
+    planted = generated["planted"]
+    print(f"generated: {generated['serials']:,} serials, {generated['events']:,} events in "
+          f"{generated['seconds']} s; broken on purpose: state over the ledger "
+          f"{planted['state_vs_last_event']}, quants {planted['state_vs_quant']}, "
+          f"edited events {planted['broken_chain']}")
+    measured = bench.task(db, "consistency_check", planted_lots=planted["lots"])
+    parts = measured["parts"]
+    print(f"\nconsistency check of {measured['serials']:,} serials, {measured['events']:,} "
+          f"events: {measured['run_s']} s (target < 60 s)")
+    print(f"  states vs quants and last events (one pass) {parts['states_s']} s, hash "
+          f"chains in SQL {parts['broken_chain_sql_s']} s")
+    print(f"  issues {measured['issues']} {measured['by_kind']}; found exactly the broken "
+          f"ones: {measured['found_exactly_the_planted']}")
+    if "broken_chain_python_s" in measured:
+        ratio = _ratio(parts["broken_chain_sql_s"], measured["broken_chain_python_s"])
+        print(f"  hash chains in Python (Verify History path): "
+              f"{measured['broken_chain_python_s']} s, same result: "
+              f"{measured['python_agrees']}; ratio SQL / Python: {ratio}")
+    _save("consistency", {"serials": generated["serials"], "generated": generated,
+                          "measured": measured})
+
+
+def scenario_recall(bench, args):
+    """Recall of the big electrolyte lot of the genealogy database (1,000,000 serials,
+    five levels): every unit containing it. ``--serials`` vehicles built from it are put
+    back in stock with real quants first (the in-stock share activation quarantines).
+    The database is a copy of ``bench_genealogy`` (built first when missing)."""
+    db = "bench_recall"
+    ids_file = WORK_DIR / "genealogy_ids.json"
+    if not (args.reuse and harness.db_query(bench.cluster.db_params(), "exists", db)
+            .get("exists")):
+        if not ids_file.exists() or not harness.db_query(
+                bench.cluster.db_params(), "exists", "bench_genealogy").get("exists"):
+            scenario_genealogy(bench, argparse.Namespace(**{**vars(args), "serials": 1000000,
+                                                            "reuse": False}))
+        harness.db_query(bench.cluster.db_params(), "drop", db)
+        params = bench.cluster.db_params()
+        subprocess.run(["createdb", "-h", params["db_host"], "-p", str(params["db_port"]),
+                        "-U", params["db_user"], "-T", "bench_genealogy", db], check=True)
+        bench.odoo(db, "-u", "serial_tracking")
+        ids = json.loads(ids_file.read_text())
+        prepared = bench.task(db, "recall_prepare", big_lot=ids["generated"]["big_lot"],
+                              in_stock=args.serials, commit=True)
+        print(f"prepared: {prepared}")
+    big_lot = json.loads(ids_file.read_text())["generated"]["big_lot"]
+    measured = bench.task(db, "recall", big_lot=big_lot, repeat=max(args.repeat, 3),
+                          batch=2000)
+    odoo = bench.task(db, "odoo_internal_transfer", big_lot=big_lot, units=2000)
+    print(f"\nrecall of the big lot: {measured['units']:,} units {measured['by_bucket']}")
+    print(f"simulate: best {measured['simulate_best_s']} s, first "
+          f"{measured['simulate_first_s']} s (target < 5 s)")
+    print(f"activate: request {measured['activate_request_s']} s; in-stock share of "
+          f"{measured['in_stock_share']:,} quarantined after {measured['quarantine_in_stock_s']} s "
+          f"(target < 180 s); whole campaign {measured['activation_total_s']} s in "
+          f"{measured['steps']} cron steps of {measured['batch']} (slowest "
+          f"{measured['slowest_step_s']} s); outside quarantine afterwards: "
+          f"{measured['outside_quarantine']}, errors: {measured['errors']}")
+    rate = measured["in_stock_share"] / measured["quarantine_in_stock_s"] \
+        if measured["quarantine_in_stock_s"] else None
+    print(f"Odoo's own internal transfer of {odoo['units']:,} serials to quarantine: "
+          f"{odoo['seconds']} s ({odoo['units_per_s']} serials/s); recall activation: "
+          f"{rate and round(rate, 1)} serials/s; ratio {_ratio(rate or 0, odoo['units_per_s'])}")
+    _save("recall", {"measured": measured, "odoo_internal_transfer": odoo,
+                     "activation_rate_per_s": rate and round(rate, 1),
+                     "ratio_activation_over_odoo_rate": _ratio(rate or 0,
+                                                                odoo["units_per_s"])})
+
+
+def _clone_db(bench, source, target):
+    """``target`` as a copy of ``source`` (CREATE DATABASE ... TEMPLATE)."""
+    harness.db_query(bench.cluster.db_params(), "drop", target)
+    params = bench.cluster.db_params()
+    subprocess.run(
+        [harness.python_executable(), "-c",
+         "import sys, psycopg2; c = psycopg2.connect(dbname='postgres', host=sys.argv[1], "
+         "port=sys.argv[2], user=sys.argv[3]); c.autocommit = True; "
+         "c.cursor().execute(f'CREATE DATABASE \"{sys.argv[5]}\" TEMPLATE \"{sys.argv[4]}\"')",
+         str(params["db_host"]), str(params["db_port"]), str(params["db_user"]), source, target],
+        check=True, env=harness.odoo_env(),
+    )
+
+
+def scenario_scanner(bench, args):
+    """Server time per scan of the serial scanner on a copy of the 1,000,000-serial
+    genealogy database (made first when missing), then simulated scanners against a
+    multi-worker Odoo (bench/scanner_load.py)."""
+    db = "bench_scanner"
+    if not args.reuse:
+        if not harness.db_query(bench.cluster.db_params(), "exists", "bench_genealogy").get(
+                "exists"):
+            bench.create_db("bench_genealogy", SUITE_MODULES)
+            bench.task("bench_genealogy", "generate_genealogy", serials=args.serials,
+                       commit=True)
+        _clone_db(bench, "bench_genealogy", db)
+        bench.odoo(db, "-u", "serial_tracking")
+    latency = bench.task(db, "scanner", samples=300)
+    print(f"\nserver time per scan, {latency['serials_in_database']:,} serials in the "
+          "database (cold ORM cache; target p95 < 30 ms)")
+    print(f"{'mode':<16}{'scans':>7}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}{'queries':>9}")
+    for mode in ("lookup", "receive", "pick", "pick_refused", "count"):
+        run = latency[mode]
+        print(f"{mode:<16}{run['scans']:>7}{run['median_ms']:>11}{run['p95_ms']:>9}"
+              f"{run['max_ms']:>9}{run['queries_median']:>9}")
+    proc = subprocess.run(
+        [harness.python_executable(), str(BENCH_DIR / "scanner_load.py"),
+         "--config", str(bench.config), "--db", db, "--workers", str(args.workers),
+         "--clients", str(args.clients), "--seconds", str(args.seconds)],
+        capture_output=True, text=True, env=harness.odoo_env(), check=False,
+        cwd=str(WORK_DIR),
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("BENCH_RESULT ")]
+    if not lines:
+        sys.exit(f"bench: scanner load test failed:\n{proc.stdout[-2000:]}\n"
+                 f"{proc.stderr[-4000:]}")
+    load = json.loads(lines[-1][len("BENCH_RESULT "):])
+    print(f"\n{load['clients']} simulated scanners, {load['workers']} workers, "
+          f"{load['seconds']} s: {load['scans']} scans ({load['scans_per_s']}/s), "
+          f"{load['errors']} error(s), {load['server_error_lines']} server error line(s); "
+          f"client latency median {load['latency_ms']['median']} ms, "
+          f"p95 {load['latency_ms']['p95']} ms")
+    _save("scanner", {"latency": latency, "load": load})
+
+
 SCENARIOS = {
+    "scanner": scenario_scanner,
+    "recall": scenario_recall,
+    "consistency": scenario_consistency,
     "receive_deliver": scenario_receive_deliver,
     "backfill": scenario_backfill,
     "generate": scenario_generate,
@@ -288,10 +429,14 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="generate into an existing db")
     parser.add_argument("--backfill", action="store_true",
                         help="generate: derive lifecycle states afterwards")
+    parser.add_argument("--workers", type=int, default=4, help="scanner: Odoo workers")
+    parser.add_argument("--clients", type=int, default=10, help="scanner: simulated scanners")
+    parser.add_argument("--seconds", type=int, default=60, help="scanner: load test length")
     args = parser.parse_args()
     defaults = {"receive_deliver": 5000, "backfill": 100000, "generate": 100000,
+                "consistency": 1000000,
                 "genealogy": 1000000, "warranty": 1000000,
-                "numbering": 100000}
+                "numbering": 100000, "recall": 10000, "scanner": 1000000}
     args.serials = args.serials or defaults[args.scenario]
     SCENARIOS[args.scenario](Bench(), args)
 

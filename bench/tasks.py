@@ -111,6 +111,46 @@ def backfill(env):
     return {"serials": count, "backfill_s": round(seconds, 3)}
 
 
+def consistency_generate(env, serials=1000000, broken=50):
+    """Serials with quants and hash-chained events, some broken (generate_consistency.py)."""
+    from generate_consistency import generate_consistency
+
+    return generate_consistency(env, serials=serials, broken=broken)
+
+
+def consistency_check(env, planted_lots=(), python_verify=True):
+    """The consistency check over every serial: the whole run, then each of its SQL
+    checks alone; then Python's verification of every chain (tools/ledger.py, the
+    'Verify History' path) for comparison with the chains checked in SQL."""
+    Check = env["serial.consistency.check"]
+    run_s, check = _timed(env, Check._run)
+    kinds = dict.fromkeys(("state_vs_quant", "state_vs_last_event", "broken_chain",
+                           "missing_state", "missing_event"), 0)
+    for issue in check.issue_ids:
+        kinds[issue.kind] += 1
+    found_lots = sorted(set(check.issue_ids.lot_id.ids))
+    scratch = Check.sudo().create({"trigger": "manual"})
+    every = Check._scope("lot", None)
+    parts = {}
+    for name, func in (
+        ("states_s", lambda: Check._insert_lot_issues(scratch, every, every)),
+        ("broken_chain_sql_s", lambda: Check._insert_broken_chains(scratch, every)),
+    ):
+        parts[name] = round(_timed(env, func)[0], 2)
+    result = {
+        "serials": check.serial_count, "events": check.event_count,
+        "issues": check.issue_count, "by_kind": kinds, "run_s": round(run_s, 2),
+        "parts": parts,
+        "found_exactly_the_planted": found_lots == sorted(planted_lots),
+    }
+    if python_verify:
+        verify_s, broken = _timed(env, env["serial.event"]._find_broken_chains)
+        result["broken_chain_python_s"] = round(verify_s, 2)
+        result["python_agrees"] = sorted(broken) == sorted(
+            check.issue_ids.filtered(lambda issue: issue.kind == "broken_chain").lot_id.ids)
+    return result
+
+
 def state_at(env, at=None, limit=100000, path="suite"):
     """Each serial's state and holder as of ``at``, for ``limit`` serials.
 
@@ -618,3 +658,231 @@ def warranty_cron(env, days_ahead=30):
     seconds, figures = _timed(env, lambda: env["serial.warranty"]._run_daily(today=today))
     return dict(figures, coverages=coverages, days_ahead=days_ahead,
                 cron_s=round(seconds, 2))
+
+
+def _scan_figures(timings, queries, statuses):
+    import statistics
+
+    timings = sorted(timings)
+    return {
+        "scans": len(timings),
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[max(int(len(timings) * 0.95) - 1, 0)], 2),
+        "max_ms": round(timings[-1], 2),
+        "queries_median": statistics.median(queries),
+        "statuses": statuses,
+    }
+
+
+def scanner(env, samples=300):
+    """Server time of one ``serial.scanner.scan`` call, per mode, on this database.
+
+    As the admin user (record rules apply), cold ORM cache before every scan: receive
+    ``samples`` new serials from GS1 strings on one receipt, look up random existing
+    serials and the received ones, pick half of them on a delivery (plus as many refused
+    scans of units that are not in stock), count the rest in the stock location.
+    Everything is rolled back afterwards.
+    """
+    import random
+
+    from odoo.addons.serial_tracking.tools import gs1
+
+    env = env(user=env.ref("base.user_admin").id)
+    scanner_model = env["serial.scanner"]
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+    body = "95012345" + f"{random.randrange(10**4):04d}"
+    gtin = "0" + body + gs1.gs1_check_digit(body)
+    product = env["product.product"].create({
+        "name": "Scanner Bench Unit", "type": "consu", "is_storable": True,
+        "tracking": "serial", "barcode": gtin[1:],
+    })
+    supplier = env.ref("stock.stock_location_suppliers")
+    customers = env.ref("stock.stock_location_customers")
+
+    def picking(picking_type, source, destination, quantity):
+        record = env["stock.picking"].create({
+            "picking_type_id": picking_type.id, "location_id": source.id,
+            "location_dest_id": destination.id,
+            "move_ids": [Command.create({
+                "product_id": product.id, "product_uom_qty": quantity,
+                "product_uom": product.uom_id.id, "location_id": source.id,
+                "location_dest_id": destination.id,
+            })],
+        })
+        record.action_confirm()
+        return record
+
+    figures = {}
+
+    def run(mode, codes, params):
+        timings, queries, statuses = [], [], {}
+        for code in codes:
+            env.invalidate_all()
+            before = env.cr.sql_log_count
+            started = time.perf_counter()
+            result = scanner_model.scan(mode, code, params)
+            env.flush_all()
+            timings.append((time.perf_counter() - started) * 1000)
+            queries.append(env.cr.sql_log_count - before)
+            statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+            params.update(result.get("params") or {})
+            if mode == "count" and result.get("entry"):
+                params.setdefault("scanned", []).append(result["entry"]["lot_id"])
+        return _scan_figures(timings, queries, statuses)
+
+    stamp = datetime.now().strftime("%H%M%S")
+    names = [f"SCB{stamp}-{index:05d}" for index in range(samples)]
+    receipt = picking(warehouse.in_type_id, supplier, warehouse.lot_stock_id, samples)
+    figures["receive"] = run(
+        "receive", ["]d2" + f"01{gtin}10B{stamp}" + gs1.GS + f"21{name}" for name in names],
+        {"picking_id": receipt.id})
+    started = time.perf_counter()
+    scanner_model.validate("receive", {"picking_id": receipt.id})
+    env.flush_all()
+    figures["receive_validate_s"] = round(time.perf_counter() - started, 3)
+
+    env.cr.execute("SELECT count(*) FROM stock_lot")
+    figures["serials_in_database"] = env.cr.fetchone()[0]
+    env.cr.execute("SELECT name FROM stock_lot TABLESAMPLE SYSTEM (1) LIMIT %s", [samples])
+    existing = [name for name, in env.cr.fetchall()]
+    figures["lookup"] = run("lookup", existing + names[: samples // 2], {})
+
+    half = samples // 2
+    delivery = picking(warehouse.out_type_id, warehouse.lot_stock_id, customers, half)
+    figures["pick"] = run("pick", names[:half], {"picking_id": delivery.id})
+    figures["pick_refused"] = run("pick", existing[:half], {"picking_id": delivery.id})
+
+    warehouse.lot_stock_id.barcode = f"SCB-LOC-{stamp}"
+    figures["count"] = run("count", [warehouse.lot_stock_id.barcode, *names[half:]], {})
+
+    every = []
+    for mode in ("receive", "lookup", "pick", "pick_refused", "count"):
+        every.append(figures[mode]["p95_ms"])
+    figures["worst_p95_ms"] = max(every)
+    return figures
+
+
+# --- recall campaigns ----------------------------------------------------------------
+
+
+def recall_prepare(env, big_lot, in_stock=10000, prefix="G5"):
+    """Put ``in_stock`` of the vehicles built from the big lot back in the warehouse,
+    with real quants, so that a recall of the lot has an in-stock share to quarantine."""
+    from generate import _copy  # noqa: PLC0415 - bench helper, imported where used
+
+    vehicle = env["product.product"].search([("name", "=", f"{prefix} Vehicle")], limit=1)
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+    warehouse._serial_ensure_quarantine_locations()
+    stock = warehouse.lot_stock_id
+    reached = env["serial.genealogy"]._walk([big_lot], "down")
+    env.cr.execute(
+        """SELECT id FROM stock_lot WHERE id = ANY(%s) AND product_id = %s
+                AND NOT EXISTS (SELECT 1 FROM stock_quant q WHERE q.lot_id = stock_lot.id)
+           ORDER BY id LIMIT %s""",
+        [list(reached), vehicle.id, in_stock],
+    )
+    lot_ids = [row[0] for row in env.cr.fetchall()]
+    now = datetime.now().replace(microsecond=0)
+    env.cr.execute(
+        """UPDATE stock_lot SET lifecycle_state = 'in_stock', current_partner_id = NULL,
+                  location_id = %s, lifecycle_date = %s
+            WHERE id = ANY(%s)""",
+        [stock.id, now, lot_ids],
+    )
+    audit = (env.uid, now, env.uid, now)
+    _copy(env.cr, "stock_quant",
+          ("product_id", "location_id", "lot_id", "quantity", "reserved_quantity", "in_date",
+           "company_id", "create_uid", "create_date", "write_uid", "write_date"),
+          ((vehicle.id, stock.id, lot_id, 1, 0, now, env.company.id, *audit)
+           for lot_id in lot_ids))
+    env.cr.execute("ANALYZE stock_lot, stock_quant")
+    env.invalidate_all()
+    return {"in_stock": len(lot_ids), "descendants": len(reached)}
+
+
+def recall(env, big_lot, repeat=3, batch=2000):
+    """Simulate a recall of the big lot (every unit containing it, five levels deep),
+    then activate it step by step as the cron does, timing the in-stock share."""
+    recall = env["serial.recall"].create({
+        "reason": "Bench: contaminated electrolyte",
+        "component_lot_ids": [Command.set([big_lot])],
+    })
+    env.flush_all()
+    times = []
+    for _run in range(max(1, repeat)):
+        env.invalidate_all()
+        started = time.perf_counter()
+        recall.action_simulate()
+        env.flush_all()
+        times.append(time.perf_counter() - started)
+    simulation = recall.simulation_ids[:1]
+    result = {
+        "units": simulation.total,
+        "by_bucket": {k: v for k, v in simulation.summary["by_bucket"].items() if v},
+        "simulate_first_s": round(times[0], 3),
+        "simulate_best_s": round(min(times), 3),
+    }
+    env["ir.config_parameter"].sudo().set_param("serial_tracking.recall_sync_limit", 0)
+    started = time.perf_counter()
+    recall.action_activate()  # re-simulates, then leaves the work to the cron
+    env.flush_all()
+    result["activate_request_s"] = round(time.perf_counter() - started, 3)
+    in_stock_todo = recall.in_stock_count + recall.allocated_count
+    steps = []
+    in_stock_done_s = None
+    while True:
+        step_started = time.perf_counter()
+        done = recall._activation_step(batch)
+        env.flush_all()
+        env.invalidate_all()
+        if not done:
+            break
+        steps.append(round(time.perf_counter() - step_started, 3))
+        env.cr.execute(
+            """SELECT count(*) FROM serial_recall_unit
+                WHERE recall_id = %s AND todo AND bucket IN ('in_stock', 'allocated')""",
+            [recall.id])
+        if in_stock_done_s is None and not env.cr.fetchone()[0]:
+            in_stock_done_s = result["activate_request_s"] + sum(steps)
+    recall.invalidate_recordset()
+    result.update({
+        "in_stock_share": in_stock_todo,
+        "quarantine_in_stock_s": round(in_stock_done_s or 0.0, 2),
+        "activation_total_s": round(result["activate_request_s"] + sum(steps), 2),
+        "steps": len(steps),
+        "batch": batch,
+        "slowest_step_s": max(steps) if steps else 0,
+        "quarantined": recall.quarantined_count,
+        "outside_quarantine": recall.outside_quarantine_count,
+        "errors": recall.error_count,
+        "still_at_customer": recall.still_at_customer_count,
+    })
+    return result
+
+
+def odoo_internal_transfer(env, big_lot, units=2000, prefix="G5"):
+    """Odoo's own path for the same physical work: one internal transfer of ``units``
+    in-stock serials to the quarantine location, reserved by Odoo and validated."""
+    vehicle = env["product.product"].search([("name", "=", f"{prefix} Vehicle")], limit=1)
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+    stock = warehouse.lot_stock_id
+    destination = warehouse.quarantine_location_id
+    started = time.perf_counter()
+    picking = env["stock.picking"].create({
+        "picking_type_id": warehouse.int_type_id.id,
+        "location_id": stock.id, "location_dest_id": destination.id,
+        "move_ids": [Command.create({
+            "product_id": vehicle.id, "product_uom_qty": units,
+            "product_uom": vehicle.uom_id.id, "location_id": stock.id,
+            "location_dest_id": destination.id,
+        })],
+    })
+    picking.action_confirm()
+    picking.action_assign()
+    picking.move_ids.picked = True
+    picking.button_validate()
+    env.flush_all()
+    seconds = time.perf_counter() - started
+    return {"units": int(sum(picking.move_ids.mapped("quantity"))), "state": picking.state,
+            "seconds": round(seconds, 2),
+            "units_per_s": round(units / seconds, 1)}

@@ -48,6 +48,7 @@ SUITE_MODULES = (
     "serial_tracking_mrp",
     "serial_tracking_repair",
     "serial_tracking_helpdesk",
+    "serial_tracking_account",
 )
 DB_SUPERUSER = "odoo"  # Odoo refuses to connect as 'postgres'
 PG_SYSTEM_USER = os.environ.get("PG_SYSTEM_USER", "postgres")

@@ -7,7 +7,9 @@
     "author": "Serial Tracking Authors",
     "license": "LGPL-3",
     "depends": ["stock", "barcodes"],
-    "external_dependencies": {"python": ["python-stdnum"]},
+    "external_dependencies": {
+        "python": ["python-stdnum", "python-barcode", "qrcode", "zint-bindings"],
+    },
     "data": [
         "security/serial_tracking_security.xml",
         "security/ir.model.access.csv",
@@ -42,6 +44,20 @@
         "views/serial_warranty_menus.xml",
         "reports/serial_warranty_certificate.xml",
         "security/serial_warranty_rules.xml",
+        "security/serial_consistency_rules.xml",
+        "views/serial_consistency_views.xml",
+        "data/serial_consistency_cron.xml",
+        "data/serial_recall_data.xml",
+        "security/serial_recall_rules.xml",
+        "reports/serial_recall_report.xml",
+        "wizards/serial_recall_wizard_views.xml",
+        "views/serial_recall_views.xml",
+        "views/res_config_settings_views.xml",
+        "reports/serial_label_report.xml",
+        "wizards/serial_label_wizard_views.xml",
+        "wizards/serial_label_recall_views.xml",
+        "views/serial_resolver_templates.xml",
+        "views/serial_scanner_views.xml",
     ],
     "demo": [
         "demo/serial_reason_demo.xml",
@@ -49,6 +65,9 @@
         "demo/serial_numbering_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "serial_tracking/static/src/scanner/**/*",
+        ],
         "web.assets_tests": [
             "serial_tracking/static/tests/tours/*.js",
         ],

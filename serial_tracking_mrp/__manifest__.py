@@ -11,6 +11,8 @@
         "security/ir.model.access.csv",
         "security/serial_tracking_mrp_rules.xml",
         "views/mrp_production_views.xml",
+        "wizards/serial_generate_wizard_views.xml",
+        "views/serial_label_actions.xml",
     ],
     "assets": {
         "web.assets_tests": [

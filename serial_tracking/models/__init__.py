@@ -20,3 +20,16 @@ from . import serial_warranty_policy_line
 from . import serial_warranty
 from . import serial_eligibility_check
 from . import report_serial_warranty_certificate
+from . import serial_consistency_check
+from . import serial_consistency_issue
+from . import serial_scanner
+from . import serial_recall
+from . import serial_recall_unit
+from . import serial_recall_simulation
+from . import stock_lot_recall
+from . import stock_move_line_recall
+from . import res_company
+from . import res_config_settings
+from . import report_serial_label
+from . import serial_resolver_attempt
+from . import stock_lot_scanner

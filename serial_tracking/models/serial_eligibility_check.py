@@ -2,8 +2,54 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import eligibility, lifecycle
+
+_lt = LazyTranslate(__name__)
+
+# The sentences of ``tools.eligibility.SENTENCES``, marked for translation (a test
+# keeps both the same).
+_SENTENCES = {
+    "unknown_serial": _lt("%(serial)s is not a serial number we know: check the number on "
+                          "the unit's label."),
+    "other_product": _lt("%(serial)s is a serial of %(product)s, not of "
+                         "%(expected_product)s."),
+    "scrapped": _lt("%(serial)s was scrapped."),
+    "quarantined": _lt("%(serial)s is in quarantine: it must be released before anything "
+                       "else happens to it."),
+    "recalled": _lt("%(serial)s is under a recall: handle it through the recall campaign."),
+    "recalled_ref": _lt("%(serial)s is under a recall (%(recall)s): handle it through the "
+                        "recall campaign."),
+    "never_shipped": _lt("%(serial)s was never shipped to a customer."),
+    "no_customer": _lt("No customer was given for %(serial)s: it was shipped to "
+                       "%(shipped_to)s; check who asks."),
+    "no_customer_unnamed": _lt("No customer was given for %(serial)s: it was shipped to a "
+                               "customer; check who asks."),
+    "other_customer": _lt("%(serial)s was shipped to %(shipped_to)s, not to %(customer)s."),
+    "other_customer_unnamed": _lt("%(serial)s was shipped to another customer, not to "
+                                  "%(customer)s."),
+    "already_returned": _lt("%(serial)s is no longer at the customer: it came back after "
+                            "its shipment on %(shipped_on)s."),
+    "outside_return_window": _lt("%(serial)s could be returned until %(window_end)s; it is "
+                                 "%(days)s day(s) late."),
+    "within_return_window": _lt("%(serial)s can be returned until %(window_end)s."),
+    "within_exchange_window": _lt("%(serial)s can be exchanged until %(window_end)s."),
+    "outside_exchange_window": _lt("%(serial)s could be exchanged without coverage until "
+                                   "%(window_end)s."),
+    "coverage_ended": _lt("%(serial)s is not covered for %(intent)s: its %(coverage_type)s "
+                          "coverage ended on %(end)s."),
+    "coverage_not_started": _lt("%(serial)s is not covered for %(intent)s: its "
+                                "%(coverage_type)s coverage has not started: it starts at "
+                                "%(trigger)s."),
+    "coverage_voided": _lt("%(serial)s is not covered for %(intent)s: its coverage was "
+                           "voided."),
+    "no_coverage": _lt("%(serial)s is not covered for %(intent)s: it has no coverage that "
+                       "pays for it."),
+    "covered": _lt("%(serial)s is covered by %(coverage_type)s from %(start)s until %(end)s."),
+    "repaired_too_often": _lt("%(serial)s has been repaired %(repairs)s times, more than the "
+                              "%(max_repairs)s its policy allows without a review."),
+}
 
 _SEVERITY_CLASS = {
     eligibility.INFO: "text-success",
@@ -60,8 +106,10 @@ class SerialEligibilityCheck(models.Model):
             items = [
                 Markup('<li class="%s">%s <small class="text-muted">[%s]</small></li>') % (
                     _SEVERITY_CLASS.get(reason.get("severity"), ""),
-                    reason.get("message", ""), reason.get("code", ""))
-                for reason in check.reasons or []
+                    sentence, reason.get("code", ""))
+                for reason, sentence in zip(check.reasons or [],
+                                            self._render_reasons(check.reasons or []),
+                                            strict=True)
             ]
             check.reasons_html = Markup("<ul class='mb-0'>%s</ul>") % Markup("").join(items)
 
@@ -75,10 +123,45 @@ class SerialEligibilityCheck(models.Model):
             )
 
     def _reason_lines(self, blocking_only=True):
-        return [
-            reason["message"] for reason in self.reasons or []
-            if not blocking_only or reason.get("severity") != eligibility.INFO
-        ]
+        reasons = [reason for reason in self.reasons or []
+                   if not blocking_only or reason.get("severity") != eligibility.INFO]
+        return self._render_reasons(reasons)
+
+    @api.model
+    def _render_reasons(self, reasons):
+        """The sentences of stored reasons in the user's language.
+
+        A reason keeps its sentence's template and parameters; one stored without them
+        keeps the message it was stored with.
+        """
+        labels = None
+        sentences = []
+        for reason in reasons:
+            template = reason.get("template")
+            if template not in _SENTENCES:
+                sentences.append(reason.get("message", ""))
+                continue
+            if labels is None:
+                labels = self._reason_labels()
+            sentences.append(eligibility.render(
+                template, reason.get("params") or {},
+                {template: self.env._(_SENTENCES[template])}, labels,
+            ))
+        return sentences
+
+    @api.model
+    def _reason_labels(self):
+        """The labels of the coded parameters of the sentences, in the user's language."""
+        def selection(model, field_name):
+            return dict(self.env[model]._fields[field_name]._description_selection(self.env))
+
+        return {
+            "intent": {code: label.lower() for code, label in
+                       selection(self._name, "intent").items()},
+            "coverage_type": selection("serial.warranty", "coverage_type"),
+            "trigger": {code: label.lower() for code, label in
+                        selection("serial.warranty", "trigger").items()},
+        }
 
     # --- asking -------------------------------------------------------------------------
 
@@ -138,12 +221,20 @@ class SerialEligibilityCheck(models.Model):
                 "partner_id": partner.id if partner else False,
                 "intent": intent,
                 "verdict": verdict.verdict,
-                "reasons": [reason.as_dict() for reason in verdict.reasons],
+                "reasons": self._stored_reasons(verdict.reasons),
                 "reason_codes": ",".join(verdict.codes),
                 "document_ref": document_ref,
                 "company_id": lot.company_id.id or self.env.company.id,
             })
         return self.sudo().create(vals_list).sudo(False)
+
+    def _stored_reasons(self, reasons):
+        """Reasons as stored: code, severity, the sentence's template and parameters,
+        and the sentence in the language of whoever asked."""
+        stored = [reason.as_dict() for reason in reasons]
+        for reason, message in zip(stored, self._render_reasons(stored), strict=True):
+            reason["message"] = message
+        return stored
 
     def _gather_facts(self, lots):
         """``{lot_id: {...}}``: the ledger events that matter and the coverages, in two
@@ -269,6 +360,39 @@ class SerialEligibilityCheck(models.Model):
             [products.ids],
         )
         return dict(self.env.cr.fetchall())
+
+    # --- returns ----------------------------------------------------------------------
+
+    _REFUSALS_LISTED = 20
+
+    def _refuse_or_override(self, partner, document, reason=None, note=False,
+                            how_to=None):
+        """Refuse the ineligible verdicts among these return checks, listing each serial
+        and why, unless a manager gives an override ``reason`` (recorded in each
+        serial's ledger). Eligible and review verdicts pass; their checks are kept."""
+        refused = self.filtered(lambda check: check.verdict == eligibility.INELIGIBLE
+                                and not check.overridden)
+        if not refused:
+            return
+        if reason:
+            refused._override(reason, note, document_ref=document)
+            return
+        lines = [
+            f"{check.serial_name}: {' '.join(check._reason_lines())}"
+            for check in refused[:self._REFUSALS_LISTED]
+        ]
+        if len(refused) > self._REFUSALS_LISTED:
+            lines.append(self.env._("… and %(count)s more.",
+                                    count=len(refused) - self._REFUSALS_LISTED))
+        raise UserError(self.env._(
+            "These serials cannot come back from %(customer)s on %(picking)s:\n"
+            "%(lines)s\n%(how_to)s",
+            customer=partner.display_name or self.env._("the customer"),
+            picking=document, lines="\n".join(lines),
+            how_to=how_to or self.env._(
+                "Return only the eligible serials, or ask a Serial Tracking Manager to "
+                "accept them with an override reason."),
+        ))
 
     # --- overriding -------------------------------------------------------------------
 

@@ -150,9 +150,25 @@ class SerialEvent(models.Model):
         return events
 
     def _lock_and_read_heads(self, lot_ids):
-        """Lock serials in id order and return the hash of each one's last event."""
+        """Lock serials in id order and return the hash of each one's last event.
+
+        The rows are updated, not only locked: Odoo's transactions are REPEATABLE
+        READ, and a row lock alone lets a transaction that waited for another one
+        (which appended an event that kept the state, so left the row as it was) go
+        on with its older snapshot, read the old head and fork the chain. After an
+        update, the waiting transaction fails with a serialization error instead, and
+        Odoo retries it with a fresh snapshot.
+
+        Rows this transaction wrote already (``xmin`` is its id: serials it created, as
+        a big receipt does, or whose row it updated) are skipped: they are locked by it
+        until it ends, or invisible to every other transaction, and updating them again
+        would only cost one more row version each.
+        """
         self.env.cr.execute(
-            "SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+            """UPDATE stock_lot SET write_date = write_date
+                WHERE id IN (SELECT id FROM stock_lot
+                              WHERE id = ANY(%s) AND xmin <> pg_current_xact_id()::xid
+                           ORDER BY id FOR NO KEY UPDATE)""",
             [lot_ids],
         )
         self.flush_model(["lot_id", "hash"])

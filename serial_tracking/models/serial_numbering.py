@@ -5,10 +5,10 @@ from typing import NamedTuple
 from psycopg2 import OperationalError
 
 from odoo import api, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, split_every
 
-from ..tools import numbering
+from ..tools import numbering, ranges
 
 _logger = logging.getLogger(__name__)
 
@@ -108,6 +108,29 @@ class SerialNumbering(models.AbstractModel):
         entries = [(line.product_id.id, line.company_id.id, lot_name) for line in lines]
         self._check_typed(entries, exclude_line_ids=lines.ids)
 
+    @api.model
+    def _validate_renamed_serials(self, lots, name):
+        """``stock.lot.write`` hook: serials renamed to ``name``, checked like new ones.
+
+        Renaming several serials of one product to one name is a duplicate in the batch;
+        the serials being renamed do not count as existing holders of the name.
+        """
+        if self.env.context.get("serial_numbers_checked"):
+            return
+        lots = lots.filtered(lambda lot: lot.name != name)
+        if not lots:
+            return
+        rules = lots.product_id._serial_format_rules()
+        batches = {}
+        for lot in lots:
+            rule = rules.get(lot.product_id.id)
+            if not rule:
+                continue
+            company = self._batch_company(lot.product_id, lot.company_id.id)
+            batches.setdefault((lot.product_id.id, company.id),
+                               Batch(lot.product_id, company, rule, [])).names.append(name)
+        self._check_batches(list(batches.values()), exclude_lot_ids=lots.ids)
+
     def _check_typed(self, entries, exclude_line_ids=()):
         """Check ``(product_id, company_id, name)`` entries of products with a rule."""
         products = self.env["product.product"].browse({product_id for product_id, _c, _n
@@ -141,26 +164,66 @@ class SerialNumbering(models.AbstractModel):
         sequence = product.lot_sequence_id
         return [sequence.next_by_id() if sequence else False for _index in range(count)]
 
+    @api.model
+    def _next_names(self, product, count, first=None, warehouse=None):
+        """The ``count`` names Odoo's own "next serial" paths give ``product`` when a
+        numbering rule applies to it; ``None`` when none does (Odoo's way then).
+
+        Without ``first``, the rule's next numbers, taken from its counter for good;
+        with ``first``, the numbers counting on from it, check character recomputed.
+        A rule without a pattern only validates: it needs a first number.
+        """
+        rule = product._serial_format_rules().get(product.id)
+        if not rule or count < 1:
+            return None
+        if first:
+            return self._names_counting_on(rule, first, count)
+        if not rule.pattern:
+            return None
+        return rule._generate_names(count, product, warehouse or self._default_warehouse())
+
+    @api.model
+    def _names_counting_on(self, rule, first, count):
+        """``count`` names from ``first`` on, as the rule's check algorithm makes them."""
+        algorithm = rule.check_algorithm or "none"
+        try:
+            found = ranges.parse_range_expression(first, limit=count,
+                                                  check_algorithm=algorithm)
+            start = found[0] if len(found) == 1 and len(found[0]) == 1 else None
+            if start is None or start.is_verbatim:
+                raise ranges.RangeError(self.env._(
+                    "%(serial)s is not one number to count on from", serial=first.strip()))
+            span = ranges.Range(start.prefix, start.start, start.start + count - 1,
+                                start.width, start.suffix)
+            return ranges.expand([span], limit=count, check_algorithm=algorithm)
+        except ranges.RangeError as error:
+            raise UserError(self.env._(
+                'First serial number (numbering rule "%(rule)s"): %(problem)s. Enter a '
+                "valid number of the rule, or leave it empty to take the rule's next "
+                "numbers.", rule=rule.name, problem=error,
+            )) from None
+
     def _default_warehouse(self):
         return self.env["stock.warehouse"].search(
             [("company_id", "=", self.env.company.id)], limit=1
         )
 
-    def _check_batches(self, batches, typed=False, exclude_line_ids=()):
+    def _check_batches(self, batches, typed=False, exclude_line_ids=(), exclude_lot_ids=()):
         """Raise one ValidationError listing every problem of every batch."""
-        found = self._find_problems(batches, typed=typed, exclude_line_ids=exclude_line_ids)
+        found = self._find_problems(batches, typed=typed, exclude_line_ids=exclude_line_ids,
+                                    exclude_lot_ids=exclude_lot_ids)
         if found:
             raise ValidationError(self._problems_message(found))
 
     @api.model
-    def _find_problems(self, batches, typed=False, exclude_line_ids=()):
+    def _find_problems(self, batches, typed=False, exclude_line_ids=(), exclude_lot_ids=()):
         """``[(batch, [numbering.Problem])]`` for the batches that have problems.
 
         One query finds the existing serials of all batches (and, for typed names,
         one more the names already typed on other open lines), whatever their size.
         """
         names = {name for batch in batches for name in batch.names if isinstance(name, str)}
-        existing = self._existing_serials(names)
+        existing = self._existing_serials(names, exclude_lot_ids)
         pending = self._pending_typed_serials(names, exclude_line_ids) if typed else {}
         product_names = self._product_names(existing, pending)
         found = []
@@ -176,15 +239,17 @@ class SerialNumbering(models.AbstractModel):
                 ]))
         return found
 
-    def _existing_serials(self, names):
-        """``{name: [(product_id, company_id, None)]}`` of the lots with these names."""
+    def _existing_serials(self, names, exclude_lot_ids=()):
+        """``{name: [(product_id, company_id, None)]}`` of the lots with these names
+        (other than ``exclude_lot_ids``)."""
         if not names:
             return {}
         self.env["stock.lot"].flush_model(["name", "product_id", "company_id"])
         # Every company's lots, as Odoo's own uniqueness check does.
         self.env.cr.execute(
-            "SELECT name, product_id, company_id FROM stock_lot WHERE name = ANY(%s)",
-            [list(names)],
+            """SELECT name, product_id, company_id FROM stock_lot
+                WHERE name = ANY(%s) AND NOT id = ANY(%s)""",
+            [list(names), list(exclude_lot_ids)],
         )
         found = defaultdict(list)
         for name, product_id, company_id in self.env.cr.fetchall():

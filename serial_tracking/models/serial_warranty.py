@@ -1,10 +1,13 @@
 from collections import defaultdict
 from datetime import timedelta
+from typing import NamedTuple
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import warranty
+from ..tools import lifecycle, warranty
 
 # Events that create coverages or move them forward.
 _MOVING_EVENTS = frozenset(warranty.TRIGGER_OF_EVENT) | {
@@ -24,6 +27,22 @@ _LINE_COPIED = [
 ]
 EXPIRING_DAYS_PARAM = "serial_tracking.warranty_expiring_days"
 _ACTIVITY_SERIALS = 20  # serials named in one reminder
+
+
+class _Ref(NamedTuple):
+    """Stands for a record where only its id is read."""
+
+    id: int
+
+
+class _ReplayedEvent(NamedTuple):
+    """A done stock move of the past, read as the ledger event it would have made."""
+
+    event_type: str
+    date: object
+    lot_id: _Ref
+    partner_id: _Ref
+    document_ref: str
 
 
 class SerialWarranty(models.Model):
@@ -154,6 +173,96 @@ class SerialWarranty(models.Model):
                               void_reason)
         self._save_drafts([row for rows in drafts.values() for row in rows])
         self._refresh_lots(list(in_scope))
+
+    @api.model
+    def _start_on_trigger(self, lots, trigger, day, document_ref=False):
+        """Start the coverages of ``lots`` that wait for ``trigger`` on ``day``.
+
+        For triggers no ledger event stands for (the invoice date of a bridge addon):
+        the coverages exist since the serial's first event; this starts those of the
+        trigger, and the caps that count from it, with the same rules as events.
+        """
+        if not lots:
+            return
+        drafts = defaultdict(list)
+        for row in self.sudo().search_read([("lot_id", "in", lots.ids)],
+                                           ["id", *_ENGINE_FIELDS], load=None, order="id"):
+            row["_orig"] = dict(row)
+            drafts[row["lot_id"]].append(row)
+        if not drafts:
+            return
+        today = fields.Date.context_today(self)
+        for lot_id, rows in drafts.items():
+            event = _ReplayedEvent(trigger, day, _Ref(lot_id), _Ref(False), document_ref)
+            self._start(rows, trigger, event, day, today)
+        self._save_drafts([row for rows in drafts.values() for row in rows])
+        self._refresh_lots(list(drafts))
+
+    @api.model
+    def _backfill_coverages(self, lot_ids):
+        """Give back-filled serials the coverages their stock history earns them.
+
+        Their ledger holds one ``imported`` event, which moves no coverage: their done
+        move lines are replayed instead, in date order, as the events they would have
+        been (received, produced, shipped, returned, scrapped...), through the same
+        rules as live events. One query reads the history, one create writes the
+        coverages. Serials that have coverages already are left alone.
+
+        :returns: the number of coverages created.
+        """
+        if not lot_ids:
+            return 0
+        lots = self.env["stock.lot"].browse(lot_ids)
+        policies = self.env["serial.warranty.policy"].sudo()._for_products(lots.product_id)
+        lots = lots.filtered(lambda lot: lot.product_id.id in policies)
+        if not lots:
+            return 0
+        self.flush_model(["lot_id"])
+        self.env.cr.execute("SELECT DISTINCT lot_id FROM serial_warranty WHERE lot_id = ANY(%s)",
+                            [lots.ids])
+        covered = {row[0] for row in self.env.cr.fetchall()}
+        lots = lots.filtered(lambda lot: lot.id not in covered)
+        history = self._backfill_history(lots.ids)
+        today = fields.Date.context_today(self)
+        rows = []
+        for lot in lots:
+            drafts = []
+            for event in history.get(lot.id, ()):
+                self._apply_event(drafts, event, policies[lot.product_id.id], today, None)
+            rows += drafts
+        self._save_drafts(rows)
+        self._refresh_lots(lots.ids, today)
+        return len(rows)
+
+    def _backfill_history(self, lot_ids):
+        """``{lot_id: [event-like objects]}`` from the done move lines of these serials,
+        oldest first, classified as live moves are (see ``tools.lifecycle``)."""
+        self.env.cr.execute(
+            """SELECT ml.lot_id, ml.date, src.usage, dest.usage,
+                      COALESCE(src.serial_quarantine, FALSE),
+                      COALESCE(dest.serial_quarantine, FALSE),
+                      COALESCE(pick.partner_id, m.partner_id),
+                      COALESCE(pick.name, m.reference)
+                 FROM stock_move_line ml
+                 JOIN stock_move m ON m.id = ml.move_id
+                 JOIN stock_location src ON src.id = ml.location_id
+                 JOIN stock_location dest ON dest.id = ml.location_dest_id
+            LEFT JOIN stock_picking pick ON pick.id = ml.picking_id
+                WHERE ml.lot_id = ANY(%s) AND m.state = 'done' AND ml.quantity > 0
+             ORDER BY ml.lot_id, ml.date, ml.id""",
+            [list(lot_ids)],
+        )
+        history = defaultdict(list)
+        for (lot_id, date, src_usage, dest_usage, src_quarantine, dest_quarantine,
+             partner_id, document) in self.env.cr.fetchall():
+            event_type = lifecycle.classify_move(src_usage, dest_usage, src_quarantine,
+                                                 dest_quarantine)
+            if event_type not in _MOVING_EVENTS:
+                continue
+            history[lot_id].append(_ReplayedEvent(
+                event_type, date, _Ref(lot_id), _Ref(partner_id or False), document or False,
+            ))
+        return history
 
     def _apply_event(self, rows, event, policy, today, void_reason):
         day = fields.Date.context_today(self, event.date)
@@ -415,9 +524,10 @@ class SerialWarranty(models.Model):
         return lot_ids
 
     def _remind_expiring(self, today, soon):
-        """One activity per product and responsible person for serials whose coverage
-        ends soon; an open reminder of the same product and person is updated instead of
-        a new one. Returns the number of activities created or updated."""
+        """One activity per responsible person, listing every product of theirs with
+        serials whose coverage ends soon. It sits on the product whose coverage ends
+        first; an open reminder of the person is updated instead of a new one. Returns
+        the number of activities created or updated."""
         self.env["stock.lot"].flush_model(["warranty_state", "warranty_end_date"])
         self.env.cr.execute(
             """SELECT pp.product_tmpl_id, lot.company_id, count(*),
@@ -428,7 +538,8 @@ class SerialWarranty(models.Model):
                  JOIN product_product pp ON pp.id = lot.product_id
                 WHERE lot.warranty_state = 'expiring'
                   AND lot.warranty_end_date BETWEEN %s AND %s
-             GROUP BY pp.product_tmpl_id, lot.company_id""",
+             GROUP BY pp.product_tmpl_id, lot.company_id
+             ORDER BY min(lot.warranty_end_date), pp.product_tmpl_id""",
             [_ACTIVITY_SERIALS, today, soon],
         )
         rows = self.env.cr.fetchall()
@@ -441,7 +552,7 @@ class SerialWarranty(models.Model):
         templates = self.env["product.template"].sudo().browse([row[0] for row in rows])
         policies = self.env["serial.warranty.policy"].sudo()._for_products(
             templates.product_variant_ids)
-        wanted = {}
+        by_user = {}
         for tmpl_id, company_id, count, first_end, names in rows:
             template = templates.browse(tmpl_id)
             if company_id:
@@ -451,29 +562,46 @@ class SerialWarranty(models.Model):
             user = template.responsible_id or (policy and policy.user_id)
             if not user:
                 continue
-            note = self.env._(
-                "%(count)s serial(s) of %(product)s have their coverage ending by "
-                "%(soon)s: %(serials)s",
-                count=count, product=template.display_name, soon=soon,
-                serials=", ".join(names) + ("…" if count > len(names) else ""),
-            )
-            wanted[tmpl_id, user.id] = (note, first_end)
+            # rows come by end date: the first product of a person ends first
+            by_user.setdefault(user.id, []).append((template, count, first_end, names))
+        return self._write_reminders(by_user, activity_type, soon)
+
+    def _write_reminders(self, by_user, activity_type, soon):
         activities = self.env["mail.activity"].sudo()
         existing = activities.search([
             ("res_model", "=", "product.template"),
-            ("res_id", "in", [tmpl_id for tmpl_id, _user in wanted]),
             ("activity_type_id", "=", activity_type.id),
-        ])
-        by_key = {(act.res_id, act.user_id.id): act for act in existing}
+            ("user_id", "in", list(by_user)),
+        ], order="id")
+        open_of = {}
+        for activity in existing:
+            open_of.setdefault(activity.user_id.id, activity)
         model_id = self.env["ir.model"]._get_id("product.template")
         to_create = []
-        for (tmpl_id, user_id), (note, first_end) in wanted.items():
-            values = {"note": note, "date_deadline": first_end}
-            if (tmpl_id, user_id) in by_key:
-                by_key[tmpl_id, user_id].write(values)
+        for user_id, products in by_user.items():
+            values = {
+                "note": self._reminder_note(products, soon),
+                "date_deadline": products[0][2],
+                "summary": self.env._("Warranties ending soon: %(count)s product(s)",
+                                      count=len(products)),
+            }
+            if user_id in open_of:
+                open_of[user_id].write(values)
             else:
-                to_create.append(dict(values, res_model_id=model_id, res_id=tmpl_id,
-                                      user_id=user_id, activity_type_id=activity_type.id,
-                                      summary=self.env._("Warranties ending soon")))
+                to_create.append(dict(values, res_model_id=model_id,
+                                      res_id=products[0][0].id, user_id=user_id,
+                                      activity_type_id=activity_type.id))
         activities.create(to_create)
-        return len(wanted)
+        return len(by_user)
+
+    def _reminder_note(self, products, soon):
+        items = Markup("").join(
+            Markup("<li>%s</li>") % self.env._(
+                "%(product)s: %(count)s serial(s): %(serials)s",
+                product=template.display_name, count=count,
+                serials=", ".join(names) + ("…" if count > len(names) else ""),
+            )
+            for template, count, _first_end, names in products
+        )
+        intro = self.env._("Serials whose coverage ends by %(soon)s:", soon=soon)
+        return Markup("<p>%s</p><ul>%s</ul>") % (intro, items)

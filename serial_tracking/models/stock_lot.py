@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict
 
 from psycopg2.extras import execute_values
@@ -7,12 +8,26 @@ from odoo.exceptions import UserError
 
 from ..tools import ledger, lifecycle, warranty
 
+_logger = logging.getLogger(__name__)
+
 # States in which a partner outside the company holds the unit.
 _HELD_OUTSIDE = frozenset({lifecycle.SHIPPED, lifecycle.RETURNED_TO_VENDOR})
 
 
 class StockLot(models.Model):
     _inherit = "stock.lot"
+
+    # Odoo checks this in Python, which two transactions creating the same serial at
+    # once (two receipts, two scanners) both pass. The index makes the second one wait
+    # for the first and fail when it commits.
+    _serial_name_uniq = models.UniqueIndex(
+        "(product_id, COALESCE(company_id, 0), name)",
+        lambda env, diag: env._(
+            "This serial or lot number was recorded for the product at the same moment by "
+            "another user (%(detail)s). Reload the document: the number is taken.",
+            detail=(diag.message_detail if diag else "") or "",
+        ),
+    )
 
     lifecycle_state = fields.Selection(
         lifecycle.STATES,
@@ -100,7 +115,45 @@ class StockLot(models.Model):
                 "'Change State' action, which records the change with a reason.",
                 serials=", ".join(self[:5].mapped("name")),
             ))
+        if vals.get("name"):
+            self.env["serial.numbering"]._validate_renamed_serials(self, vals["name"])
         return super().write(vals)
+
+    # --- Odoo's own "next serial" paths follow the numbering rule ---------------------
+
+    @api.model
+    def _get_next_serial(self, company, product):
+        """The next serial of ``product``: the rule's next number (taken for good) when
+        a rule with a pattern applies; counting on from the last serial with the rule's
+        check character when the rule only validates; else Odoo's own guess."""
+        if product.tracking != "none":
+            numbering = self.env["serial.numbering"]
+            warehouse = self.env["stock.warehouse"].search(
+                [("company_id", "=", company.id)], limit=1)
+            names = numbering._next_names(product, 1, warehouse=warehouse)
+            if names:
+                return names[0]
+            rule = product._serial_format_rules().get(product.id)
+            if rule:
+                last = self.search(
+                    [("company_id", "in", [company.id, False]), ("product_id", "=", product.id)],
+                    limit=1, order="id DESC")
+                if last:
+                    try:
+                        return numbering._names_counting_on(rule, last.name, 2)[1]
+                    except UserError as error:
+                        # the last serial is no number of the rule: Odoo's guess
+                        _logger.info("Next serial of %s: %s", product.display_name, error)
+        return super()._get_next_serial(company, product)
+
+    @api.model
+    def generate_lot_names(self, first_lot, count):
+        """Odoo counts on from ``first_lot``; a caller that made the names from the
+        product's rule passes them in the context (``serial_rule_names``)."""
+        names = self.env.context.get("serial_rule_names")
+        if names and len(names) == count:
+            return [{"lot_name": name} for name in names]
+        return super().generate_lot_names(first_lot, count)
 
     # --- applying events ----------------------------------------------------------
 
@@ -233,21 +286,64 @@ class StockLot(models.Model):
     _BACKFILL_BATCH = 10000
 
     @api.model
-    def _serial_backfill(self):
+    def _serial_backfill(self, batch_size=None, commit=False):
         """Give every serial without a state one, derived from its stock history.
 
         Used when the suite is installed on a database that already has serials:
-        each gets exactly one ``imported`` event. Set-based: one query reads the
-        history, events and states are written in batches with plain SQL.
-        """
-        rows = self._serial_backfill_facts()
-        now = fields.Datetime.now()
-        for start in range(0, len(rows), self._BACKFILL_BATCH):
-            self._serial_backfill_write(rows[start:start + self._BACKFILL_BATCH], now)
-        self.env.invalidate_all()
-        return len(rows)
+        each gets exactly one ``imported`` event. Set-based: serials are taken in
+        batches in id order, one query per batch reads their history, events and
+        states are written with plain SQL. Serials of products with a warranty policy
+        get the coverages their history earns.
 
-    def _serial_backfill_facts(self):
+        :param commit: commit after each batch (the scheduled action does): a run
+            interrupted in batch k keeps batches 1 to k-1, and the next run starts
+            again with the serials of batch k, which still have no state.
+        :returns: the number of serials back-filled by this run.
+        """
+        batch_size = batch_size or self._BACKFILL_BATCH
+        cron = self.env["ir.cron"]
+        if commit:
+            cron._commit_progress(remaining=self._serial_backfill_count())
+        now = fields.Datetime.now()
+        done = last_id = 0
+        while lot_ids := self._serial_backfill_next(last_id, batch_size):
+            last_id = lot_ids[-1]
+            batch = self._serial_backfill_facts(lot_ids)
+            self._serial_backfill_write(batch, now)
+            self.env.invalidate_all()
+            # coverages from the policy, replaying the serials' stock history
+            self.env["serial.warranty"]._backfill_coverages([row["id"] for row in batch])
+            done += len(batch)
+            if commit and not cron._commit_progress(len(batch)):
+                break  # out of time: the scheduled action runs again for the rest
+        self.env.invalidate_all()
+        return done
+
+    @api.model
+    def _cron_serial_backfill(self):
+        return self._serial_backfill(commit=True)
+
+    _BACKFILL_SERIALS = """
+        FROM stock_lot lot
+        JOIN product_product pp ON pp.id = lot.product_id
+        JOIN product_template pt ON pt.id = pp.product_tmpl_id
+       WHERE pt.tracking = 'serial' AND lot.lifecycle_state IS NULL"""
+
+    def _serial_backfill_count(self):
+        self.env["stock.lot"].flush_model(["lifecycle_state"])
+        self.env.cr.execute(f"SELECT count(*) {self._BACKFILL_SERIALS}")  # noqa: S608 - constant
+        return self.env.cr.fetchone()[0]
+
+    def _serial_backfill_next(self, after_id, limit):
+        """The ids of the next ``limit`` serials without a state, after ``after_id``."""
+        self.env["stock.lot"].flush_model(["lifecycle_state"])
+        self.env.cr.execute(
+            f"SELECT lot.id {self._BACKFILL_SERIALS} AND lot.id > %s ORDER BY lot.id LIMIT %s",  # noqa: S608
+            [after_id, limit],
+        )
+        return [lot_id for lot_id, in self.env.cr.fetchall()]
+
+    def _serial_backfill_facts(self, lot_ids):
         self.env.flush_all()
         self.env.cr.execute(
             """WITH serials AS (
@@ -256,6 +352,7 @@ class StockLot(models.Model):
                      JOIN product_product pp ON pp.id = lot.product_id
                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
                     WHERE pt.tracking = 'serial' AND lot.lifecycle_state IS NULL
+                      AND lot.id = ANY(%s)
                ), last_move AS (
                    SELECT DISTINCT ON (ml.lot_id)
                           ml.lot_id, src.usage AS src_usage, dest.usage AS dest_usage,
@@ -297,7 +394,8 @@ class StockLot(models.Model):
             LEFT JOIN last_move lm ON lm.lot_id = s.id
             LEFT JOIN move_count mc ON mc.lot_id = s.id
             LEFT JOIN held ON held.lot_id = s.id
-             ORDER BY s.id"""
+             ORDER BY s.id""",
+            [lot_ids],
         )
         return self.env.cr.dictfetchall()
 

@@ -89,6 +89,38 @@ class StockMove(models.Model):
                                                   limit=1)
         )
 
+    # --- Odoo's "Generate Serials" follows the numbering rule -----------------------
+
+    @api.model
+    def action_generate_lot_line_vals(self, context_data, mode, first_lot, count, lot_text):
+        """The move's "Generate Serials" dialog: with a rule, the rule's next numbers
+        (or counting on from the first number typed, check character included)."""
+        move = self
+        product = self.env["product.product"].browse(context_data.get("default_product_id"))
+        if mode == "generate" and product.tracking == "serial" and count:
+            location = self.env["stock.location"].browse(
+                context_data.get("default_location_dest_id"))
+            names = self.env["serial.numbering"]._next_names(
+                product, int(count), first=(first_lot or "").strip() or None,
+                warehouse=location.warehouse_id or None)
+            if names:
+                move = self.with_context(serial_rule_names=names)
+        return super(StockMove, move).action_generate_lot_line_vals(
+            context_data, mode, first_lot, count, lot_text)
+
+    def _generate_serial_numbers(self, next_serial, next_serial_count=False, location_id=False):
+        self.ensure_one()
+        move = self
+        count = next_serial_count or self.next_serial_count
+        if self.product_id.tracking == "serial" and count:
+            names = self.env["serial.numbering"]._next_names(
+                self.product_id, count, first=(next_serial or "").strip() or None,
+                warehouse=self._serial_warehouse())
+            if names:
+                move = self.with_context(serial_rule_names=names)
+        return super(StockMove, move)._generate_serial_numbers(next_serial, next_serial_count,
+                                                               location_id)
+
     # --- actions ------------------------------------------------------------------
 
     def action_open_serial_generate_wizard(self):

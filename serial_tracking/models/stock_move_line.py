@@ -54,11 +54,57 @@ class StockMoveLine(models.Model):
     # --- done moves: one event per line ---------------------------------------------
 
     def _action_done(self):
+        self._serial_check_customer_returns()
         copies, templates = self._serial_bulk_receipt_split()
         result = super(StockMoveLine, self - copies)._action_done()
         copies._serial_bulk_receive(templates)
         self.exists()._serial_record_done_moves()
         return result
+
+    def _serial_check_customer_returns(self):
+        """Serials coming back from a customer on a transfer made without the return
+        wizard (a receipt from the customer location typed by hand, a serial changed on
+        a return) are checked as the wizard checks them: ineligible ones are refused
+        with their reasons, unless a Serial Tracking Manager validates with an override
+        reason (context ``serial_return_override_reason_id``, optional
+        ``serial_return_override_note``). Serials the wizard checked for this transfer
+        are not checked again. Every verdict is kept on the transfer.
+        """
+        if "customer" not in self.location_id.mapped("usage"):
+            return  # receipts, deliveries, production: one look at a few locations
+        lines = self.filtered(
+            lambda ml: ml.location_id.usage == "customer"
+            and ml.location_dest_id.usage in ("internal", "transit")
+            and ml.lot_id and ml.product_id.tracking == "serial" and ml.quantity > 0
+        )
+        if not lines:
+            return
+        Check = self.env["serial.eligibility.check"]
+        checked = Check.sudo().search([
+            ("picking_id", "in", lines.picking_id.ids), ("lot_id", "in", lines.lot_id.ids),
+            "|", ("verdict", "!=", "ineligible"), ("overridden", "=", True),
+        ])
+        done = {(check.picking_id.id, check.lot_id.id) for check in checked}
+        todo = defaultdict(self.browse)
+        for line in lines:
+            if (line.picking_id.id, line.lot_id.id) not in done:
+                todo[line.picking_id, line._serial_partner()] |= line
+        context = self.env.context
+        reason = self.env["serial.reason"].browse(
+            context.get("serial_return_override_reason_id")).exists()
+        for (picking, partner), picking_lines in todo.items():
+            document = picking.name or picking_lines[0].reference
+            checks = Check._evaluate_batch(
+                [(line.lot_id, partner, line.product_id) for line in picking_lines],
+                "return", document_ref=document)
+            checks.sudo().write({"picking_id": picking.id})
+            checks._refuse_or_override(
+                partner, document, reason, context.get("serial_return_override_note"),
+                how_to=self.env._(
+                    "Return only the eligible serials; or return them with the Return "
+                    "button of their delivery, where a Serial Tracking Manager can accept "
+                    "them with an override reason."),
+            )
 
     def _serial_record_done_moves(self):
         """Emit one ledger event per done serial line and move the states.

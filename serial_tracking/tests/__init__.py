@@ -17,3 +17,14 @@ from . import test_numbering_validation
 from . import test_numbering_wizard
 from . import test_numbering_concurrency
 from . import test_numbering_tour
+from . import test_numbering_next_serial
+from . import test_consistency
+from . import test_races
+from . import test_backfill_resume
+from . import test_scanner
+from . import test_recall
+from . import test_recall_tour
+from . import test_labels
+from . import test_scanner_tours
+from . import test_labels_pdf
+from . import test_resolver

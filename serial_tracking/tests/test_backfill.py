@@ -1,6 +1,9 @@
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import SerialTrackingCase
+from .warranty_common import WarrantyCase
 
 
 @tagged("post_install", "-at_install")
@@ -57,3 +60,83 @@ class TestBackfill(SerialTrackingCase):
         self.assertEqual(self._events(lots).mapped("event_type"),
                          ["imported", "allocated", "shipped"])
         self.assertEqual(self.env["serial.event"]._find_broken_chains(lots.ids), {})
+
+
+@tagged("post_install", "-at_install")
+class TestBackfillCoverages(WarrantyCase):
+    """Back-filled serials get the coverages their policy and stock history earn, the
+    same the live engine gives when the events happen."""
+
+    _FIELDS = ("coverage_type", "source", "state", "start_date", "end_date", "partner_id",
+               "void_reason", "void_date", "latest_start_date")
+
+    def _snapshot(self, lots):
+        return {
+            lot.name: sorted(
+                tuple(str(coverage[field]) for field in self._FIELDS)
+                for coverage in lot.warranty_ids
+            )
+            for lot in lots
+        }
+
+    def test_backfill_replays_the_history_into_coverages(self):
+        policy = self._make_policy("Backfilled", [
+            {"coverage_type": "full", "duration": 12, "duration_unit": "month",
+             "trigger": "shipment", "resale_rule": "restart", "return_window_days": 30},
+            {"coverage_type": "supplier", "duration": 1, "duration_unit": "year",
+             "trigger": "receipt"},
+        ])
+        product = self._make_product("Router", policy)
+        second = self.env["res.partner"].create({"name": "Second owner"})
+        _picking, lots = self._on("2025-01-10", self._receive, ["BC-1", "BC-2", "BC-3"],
+                                  product=product)
+        by_name = {lot.name: lot for lot in lots}
+        self._on("2025-02-01", self._deliver, by_name["BC-1"])
+        first_sale = self._on("2025-02-01", self._deliver, by_name["BC-3"])
+        self._on("2025-02-10", self._return, first_sale, by_name["BC-3"])
+        self._on("2025-03-01", self._deliver, by_name["BC-3"], second)
+        plain = self._make_product("Cable")  # no policy: no coverage
+        _picking, cable = self._on("2025-01-10", self._receive, ["BC-C"], product=plain)
+        self._daily("2025-06-01")
+        live = self._snapshot(lots)
+        live_summary = {lot.name: (lot.warranty_state, lot.warranty_end_date) for lot in lots}
+        self.assertEqual(len(live["BC-3"]), 3, "supplier, voided and renewed coverages")
+
+        # the database before the suite was installed: no ledger, no coverages
+        self.env.flush_all()
+        all_lots = lots | cable
+        self.env.cr.execute("DELETE FROM serial_warranty WHERE lot_id = ANY(%s)",
+                            [all_lots.ids])
+        self.env.cr.execute(
+            "UPDATE stock_lot SET warranty_state = 'none', warranty_end_date = NULL "
+            "WHERE id = ANY(%s)", [all_lots.ids])
+        TestBackfill._forget_the_ledger(self, all_lots)
+        self.assertFalse(lots.warranty_ids)
+
+        with freeze_time("2025-06-01 10:00:00"):
+            self.env["stock.lot"]._serial_backfill()
+        self.assertEqual(self._snapshot(lots), live)
+        self.assertEqual(
+            {lot.name: (lot.warranty_state, lot.warranty_end_date) for lot in lots},
+            live_summary)
+        # and in plain words
+        shipped = by_name["BC-1"]
+        self.assertCoverage(self._coverages(shipped, coverage_type="full"), "active",
+                            "2025-02-01", "2026-01-31")
+        self.assertEqual(self._coverages(shipped, coverage_type="full").partner_id,
+                         self.customer)
+        supplier = self._coverages(shipped, coverage_type="supplier")
+        self.assertCoverage(supplier, "active", "2025-01-10", "2026-01-09")
+        self.assertEqual(supplier.partner_id, self.vendor)
+        self.assertCoverage(self._coverages(by_name["BC-2"], coverage_type="full"), "pending")
+        self.assertEqual(by_name["BC-2"].warranty_state, "pending")
+        voided, renewed = self._coverages(by_name["BC-3"], coverage_type="full")
+        self.assertEqual((voided.state, voided.void_reason), ("void", "returned"))
+        self.assertCoverage(renewed, "active", "2025-03-01", "2026-02-28")
+        self.assertEqual(renewed.partner_id, second)
+        self.assertFalse(cable.warranty_ids)
+        self.assertEqual(cable.warranty_state, "none")
+        # idempotent: a second run adds nothing
+        with freeze_time("2025-06-01 10:00:00"):
+            self.env["stock.lot"]._serial_backfill()
+        self.assertEqual(self._snapshot(lots), live)

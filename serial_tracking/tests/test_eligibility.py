@@ -1,7 +1,10 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.translate import TranslationModuleReader, code_translations
 
+from ..models import serial_eligibility_check as check_model
+from ..tools import eligibility
 from .warranty_common import WarrantyCase
 
 
@@ -168,6 +171,41 @@ class TestEligibilityReasons(WarrantyCase):
         self.assertEqual(check.reason_codes,
                          "other_customer,already_returned,outside_return_window")
 
+    def test_sentences_are_translatable(self):
+        # the model's translatable copies are the sentences the rules use
+        self.assertEqual(
+            {key: self.env._(lazy) for key, lazy in check_model._SENTENCES.items()},
+            eligibility.SENTENCES)
+        # and Odoo's translation export finds them
+        reader = TranslationModuleReader(self.env.cr, modules=["serial_tracking"])
+        exported = {term[4] for term in reader}
+        missing = set(eligibility.SENTENCES.values()) - exported
+        self.assertFalse(missing, "sentences not exported for translation")
+        # a reason is stored with its template and parameters, and read in the reader's
+        # language
+        lot, _delivery = self._shipped("EL-14")
+        check = self._evaluate("2025-03-01", lot, "repair", partner=self.customer)
+        check = self._evaluate("2028-03-01", lot, "repair")
+        reason = check.reasons[0]
+        self.assertEqual((reason["code"], reason["template"]), ("no_coverage",
+                                                                "coverage_ended"))
+        self.assertEqual(reason["params"], {"serial": "EL-14", "intent": "repair",
+                                            "coverage_type": "full", "end": "2027-01-09"})
+        source = eligibility.SENTENCES["coverage_ended"]
+        french = ("%(serial)s : pas de couverture pour %(intent)s ; la couverture "
+                  "%(coverage_type)s a pris fin le %(end)s.")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        key = ("serial_tracking", "fr_FR")
+        translations = code_translations.get_python_translations(*key)
+        self.addCleanup(code_translations.python_translations.pop, key, None)
+        code_translations.python_translations[key] = dict(translations, **{source: french})
+        french_check = check.with_context(lang="fr_FR")
+        french_check.invalidate_recordset(["reasons_html"])
+        self.assertIn("EL-14 : pas de couverture pour ", french_check.reasons_html)
+        self.assertIn("a pris fin le 2027-01-09", french_check._reason_lines()[0])
+        self.assertIn("coverage ended on 2027-01-09", check._reason_lines()[0],
+                      "English readers still read English")
+
     def test_facts_come_from_a_few_queries(self):
         lot, _delivery = self._shipped("EL-13")
         self.env.invalidate_all()
@@ -302,3 +340,101 @@ class TestReturnWizardEligibility(WarrantyCase):
         result = self._on("2025-01-20", return_wizard.action_create_returns)
         return_picking = self.env["stock.picking"].browse(result["res_id"])
         self.assertEqual(return_picking.move_line_ids.lot_id, lots)
+
+
+@tagged("post_install", "-at_install")
+class TestManualReturnEligibility(WarrantyCase):
+    """A return typed by hand (a receipt from the customer location, no return wizard)
+    is checked when it is validated, as the wizard checks it."""
+
+    def _shipped(self, names, day="2025-01-10"):
+        _picking, lots = self._on("2025-01-01", self._receive, names)
+        return lots.sorted("name"), self._on(day, self._deliver, lots)
+
+    def _manual_return(self, lots, partner=None, user=None):
+        picking = self._picking(self.warehouse.in_type_id, self.customer_location, self.stock,
+                                partner or self.customer)
+        self._add_move(picking, lots.product_id, [{"lot_id": lot.id} for lot in lots])
+        picking.move_ids.picked = True
+        return picking.with_user(user or self.stock_user)
+
+    def _checks(self, lots):
+        return self.env["serial.eligibility.check"].search([("lot_id", "in", lots.ids)])
+
+    def test_ineligible_serials_are_refused_and_nothing_is_done(self):
+        lots, _delivery = self._shipped(["MR-1", "MR-2"])
+        first, second = lots
+        # MR-1 is late; MR-2 comes from someone it was not shipped to
+        late = self._manual_return(first)
+        with self.assertRaises(UserError) as caught, self.cr.savepoint():
+            self._on("2025-03-01", late.button_validate)
+        message = str(caught.exception)
+        self.assertIn(f"These serials cannot come back from Customer Inc on {late.name}",
+                      message)
+        self.assertIn("MR-1: MR-1 could be returned until 2025-02-09", message)
+        self.assertIn("Return button of their delivery", message)
+        self.assertNotEqual(late.state, "done")
+        self.assertEqual(first.lifecycle_state, "shipped")
+        self.assertFalse(self._checks(first), "nothing of the refused validation is kept")
+
+        stranger = self.env["res.partner"].create({"name": "Stranger"})
+        other = self._manual_return(second, stranger)
+        with self.assertRaisesRegex(UserError, "MR-2: MR-2 was shipped to Customer Inc, not "
+                                               "to Stranger"), self.cr.savepoint():
+            self._on("2025-01-20", other.button_validate)
+        self.assertEqual(second.lifecycle_state, "shipped")
+
+    def test_eligible_return_passes_with_its_verdict_kept(self):
+        lots, _delivery = self._shipped(["MR-3"])
+        picking = self._manual_return(lots)
+        self._on("2025-01-20", picking.button_validate)
+        self.assertEqual(picking.state, "done")
+        self.assertLastEvent(lots, "returned", "returned")
+        check = self._checks(lots)
+        self.assertEqual((check.verdict, check.intent, check.picking_id, check.document_ref),
+                         ("eligible", "return", picking.sudo(False), picking.name))
+
+    def test_manager_override_by_context_is_in_the_ledger(self):
+        lots, _delivery = self._shipped(["MR-4"])
+        reason = self.env.ref("serial_tracking.reason_manager_override")
+        picking = self._manual_return(lots)
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self._on("2025-03-01", picking.with_context(
+                serial_return_override_reason_id=reason.id).button_validate)
+        self.assertEqual(lots.lifecycle_state, "shipped")
+        managed = picking.with_user(self.manager).with_context(
+            serial_return_override_reason_id=reason.id,
+            serial_return_override_note="Goodwill")
+        self._on("2025-03-01", managed.button_validate)
+        self.assertEqual(picking.state, "done")
+        override = self._events(lots).filtered(lambda e: e.event_type == "override")
+        self.assertEqual(override.reason_id, reason)
+        self.assertIn("Goodwill", override.note)
+        self.assertLastEvent(lots, "returned", "returned")
+        check = self._checks(lots)
+        self.assertEqual((check.verdict, check.overridden, check.override_event_id),
+                         ("ineligible", True, override))
+
+    def test_wizard_returns_are_not_checked_twice_but_swapped_serials_are(self):
+        lots, delivery = self._shipped(["MR-5", "MR-6"])
+        first, second = lots
+        wizard = self.env["stock.return.picking"].with_context(
+            active_ids=delivery.ids, active_id=delivery.id, active_model="stock.picking",
+        ).create({"serial_lot_ids": [Command.set(first.ids)]})
+        action = self._on("2025-01-15", wizard.action_create_returns)
+        return_picking = self.env["stock.picking"].browse(action["res_id"])
+        self.assertEqual(len(self._checks(first)), 1)
+        self._on("2025-01-16", self._validate, return_picking)
+        self.assertEqual(len(self._checks(first)), 1, "checked once, by the wizard")
+        # a second wizard return on which the user swapped the serial by hand
+        first_return = self.env["stock.picking"].search([("return_id", "=", delivery.id)])
+        self.assertEqual(first_return, return_picking)
+        wizard = self.env["stock.return.picking"].with_context(
+            active_ids=delivery.ids, active_id=delivery.id, active_model="stock.picking",
+        ).create({"serial_lot_ids": [Command.set(second.ids)]})
+        action = self._on("2025-01-17", wizard.action_create_returns)
+        swapped = self.env["stock.picking"].browse(action["res_id"])
+        swapped.move_line_ids.lot_id = first  # already back in stock: refused now
+        swapped.move_ids.picked = True
+        with self.assertRaisesRegex(UserError, "MR-5: MR-5 is no longer at the customer"):
+            self._on("2025-01-17", swapped.button_validate)

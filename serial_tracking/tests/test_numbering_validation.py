@@ -154,6 +154,40 @@ class TestNumberingValidation(SerialTrackingCase):
         _picking, received = self._receive(["free text 1"])
         self.assertEqual(received.name, "free text 1")
 
+    def test_rename_is_checked_like_a_new_serial(self):
+        lots = self.env["stock.lot"].create([
+            {"product_id": self.phone.id, "name": name} for name in self.good
+        ])
+        first, second = lots.sorted("name")
+        form = Form(first.with_user(self.stock_user))
+        form.name = "356938030000019"
+        with self.assertRaisesRegex(
+            ValidationError,
+            r'Field Phone \(numbering rule "Phone IMEI"\):\n.*356938030000019: check '
+            r"character should be 3(?s:.*)nothing was saved",
+        ), self.cr.savepoint():
+            form.save()
+        first.invalidate_recordset()
+        self.assertEqual(first.name, self.good[0])
+        with self.assertRaisesRegex(
+            ValidationError, rf"{self.good[1]}: already exists for Field Phone"
+        ), self.cr.savepoint():
+            call_kw(first.with_user(self.stock_user), "write", [first.ids,
+                                                                {"name": self.good[1]}], {})
+        with self.assertRaisesRegex(ValidationError, r"1 serial number\(s\) refused:\n.*\n"
+                                    r".*356938030000039: duplicate of 356938030000039 in "
+                                    r"this batch"), self.cr.savepoint():
+            lots.write({"name": "356938030000039"})
+        lots.invalidate_recordset()
+        self.assertEqual(sorted(lots.mapped("name")), self.good, "nothing was renamed")
+        first.write({"name": first.name})  # unchanged: nothing to check
+        first.write({"name": "356938030000039"})  # a valid new number is accepted
+        self.assertEqual(first.name, "356938030000039")
+        # products without a rule rename as in Odoo
+        free = self.env["stock.lot"].create({"product_id": self.product.id, "name": "a"})
+        free.name = "any thing"
+        self.assertEqual(free.name, "any thing")
+
     def test_generation_wizard_refuses_pasted_errors(self):
         picking = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
                                 self.vendor)

@@ -2,6 +2,7 @@ import base64
 import io
 
 import openpyxl
+from lxml import etree
 from stdnum import luhn
 
 from odoo import Command
@@ -209,6 +210,32 @@ class TestNumberingWizard(SerialTrackingCase):
         self.assertEqual(shapes, {reference}, "every serial has the quants Odoo gives one")
         self.assertFalse(self.env["serial.event"]._find_broken_chains(lots.ids))
 
+    def test_picking_form_does_not_read_every_serial(self):
+        """The receipt form reads its moves, not one record per serial: what the web
+        client asks for (the fields of the form's view, x2many lists with their
+        records) is as big for 600 serials as for 2, and the move shows its ranges."""
+        user = self.stock_user
+        user.group_ids |= self.env.ref("stock.group_production_lot")
+
+        def form_load(count):
+            picking = self._receipt(self.product, count)
+            self._wizard(picking.move_ids).action_apply()
+            self.env.flush_all()
+            picking = picking.with_user(user)
+            arch = picking.get_views([(False, "form")])["views"]["form"]["arch"]
+            spec = _client_spec(self.env, "stock.picking", etree.fromstring(arch))
+            self.assertIn("serial_ranges", spec["move_ids"]["fields"])
+            self.env.invalidate_all()
+            [values] = picking.web_read(spec)
+            [move] = values["move_ids"]
+            self.assertTrue(move["serial_ranges"].endswith(f"({count} serials)"))
+            return _records_in(values)
+
+        small = form_load(2)
+        big = form_load(BULK_MIN + 100)
+        self.assertEqual(big, small, "no record per serial")
+        self.assertLess(big, 20)
+
     def _quant_shape(self, lot):
         quants = self.env["stock.quant"].search([("lot_id", "=", lot.id)])
         return tuple(sorted(
@@ -217,3 +244,40 @@ class TestNumberingWizard(SerialTrackingCase):
              quant.package_id.id, quant.owner_id.id)
             for quant in quants
         ))
+
+
+def _client_spec(env, model_name, node):
+    """The web_read specification the web client builds for the fields of a view node:
+    many2one and many2many tags with their display name, inline lists with their own
+    fields (40 rows), other fields as values."""
+    spec = {}
+    depth = len([a for a in node.iterancestors() if a.tag == "field"])
+    depth += node.tag == "field"
+    model = env[model_name]
+    for field_node in node.iter("field"):
+        if field_node is node or len(
+                [a for a in field_node.iterancestors() if a.tag == "field"]) != depth:
+            continue
+        field = model._fields.get(field_node.get("name"))
+        if field is None:
+            continue
+        sub = field_node.find("list")
+        if field.type == "many2one" or field_node.get("widget") in ("many2many_tags",
+                                                                    "package_m2m"):
+            spec[field.name] = {"fields": {"display_name": {}}}
+        elif field.type in ("one2many", "many2many") and sub is not None:
+            spec[field.name] = {"fields": _client_spec(env, field.comodel_name, sub),
+                                "limit": 40}
+        else:
+            spec[field.name] = {}
+    return spec
+
+
+def _records_in(value):
+    """How many records (dicts with an id and values) a web_read result holds."""
+    if isinstance(value, dict):
+        own = 1 if "id" in value and len(value) > 1 else 0
+        return own + sum(_records_in(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_records_in(item) for item in value)
+    return 0

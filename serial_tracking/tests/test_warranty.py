@@ -318,6 +318,46 @@ class TestWarrantyExtensionAndExpiry(WarrantyCase):
                                               ("id", "in", lots.ids)])
         self.assertEqual(found, ending | also_ending)
 
+    def test_one_reminder_per_product_manager_for_all_their_products(self):
+        manager, other_manager = self.stock_manager, self.stock_user
+        phone = self._make_product("Phone", self.policy)
+        router = self._make_product("Router", self.policy)
+        (self.product | phone).product_tmpl_id.responsible_id = manager
+        router.product_tmpl_id.responsible_id = other_manager
+        _picking, laptops = self._on("2025-01-01", self._receive, ["RM-L1", "RM-L2"])
+        _picking, phones = self._on("2025-01-01", self._receive, ["RM-P1"], product=phone)
+        _picking, routers = self._on("2025-01-01", self._receive, ["RM-R1"], product=router)
+        self._on("2025-01-20", self._deliver, laptops)
+        self._on("2025-01-10", self._deliver, phones)
+        self._on("2025-01-15", self._deliver, routers)
+        activity_type = self.env.ref("serial_tracking.mail_activity_warranty_expiring")
+
+        def reminders(user):
+            return self.env["mail.activity"].search([
+                ("activity_type_id", "=", activity_type.id), ("user_id", "=", user.id)])
+
+        figures = self._daily("2026-12-25")
+        self.assertEqual(figures["activities"], 2)
+        mine = reminders(manager)
+        self.assertEqual(len(mine), 1, "one reminder for all the manager's products")
+        note = str(mine.note)
+        for fragment in ("Laptop 14: 2 serial(s)", "RM-L1", "RM-L2", "Phone: 1 serial(s)",
+                         "RM-P1"):
+            self.assertIn(fragment, note)
+        self.assertNotIn("RM-R1", note)
+        # on the product whose coverage ends first, due that day
+        self.assertEqual((mine.res_model, mine.res_id), ("product.template",
+                                                         phone.product_tmpl_id.id))
+        self.assertEqual(mine.date_deadline, date(2027, 1, 9))
+        theirs = reminders(other_manager)
+        self.assertEqual(len(theirs), 1)
+        self.assertIn("RM-R1", str(theirs.note))
+        self.assertNotIn("RM-L1", str(theirs.note))
+
+        self._daily("2026-12-26")
+        self.assertEqual(reminders(manager), mine, "updated, not repeated")
+        self.assertEqual(len(reminders(other_manager)), 1)
+
     def test_the_cron_record_runs_the_daily_job(self):
         cron = self.env.ref("serial_tracking.ir_cron_serial_warranty_daily")
         self.assertEqual(cron.code.strip(), "model._cron_daily()")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import lifecycle
-from .warranty import CUSTOMER_TYPES, TRIGGERS, VOID
+from .warranty import COVERAGE_TYPES, CUSTOMER_TYPES, TRIGGERS, VOID
 
 ELIGIBLE = "eligible"
 INELIGIBLE = "ineligible"
@@ -49,7 +49,6 @@ REASON_CODES = [
     ("within_return_window", "Within the return window"),
     ("covered", "Covered"),
 ]
-_TRIGGER_LABELS = dict(TRIGGERS)
 
 
 @dataclass(frozen=True)
@@ -94,14 +93,85 @@ class Facts:
     coverages: tuple = field(default_factory=tuple)
 
 
+# The sentence of each reason, in English, by template key. A reason carries its key and
+# its parameters, so that the model renders it in the reader's language (its own copy
+# of these sentences is marked for translation; a test keeps both the same).
+# ``intent``, ``coverage_type`` and ``trigger`` parameters are codes, rendered as labels.
+SENTENCES = {
+    "unknown_serial": "%(serial)s is not a serial number we know: check the number on the "
+                      "unit's label.",
+    "other_product": "%(serial)s is a serial of %(product)s, not of %(expected_product)s.",
+    "scrapped": "%(serial)s was scrapped.",
+    "quarantined": "%(serial)s is in quarantine: it must be released before anything else "
+                   "happens to it.",
+    "recalled": "%(serial)s is under a recall: handle it through the recall campaign.",
+    "recalled_ref": "%(serial)s is under a recall (%(recall)s): handle it through the recall "
+                    "campaign.",
+    "never_shipped": "%(serial)s was never shipped to a customer.",
+    "no_customer": "No customer was given for %(serial)s: it was shipped to %(shipped_to)s; "
+                   "check who asks.",
+    "no_customer_unnamed": "No customer was given for %(serial)s: it was shipped to a "
+                           "customer; check who asks.",
+    "other_customer": "%(serial)s was shipped to %(shipped_to)s, not to %(customer)s.",
+    "other_customer_unnamed": "%(serial)s was shipped to another customer, not to "
+                              "%(customer)s.",
+    "already_returned": "%(serial)s is no longer at the customer: it came back after its "
+                        "shipment on %(shipped_on)s.",
+    "outside_return_window": "%(serial)s could be returned until %(window_end)s; it is "
+                             "%(days)s day(s) late.",
+    "within_return_window": "%(serial)s can be returned until %(window_end)s.",
+    "within_exchange_window": "%(serial)s can be exchanged until %(window_end)s.",
+    "outside_exchange_window": "%(serial)s could be exchanged without coverage until "
+                               "%(window_end)s.",
+    "coverage_ended": "%(serial)s is not covered for %(intent)s: its %(coverage_type)s "
+                      "coverage ended on %(end)s.",
+    "coverage_not_started": "%(serial)s is not covered for %(intent)s: its %(coverage_type)s "
+                            "coverage has not started: it starts at %(trigger)s.",
+    "coverage_voided": "%(serial)s is not covered for %(intent)s: its coverage was voided.",
+    "no_coverage": "%(serial)s is not covered for %(intent)s: it has no coverage that pays "
+                   "for it.",
+    "covered": "%(serial)s is covered by %(coverage_type)s from %(start)s until %(end)s.",
+    "repaired_too_often": "%(serial)s has been repaired %(repairs)s times, more than the "
+                          "%(max_repairs)s its policy allows without a review.",
+}
+# Parameters that are codes of a vocabulary, and the English labels of each.
+LABELLED_PARAMS = {
+    "intent": {code: label.lower() for code, label in INTENTS},
+    "coverage_type": dict(COVERAGE_TYPES),
+    "trigger": {code: label.lower() for code, label in TRIGGERS},
+}
+
+
+def render(template, params, sentences=None, labels=None):
+    """The sentence ``template`` with ``params``; codes in ``LABELLED_PARAMS`` become
+    their labels. ``sentences`` and ``labels`` default to English."""
+    sentences = sentences or SENTENCES
+    labels = labels or LABELLED_PARAMS
+    values = dict(params)
+    for key, table in labels.items():
+        if key in values:
+            values[key] = table.get(values[key], values[key])
+    return sentences[template] % values
+
+
 @dataclass(frozen=True)
 class Reason:
+    """One reason of a verdict: a stable ``code``, and the ``template`` and ``params``
+    of its sentence (see :data:`SENTENCES`)."""
+
     code: str
     severity: str
-    message: str
+    template: str
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def message(self):
+        """The sentence in English."""
+        return render(self.template, self.params)
 
     def as_dict(self):
-        return {"code": self.code, "severity": self.severity, "message": self.message}
+        return {"code": self.code, "severity": self.severity, "template": self.template,
+                "params": dict(self.params), "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -140,23 +210,23 @@ def _coverage_reason(facts, intent, today):
                 and (c.end is None or today <= c.end)]
     if covering:
         return covering, None
-    serial = facts.serial
+    params = {"serial": facts.serial, "intent": intent}
     ended = sorted((c for c in live if c.end and c.end < today),
                    key=lambda c: c.end or date.min)
     pending = [c for c in live if not c.start or c.start > today]
     if ended:
         last = ended[-1]
-        detail = f"its {last.name} coverage ended on {_fmt(last.end)}"
+        template = "coverage_ended"
+        params.update(coverage_type=last.coverage_type, end=_fmt(last.end))
     elif pending:
         first = pending[0]
-        detail = (f"its {first.name} coverage has not started: it starts at "
-                  f"{_TRIGGER_LABELS.get(first.trigger, first.trigger).lower()}")
+        template = "coverage_not_started"
+        params.update(coverage_type=first.coverage_type, trigger=first.trigger)
     elif relevant:
-        detail = "its coverage was voided"
+        template = "coverage_voided"
     else:
-        detail = "it has no coverage that pays for it"
-    return [], Reason("no_coverage", INELIGIBLE,
-                      f"{serial} is not covered for {intent}: {detail}.")
+        template = "no_coverage"
+    return [], Reason("no_coverage", INELIGIBLE, template, params)
 
 
 def evaluate(facts, intent, today):
@@ -169,74 +239,68 @@ def evaluate(facts, intent, today):
         raise ValueError(f"unknown intent {intent!r}")
     serial = facts.serial
     if not facts.known:
-        return Verdict(INELIGIBLE, (Reason(
-            "unknown_serial", INELIGIBLE,
-            f"{serial} is not a serial number we know: check the number on the unit's "
-            "label.",
-        ),))
+        return Verdict(INELIGIBLE, (Reason("unknown_serial", INELIGIBLE, "unknown_serial",
+                                           {"serial": serial}),))
     reasons = []
-    add = reasons.append
+
+    def add(code, severity, template=None, **params):
+        reasons.append(Reason(code, severity, template or code, dict(params, serial=serial)))
+
     if not facts.product_ok:
-        add(Reason("other_product", INELIGIBLE,
-                   f"{serial} is a serial of {facts.product}, not of "
-                   f"{facts.expected_product}."))
+        add("other_product", INELIGIBLE, product=facts.product,
+            expected_product=facts.expected_product)
     state = facts.state
     if state == lifecycle.SCRAPPED:
-        add(Reason("scrapped", INELIGIBLE, f"{serial} was scrapped."))
+        add("scrapped", INELIGIBLE)
     if state == lifecycle.QUARANTINED:
-        add(Reason("quarantined", INELIGIBLE,
-                   f"{serial} is in quarantine: it must be released before anything "
-                   "else happens to it."))
+        add("quarantined", INELIGIBLE)
     if facts.recalled:
-        ref = f" ({facts.recall_ref})" if facts.recall_ref else ""
-        add(Reason("recalled", REVIEW,
-                   f"{serial} is under a recall{ref}: handle it through the recall "
-                   "campaign."))
+        if facts.recall_ref:
+            add("recalled", REVIEW, "recalled_ref", recall=facts.recall_ref)
+        else:
+            add("recalled", REVIEW)
     if not facts.shipped_on:
-        add(Reason("never_shipped", INELIGIBLE, f"{serial} was never shipped to a customer."))
+        add("never_shipped", INELIGIBLE)
     elif not facts.customer:
-        add(Reason("no_customer", REVIEW,
-                   f"No customer was given for {serial}: it was shipped to "
-                   f"{facts.shipped_to_name or 'a customer'}; check who asks."))
+        if facts.shipped_to_name:
+            add("no_customer", REVIEW, shipped_to=facts.shipped_to_name)
+        else:
+            add("no_customer", REVIEW, "no_customer_unnamed")
     elif facts.shipped_to != facts.customer:
-        add(Reason("other_customer", INELIGIBLE,
-                   f"{serial} was shipped to {facts.shipped_to_name or 'another customer'}, "
-                   f"not to {facts.customer_name}."))
+        if facts.shipped_to_name:
+            add("other_customer", INELIGIBLE, shipped_to=facts.shipped_to_name,
+                customer=facts.customer_name)
+        else:
+            add("other_customer", INELIGIBLE, "other_customer_unnamed",
+                customer=facts.customer_name)
     if intent in _TAKE_BACK and facts.shipped_on and (
         facts.returned_since_shipment or state != lifecycle.SHIPPED
     ) and state not in (lifecycle.SCRAPPED, lifecycle.QUARANTINED):
-        add(Reason("already_returned", INELIGIBLE,
-                   f"{serial} is no longer at the customer: it came back after its "
-                   f"shipment on {_fmt(facts.shipped_on)}."))
+        add("already_returned", INELIGIBLE, shipped_on=_fmt(facts.shipped_on))
     window_end = return_window_end(facts)
     in_window = window_end is None or today <= window_end
     if intent in _WINDOW_INTENTS and facts.shipped_on:
         if not in_window:
-            add(Reason("outside_return_window", INELIGIBLE,
-                       f"{serial} could be returned until {_fmt(window_end)}; it is "
-                       f"{(today - window_end).days} day(s) late."))
+            add("outside_return_window", INELIGIBLE, window_end=_fmt(window_end),
+                days=(today - window_end).days)
         elif window_end:
-            add(Reason("within_return_window", INFO,
-                       f"{serial} can be returned until {_fmt(window_end)}."))
+            add("within_return_window", INFO, window_end=_fmt(window_end))
     if intent == "exchange" and window_end and in_window:
-        add(Reason("within_return_window", INFO,
-                   f"{serial} can be exchanged until {_fmt(window_end)}."))
+        add("within_return_window", INFO, "within_exchange_window",
+            window_end=_fmt(window_end))
     elif intent in COVERING:
         covering, missing = _coverage_reason(facts, intent, today)
         if missing:
             if intent == "exchange" and window_end:
-                add(Reason("outside_return_window", INELIGIBLE,
-                           f"{serial} could be exchanged without coverage until "
-                           f"{_fmt(window_end)}."))
-            add(missing)
+                add("outside_return_window", INELIGIBLE, "outside_exchange_window",
+                    window_end=_fmt(window_end))
+            reasons.append(missing)
         for coverage in covering:
-            add(Reason("covered", INFO,
-                       f"{serial} is covered by {coverage.name} from {_fmt(coverage.start)} "
-                       f"until {_fmt(coverage.end)}."))
+            add("covered", INFO, coverage_type=coverage.coverage_type,
+                start=_fmt(coverage.start), end=_fmt(coverage.end))
     if facts.max_repairs and facts.repairs > facts.max_repairs:
-        add(Reason("repaired_too_often", REVIEW,
-                   f"{serial} has been repaired {facts.repairs} times, more than the "
-                   f"{facts.max_repairs} its policy allows without a review."))
+        add("repaired_too_often", REVIEW, repairs=facts.repairs,
+            max_repairs=facts.max_repairs)
     severities = {reason.severity for reason in reasons}
     if INELIGIBLE in severities:
         verdict = INELIGIBLE

@@ -7,3 +7,6 @@ from . import serial_traceability_export
 from . import serial_warranty_extend_wizard
 from . import serial_eligibility_wizard
 from . import stock_return_picking
+from . import serial_recall_close_wizard
+from . import serial_recall_unit_status_wizard
+from . import serial_label_wizard

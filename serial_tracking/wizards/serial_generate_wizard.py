@@ -154,9 +154,7 @@ class SerialGenerateWizard(models.TransientModel):
                 "%(product)s has no numbering rule. Set one on the product or its category, "
                 "or count on from a first number.", product=self.product_id.display_name,
             ))
-        warehouse = self.move_id._serial_warehouse() if self.move_id else (
-            self.env["serial.numbering"]._default_warehouse()
-        )
+        warehouse = self._target_warehouse()
         if reserve:
             return rule._generate_names(self.quantity, self.product_id, warehouse)
         compiled = rule._checked_for_generation(self.product_id, warehouse)
@@ -253,9 +251,17 @@ class SerialGenerateWizard(models.TransientModel):
 
     # --- checking and applying ------------------------------------------------------
 
+    def _target_warehouse(self):
+        """The warehouse whose code {WH} stands for in the new serials."""
+        if self.move_id:
+            return self.move_id._serial_warehouse()
+        return self.env["serial.numbering"]._default_warehouse()
+
+    def _target_company(self):
+        return self.move_id.company_id or self.env.company
+
     def _batch(self, names):
-        company = self.move_id.company_id or self.env.company
-        return Batch(self.product_id, company, self.rule_id, names)
+        return Batch(self.product_id, self._target_company(), self.rule_id, names)
 
     def _problems(self, names):
         return self.env["serial.numbering"]._find_problems([self._batch(names)], typed=True)
@@ -293,8 +299,12 @@ class SerialGenerateWizard(models.TransientModel):
         if found:
             raise ValidationError(numbering._problems_message(found))
         lots = numbering._create_serials(self.product_id, names)
+        return self._apply_serials(lots)
+
+    def _apply_serials(self, lots):
+        """Put the new serials where the wizard was opened; returns the next action."""
         if self.move_id:
-            numbering._add_move_lines(self.move_id, lots)
+            self.env["serial.numbering"]._add_move_lines(self.move_id, lots)
             return {"type": "ir.actions.act_window_close"}
         return self._action_show_lots(lots)
 

@@ -1,6 +1,4 @@
-from collections import defaultdict
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import lifecycle
@@ -145,56 +143,6 @@ class SerialTransitionWizard(models.TransientModel):
 
     def _move_units(self, destination_of):
         """Move the serials through real internal transfers, one per route."""
-        routes = defaultdict(lambda: self.env["stock.lot"])
-        for lot in self.lot_ids:
-            destination = destination_of(lot)
-            if not destination:
-                raise UserError(self.env._(
-                    "%(serial)s: its warehouse has no quarantine location. Open the warehouse "
-                    "and save it once to create one.",
-                    serial=lot.display_name,
-                ))
-            routes[lot.location_id, destination] |= lot
-        for (source, destination), lots in routes.items():
-            picking = self._create_transfer(source, destination, lots)
-            picking.with_context(**self._event_context())._action_done()
-
-    def _create_transfer(self, source, destination, lots):
-        warehouse = source.warehouse_id
-        by_product = defaultdict(lambda: self.env["stock.lot"])
-        for lot in lots:
-            by_product[lot.product_id] |= lot
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": warehouse.int_type_id.id,
-            "location_id": source.id,
-            "location_dest_id": destination.id,
-            "origin": self.reason_id.name,
-            "move_ids": [
-                Command.create({
-                    "product_id": product.id,
-                    "product_uom_qty": len(product_lots),
-                    "product_uom": product.uom_id.id,
-                    "location_id": source.id,
-                    "location_dest_id": destination.id,
-                })
-                for product, product_lots in by_product.items()
-            ],
-        })
-        picking.action_confirm()
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create([
-            {
-                "move_id": move.id,
-                "picking_id": picking.id,
-                "product_id": move.product_id.id,
-                "lot_id": lot.id,
-                "quantity": 1.0,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "picked": True,
-            }
-            for move in picking.move_ids
-            for lot in by_product[move.product_id]
-        ])
-        picking.move_ids.picked = True
-        return picking
+        self.lot_ids._serial_move_to_location(
+            destination_of, origin=self.reason_id.name, event_context=self._event_context()
+        )

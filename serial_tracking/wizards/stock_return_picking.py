@@ -3,9 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import eligibility, lifecycle
-
-_REFUSALS_LISTED = 20
+from ..tools import lifecycle
 
 
 class StockReturnPicking(models.TransientModel):
@@ -106,26 +104,8 @@ class StockReturnPicking(models.TransientModel):
         items = [(lot, partner, line.product_id) for line, lots in plan.items() for lot in lots]
         checks = self.env["serial.eligibility.check"]._evaluate_batch(
             items, intent, document_ref=self.picking_id.name)
-        refused = checks.filtered(lambda check: check.verdict == eligibility.INELIGIBLE)
-        if not refused:
-            return checks
-        if not self.serial_override_reason_id:
-            lines = [
-                f"{check.serial_name}: {' '.join(check._reason_lines())}"
-                for check in refused[:_REFUSALS_LISTED]
-            ]
-            if len(refused) > _REFUSALS_LISTED:
-                lines.append(self.env._("… and %(count)s more.",
-                                        count=len(refused) - _REFUSALS_LISTED))
-            raise UserError(self.env._(
-                "These serials cannot come back from %(customer)s on %(picking)s:\n"
-                "%(lines)s\nReturn only the eligible serials, or ask a Serial Tracking "
-                "Manager to accept them with an override reason.",
-                customer=partner.display_name or self.env._("the customer"),
-                picking=self.picking_id.name, lines="\n".join(lines),
-            ))
-        refused._override(self.serial_override_reason_id, self.serial_override_note,
-                          document_ref=self.picking_id.name)
+        checks._refuse_or_override(partner, self.picking_id.name,
+                                   self.serial_override_reason_id, self.serial_override_note)
         return checks
 
     def _serial_assign(self, new_picking, plan):

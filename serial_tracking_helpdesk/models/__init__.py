@@ -1,2 +1,5 @@
 from . import helpdesk_ticket
+from . import serial_eligibility_check
+from . import serial_recall
 from . import stock_lot
+from . import stock_picking

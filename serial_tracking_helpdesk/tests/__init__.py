@@ -1,1 +1,5 @@
+from . import test_helpdesk_portal
+from . import test_helpdesk_recall
 from . import test_helpdesk_serial
+from . import test_helpdesk_service
+from . import test_helpdesk_tour

@@ -275,6 +275,34 @@ class MrpProduction(models.Model):
         self._serial_refresh_split()
         return result
 
+    # --- numbering -----------------------------------------------------------------
+
+    def action_open_serial_generate_wizard(self):
+        """Generate (count, paste or upload) the serials of the units to produce."""
+        self.ensure_one()
+        action = self.env["serial.generate.wizard"]._action_open(product=self.product_id)
+        action["context"] = dict(action["context"], default_production_id=self.id)
+        return action
+
+    def _serial_set_producing(self, lots):
+        """Produce these new serials too: they join the serials to produce, and the
+        quantity to produce follows (Odoo then makes the finished move lines)."""
+        self.ensure_one()
+        self.lot_producing_ids = [Command.link(lot_id) for lot_id in lots.ids]
+        self.qty_producing = self.product_id.uom_id._compute_quantity(
+            len(self.lot_producing_ids), self.product_uom_id, rounding_method="HALF-UP")
+        self.set_qty_producing()
+
+    def _prepare_stock_lot_values(self):
+        """Odoo's "Generate Serial" on the order: the rule's next number, when the
+        finished product has a numbering rule with a pattern."""
+        self.ensure_one()
+        names = self.env["serial.numbering"]._next_names(
+            self.product_id, 1, warehouse=self.picking_type_id.warehouse_id or None)
+        if names:
+            return {"product_id": self.product_id.id, "name": names[0]}
+        return super()._prepare_stock_lot_values()
+
     # --- scanning ----------------------------------------------------------------
 
     @api.onchange("serial_scan")

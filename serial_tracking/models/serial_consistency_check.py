@@ -1,0 +1,273 @@
+import logging
+import time
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import ledger, lifecycle
+
+_logger = logging.getLogger(__name__)
+
+# States whose unit sits in one of our internal, non-quarantine locations.
+_STOCK_STATES = ("in_stock", "allocated", "returned")
+# States whose unit has no quant in our internal locations any more (or not yet).
+_GONE_STATES = tuple(sorted(
+    state for state, _label in lifecycle.STATES
+    if state not in lifecycle.STOCK_STATES
+))
+# ``in_repair`` is left out of the quant comparison: a customer's unit can be repaired
+# without being received into stock first.
+
+
+class SerialConsistencyCheck(models.Model):
+    """One run of the consistency check over the serials, with what it found.
+
+    The check compares, set-based and in a handful of SQL statements, each serial's
+    ``lifecycle_state`` with where Odoo's quants say the unit is and with the
+    ``to_state`` of its last ledger event, and verifies every hash chain of the
+    ledger in SQL. It only reads the data it checks and writes its own results.
+    """
+
+    _name = "serial.consistency.check"
+    _description = "Serial Consistency Check"
+    _order = "date_start desc, id desc"
+    _rec_name = "date_start"
+
+    date_start = fields.Datetime(string="Checked On", required=True, readonly=True,
+                                 default=fields.Datetime.now)
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
+    trigger = fields.Selection(
+        [("manual", "Manual"), ("cron", "Scheduled")], required=True, readonly=True,
+        default="manual",
+    )
+    user_id = fields.Many2one("res.users", string="Run By", readonly=True,
+                              default=lambda self: self.env.user)
+    serial_count = fields.Integer(string="Serials Checked", readonly=True)
+    event_count = fields.Integer(string="Events Verified", readonly=True)
+    issue_ids = fields.One2many("serial.consistency.issue", "check_id", string="Issues",
+                                readonly=True)
+    issue_count = fields.Integer(string="Number of Issues", readonly=True)
+    state_vs_quant_count = fields.Integer(string="State vs Stock", readonly=True)
+    state_vs_last_event_count = fields.Integer(string="State vs Ledger", readonly=True)
+    broken_chain_count = fields.Integer(string="Broken Chains", readonly=True)
+    missing_count = fields.Integer(string="Missing State or Event", readonly=True)
+    result = fields.Selection(
+        [("ok", "Consistent"), ("issues", "Issues Found")], compute="_compute_result",
+    )
+
+    @api.depends("issue_count")
+    def _compute_result(self):
+        for check in self:
+            check.result = "issues" if check.issue_count else "ok"
+
+    @api.depends("date_start")
+    def _compute_display_name(self):
+        for check in self:
+            check.display_name = self.env._(
+                "Consistency check of %(date)s",
+                date=fields.Datetime.to_string(check.date_start) if check.date_start else "",
+            )
+
+    # --- entry points ---------------------------------------------------------------
+
+    @api.model
+    def action_run_check(self):
+        """Manager action: check every serial now and open the result."""
+        self.check_access("create")
+        check = self._run()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": check.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    @api.model
+    def _cron_check(self):
+        check = self._run(trigger="cron")
+        if check.issue_count:
+            _logger.warning("Serial consistency check %s found %s issue(s)", check.id,
+                            check.issue_count)
+        return check
+
+    @api.model
+    def _run(self, lot_ids=None, trigger="manual"):
+        """Check the serials (all of them, or ``lot_ids``) and store one run.
+
+        :returns: the ``serial.consistency.check`` holding the issues found.
+        """
+        started = time.perf_counter()
+        check = self.sudo().create({"trigger": trigger})
+        self.env.flush_all()
+        # big sorts and hashes stay in memory, for this transaction only
+        self.env.cr.execute("SELECT set_config('work_mem', '256MB', true)")
+        scope, event_scope = self._scope("lot", lot_ids), self._scope("ev", lot_ids)
+        self._insert_lot_issues(check, scope, event_scope)
+        self._insert_broken_chains(check, event_scope)
+        self.env.cr.execute(
+            "SELECT kind, count(*) FROM serial_consistency_issue WHERE check_id = %s "
+            "GROUP BY kind", [check.id],
+        )
+        counts = dict(self.env.cr.fetchall())
+        self.env.cr.execute(SQL(
+            """SELECT count(*) FROM stock_lot lot %s WHERE %s""", self._serial_join(), scope,
+        ))
+        serial_count = self.env.cr.fetchone()[0]
+        self.env.cr.execute(SQL("SELECT count(*) FROM serial_event ev WHERE %s", event_scope))
+        event_count = self.env.cr.fetchone()[0]
+        check.invalidate_recordset(["issue_ids"])
+        check.write({
+            "serial_count": serial_count,
+            "event_count": event_count,
+            "issue_count": sum(counts.values()),
+            "state_vs_quant_count": counts.get("state_vs_quant", 0),
+            "state_vs_last_event_count": counts.get("state_vs_last_event", 0),
+            "broken_chain_count": counts.get("broken_chain", 0),
+            "missing_count": counts.get("missing_state", 0) + counts.get("missing_event", 0),
+            "duration": time.perf_counter() - started,
+        })
+        return check.sudo(self.env.su)
+
+    # --- the checks: one INSERT ... SELECT each ---------------------------------------
+
+    @staticmethod
+    def _scope(alias, lot_ids):
+        """``TRUE`` for a check of every serial, else a filter of ``alias`` on them."""
+        if lot_ids is None:
+            return SQL("TRUE")
+        column = "id" if alias == "lot" else "lot_id"
+        return SQL("%s = ANY(%s)", SQL.identifier(alias, column), list(lot_ids))
+
+    @staticmethod
+    def _serial_join():
+        return SQL(
+            """JOIN product_product pp ON pp.id = lot.product_id
+               JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                AND pt.tracking = 'serial'"""
+        )
+
+    def _insert_issues(self, check, select):
+        """Insert the rows of ``select`` (lot_id, kind, lifecycle_state, expected_state,
+        location_id, event_id, chain_break) as issues of ``check``; return their count."""
+        self.env.cr.execute(SQL(
+            """INSERT INTO serial_consistency_issue
+                      (check_id, lot_id, product_id, company_id, kind, lifecycle_state,
+                       expected_state, location_id, event_id, chain_break,
+                       create_uid, create_date, write_uid, write_date)
+               SELECT %(check)s, found.lot_id, lot.product_id, lot.company_id, found.kind,
+                      found.lifecycle_state, found.expected_state, found.location_id,
+                      found.event_id, found.chain_break,
+                      %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                 FROM (%(select)s) AS found
+                 JOIN stock_lot lot ON lot.id = found.lot_id""",
+            check=check.id, uid=self.env.uid, select=select,
+        ))
+        return self.env.cr.rowcount
+
+    def _insert_lot_issues(self, check, scope, event_scope):
+        """Every disagreement of a serial's state, in one pass over the serials:
+
+        - ``state_vs_quant``: the state says "here" (or "quarantined") while no quant
+          holds the unit in such a location, or "gone" while a positive quant still
+          holds it in an internal location;
+        - ``state_vs_last_event``: the state is not the one the serial's last ledger
+          event left it in;
+        - ``missing_state``: no state at all (never back-filled); ``missing_event``: a
+          state past ``planned`` without a single event to show how it got there.
+        """
+        return self._insert_issues(check, SQL(
+            """WITH held AS (
+                   SELECT q.lot_id,
+                          bool_or(NOT COALESCE(loc.serial_quarantine, FALSE)) AS in_stock,
+                          bool_or(COALESCE(loc.serial_quarantine, FALSE)) AS in_quarantine,
+                          min(q.location_id) AS location_id
+                     FROM stock_quant q
+                     JOIN stock_location loc ON loc.id = q.location_id
+                    WHERE q.quantity > 0 AND q.lot_id IS NOT NULL
+                      AND loc.usage IN ('internal', 'transit')
+                 GROUP BY q.lot_id
+               ), last AS (
+                   SELECT DISTINCT ON (ev.lot_id) ev.lot_id, ev.id, ev.to_state
+                     FROM serial_event ev
+                    WHERE %(event_scope)s
+                 ORDER BY ev.lot_id, ev.id DESC
+               ), facts AS (
+                   SELECT lot.id AS lot_id, lot.lifecycle_state AS state,
+                          held.lot_id IS NOT NULL AS held,
+                          COALESCE(held.in_stock, FALSE) AS in_stock,
+                          COALESCE(held.in_quarantine, FALSE) AS in_quarantine,
+                          held.location_id, last.id AS last_id, last.to_state AS last_state
+                     FROM stock_lot lot
+                     %(serials)s
+                LEFT JOIN held ON held.lot_id = lot.id
+                LEFT JOIN last ON last.lot_id = lot.id
+                    WHERE %(scope)s
+               )
+               SELECT facts.lot_id, found.kind, facts.state AS lifecycle_state,
+                      found.expected_state, found.location_id, found.event_id,
+                      NULL AS chain_break
+                 FROM facts
+           CROSS JOIN LATERAL (VALUES
+                      (CASE WHEN facts.state IS NULL THEN 'missing_state'
+                            WHEN facts.state != 'planned' AND facts.last_id IS NULL
+                                THEN 'missing_event' END,
+                       NULL::varchar, NULL::integer, NULL::integer),
+                      (CASE WHEN (facts.state IN %(stock)s AND NOT facts.in_stock)
+                              OR (facts.state = 'quarantined' AND NOT facts.in_quarantine)
+                              OR (facts.state IN %(gone)s AND facts.held)
+                                THEN 'state_vs_quant' END,
+                       CASE WHEN NOT facts.held THEN NULL
+                            WHEN facts.in_quarantine AND NOT facts.in_stock THEN 'quarantined'
+                            ELSE 'in_stock' END,
+                       facts.location_id, NULL::integer),
+                      (CASE WHEN facts.state IS NOT NULL AND facts.last_id IS NOT NULL
+                             AND facts.last_state IS DISTINCT FROM facts.state
+                                THEN 'state_vs_last_event' END,
+                       facts.last_state, NULL::integer, facts.last_id)
+                 ) AS found(kind, expected_state, location_id, event_id)
+                WHERE found.kind IS NOT NULL""",
+            serials=self._serial_join(), scope=scope, event_scope=event_scope,
+            stock=_STOCK_STATES, gone=_GONE_STATES,
+        ))
+
+    def _insert_broken_chains(self, check, event_scope):
+        """The first broken event of every serial whose hash chain breaks.
+
+        The hash is recomputed in PostgreSQL from the same canonical text as
+        ``tools/ledger.py`` builds (fields in :data:`ledger.HASHED_FIELDS` order, NULL
+        as the empty string, dates to the second, joined by the unit separator).
+        """
+        columns = []
+        for name in ledger.HASHED_FIELDS:
+            if name == "date":
+                columns.append(SQL("COALESCE(to_char(ev.date, 'YYYY-MM-DD HH24:MI:SS'), '')"))
+            else:
+                columns.append(SQL("COALESCE(ev.%s::text, '')", SQL.identifier(name)))
+        canonical = SQL(
+            "concat_ws(%s, %s, COALESCE(ev.prev_hash, ''), %s)",
+            "\x1f", ledger.CHAIN_VERSION, SQL(", ").join(columns),
+        )
+        return self._insert_issues(check, SQL(
+            """SELECT DISTINCT ON (chain.lot_id) chain.lot_id, 'broken_chain' AS kind,
+                      lot.lifecycle_state, NULL AS expected_state,
+                      NULL::integer AS location_id, chain.id AS event_id,
+                      CASE WHEN chain.prev_hash != chain.expected_prev THEN 'link'
+                           ELSE 'content' END AS chain_break
+                 FROM (SELECT ev.id, ev.lot_id, ev.hash,
+                              COALESCE(ev.prev_hash, '') AS prev_hash,
+                              COALESCE(lag(ev.hash) OVER (PARTITION BY ev.lot_id
+                                                          ORDER BY ev.id), '')
+                                  AS expected_prev,
+                              encode(sha256(convert_to(%(canonical)s, 'UTF8')), 'hex')
+                                  AS computed
+                         FROM serial_event ev
+                        WHERE %(scope)s
+                      ) AS chain
+                 JOIN stock_lot lot ON lot.id = chain.lot_id
+                WHERE chain.prev_hash != chain.expected_prev
+                   OR chain.hash IS DISTINCT FROM chain.computed
+             ORDER BY chain.lot_id, chain.id""",
+            canonical=canonical, scope=event_scope,
+        ))

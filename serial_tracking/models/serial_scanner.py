@@ -1,0 +1,1075 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import lifecycle, scan_input
+from ..tools import numbering as numbering_tools
+from .serial_numbering import Batch
+
+# Mode -> group needed on top of Inventory user.
+MODES = {
+    "lookup": None,
+    "receive": None,
+    "pick": None,
+    "count": None,
+    "quarantine": "serial_tracking.group_serial_manager",
+    "release": "serial_tracking.group_serial_manager",
+}
+USER_GROUP = "stock.group_stock_user"
+# Applying a count writes inventory quantities, which Odoo keeps for Inventory managers.
+COUNT_APPLY_GROUP = "stock.group_stock_manager"
+COLOURS = {"ok": "success", "warning": "warning", "info": "info", "error": "danger"}
+# States from which a unit may leave on a delivery (see tools/lifecycle.py, "shipped").
+_SHIPPABLE = frozenset({lifecycle.IN_STOCK, lifecycle.ALLOCATED, lifecycle.RETURNED})
+# States of a serial that exists only as a number: it may still be received.
+_RECEIVABLE = frozenset({False, None, lifecycle.PLANNED})
+_OPEN = ("draft", "waiting", "confirmed", "partially_available", "assigned")
+EVENTS_ON_CARD = 5
+LISTED = 50
+
+
+class _Refused(Exception):
+    """A wrong scan: carries the result to send back once the savepoint is rolled back."""
+
+    def __init__(self, result):
+        super().__init__(result["message"])
+        self.result = result
+
+
+class SerialScanner(models.AbstractModel):
+    """The scanner screen's server side: one call per scan, JSON-able answers.
+
+    Every scan is read by ``tools/scan_input.py`` (GS1 element strings, Digital Link,
+    product barcodes, plain serials), checked against the numbering rules, the lifecycle
+    and the recalls, and applied to the document of the mode. A wrong scan answers with
+    ``status`` ``error`` and a message saying what to do; whatever it may have started
+    to write is rolled back to a savepoint, so nothing of it is kept.
+    """
+
+    _name = "serial.scanner"
+    _description = "Serial Scanner"
+
+    # --- public API (one round trip each) -------------------------------------------
+
+    @api.model
+    def load(self, mode, params=None):
+        """What the screen needs to start a mode: modes allowed, documents, reasons,
+        and the state of the chosen receipt, delivery or location."""
+        self._check_mode(mode)
+        params = dict(params or {})
+        data = {"modes": self._allowed_modes(), "mode": mode}
+        if mode in ("receive", "pick"):
+            data["documents"] = self._open_pickings(mode)
+            picking = self._picking(mode, params.get("picking_id"))
+            data["document"] = self._document(picking, mode) if picking else False
+        elif mode == "count":
+            data["locations"] = self._count_locations()
+            location = self._location(params.get("location_id"))
+            data["location"] = self._location_summary(location) if location else False
+        elif mode in ("quarantine", "release"):
+            data["reasons"] = self._reasons(mode)
+        return data
+
+    @api.model
+    def scan(self, mode, code, params=None):
+        """Read one scan in ``mode`` and apply it; see the class documentation."""
+        self._check_mode(mode)
+        if not isinstance(code, str):
+            raise UserError(self.env._("A scan is text."))
+        params = dict(params or {})
+        handler = getattr(self, f"_scan_{mode}")
+        try:
+            with self.env.cr.savepoint():
+                return handler(code, params)
+        except _Refused as refused:
+            return refused.result
+        except (UserError, ValidationError) as error:
+            return self._error(str(error.args[0] if error.args else error))
+
+    @api.model
+    def undo(self, mode, entry, params=None):
+        """Take back the last scan of the running list (``entry`` as ``scan`` gave it)."""
+        self._check_mode(mode)
+        params = dict(params or {})
+        undo = (entry or {}).get("undo") or {}
+        handler = getattr(self, f"_undo_{mode}", None)
+        if handler is None or not undo:
+            return {"status": "ok", "colour": COLOURS["ok"],
+                    "message": self.env._("Scan taken back.")}
+        try:
+            with self.env.cr.savepoint():
+                return handler(undo, params)
+        except _Refused as refused:
+            return refused.result
+        except (UserError, ValidationError) as error:
+            return self._error(str(error.args[0] if error.args else error))
+
+    @api.model
+    def validate(self, mode, params=None):
+        """Validate the receipt or delivery, or apply the count."""
+        self._check_mode(mode)
+        params = dict(params or {})
+        if mode not in ("receive", "pick", "count"):
+            raise UserError(self.env._("Nothing to validate in this mode."))
+        try:
+            with self.env.cr.savepoint():
+                if mode == "count":
+                    return self._apply_count(params)
+                return self._validate_picking(mode, params)
+        except _Refused as refused:
+            return refused.result
+        except (UserError, ValidationError) as error:
+            return self._error(str(error.args[0] if error.args else error))
+
+    @api.model
+    def count_review(self, params=None):
+        """Found, missing and unexpected units of the count in ``params``."""
+        self._check_mode("count")
+        params = dict(params or {})
+        location = self._location(params.get("location_id"))
+        if not location:
+            raise UserError(self.env._("Choose the location to count first."))
+        return self._count_review(location, params.get("scanned") or [])
+
+    @api.model
+    def action_open_serial(self, lot_id):
+        lot = self.env["stock.lot"].browse(lot_id).exists()
+        lot.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "stock.lot",
+            "res_id": lot.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    @api.model
+    def action_print_label(self, lot_id):
+        lot = self.env["stock.lot"].browse(lot_id).exists()
+        lot.check_access("read")
+        wizard_xmlid = "serial_tracking.action_serial_label_wizard"
+        if not self.env.ref(wizard_xmlid, raise_if_not_found=False):
+            return self.env.ref("stock.action_report_lot_label").report_action(lot)
+        action = self.env["ir.actions.act_window"]._for_xml_id(wizard_xmlid)
+        action["context"] = {"active_model": "stock.lot", "active_ids": lot.ids,
+                             "active_id": lot.id}
+        return action
+
+    # --- access -----------------------------------------------------------------------
+
+    def _check_mode(self, mode):
+        if mode not in MODES:
+            raise UserError(self.env._("Unknown scanner mode %(mode)s.", mode=mode))
+        user = self.env.user
+        if not user.has_group(USER_GROUP):
+            raise AccessError(self.env._(
+                "The scanner is for Inventory users. Ask your administrator for the "
+                "Inventory / User access."
+            ))
+        group = MODES[mode]
+        if group and not user.has_group(group):
+            raise AccessError(self.env._(
+                "Only a Serial Tracking Manager may quarantine or release units. Ask a "
+                "manager to scan them."
+            ))
+
+    def _allowed_modes(self):
+        user = self.env.user
+        return [mode for mode, group in MODES.items() if not group or user.has_group(group)]
+
+    # --- results ----------------------------------------------------------------------
+
+    def _result(self, status, message, **values):
+        return dict(values, status=status, colour=COLOURS[status], message=message)
+
+    def _error(self, message, **values):
+        return self._result("error", message, **values)
+
+    def _refuse(self, message, **values):
+        raise _Refused(self._error(message, **values))
+
+    def _entry(self, lot, outcome, label, undo=None, **values):
+        values.setdefault("product", self._product_labels(lot.product_id.ids).get(
+            lot.product_id.id, ""))
+        return dict(
+            values,
+            key=f"{outcome}-{lot.id}-{fields.Datetime.now().timestamp()}",
+            lot_id=lot.id,
+            serial=lot.name,
+            outcome=outcome,
+            label=label,
+            undo=undo or {},
+        )
+
+    # --- reading a scan ----------------------------------------------------------------
+
+    def _classify(self, code):
+        return scan_input.classify(code, today=fields.Date.context_today(self))
+
+    def _read(self, code, params):
+        """``(scan, product, serial, lots)`` of a scan, or a refusal.
+
+        ``product`` comes from the GTIN of GS1 data or a product barcode; ``serial`` is
+        None for a product-only scan; ``lots`` are the serials of that number (of that
+        product when GS1 data named it, the current product's first otherwise).
+        """
+        scan = self._classify(code)
+        if scan.kind == scan_input.EMPTY:
+            self._refuse(self.env._("Nothing was read. Scan the label again."))
+        if scan.kind == scan_input.MALFORMED:
+            self._refuse(self.env._(
+                "%(code)s is not valid GS1 data: %(problem)s. Scan the label again; if it "
+                "still fails, type the serial number.", code=scan.text, problem=scan.error,
+            ))
+        product = self.env["product.product"]
+        if scan.gtin:
+            product = self._product_by_codes(scan.product_codes)
+            if not product:
+                self._refuse(self.env._(
+                    "No product has the GTIN %(gtin)s of this label. Add it as the product's "
+                    "barcode, or scan the serial number alone.", gtin=scan.gtin,
+                ))
+            if not scan.serial:
+                return scan, product, None, self.env["stock.lot"]
+        elif scan.kind == scan_input.GS1 and not scan.serial:
+            self._refuse(self.env._(
+                "This GS1 label has neither a GTIN (01) nor a serial number (21). Scan the "
+                "label of the unit itself."
+            ))
+        serial = scan.serial or scan.text
+        lots = self._lots(serial, product)
+        if scan.kind == scan_input.TEXT and not lots:
+            by_barcode = self._product_by_codes((scan.text, *scan.product_codes))
+            if by_barcode:
+                return scan, by_barcode, None, lots
+        current = self.env["product.product"].browse(params.get("product_id") or [])
+        if len(lots) > 1 and current:
+            lots = lots.filtered(lambda lot: lot.product_id == current) or lots
+        if len(lots) > 1:
+            self._refuse(self.env._(
+                "%(serial)s is the serial number of several products (%(products)s). Scan "
+                "the product barcode first, then the serial number.",
+                serial=serial, products=", ".join(lots.product_id.mapped("display_name")),
+            ))
+        return scan, product, serial, lots
+
+    def _lots(self, serial, product):
+        domain = [("name", "=", serial)]
+        if product:
+            domain.append(("product_id", "=", product.id))
+        return self.env["stock.lot"].search(domain, limit=5)
+
+    def _product_by_codes(self, codes):
+        codes = [code for code in dict.fromkeys(codes) if code]
+        if not codes:
+            return self.env["product.product"]
+        return self.env["product.product"].search([("barcode", "in", codes)], limit=1)
+
+    def _require_lot(self, serial, lots, product=None):
+        """The one serial scanned, or a refusal; an unknown number of a product with a
+        numbering rule is checked against it, to tell a misread label from a missing
+        serial."""
+        if not lots and product:
+            rule = product._serial_format_rules()[product.id]
+            problems = rule and numbering_tools.validate_batch([serial], rule._validation_spec())
+            if problems:
+                self._refuse(self.env._(
+                    '%(problem)s (numbering rule "%(rule)s" of %(product)s): the label was '
+                    "misread or is wrong. Scan it again; if it still fails, put the unit "
+                    "aside.", problem=problems[0].message, rule=rule.name,
+                    product=product.display_name,
+                ))
+        if not lots:
+            self._refuse(self.env._(
+                "%(serial)s is not a known serial number. Check the label; if it is right, "
+                "put the unit aside and tell your manager.", serial=serial,
+            ))
+        return lots
+
+    def _current_product(self, params):
+        return self.env["product.product"].browse(params.get("product_id") or []).exists()
+
+    def _product_scan(self, product, message):
+        return self._result("info", message, params={"product_id": product.id},
+                            product=product.display_name)
+
+    # --- facts about a unit --------------------------------------------------------------
+
+    def _state_label(self, lot):
+        labels = dict(lot._fields["lifecycle_state"]._description_selection(self.env))
+        return labels.get(lot.lifecycle_state) or self.env._("no state")
+
+    def _active_recalls(self, lot):
+        if "serial.recall" not in self.env:
+            return self.env["stock.lot"].browse()
+        return lot._serial_active_recalls()
+
+    def _recall_names(self, recalls):
+        return ", ".join(recalls.sudo().mapped("name"))
+
+    def _stock_quants(self, lot):
+        return self.env["stock.quant"].search([
+            ("lot_id", "=", lot.id), ("quantity", ">", 0),
+            ("location_id.usage", "in", ("internal", "transit")),
+        ])
+
+    def _where(self, lot):
+        """Where the unit is, in words: a location, or who holds it."""
+        quants = self._stock_quants(lot)
+        if quants:
+            return ", ".join(quants.location_id.mapped("display_name"))
+        if lot.current_partner_id:
+            return lot.current_partner_id.display_name
+        return self._state_label(lot)
+
+    # One query for the whole card: the scanner answers within a few milliseconds on
+    # databases with millions of serials. The lot itself was found through the ORM, so
+    # the user may read it; what is read here belongs to it.
+    _CARD_QUERY = """
+        SELECT lot.lifecycle_state, lot.batch_code, lot.warranty_state,
+               lot.warranty_end_date, lot.product_id, partner.complete_name,
+               (SELECT string_agg(DISTINCT loc.complete_name, ', ')
+                  FROM stock_quant quant
+                  JOIN stock_location loc ON loc.id = quant.location_id
+                 WHERE quant.lot_id = lot.id AND quant.quantity > 0
+                   AND loc.usage IN ('internal', 'transit')),
+               (SELECT json_agg(json_build_array(e.date, e.event_type, e.document_ref))
+                  FROM (SELECT date, event_type, document_ref FROM serial_event
+                         WHERE lot_id = lot.id
+                      ORDER BY date DESC, id DESC LIMIT %(events)s) e),
+               parent.id, parent.name
+          FROM stock_lot lot
+     LEFT JOIN res_partner partner ON partner.id = lot.current_partner_id
+     LEFT JOIN LATERAL (
+                SELECT child.id, child.name
+                  FROM serial_genealogy link
+                  JOIN stock_lot child ON child.id = link.child_lot_id
+                 WHERE link.parent_lot_id = lot.id AND link.link_type != 'removed'
+                   AND link.date_to IS NULL
+              ORDER BY link.date_from DESC, link.id DESC LIMIT 1) parent ON TRUE
+         WHERE lot.id = %(lot)s"""
+
+    def _card(self, lot):
+        """Everything the look-up card shows about one unit."""
+        self.env.flush_all()
+        self.env.cr.execute(self._CARD_QUERY, {"lot": lot.id, "events": EVENTS_ON_CARD})
+        (state, batch, warranty_state, warranty_end, product_id, partner, locations, events,
+         parent_id, parent_name) = self.env.cr.fetchone()
+        recalls = self._active_recalls(lot)
+        selection = self.env["serial.event"]._fields["event_type"]
+        event_labels = dict(selection._description_selection(self.env))
+        warranty_labels = dict(lot._fields["warranty_state"]._description_selection(self.env))
+        state_labels = dict(lot._fields["lifecycle_state"]._description_selection(self.env))
+        return {
+            "lot_id": lot.id,
+            "serial": lot.name,
+            "product": self._product_labels([product_id])[product_id],
+            "product_id": product_id,
+            "state": state or False,
+            "state_label": state_labels.get(state) or self.env._("no state"),
+            "location": locations or False,
+            "partner": partner or False,
+            "batch": batch or False,
+            "warranty_state": warranty_labels.get(warranty_state) or False,
+            "warranty_end_date": fields.Date.to_string(warranty_end) or False,
+            "recalls": recalls.sudo().mapped("name"),
+            "parent": parent_name or False,
+            "parent_id": parent_id or False,
+            "events": [
+                {
+                    "date": fields.Datetime.context_timestamp(
+                        self, fields.Datetime.to_datetime(date[:19].replace("T", " "))
+                    ).strftime("%Y-%m-%d %H:%M"),
+                    "type": event_labels.get(event_type, event_type),
+                    "document": document or "",
+                }
+                for date, event_type, document in events or []
+            ],
+        }
+
+    def _product_labels(self, product_ids):
+        """``{product_id: name as Odoo shows it}`` with one light query; variants with
+        attribute values get Odoo's own display name."""
+        lang = self.env.lang or "en_US"
+        self.env.cr.execute(
+            """SELECT pp.id, pp.default_code, pp.combination_indices,
+                      COALESCE(pt.name->>%s, pt.name->>'en_US')
+                 FROM product_product pp
+                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                WHERE pp.id = ANY(%s)""",
+            [lang, list(product_ids)],
+        )
+        labels = {}
+        for product_id, code, combination, name in self.env.cr.fetchall():
+            if combination:
+                labels[product_id] = self.env["product.product"].browse(product_id).display_name
+            else:
+                labels[product_id] = f"[{code}] {name}" if code else name
+        return labels
+
+    # --- look up ----------------------------------------------------------------------
+
+    def _scan_lookup(self, code, params):
+        _scan, product, serial, lots = self._read(code, params)
+        if serial is None:
+            return self._product_scan(product, self.env._(
+                "%(product)s: now scan a serial number.", product=product.display_name))
+        lot = self._require_lot(serial, lots, product or self._current_product(params))
+        card = self._card(lot)
+        status = "warning" if card["recalls"] or lot.lifecycle_state == "quarantined" else "ok"
+        message = self.env._("%(serial)s: %(state)s", serial=lot.name,
+                             state=card["state_label"])
+        if card["recalls"]:
+            message = self.env._("%(serial)s is under recall %(recalls)s: put it aside.",
+                                 serial=lot.name, recalls=", ".join(card["recalls"]))
+        return self._result(status, message, card=card,
+                            entry=self._entry(lot, "lookup", card["state_label"],
+                                              product=card["product"]))
+
+    # --- receipts and deliveries ----------------------------------------------------------
+
+    def _picking_code(self, mode):
+        return "incoming" if mode == "receive" else "outgoing"
+
+    def _open_pickings(self, mode):
+        pickings = self.env["stock.picking"].search([
+            ("picking_type_code", "=", self._picking_code(mode)),
+            ("state", "in", _OPEN),
+        ], order="scheduled_date, id", limit=LISTED)
+        return [
+            {"id": picking.id, "name": picking.name,
+             "partner": picking.partner_id.display_name or "",
+             "origin": picking.origin or ""}
+            for picking in pickings
+        ]
+
+    def _picking(self, mode, picking_id):
+        if not picking_id:
+            return self.env["stock.picking"]
+        picking = self.env["stock.picking"].browse(picking_id).exists()
+        if picking.picking_type_code != self._picking_code(mode):
+            return self.env["stock.picking"]
+        return picking
+
+    def _picking_by_name(self, mode, scan):
+        if scan.kind != scan_input.TEXT:
+            return self.env["stock.picking"]
+        return self.env["stock.picking"].search([
+            ("name", "=", scan.text), ("picking_type_code", "=", self._picking_code(mode)),
+        ], limit=1)
+
+    def _document(self, picking, mode):
+        """The document's progress per move, counted in SQL: a receipt of thousands of
+        serials costs each scan no more than a small one."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT move.id, move.product_id, move.product_uom_qty, move.quantity,
+                      template.tracking,
+                      count(line.id) FILTER (WHERE line.lot_id IS NOT NULL
+                                               AND (line.picked OR %(receive)s))
+                 FROM stock_move move
+                 JOIN product_product product ON product.id = move.product_id
+                 JOIN product_template template ON template.id = product.product_tmpl_id
+            LEFT JOIN stock_move_line line ON line.move_id = move.id
+                WHERE move.picking_id = %(picking)s AND move.state != 'cancel'
+             GROUP BY move.id, template.tracking
+             ORDER BY move.id""",
+            {"picking": picking.id, "receive": mode == "receive"},
+        )
+        rows = self.env.cr.fetchall()
+        labels = self._product_labels({row[1] for row in rows})
+        lines = [
+            {
+                "move_id": move_id,
+                "product_id": product_id,
+                "product": labels.get(product_id, ""),
+                "demand": demand,
+                "done": done if tracking == "serial" else quantity,
+            }
+            for move_id, product_id, demand, quantity, tracking, done in rows
+        ]
+        return {
+            "id": picking.id,
+            "name": picking.name,
+            "state": picking.state,
+            "partner": picking.partner_id.display_name or "",
+            "source": picking.location_id.display_name,
+            "destination": picking.location_dest_id.display_name,
+            "lines": lines,
+            "done": sum(line["done"] for line in lines),
+            "demand": sum(line["demand"] for line in lines),
+        }
+
+    def _select_picking(self, mode, picking):
+        if picking.state in ("done", "cancel"):
+            self._refuse(self.env._("%(picking)s is already %(state)s. Choose an open one.",
+                                    picking=picking.name, state=picking.state))
+        return self._result(
+            "info", self.env._("%(picking)s: scan the units.", picking=picking.name),
+            params={"picking_id": picking.id, "product_id": False},
+            document=self._document(picking, mode),
+        )
+
+    def _current_picking(self, mode, params, code):
+        """``(picking, selection result)``: a scanned reference switches documents."""
+        picking = self._picking(mode, params.get("picking_id"))
+        scanned = self._picking_by_name(mode, self._classify(code)) if (
+            not picking or "/" in code) else self.env["stock.picking"]
+        if scanned:
+            return scanned, self._select_picking(mode, scanned)
+        if not picking:
+            self._refuse(self.env._(
+                "Choose a %(document)s, or scan its reference, before scanning units.",
+                document=self.env._("receipt") if mode == "receive" else self.env._("delivery"),
+            ))
+        if picking.state in ("done", "cancel"):
+            self._refuse(self.env._("%(picking)s is already %(state)s. Choose an open one.",
+                                    picking=picking.name, state=picking.state))
+        return picking, None
+
+    def _open_moves(self, picking, product):
+        return picking.move_ids.filtered(
+            lambda move: move.product_id == product and move.state not in ("done", "cancel")
+        )
+
+    def _not_on_document(self, picking, product, serial=None):
+        labels = self._product_labels({*picking.move_ids.product_id.ids, product.id})
+        products = ", ".join(labels[product_id] for product_id in picking.move_ids.product_id.ids)
+        self._refuse(self.env._(
+            "%(what)s is not on %(picking)s (%(products)s). Put the unit aside and check "
+            "the paperwork, or choose the right document.",
+            what=(self.env._("%(serial)s (%(product)s)", serial=serial,
+                             product=labels[product.id]) if serial
+                  else labels[product.id]),
+            picking=picking.name, products=products,
+        ))
+
+    # --- receive ----------------------------------------------------------------------
+
+    def _scan_receive(self, code, params):
+        picking, selected = self._current_picking("receive", params, code)
+        if selected:
+            return selected
+        scan, product, serial, lots = self._read(code, params)
+        if serial is None:
+            if not self._open_moves(picking, product):
+                self._not_on_document(picking, product)
+            return self._product_scan(product, self.env._(
+                "%(product)s: now scan its serial numbers.", product=product.display_name))
+        product = self._receipt_product(picking, product, lots, params)
+        if not self._open_moves(picking, product):
+            self._not_on_document(picking, product, serial)
+        if product.tracking != "serial":
+            self._refuse(self.env._(
+                "%(product)s is not tracked by serial number: receive it in the receipt form.",
+                product=product.display_name,
+            ))
+        already = self.env["stock.move.line"].search_count([
+            ("picking_id", "=", picking.id), ("product_id", "=", product.id),
+            "|", ("lot_id.name", "=", serial), ("lot_name", "=", serial),
+        ], limit=1)
+        if already:
+            self._refuse(self.env._(
+                "%(serial)s was already scanned on %(picking)s: this is a duplicate. Put the "
+                "unit aside and tell your manager.", serial=serial, picking=picking.name,
+            ))
+        lot = lots.filtered(lambda lot: lot.product_id == product)
+        created = not lot
+        if lot:
+            self._check_receivable(lot)
+        else:
+            self._check_new_serial(product, picking.company_id, serial)
+            lot = self._create_lot(product, picking.company_id, serial, scan)
+        line = self._add_receipt_line(picking, product, lot)
+        document = self._document(picking, "receive")
+        return self._result(
+            "ok",
+            self.env._("%(serial)s received on %(picking)s.", serial=serial,
+                       picking=picking.name),
+            document=document,
+            params={"product_id": product.id},
+            entry=self._entry(lot, "received", self.env._("Received"),
+                              undo={"line_id": line.id, "lot_id": lot.id,
+                                    "lot_created": created}),
+        )
+
+    def _receipt_product(self, picking, product, lots, params):
+        if product:
+            return product
+        open_products = picking.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.has_tracking == "serial"
+        ).product_id
+        known = lots.product_id & open_products
+        if len(known) == 1:
+            return known
+        current = self.env["product.product"].browse(params.get("product_id") or [])
+        if current and current in open_products:
+            return current
+        if len(open_products) == 1:
+            return open_products
+        if not open_products:
+            self._refuse(self.env._("%(picking)s has nothing left to receive by serial.",
+                                    picking=picking.name))
+        self._refuse(self.env._(
+            "%(picking)s has several products (%(products)s): scan the product barcode or "
+            "the unit's GS1 label first.", picking=picking.name,
+            products=", ".join(open_products.mapped("display_name")),
+        ))
+        return product
+
+    def _check_receivable(self, lot):
+        if lot.lifecycle_state in _RECEIVABLE and not self._stock_quants(lot):
+            return
+        self._refuse(self.env._(
+            "%(serial)s already exists for %(product)s (%(state)s, %(where)s). A unit cannot "
+            "be received twice: put it aside and tell your manager.",
+            serial=lot.name, product=lot.product_id.display_name,
+            state=self._state_label(lot), where=self._where(lot),
+        ))
+
+    def _check_new_serial(self, product, company, serial):
+        """The numbering rule's checks, as the generation wizard and lot creation run them."""
+        numbering = self.env["serial.numbering"]
+        rule = product._serial_format_rules()[product.id]
+        batch = Batch(product, numbering._batch_company(product, company.id), rule, [serial])
+        found = numbering._find_problems([batch], typed=True)
+        if not found:
+            return
+        problems = found[0][1]
+        if rule:
+            self._refuse(self.env._(
+                '%(problem)s (numbering rule "%(rule)s" of %(product)s). Check the label and '
+                "scan again; if it is wrong, put the unit aside.",
+                problem=problems[0], rule=rule.name, product=product.display_name,
+            ))
+        self._refuse(self.env._(
+            "%(problem)s (%(product)s). Check the label and scan again; if it is wrong, put "
+            "the unit aside.", problem=problems[0], product=product.display_name,
+        ))
+
+    def _create_lot(self, product, company, serial, scan):
+        vals = {"name": serial, "product_id": product.id, "company_id": company.id,
+                "batch_code": scan.batch or False}
+        lot_fields = self.env["stock.lot"]._fields
+        if scan.expiry and "expiration_date" in lot_fields:
+            vals["expiration_date"] = fields.Datetime.to_datetime(scan.expiry)
+        return self.env["stock.lot"].with_context(serial_numbers_checked=True).create(vals)
+
+    def _add_receipt_line(self, picking, product, lot):
+        move = self._open_moves(picking, product)[:1]
+        if move.state == "draft":
+            move._action_confirm()
+        placeholder = self.env["stock.move.line"].search([
+            ("move_id", "=", move.id), ("lot_id", "=", False), ("lot_name", "=", False),
+            ("picked", "=", False),
+        ], limit=1)
+        if placeholder:
+            placeholder.write({"lot_id": lot.id, "quantity": 1, "picked": True})
+            return placeholder
+        vals = move._prepare_move_line_vals(quantity=1)
+        vals.pop("lot_name", None)
+        vals.update(lot_id=lot.id, picked=True)
+        return self.env["stock.move.line"].create(vals)
+
+    def _undo_receive(self, undo, params):
+        line = self.env["stock.move.line"].browse(undo.get("line_id")).exists()
+        if not line or line.state in ("done", "cancel"):
+            self._refuse(self.env._("This scan can no longer be taken back: its receipt is "
+                                    "done."))
+        lot = line.lot_id
+        picking = line.picking_id
+        line.unlink()
+        if undo.get("lot_created") and lot.id == undo.get("lot_id") and not lot.event_ids:
+            others = self.env["stock.move.line"].search_count([("lot_id", "=", lot.id)])
+            if not others and not lot.quant_ids:
+                lot.unlink()
+        return self._result("ok", self.env._("%(serial)s taken off %(picking)s.",
+                                              serial=lot.name if lot.exists() else "",
+                                              picking=picking.name),
+                            document=self._document(picking, "receive"))
+
+    # --- pick and ship ------------------------------------------------------------------
+
+    def _scan_pick(self, code, params):
+        picking, selected = self._current_picking("pick", params, code)
+        if selected:
+            return selected
+        _scan, product, serial, lots = self._read(code, params)
+        if serial is None:
+            if not self._open_moves(picking, product):
+                self._not_on_document(picking, product)
+            return self._product_scan(product, self.env._(
+                "%(product)s: now scan the units.", product=product.display_name))
+        lot = self._require_lot(serial, lots, product or self._current_product(params))
+        moves = self._open_moves(picking, lot.product_id)
+        if not moves:
+            self._not_on_document(picking, lot.product_id, lot.name)
+        if self.env["stock.move.line"].search_count([
+            ("picking_id", "=", picking.id), ("lot_id", "=", lot.id), ("picked", "=", True),
+        ], limit=1):
+            self._refuse(self.env._("%(serial)s is already picked for %(picking)s.",
+                                    serial=lot.name, picking=picking.name))
+        self._check_shippable(lot, picking)
+        line, undo = self._pick_line(picking, moves, lot)
+        return self._result(
+            "ok",
+            self.env._("%(serial)s picked for %(picking)s.", serial=lot.name,
+                       picking=picking.name),
+            document=self._document(picking, "pick"),
+            entry=self._entry(lot, "picked", self.env._("Picked"),
+                              undo=dict(undo, line_id=line.id)),
+        )
+
+    def _check_shippable(self, lot, picking):
+        recalls = self._active_recalls(lot)
+        if recalls:
+            self._refuse(self.env._(
+                "%(serial)s is quarantined by recall %(recalls)s; put it aside and pick "
+                "another unit.", serial=lot.name, recalls=self._recall_names(recalls),
+            ))
+        if lot.lifecycle_state == lifecycle.QUARANTINED:
+            self._refuse(self.env._(
+                "%(serial)s is quarantined (%(where)s); put it aside and pick another unit.",
+                serial=lot.name, where=self._where(lot),
+            ))
+        if lot.lifecycle_state not in _SHIPPABLE:
+            self._refuse(self.env._(
+                "%(serial)s is %(state)s (%(where)s): only a unit in stock can be shipped. "
+                "Pick another unit.", serial=lot.name, state=self._state_label(lot),
+                where=self._where(lot),
+            ))
+        quants = self._stock_quants(lot)
+        source = picking.location_id
+        if not quants:
+            self._refuse(self.env._(
+                "%(serial)s is not in stock according to Odoo. Put it aside and ask for a "
+                "count of its location.", serial=lot.name,
+            ))
+        if not quants.filtered(lambda q: q.location_id._child_of(source)):
+            self._refuse(self.env._(
+                "%(serial)s is recorded in %(where)s, outside %(source)s where %(picking)s "
+                "picks from. Pick a unit from %(source)s, or move this one there first.",
+                serial=lot.name, where=self._where(lot), source=source.display_name,
+                picking=picking.name,
+            ))
+        reserved = lot._serial_reserved_for_delivery().get(lot.id)
+        if reserved and reserved.picking_id != picking:
+            self._refuse(self.env._(
+                "%(serial)s is reserved for %(other)s. Pick another unit, or unreserve it "
+                "there first.", serial=lot.name,
+                other=reserved.picking_id.name or reserved.reference,
+            ))
+
+    def _pick_line(self, picking, moves, lot):
+        """Mark the unit picked on the delivery; ``(line, undo data)``."""
+        lines = self.env["stock.move.line"]
+        line = lines.search([("picking_id", "=", picking.id), ("lot_id", "=", lot.id)], limit=1)
+        if line:
+            line.picked = True
+            return line, {"previous_lot_id": lot.id, "created": False}
+        free = lines.search([("move_id", "in", moves.ids), ("picked", "=", False)], limit=1)
+        if free:
+            previous = free.lot_id
+            free.write({"lot_id": lot.id, "quantity": 1, "picked": True})
+            # the unit swapped out is no longer reserved here
+            previous._serial_sync_allocation({previous.id: picking})
+            return free, {"previous_lot_id": previous.id, "created": False}
+        picked = dict(lines._read_group([("move_id", "in", moves.ids), ("picked", "=", True)],
+                                         ["move_id"], ["__count"]))
+        move = moves.filtered(lambda m: picked.get(m, 0) < m.product_uom_qty)[:1]
+        if not move:
+            self._refuse(self.env._(
+                "All %(count)s units of %(product)s on %(picking)s are picked already. Put "
+                "this one back.", count=int(sum(moves.mapped("product_uom_qty"))),
+                product=lot.product_id.display_name, picking=picking.name,
+            ))
+        vals = move._prepare_move_line_vals(quantity=1)
+        vals.pop("lot_name", None)
+        vals.update(lot_id=lot.id, picked=True, location_id=self._stock_quants(lot)[:1]
+                    .location_id.id or move.location_id.id)
+        return self.env["stock.move.line"].create(vals), {"created": True}
+
+    def _undo_pick(self, undo, params):
+        line = self.env["stock.move.line"].browse(undo.get("line_id")).exists()
+        if not line or line.state in ("done", "cancel"):
+            self._refuse(self.env._("This scan can no longer be taken back: its delivery is "
+                                    "done."))
+        picking = line.picking_id
+        serial = line.lot_id.name
+        if undo.get("created"):
+            line.unlink()
+        elif undo.get("previous_lot_id") and undo["previous_lot_id"] != line.lot_id.id:
+            scanned = line.lot_id
+            line.write({"picked": False, "lot_id": undo["previous_lot_id"]})
+            scanned._serial_sync_allocation({scanned.id: picking})
+        else:
+            line.picked = False
+        return self._result("ok", self.env._("%(serial)s taken off %(picking)s.",
+                                              serial=serial, picking=picking.name),
+                            document=self._document(picking, "pick"))
+
+    # --- validation -----------------------------------------------------------------------
+
+    def _validate_picking(self, mode, params):
+        picking = self._picking(mode, params.get("picking_id"))
+        if not picking:
+            self._refuse(self.env._("Choose the document to validate first."))
+        scanned = picking.move_line_ids.filtered(lambda ml: ml.picked and ml.lot_id)
+        if not scanned:
+            self._refuse(self.env._("Nothing was scanned on %(picking)s yet.",
+                                    picking=picking.name))
+        picking.move_line_ids.filtered(lambda ml: not ml.picked).unlink()
+        result = picking.button_validate()
+        if isinstance(result, dict):  # backorder or other confirmation wizard
+            return self._result("info", self.env._("Confirm how to finish %(picking)s.",
+                                                   picking=picking.name), action=result)
+        return self._result(
+            "ok",
+            self.env._("%(picking)s validated: %(count)s serial(s).", picking=picking.name,
+                       count=len(scanned)),
+            document=self._document(picking, mode),
+            params={"picking_id": False, "product_id": False},
+        )
+
+    # --- quarantine and release ---------------------------------------------------------
+
+    def _reasons(self, mode):
+        reasons = self.env["serial.reason"].search([("applies_to", "in", ("any", mode))])
+        return [{"id": reason.id, "name": reason.display_name} for reason in reasons]
+
+    def _scan_quarantine(self, code, params):
+        return self._scan_transition("quarantine", code, params)
+
+    def _scan_release(self, code, params):
+        return self._scan_transition("release", code, params)
+
+    def _scan_transition(self, action, code, params):
+        reason = self.env["serial.reason"].browse(params.get("reason_id") or []).exists()
+        if not reason:
+            self._refuse(self.env._(
+                "Choose a reason first: it is recorded in the history of each unit."))
+        _scan, product, serial, lots = self._read(code, params)
+        if serial is None:
+            return self._product_scan(product, self.env._(
+                "%(product)s: now scan its serial numbers.", product=product.display_name))
+        lot = self._require_lot(serial, lots)
+        if action == "quarantine" and lot.lifecycle_state == lifecycle.QUARANTINED:
+            self._refuse(self.env._("%(serial)s is already quarantined (%(where)s).",
+                                    serial=lot.name, where=self._where(lot)))
+        if action == "release":
+            if lot.lifecycle_state != lifecycle.QUARANTINED:
+                self._refuse(self.env._(
+                    "%(serial)s is not quarantined (%(state)s): there is nothing to release.",
+                    serial=lot.name, state=self._state_label(lot),
+                ))
+            recalls = self._active_recalls(lot)
+            if recalls:
+                self._refuse(self.env._(
+                    "%(serial)s is under recall %(recalls)s: it stays in quarantine until "
+                    "the recall is closed. Put it back.",
+                    serial=lot.name, recalls=self._recall_names(recalls),
+                ))
+        self._transition(lot, action, reason, params.get("note"))
+        label = self.env._("Quarantined") if action == "quarantine" else self.env._("Released")
+        return self._result(
+            "ok",
+            self.env._("%(serial)s %(done)s: now in %(where)s.", serial=lot.name,
+                       done=label.lower(), where=self._where(lot)),
+            card=self._card(lot),
+            entry=self._entry(lot, action, label, undo={"lot_id": lot.id, "action": action}),
+        )
+
+    def _transition(self, lot, action, reason, note=None):
+        wizard = self.env["serial.transition.wizard"].create({
+            "lot_ids": [fields.Command.set(lot.ids)],
+            "action": action,
+            "reason_id": reason.id,
+            "note": note or False,
+        })
+        wizard.action_apply()
+        lot.invalidate_recordset()
+
+    def _undo_transition(self, undo):
+        lot = self.env["stock.lot"].browse(undo.get("lot_id")).exists()
+        opposite = "release" if undo.get("action") == "quarantine" else "quarantine"
+        reason = self.env["serial.reason"].search([("applies_to", "in", (opposite, "any"))],
+                                                  limit=1)
+        if not lot or not reason:
+            self._refuse(self.env._("This scan cannot be taken back: no reason applies to "
+                                    "%(action)s. Ask a manager to add one.", action=opposite))
+        self._transition(lot, opposite, reason, self.env._("Undo of a scan"))
+        return self._result("ok", self.env._("%(serial)s: scan taken back, now in %(where)s.",
+                                              serial=lot.name, where=self._where(lot)),
+                            card=self._card(lot))
+
+    def _undo_quarantine(self, undo, params):
+        return self._undo_transition(undo)
+
+    def _undo_release(self, undo, params):
+        return self._undo_transition(undo)
+
+    # --- count ------------------------------------------------------------------------------
+
+    def _count_locations(self):
+        locations = self.env["stock.location"].search(
+            [("usage", "=", "internal")], order="complete_name", limit=LISTED * 2
+        )
+        return [{"id": location.id, "name": location.display_name} for location in locations]
+
+    def _location(self, location_id):
+        if not location_id:
+            return self.env["stock.location"]
+        location = self.env["stock.location"].browse(location_id).exists()
+        return location if location.usage in ("internal", "transit") else location.browse()
+
+    def _expected_quants(self, location):
+        return self.env["stock.quant"].search([
+            ("location_id", "child_of", location.id), ("quantity", ">", 0),
+            ("lot_id", "!=", False), ("product_id.tracking", "=", "serial"),
+        ])
+
+    def _location_summary(self, location):
+        return {"id": location.id, "name": location.display_name,
+                "expected": self.env["stock.quant"].search_count([
+                    ("location_id", "child_of", location.id), ("quantity", ">", 0),
+                    ("lot_id", "!=", False), ("product_id.tracking", "=", "serial"),
+                ])}
+
+    def _scan_count(self, code, params):
+        scan = self._classify(code)
+        if scan.kind == scan_input.TEXT:
+            location = self.env["stock.location"].search(
+                [("barcode", "=", scan.text), ("usage", "in", ("internal", "transit"))],
+                limit=1,
+            )
+            if location:
+                return self._result(
+                    "info", self.env._("Counting %(location)s: scan every unit there.",
+                                       location=location.display_name),
+                    params={"location_id": location.id, "scanned": []},
+                    location=self._location_summary(location),
+                )
+        location = self._location(params.get("location_id"))
+        if not location:
+            self._refuse(self.env._(
+                "Choose the location to count, or scan its barcode, before scanning units."))
+        _scan, product, serial, lots = self._read(code, params)
+        if serial is None:
+            return self._product_scan(product, self.env._(
+                "%(product)s: now scan its serial numbers.", product=product.display_name))
+        lot = self._require_lot(serial, lots)
+        if lot.id in (params.get("scanned") or []):
+            self._refuse(self.env._("%(serial)s was already counted.", serial=lot.name))
+        quants = self._stock_quants(lot)
+        if quants.filtered(lambda q: q.location_id._child_of(location)):
+            return self._result(
+                "ok", self.env._("%(serial)s found.", serial=lot.name),
+                entry=self._entry(lot, "found", self.env._("Found")),
+            )
+        return self._result(
+            "warning",
+            self.env._(
+                "%(serial)s is not expected here: Odoo has it in %(where)s. Keep it here; "
+                "confirming the count records it in %(location)s.",
+                serial=lot.name, where=self._where(lot), location=location.display_name,
+            ),
+            entry=self._entry(lot, "unexpected", self.env._("Unexpected")),
+        )
+
+    def _count_review(self, location, scanned_ids):
+        scanned = self.env["stock.lot"].browse(scanned_ids).exists()
+        expected = self._expected_quants(location)
+        expected_lots = expected.lot_id
+        missing = expected_lots - scanned
+        unexpected = scanned - expected_lots
+
+        def rows(lots):
+            return [{"lot_id": lot.id, "serial": lot.name,
+                     "product": lot.product_id.display_name,
+                     "where": self._where(lot)} for lot in lots[:LISTED * 4]]
+
+        return {
+            "location": self._location_summary(location),
+            "found": len(scanned & expected_lots),
+            "missing": rows(missing),
+            "missing_count": len(missing),
+            "unexpected": rows(unexpected),
+            "unexpected_count": len(unexpected),
+        }
+
+    def _apply_count(self, params):
+        if not self.env.user.has_group(COUNT_APPLY_GROUP):
+            raise AccessError(self.env._(
+                "Only an Inventory manager may apply a count: it changes stock quantities. "
+                "Ask a manager to confirm it."
+            ))
+        location = self._location(params.get("location_id"))
+        if not location:
+            self._refuse(self.env._("Choose the location to count first."))
+        scanned = self.env["stock.lot"].browse(params.get("scanned") or []).exists()
+        expected = self._expected_quants(location)
+        missing_quants = expected.filtered(lambda q: q.lot_id not in scanned)
+        unexpected = scanned - expected.lot_id
+        if missing_quants:
+            quants = missing_quants.with_context(inventory_mode=True)
+            quants.inventory_quantity = 0
+            quants.action_apply_inventory()
+        elsewhere = unexpected.filtered(self._stock_quants)
+        self._relocate(elsewhere, location)
+        found_new = unexpected - elsewhere
+        if found_new:
+            quants = self.env["stock.quant"].with_context(inventory_mode=True).create([
+                {"product_id": lot.product_id.id, "location_id": location.id,
+                 "lot_id": lot.id, "inventory_quantity": 1}
+                for lot in found_new
+            ])
+            quants.action_apply_inventory()
+        return self._result(
+            "ok",
+            self.env._(
+                "Count of %(location)s applied: %(found)s found, %(missing)s missing written "
+                "off, %(unexpected)s unexpected recorded here.",
+                location=location.display_name, found=len(scanned) - len(unexpected),
+                missing=len(missing_quants), unexpected=len(unexpected),
+            ),
+            params={"scanned": []},
+            location=self._location_summary(location),
+        )
+
+    def _relocate(self, lots, location):
+        """Record units found in ``location`` with internal transfers from where Odoo
+        had them, one per source location."""
+        by_source = {}
+        for lot in lots:
+            source = self._stock_quants(lot)[:1].location_id
+            by_source.setdefault(source, self.env["stock.lot"])
+            by_source[source] |= lot
+        for source, source_lots in by_source.items():
+            warehouse = source.warehouse_id or location.warehouse_id
+            picking = self.env["stock.picking"].create({
+                "picking_type_id": warehouse.int_type_id.id,
+                "location_id": source.id,
+                "location_dest_id": location.id,
+                "origin": self.env._("Count of %(location)s", location=location.display_name),
+                "move_ids": [
+                    fields.Command.create({
+                        "product_id": product.id,
+                        "product_uom_qty": len(source_lots.filtered(
+                            lambda lot, p=product: lot.product_id == p)),
+                        "product_uom": product.uom_id.id,
+                        "location_id": source.id,
+                        "location_dest_id": location.id,
+                    })
+                    for product in source_lots.product_id
+                ],
+            })
+            picking.action_confirm()
+            picking.move_ids.move_line_ids.unlink()
+            self.env["stock.move.line"].create([
+                {"move_id": move.id, "picking_id": picking.id,
+                 "product_id": move.product_id.id, "lot_id": lot.id, "quantity": 1.0,
+                 "location_id": source.id, "location_dest_id": location.id, "picked": True}
+                for move in picking.move_ids
+                for lot in source_lots.filtered(lambda lot, p=move.product_id: lot.product_id == p)
+            ])
+            picking.move_ids.picked = True
+            picking._action_done()

@@ -1,0 +1,315 @@
+"""Recall campaigns without Odoo: criteria checks, buckets, statuses and figures.
+
+A recall names the serials it affects (criteria), sorts each into a *bucket* (where the
+unit is: in stock, allocated to a delivery, consumed into a parent, at a customer ...),
+gives each a *status* (what the campaign has done about it) and sums everything up for
+its dashboard. The Odoo models gather facts with SQL, ask this module, and write the
+answer back set-wise.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import lifecycle
+
+# --- buckets: where an affected unit is ----------------------------------------------
+
+IN_STOCK = "in_stock"
+ALLOCATED = "allocated"
+IN_PRODUCTION = "in_production"
+CONSUMED = "consumed"
+AT_CUSTOMER = "at_customer"
+IN_REPAIR = "in_repair"
+SCRAPPED = "scrapped"
+GONE = "gone"
+
+BUCKETS = [
+    (IN_STOCK, "In Stock"),
+    (ALLOCATED, "Allocated to a Delivery"),
+    (IN_PRODUCTION, "In Production"),
+    (CONSUMED, "Consumed into a Unit"),
+    (AT_CUSTOMER, "At a Customer"),
+    (IN_REPAIR, "In Repair"),
+    (SCRAPPED, "Scrapped"),
+    (GONE, "Gone"),
+]
+BUCKET_LABELS = dict(BUCKETS)
+
+# --- statuses: what the campaign did about it ----------------------------------------
+
+PENDING = "pending"
+QUARANTINED = "quarantined"
+RECOVERED = "recovered"
+RELEASED = "released"
+DESTROYED = "destroyed"
+UNREACHABLE = "unreachable"
+
+STATUSES = [
+    (PENDING, "Pending"),
+    (QUARANTINED, "Quarantined"),
+    (RECOVERED, "Recovered"),
+    (RELEASED, "Released"),
+    (DESTROYED, "Destroyed"),
+    (UNREACHABLE, "Unreachable"),
+]
+STATUS_LABELS = dict(STATUSES)
+# Statuses under which a unit still needs the campaign's attention and may not ship.
+OPEN_STATUSES = frozenset({PENDING, QUARANTINED})
+# Statuses of a unit the company holds again, or that no longer exists.
+UNDER_CONTROL = frozenset({QUARANTINED, RECOVERED, RELEASED, DESTROYED})
+
+# Which status changes a person may make on a unit; anything else is refused.
+STATUS_CHANGES = {
+    PENDING: frozenset({QUARANTINED, RECOVERED, RELEASED, DESTROYED, UNREACHABLE}),
+    QUARANTINED: frozenset({RELEASED, DESTROYED}),
+    RECOVERED: frozenset({QUARANTINED, RELEASED, DESTROYED}),
+    UNREACHABLE: frozenset({PENDING, RECOVERED, DESTROYED}),
+    RELEASED: frozenset(),
+    DESTROYED: frozenset(),
+}
+# Status changes that must carry a reason.
+NEEDS_REASON = frozenset({RELEASED, DESTROYED, UNREACHABLE})
+
+# --- what activation does per bucket --------------------------------------------------
+
+MOVE_TO_QUARANTINE = "quarantine"
+FLAG_PARENT = "flag_parent"
+NOTIFY_CUSTOMER = "notify_customer"
+NOTHING = "nothing"
+
+SEVERITIES = [
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+    ("critical", "Critical"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitFacts:
+    """What the database knows about one affected serial right now."""
+
+    lot_id: int
+    state: str | None
+    location_usage: str | None = None
+    in_quarantine: bool = False
+    reserved_for_delivery: bool = False
+    parent_lot_id: int | None = None
+
+
+def bucket_of(facts):
+    """The bucket of one unit, from its lifecycle state and a few stock facts."""
+    state = facts.state
+    if state in (lifecycle.IN_STOCK, lifecycle.RETURNED, lifecycle.QUARANTINED):
+        return ALLOCATED if facts.reserved_for_delivery else IN_STOCK
+    if state == lifecycle.ALLOCATED:
+        return ALLOCATED
+    if state == lifecycle.PLANNED:
+        return IN_PRODUCTION
+    if state == lifecycle.CONSUMED:
+        # consumed but not (yet) linked to a finished unit: still on a production order
+        return CONSUMED if facts.parent_lot_id else IN_PRODUCTION
+    if state == lifecycle.SHIPPED:
+        return AT_CUSTOMER
+    if state == lifecycle.IN_REPAIR:
+        return IN_REPAIR
+    if state == lifecycle.SCRAPPED:
+        return SCRAPPED
+    return GONE  # returned to vendor, or never had a lifecycle
+
+
+def initial_status(bucket, facts):
+    """The status a unit starts with when the campaign is simulated."""
+    if bucket == SCRAPPED:
+        return DESTROYED
+    if bucket == GONE:
+        return UNREACHABLE
+    if facts.in_quarantine or facts.state == lifecycle.QUARANTINED:
+        return QUARANTINED
+    return PENDING
+
+
+def activation_action(bucket, status):
+    """What activating the campaign does to a unit of ``bucket`` still in ``status``."""
+    if status != PENDING:
+        return NOTHING
+    return {
+        IN_STOCK: MOVE_TO_QUARANTINE,
+        ALLOCATED: MOVE_TO_QUARANTINE,
+        CONSUMED: FLAG_PARENT,
+        AT_CUSTOMER: NOTIFY_CUSTOMER,
+    }.get(bucket, NOTHING)
+
+
+def check_status_change(serial, old, new, reason):
+    """``None`` when ``old`` -> ``new`` is allowed, else a message naming serial and fix."""
+    if old == new:
+        return f"{serial} is already {STATUS_LABELS[new].lower()}; choose another status."
+    if new not in STATUS_CHANGES.get(old, ()):
+        allowed = ", ".join(sorted(STATUS_LABELS[s].lower() for s in STATUS_CHANGES[old]))
+        return (
+            f"{serial} cannot go from {STATUS_LABELS[old].lower()} to "
+            f"{STATUS_LABELS[new].lower()}; "
+            + (f"allowed: {allowed}." if allowed else "its status is final.")
+        )
+    if new in NEEDS_REASON and not (reason or "").strip():
+        return f"{serial}: marking it {STATUS_LABELS[new].lower()} needs a reason; give one."
+    return None
+
+
+# --- criteria -------------------------------------------------------------------------
+
+
+def check_window(label, date_from, date_to):
+    """Problems of one date window (either end may be open, not both backwards)."""
+    if date_from and date_to and _as_datetime(date_from) > _as_datetime(date_to):
+        return [f"{label}: the window starts after it ends ({date_from} > {date_to}); "
+                f"swap the dates."]
+    return []
+
+
+def check_criteria(criteria):
+    """Every problem of a set of criteria, as messages; an empty list means usable.
+
+    :param criteria: dict with ``product_ids``, ``lot_ids``, ``serial_ranges`` (text),
+        ``supplier_ids``, ``supplier_date_from``/``_to``, ``date_from``/``date_to``,
+        ``component_lot_ids``.
+    """
+    problems = []
+    given = [
+        criteria.get("product_ids"), criteria.get("lot_ids"),
+        (criteria.get("serial_ranges") or "").strip(), criteria.get("supplier_ids"),
+        criteria.get("date_from"), criteria.get("date_to"),
+        criteria.get("component_lot_ids"),
+    ]
+    if not any(given):
+        problems.append("The recall has no criteria: choose products, lots, serial ranges, a "
+                        "supplier, a date window or component lots.")
+    if (criteria.get("supplier_date_from") or criteria.get("supplier_date_to")) and not \
+            criteria.get("supplier_ids"):
+        problems.append("A supplier date window needs a supplier: choose the supplier whose "
+                        "deliveries are affected.")
+    problems += check_window("Supplier window", criteria.get("supplier_date_from"),
+                             criteria.get("supplier_date_to"))
+    problems += check_window("Produced/received window", criteria.get("date_from"),
+                             criteria.get("date_to"))
+    return problems
+
+
+def intersect(sets):
+    """Criteria combine with AND: the ids in every given set (``None`` = not given)."""
+    given = [s for s in sets if s is not None]
+    if not given:
+        return set()
+    given.sort(key=len)
+    result = set(given[0])
+    for other in given[1:]:
+        result &= other
+    return result
+
+
+def range_sql_parts(serial_range):
+    """``(prefix, width, suffix, start, end)`` for a counted range, ``None`` for a
+    verbatim value: what a SQL match on ``stock_lot.name`` needs."""
+    if serial_range.is_verbatim:
+        return None
+    return (serial_range.prefix, serial_range.width, serial_range.suffix,
+            serial_range.start, serial_range.end)
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+def summarize(rows):
+    """Counts of a simulation.
+
+    :param rows: iterable of ``(bucket, product_key, customer_key)``; keys are names or
+        ids, ``None`` for no customer.
+    :returns: dict with ``total``, ``by_bucket`` (every bucket, zeros included),
+        ``by_product`` and ``by_customer`` (only customers that hold units).
+    """
+    by_bucket = dict.fromkeys(BUCKET_LABELS, 0)
+    by_product = Counter()
+    by_customer = Counter()
+    total = 0
+    for bucket, product, customer in rows:
+        total += 1
+        by_bucket[bucket] += 1
+        by_product[product] += 1
+        if customer is not None:
+            by_customer[customer] += 1
+    return {
+        "total": total,
+        "by_bucket": by_bucket,
+        "by_product": dict(by_product),
+        "by_customer": dict(by_customer),
+    }
+
+
+def compare(previous, current):
+    """What changed between two summaries: ``{section: {key: (before, after)}}``.
+
+    Only differing keys appear; ``total`` is a section of its own.
+    """
+    changes = {}
+    if previous.get("total", 0) != current.get("total", 0):
+        changes["total"] = {"total": (previous.get("total", 0), current.get("total", 0))}
+    for section in ("by_bucket", "by_product", "by_customer"):
+        before, after = previous.get(section, {}), current.get(section, {})
+        diff = {
+            key: (before.get(key, 0), after.get(key, 0))
+            for key in sorted(set(before) | set(after), key=str)
+            if before.get(key, 0) != after.get(key, 0)
+        }
+        if diff:
+            changes[section] = diff
+    return changes
+
+
+def dashboard(units):
+    """Campaign figures from ``(bucket, status, in_quarantine_location)`` per unit.
+
+    - ``recovery_rate``: share (0-100) of the units back under control (quarantined,
+      recovered, released or destroyed) among those that can be (unreachable excluded);
+    - ``at_customer``: units still pending at a customer;
+    - ``in_stock_outside_quarantine``: open units in our stock not in quarantine (zero
+      after a complete activation).
+    """
+    total = controlled = unreachable = at_customer = outside = 0
+    by_status = dict.fromkeys(STATUS_LABELS, 0)
+    for bucket, status, in_quarantine in units:
+        total += 1
+        by_status[status] += 1
+        if status in UNDER_CONTROL:
+            controlled += 1
+        elif status == UNREACHABLE:
+            unreachable += 1
+        if bucket == AT_CUSTOMER and status == PENDING:
+            at_customer += 1
+        if bucket in (IN_STOCK, ALLOCATED) and status in OPEN_STATUSES and not in_quarantine:
+            outside += 1
+    reachable = total - unreachable
+    return {
+        "total": total,
+        "by_status": by_status,
+        "recovery_rate": round(100.0 * controlled / reachable, 1) if reachable else 0.0,
+        "at_customer": at_customer,
+        "in_stock_outside_quarantine": outside,
+    }
+
+
+def batches(items, size):
+    """``items`` in consecutive lists of at most ``size``."""
+    if size < 1:
+        raise ValueError("a batch holds at least one item")
+    items = list(items)
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+def _as_datetime(value):
+    if isinstance(value, datetime):
+        return value
+    if hasattr(value, "year") and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return datetime.fromisoformat(str(value))

@@ -1,0 +1,3 @@
+from . import serial_warranty_policy_line
+from . import serial_warranty
+from . import account_move

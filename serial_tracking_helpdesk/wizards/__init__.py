@@ -1,0 +1,2 @@
+from . import serial_ticket_override_wizard
+from . import stock_return_picking

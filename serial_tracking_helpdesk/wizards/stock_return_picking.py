@@ -1,0 +1,45 @@
+from odoo import models
+
+from odoo.addons.serial_tracking.tools import eligibility
+
+
+class StockReturnPicking(models.TransientModel):
+    """Returns opened from a helpdesk ticket: linked to it, and a Manager's override
+    given on the ticket stands for the ticket's serial."""
+
+    _inherit = "stock.return.picking"
+
+    def _serial_helpdesk_ticket(self):
+        ticket_id = self.env.context.get("serial_helpdesk_ticket_id")
+        return self.env["helpdesk.ticket"].browse(ticket_id).exists() if ticket_id else None
+
+    def _create_return(self):
+        new_picking = super()._create_return()
+        ticket = self._serial_helpdesk_ticket()
+        if ticket:
+            ticket._serial_on_return_created(new_picking)
+        return new_picking
+
+    def _serial_check_plan(self, plan):
+        ticket = self._serial_helpdesk_ticket()
+        check = ticket.serial_check_id if ticket else None
+        if not (check and check.overridden and check.lot_id):
+            return super()._serial_check_plan(plan)
+        # The ticket's unit was accepted by a manager on the ticket: it is checked again
+        # (the verdict is stored with the return) and carries that override, without a
+        # second override in its ledger. Any other serial goes through the usual rule.
+        unit = check.lot_id
+        others = {line: lots - unit for line, lots in plan.items() if lots - unit}
+        checks = super()._serial_check_plan(others) if others else check.browse()
+        items = [(lot, self.picking_id.partner_id, line.product_id)
+                 for line, lots in plan.items() for lot in lots & unit]
+        intent = self.env.context.get("serial_return_intent") or "return"
+        own = check._evaluate_batch(items, intent, document_ref=self.picking_id.name)
+        own.filtered(lambda c: c.verdict == eligibility.INELIGIBLE).sudo().write({
+            "overridden": True,
+            "override_reason_id": check.override_reason_id.id,
+            "override_note": check.override_note,
+            "override_user_id": check.override_user_id.id,
+            "override_event_id": check.override_event_id.id,
+        })
+        return checks | own
