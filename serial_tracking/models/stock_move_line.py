@@ -28,8 +28,10 @@ class StockMoveLine(models.Model):
             return super().write(vals)
         before = self._serial_delivery_lines()
         pickings = {line.lot_id.id: line.picking_id for line in before}
+        # Read the old serials now: after the write, before.lot_id is the new one.
+        lots_before = before.lot_id
         result = super().write(vals)
-        lots = before.lot_id | self._serial_delivery_lines().lot_id
+        lots = lots_before | self._serial_delivery_lines().lot_id
         lots._serial_sync_allocation(pickings)
         return result
 

@@ -37,6 +37,15 @@ class TestLifecycleFlows(SerialTrackingCase):
         delivery.action_cancel()
         self.assertLastEvent(lots, "deallocated", "in_stock")
 
+    def test_swapping_the_serial_on_a_delivery_line_frees_the_old_one(self):
+        _picking, lots = self._receive(["SW-1", "SW-2"])
+        first, second = lots.sorted("name")
+        delivery = self._delivery(first)
+        self.assertEqual(first.lifecycle_state, "allocated")
+        delivery.move_line_ids.lot_id = second
+        self.assertLastEvent(first, "deallocated", "in_stock")
+        self.assertLastEvent(second, "allocated", "allocated")
+
     def test_delivery_ships_to_the_customer(self):
         _picking, lots = self._receive(["SH-1"])
         delivery = self._deliver(lots)
