@@ -25,12 +25,13 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         tracking=True,
         check_company=True,
+        groups="base.group_user",  # not the portal: see tests/test_access_helpdesk.py
         domain="[('product_id.tracking', '=', 'serial')]",
         help="The unit this ticket is about. Choosing it sets the product and, when the "
         "ticket has no contact yet, the customer who holds the unit.",
     )
     lot_lifecycle_state = fields.Selection(
-        related="lot_id.lifecycle_state", string="Serial State",
+        related="lot_id.lifecycle_state", string="Serial State", groups="base.group_user",
     )
     # helpdesk_mgmt has no product on tickets: the serial brings one.
     product_id = fields.Many2one(
@@ -48,9 +49,9 @@ class HelpdeskTicket(models.Model):
     )
     # --- what the suite knows about the unit ------------------------------------------
     lot_warranty_state = fields.Selection(related="lot_id.warranty_state",
-                                          string="Warranty")
+                                          string="Warranty", groups="base.group_user")
     lot_warranty_end_date = fields.Date(related="lot_id.warranty_end_date",
-                                        string="Warranty Until")
+                                        string="Warranty Until", groups="base.group_user")
     lot_warranty_ids = fields.One2many(related="lot_id.warranty_ids", string="Coverages",
                                        groups="serial_tracking.group_serial_user")
     lot_event_ids = fields.Many2many(
@@ -59,7 +60,7 @@ class HelpdeskTicket(models.Model):
         help="The latest events in the unit's history.",
     )
     serial_recall_info = fields.Char(
-        string="Active Recall", compute="_compute_serial_recall_info",
+        string="Active Recall", compute="_compute_serial_recall_info", groups="base.group_user",
         help="Recall campaigns that concern the unit and are not closed.",
     )
     partner_lot_ids = fields.Many2many(
@@ -88,18 +89,21 @@ class HelpdeskTicket(models.Model):
     )
     serial_check_id = fields.Many2one(
         "serial.eligibility.check", string="Eligibility", readonly=True, copy=False,
-        index="btree_not_null", help="The latest eligibility verdict asked from this ticket.",
+        index="btree_not_null", groups="base.group_user",
+        help="The latest eligibility verdict asked from this ticket.",
     )
     serial_check_ids = fields.One2many(
         "serial.eligibility.check", "ticket_id", string="Eligibility Checks", readonly=True,
         groups="serial_tracking.group_serial_user",
     )
-    serial_verdict = fields.Selection(related="serial_check_id.verdict", string="Verdict")
+    serial_verdict = fields.Selection(related="serial_check_id.verdict", string="Verdict",
+                                      groups="base.group_user")
     serial_check_intent = fields.Selection(related="serial_check_id.intent",
-                                           string="Checked For")
-    serial_reasons_html = fields.Html(related="serial_check_id.reasons_html", string="Why")
+                                           string="Checked For", groups="base.group_user")
+    serial_reasons_html = fields.Html(related="serial_check_id.reasons_html", string="Why",
+                                      groups="base.group_user")
     serial_overridden = fields.Boolean(related="serial_check_id.overridden",
-                                       string="Overridden")
+                                       string="Overridden", groups="base.group_user")
     serial_check_current = fields.Boolean(
         compute="_compute_serial_check_current", compute_sudo=True,
         help="The verdict shown is about the ticket's serial and intent.",

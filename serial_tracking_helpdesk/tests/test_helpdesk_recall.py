@@ -9,13 +9,6 @@ from .common import HelpdeskSerialCase
 class TestHelpdeskRecall(HelpdeskSerialCase):
     """A recall campaign opens one ticket per customer holding recalled units."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # Recalls select serials of their own company; a product shared by all companies
-        # gives serials without one.
-        cls.product.company_id = cls.env.company
-
     def _active_recall(self, lots, **values):
         recall = self.env["serial.recall"].with_user(self.manager).create(dict({
             "reason": "Battery may overheat",
