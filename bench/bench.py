@@ -333,7 +333,10 @@ def scenario_recall(bench, args):
     odoo = bench.task(db, "odoo_internal_transfer", big_lot=big_lot, units=2000)
     print(f"\nrecall of the big lot: {measured['units']:,} units {measured['by_bucket']}")
     print(f"simulate: best {measured['simulate_best_s']} s, first "
-          f"{measured['simulate_first_s']} s (target < 5 s)")
+          f"{measured['simulate_first_s']} s (target < 5 s); CPU of the first: "
+          f"{measured['simulate_cpu_first']}")
+    print(f"CPU to quarantine the in-stock share: {measured.get('quarantine_in_stock_cpu')}; "
+          f"whole campaign: {measured['activation_total_cpu']}")
     print(f"activate: request {measured['activate_request_s']} s; in-stock share of "
           f"{measured['in_stock_share']:,} quarantined after {measured['quarantine_in_stock_s']} s "
           f"(target < 180 s); whole campaign {measured['activation_total_s']} s in "
@@ -382,10 +385,12 @@ def scenario_scanner(bench, args):
     print(f"\nserver time per scan, {latency['serials_in_database']:,} serials in the "
           "database (cold ORM cache; target p95 < 30 ms)")
     print(f"{'mode':<16}{'scans':>7}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}{'queries':>9}")
-    for mode in ("lookup", "receive", "pick", "pick_refused", "count"):
+    for mode in ("lookup", "receive", "odoo_typed_line", "pick", "pick_refused", "count"):
         run = latency[mode]
         print(f"{mode:<16}{run['scans']:>7}{run['median_ms']:>11}{run['p95_ms']:>9}"
               f"{run['max_ms']:>9}{run['queries_median']:>9}")
+    print("odoo_typed_line: Odoo's own step, a serial typed on a new line of a receipt; "
+          f"ratio receive p95 / it: {latency['ratio_receive_p95_over_odoo_line']}")
     proc = subprocess.run(
         [harness.python_executable(), str(BENCH_DIR / "scanner_load.py"),
          "--config", str(bench.config), "--db", db, "--workers", str(args.workers),

@@ -5,6 +5,7 @@ can run it on a database with the suite and one without, in the same run, and re
 the ratio. Timings are wall-clock seconds around flushed ORM work.
 """
 
+import os
 import time
 from datetime import datetime
 
@@ -741,6 +742,26 @@ def scanner(env, samples=300):
     env.flush_all()
     figures["receive_validate_s"] = round(time.perf_counter() - started, 3)
 
+    # Odoo's own step for the same thing: a serial name typed on a new detailed-operation
+    # line of the receipt (the serial itself is only created at validation).
+    plain = picking(warehouse.in_type_id, supplier, warehouse.lot_stock_id, samples)
+    move = plain.move_ids
+    plain.move_line_ids.unlink()
+    timings, queries = [], []
+    for name in names:
+        env.invalidate_all()
+        before = env.cr.sql_log_count
+        started = time.perf_counter()
+        vals = move._prepare_move_line_vals(quantity=1)
+        vals.update(lot_name=f"O{name}", picked=True)
+        env["stock.move.line"].create(vals)
+        env.flush_all()
+        timings.append((time.perf_counter() - started) * 1000)
+        queries.append(env.cr.sql_log_count - before)
+    figures["odoo_typed_line"] = _scan_figures(timings, queries, {})
+    figures["ratio_receive_p95_over_odoo_line"] = round(
+        figures["receive"]["p95_ms"] / figures["odoo_typed_line"]["p95_ms"], 2)
+
     env.cr.execute("SELECT count(*) FROM stock_lot")
     figures["serials_in_database"] = env.cr.fetchone()[0]
     env.cr.execute("SELECT name FROM stock_lot TABLESAMPLE SYSTEM (1) LIMIT %s", [samples])
@@ -800,6 +821,26 @@ def recall_prepare(env, big_lot, in_stock=10000, prefix="G5"):
     return {"in_stock": len(lot_ids), "descendants": len(reached)}
 
 
+def _cpu_seconds(env):
+    """CPU seconds used so far by this process and by its database backend (the bench
+    cluster is local): on a busy machine, wall time says more about the neighbours."""
+    env.cr.execute("SELECT pg_backend_pid()")
+    pid = env.cr.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields_ = stat.read().rsplit(")", 1)[1].split()
+        server = (int(fields_[11]) + int(fields_[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        server = 0.0
+    return time.process_time(), server
+
+
+def _cpu_since(env, before):
+    client, server = _cpu_seconds(env)
+    return {"client_cpu_s": round(client - before[0], 2),
+            "server_cpu_s": round(server - before[1], 2)}
+
+
 def recall(env, big_lot, repeat=3, batch=2000):
     """Simulate a recall of the big lot (every unit containing it, five levels deep),
     then activate it step by step as the cron does, timing the in-stock share."""
@@ -809,20 +850,25 @@ def recall(env, big_lot, repeat=3, batch=2000):
     })
     env.flush_all()
     times = []
+    cpu = []
     for _run in range(max(1, repeat)):
         env.invalidate_all()
+        before = _cpu_seconds(env)
         started = time.perf_counter()
         recall.action_simulate()
         env.flush_all()
         times.append(time.perf_counter() - started)
+        cpu.append(_cpu_since(env, before))
     simulation = recall.simulation_ids[:1]
     result = {
         "units": simulation.total,
         "by_bucket": {k: v for k, v in simulation.summary["by_bucket"].items() if v},
         "simulate_first_s": round(times[0], 3),
         "simulate_best_s": round(min(times), 3),
+        "simulate_cpu_first": cpu[0],
     }
     env["ir.config_parameter"].sudo().set_param("serial_tracking.recall_sync_limit", 0)
+    activation_cpu = _cpu_seconds(env)
     started = time.perf_counter()
     recall.action_activate()  # re-simulates, then leaves the work to the cron
     env.flush_all()
@@ -844,11 +890,13 @@ def recall(env, big_lot, repeat=3, batch=2000):
             [recall.id])
         if in_stock_done_s is None and not env.cr.fetchone()[0]:
             in_stock_done_s = result["activate_request_s"] + sum(steps)
+            result["quarantine_in_stock_cpu"] = _cpu_since(env, activation_cpu)
     recall.invalidate_recordset()
     result.update({
         "in_stock_share": in_stock_todo,
         "quarantine_in_stock_s": round(in_stock_done_s or 0.0, 2),
         "activation_total_s": round(result["activate_request_s"] + sum(steps), 2),
+        "activation_total_cpu": _cpu_since(env, activation_cpu),
         "steps": len(steps),
         "batch": batch,
         "slowest_step_s": max(steps) if steps else 0,

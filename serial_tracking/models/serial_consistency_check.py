@@ -102,7 +102,9 @@ class SerialConsistencyCheck(models.Model):
         check = self.sudo().create({"trigger": trigger})
         self.env.flush_all()
         # big sorts and hashes stay in memory, for this transaction only
-        self.env.cr.execute("SELECT set_config('work_mem', '256MB', true)")
+        # (JIT compiling costs more than it saves on these queries)
+        self.env.cr.execute("SELECT set_config('work_mem', '256MB', true), "
+                            "set_config('jit', 'off', true)")
         scope, event_scope = self._scope("lot", lot_ids), self._scope("ev", lot_ids)
         self._insert_lot_issues(check, scope, event_scope)
         self._insert_broken_chains(check, event_scope)
@@ -204,30 +206,35 @@ class SerialConsistencyCheck(models.Model):
                 LEFT JOIN held ON held.lot_id = lot.id
                 LEFT JOIN last ON last.lot_id = lot.id
                     WHERE %(scope)s
+               ), odd AS MATERIALIZED (
+                   SELECT * FROM (SELECT facts.*,
+                          CASE WHEN facts.state IS NULL THEN 'missing_state'
+                               WHEN facts.state != 'planned' AND facts.last_id IS NULL
+                                   THEN 'missing_event' END AS missing,
+                          (facts.state IN %(stock)s AND NOT facts.in_stock)
+                           OR (facts.state = 'quarantined' AND NOT facts.in_quarantine)
+                           OR (facts.state IN %(gone)s AND facts.held) AS against_quants,
+                          facts.state IS NOT NULL AND facts.last_id IS NOT NULL
+                           AND facts.last_state IS DISTINCT FROM facts.state AS against_ledger
+                     FROM facts) AS flagged
+                    WHERE flagged.missing IS NOT NULL OR flagged.against_quants IS TRUE
+                       OR flagged.against_ledger IS TRUE
                )
-               SELECT facts.lot_id, found.kind, facts.state AS lifecycle_state,
-                      found.expected_state, found.location_id, found.event_id,
-                      NULL AS chain_break
-                 FROM facts
-           CROSS JOIN LATERAL (VALUES
-                      (CASE WHEN facts.state IS NULL THEN 'missing_state'
-                            WHEN facts.state != 'planned' AND facts.last_id IS NULL
-                                THEN 'missing_event' END,
-                       NULL::varchar, NULL::integer, NULL::integer),
-                      (CASE WHEN (facts.state IN %(stock)s AND NOT facts.in_stock)
-                              OR (facts.state = 'quarantined' AND NOT facts.in_quarantine)
-                              OR (facts.state IN %(gone)s AND facts.held)
-                                THEN 'state_vs_quant' END,
-                       CASE WHEN NOT facts.held THEN NULL
-                            WHEN facts.in_quarantine AND NOT facts.in_stock THEN 'quarantined'
-                            ELSE 'in_stock' END,
-                       facts.location_id, NULL::integer),
-                      (CASE WHEN facts.state IS NOT NULL AND facts.last_id IS NOT NULL
-                             AND facts.last_state IS DISTINCT FROM facts.state
-                                THEN 'state_vs_last_event' END,
-                       facts.last_state, NULL::integer, facts.last_id)
-                 ) AS found(kind, expected_state, location_id, event_id)
-                WHERE found.kind IS NOT NULL""",
+               SELECT odd.lot_id, odd.missing AS kind, odd.state AS lifecycle_state,
+                      NULL AS expected_state, NULL::integer AS location_id,
+                      NULL::integer AS event_id, NULL AS chain_break
+                 FROM odd WHERE odd.missing IS NOT NULL
+            UNION ALL
+               SELECT odd.lot_id, 'state_vs_quant', odd.state,
+                      CASE WHEN NOT odd.held THEN NULL
+                           WHEN odd.in_quarantine AND NOT odd.in_stock THEN 'quarantined'
+                           ELSE 'in_stock' END,
+                      odd.location_id, NULL, NULL
+                 FROM odd WHERE odd.against_quants
+            UNION ALL
+               SELECT odd.lot_id, 'state_vs_last_event', odd.state, odd.last_state, NULL,
+                      odd.last_id, NULL
+                 FROM odd WHERE odd.against_ledger""",
             serials=self._serial_join(), scope=scope, event_scope=event_scope,
             stock=_STOCK_STATES, gone=_GONE_STATES,
         ))

@@ -3,6 +3,7 @@ import time
 from collections import defaultdict
 
 from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -15,6 +16,8 @@ SYNC_LIMIT = 1000
 BATCH_SIZE = 2000
 # Offending serials named in one message.
 MAX_NAMED = 20
+# From this many units written at once, the unit table's statistics are refreshed.
+ANALYZE_MIN = 10000
 # Buckets of units sitting in one of our locations.
 _IN_OUR_STOCK = frozenset({"in_stock", "allocated", "in_repair"})
 
@@ -106,6 +109,7 @@ class SerialRecall(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_manager_state({vals.get("state") for vals in vals_list})
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) \
@@ -115,6 +119,7 @@ class SerialRecall(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_manager_state({vals.get("state")})
         criteria = {"product_ids", "lot_ids", "serial_ranges", "supplier_ids",
                     "supplier_date_from", "supplier_date_to", "date_from", "date_to",
                     "component_lot_ids", "company_id"}
@@ -126,6 +131,15 @@ class SerialRecall(models.Model):
                     "recall for other units.", recall=started[0].name,
                     state=started[0].state))
         return super().write(vals)
+
+    def _check_manager_state(self, states):
+        """Users may draft, simulate and cancel campaigns; only a manager (or the cron)
+        puts one in force or ends it, whichever path (button, RPC ``write``) is taken."""
+        if states & {"active", "closed"} and not self.env.su and not self.env.user.has_group(
+                "serial_tracking.group_serial_manager"):
+            raise AccessError(self.env._(
+                "Only a Serial Tracking Manager may activate or close a recall; ask a "
+                "manager."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -255,9 +269,11 @@ class SerialRecall(models.Model):
             raise UserError(self.env._("%(recall)s cannot be simulated:\n%(problems)s",
                                        recall=self.name, problems="\n".join(problems)))
 
-    def _affected_lot_ids(self):
-        """Ids of the serials matching every criterion: one SQL query (plus one
-        recursive genealogy query for component lots)."""
+    def _affected_facts(self):
+        """The serials matching every criterion, with the facts their bucket needs:
+        ``(id, product_id, lifecycle_state, current_partner_id, location_id,
+        in_quarantine)`` rows from one SQL query (plus one recursive genealogy query for
+        component lots)."""
         self.ensure_one()
         self.env.flush_all()
         where = ["pt.tracking = 'serial'",
@@ -296,12 +312,15 @@ class SerialRecall(models.Model):
             where.append("lot.id = ANY(%(contain)s)")
             params["contain"] = sorted(reached | set(self.component_lot_ids.ids))
         query = f"""
-            SELECT lot.id FROM stock_lot lot
+            SELECT lot.id, lot.product_id, lot.lifecycle_state, lot.current_partner_id,
+                   lot.location_id, COALESCE(loc.serial_quarantine, FALSE)
+              FROM stock_lot lot
               JOIN product_product pp ON pp.id = lot.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         LEFT JOIN stock_location loc ON loc.id = lot.location_id
              WHERE {" AND ".join(where)}"""  # noqa: S608 - clauses are ours, values are params
         self.env.cr.execute(query, params)
-        return [row[0] for row in self.env.cr.fetchall()]
+        return self.env.cr.fetchall()
 
     def _ranges_sql(self, params):
         """SQL matching ``stock_lot.name`` against the recall's serial ranges."""
@@ -348,13 +367,13 @@ class SerialRecall(models.Model):
         """Replace the affected units with the current facts and store the counts."""
         self.ensure_one()
         started = time.perf_counter()
-        lot_ids = self._affected_lot_ids()
-        if not lot_ids:
+        facts = self._affected_facts()
+        if not facts:
             raise UserError(self.env._(
                 "%(recall)s: no serial matches these criteria (%(criteria)s). Widen the "
                 "criteria: check the products, ranges and date windows.",
                 recall=self.name, criteria=self._criteria_text().replace("\n", "; ")))
-        rows = self._unit_rows(lot_ids)
+        rows = self._unit_rows(facts)
         self._write_units(rows)
         summary = self._summary(rows)
         previous = self.simulation_ids[:1]
@@ -374,18 +393,8 @@ class SerialRecall(models.Model):
                     "simulation_changes": changes})
         return rows
 
-    def _unit_rows(self, lot_ids):
+    def _unit_rows(self, facts):
         """One dict per affected serial: its facts, bucket and initial status."""
-        cr = self.env.cr
-        cr.execute(
-            """SELECT lot.id, lot.product_id, lot.lifecycle_state, lot.current_partner_id,
-                      lot.location_id, COALESCE(loc.serial_quarantine, FALSE)
-                 FROM stock_lot lot
-            LEFT JOIN stock_location loc ON loc.id = lot.location_id
-                WHERE lot.id = ANY(%s)""",
-            [lot_ids],
-        )
-        facts = cr.fetchall()
         stock_states = {lifecycle.IN_STOCK, lifecycle.RETURNED, lifecycle.ALLOCATED,
                         lifecycle.QUARANTINED}
         reserved = self._reserved_pickings(
@@ -464,6 +473,9 @@ class SerialRecall(models.Model):
                    write_date) FROM STDIN""",
             buffer,
         )
+        if len(rows) >= ANALYZE_MIN:
+            # the following queries of this transaction get plans for the new rows
+            cr.execute("ANALYZE serial_recall_unit")
         self.env["serial.recall.unit"].invalidate_model()
         self.invalidate_recordset()
 
@@ -650,15 +662,17 @@ class SerialRecall(models.Model):
                           reason=self.reason or "")
         items = [{"lot": unit.lot_id, "event_type": "recalled", "document_ref": self.name,
                   "note": note} for unit in units]
-        self.env.cr.execute(
-            """SELECT DISTINCT u.parent_lot_id FROM serial_recall_unit u
-                WHERE u.id = ANY(%s) AND u.parent_lot_id IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM serial_recall_unit own
-                                   WHERE own.recall_id = u.recall_id
-                                     AND own.lot_id = u.parent_lot_id)""",
-            [units.ids],
-        )
-        parents = self.env["stock.lot"].browse([row[0] for row in self.env.cr.fetchall()])
+        # Two plain queries: a correlated one is planned on the statistics of a table
+        # that this very transaction may just have filled, and can crawl.
+        cr = self.env.cr
+        cr.execute("""SELECT DISTINCT parent_lot_id FROM serial_recall_unit
+                       WHERE id = ANY(%s) AND parent_lot_id IS NOT NULL""", [units.ids])
+        parent_ids = [row[0] for row in cr.fetchall()]
+        cr.execute("""SELECT lot_id FROM serial_recall_unit
+                       WHERE recall_id = %s AND lot_id = ANY(%s)""", [self.id, parent_ids])
+        listed = {row[0] for row in cr.fetchall()}
+        parents = self.env["stock.lot"].browse(
+            [lot_id for lot_id in parent_ids if lot_id not in listed])
         items += [{"lot": parent, "event_type": "recalled", "document_ref": self.name,
                    "note": self.env._("Contains a unit recalled by %(recall)s",
                                       recall=self.name)} for parent in parents]
@@ -725,6 +739,7 @@ class SerialRecall(models.Model):
 
     def action_close(self):
         self.ensure_one()
+        self._check_manager_state({"closed"})
         if self.state != "active":
             raise UserError(self.env._("%(recall)s is %(state)s: only an active recall can be "
                                        "closed.", recall=self.name, state=self.state))

@@ -24,6 +24,8 @@ _SHIPPABLE = frozenset({lifecycle.IN_STOCK, lifecycle.ALLOCATED, lifecycle.RETUR
 _RECEIVABLE = frozenset({False, None, lifecycle.PLANNED})
 _OPEN = ("draft", "waiting", "confirmed", "partially_available", "assigned")
 EVENTS_ON_CARD = 5
+# Fields read by every scan of a serial, fetched with the search that finds it.
+_LOT_FIELDS = ["name", "product_id", "company_id", "lifecycle_state"]
 LISTED = 50
 
 
@@ -77,9 +79,14 @@ class SerialScanner(models.AbstractModel):
             raise UserError(self.env._("A scan is text."))
         params = dict(params or {})
         handler = getattr(self, f"_scan_{mode}")
+        return self._guarded(handler, code, params)
+
+    def _guarded(self, handler, *args):
+        """Run ``handler`` in a savepoint: a refusal or a user error rolls back whatever
+        it wrote and becomes an ``error`` answer."""
         try:
             with self.env.cr.savepoint():
-                return handler(code, params)
+                return handler(*args)
         except _Refused as refused:
             return refused.result
         except (UserError, ValidationError) as error:
@@ -95,13 +102,7 @@ class SerialScanner(models.AbstractModel):
         if handler is None or not undo:
             return {"status": "ok", "colour": COLOURS["ok"],
                     "message": self.env._("Scan taken back.")}
-        try:
-            with self.env.cr.savepoint():
-                return handler(undo, params)
-        except _Refused as refused:
-            return refused.result
-        except (UserError, ValidationError) as error:
-            return self._error(str(error.args[0] if error.args else error))
+        return self._guarded(handler, undo, params)
 
     @api.model
     def validate(self, mode, params=None):
@@ -110,15 +111,9 @@ class SerialScanner(models.AbstractModel):
         params = dict(params or {})
         if mode not in ("receive", "pick", "count"):
             raise UserError(self.env._("Nothing to validate in this mode."))
-        try:
-            with self.env.cr.savepoint():
-                if mode == "count":
-                    return self._apply_count(params)
-                return self._validate_picking(mode, params)
-        except _Refused as refused:
-            return refused.result
-        except (UserError, ValidationError) as error:
-            return self._error(str(error.args[0] if error.args else error))
+        if mode == "count":
+            return self._guarded(self._apply_count, params)
+        return self._guarded(self._validate_picking, mode, params)
 
     @api.model
     def count_review(self, params=None):
@@ -188,8 +183,9 @@ class SerialScanner(models.AbstractModel):
         raise _Refused(self._error(message, **values))
 
     def _entry(self, lot, outcome, label, undo=None, **values):
-        values.setdefault("product", self._product_labels(lot.product_id.ids).get(
-            lot.product_id.id, ""))
+        if not values.get("product"):
+            values["product"] = self._product_labels(lot.product_id.ids).get(
+                lot.product_id.id, "")
         return dict(
             values,
             key=f"{outcome}-{lot.id}-{fields.Datetime.now().timestamp()}",
@@ -256,7 +252,7 @@ class SerialScanner(models.AbstractModel):
         domain = [("name", "=", serial)]
         if product:
             domain.append(("product_id", "=", product.id))
-        return self.env["stock.lot"].search(domain, limit=5)
+        return self.env["stock.lot"].search_fetch(domain, _LOT_FIELDS, limit=5)
 
     def _product_by_codes(self, codes):
         codes = [code for code in dict.fromkeys(codes) if code]
@@ -307,10 +303,10 @@ class SerialScanner(models.AbstractModel):
         return ", ".join(recalls.sudo().mapped("name"))
 
     def _stock_quants(self, lot):
-        return self.env["stock.quant"].search([
+        return self.env["stock.quant"].search_fetch([
             ("lot_id", "=", lot.id), ("quantity", ">", 0),
             ("location_id.usage", "in", ("internal", "transit")),
-        ])
+        ], ["location_id", "quantity"])
 
     def _where(self, lot):
         """Where the unit is, in words: a location, or who holds it."""
@@ -445,10 +441,12 @@ class SerialScanner(models.AbstractModel):
     def _picking(self, mode, picking_id):
         if not picking_id:
             return self.env["stock.picking"]
-        picking = self.env["stock.picking"].browse(picking_id).exists()
-        if picking.picking_type_code != self._picking_code(mode):
-            return self.env["stock.picking"]
-        return picking
+        # One query: the type is checked in SQL, and only what a scan reads is fetched.
+        return self.env["stock.picking"].search_fetch(
+            [("id", "=", picking_id), ("picking_type_code", "=", self._picking_code(mode))],
+            ["name", "state", "company_id", "partner_id", "location_id", "location_dest_id"],
+            limit=1,
+        )
 
     def _picking_by_name(self, mode, scan):
         if scan.kind != scan_input.TEXT:
@@ -492,8 +490,9 @@ class SerialScanner(models.AbstractModel):
             "name": picking.name,
             "state": picking.state,
             "partner": picking.partner_id.display_name or "",
-            "source": picking.location_id.display_name,
-            "destination": picking.location_dest_id.display_name,
+            # a location's display name is its complete name: one read, not two
+            "source": picking.location_id.complete_name,
+            "destination": picking.location_dest_id.complete_name,
             "lines": lines,
             "done": sum(line["done"] for line in lines),
             "demand": sum(line["demand"] for line in lines),
@@ -527,9 +526,16 @@ class SerialScanner(models.AbstractModel):
         return picking, None
 
     def _open_moves(self, picking, product):
-        return picking.move_ids.filtered(
-            lambda move: move.product_id == product and move.state not in ("done", "cancel")
-        )
+        """The open moves of ``product`` on ``picking``, in the document's order: one
+        query for them and their fields (not every move of a long document)."""
+        return self.env["stock.move"].search_fetch([
+            ("picking_id", "=", picking.id), ("product_id", "=", product.id),
+            ("state", "not in", ("done", "cancel")),
+        ], None)
+
+    def _label(self, document, product_id):
+        return next((line["product"] for line in document["lines"]
+                     if line["product_id"] == product_id), "")
 
     def _not_on_document(self, picking, product, serial=None):
         labels = self._product_labels({*picking.move_ids.product_id.ids, product.id})
@@ -556,7 +562,8 @@ class SerialScanner(models.AbstractModel):
             return self._product_scan(product, self.env._(
                 "%(product)s: now scan its serial numbers.", product=product.display_name))
         product = self._receipt_product(picking, product, lots, params)
-        if not self._open_moves(picking, product):
+        moves = self._open_moves(picking, product)
+        if not moves:
             self._not_on_document(picking, product, serial)
         if product.tracking != "serial":
             self._refuse(self.env._(
@@ -579,7 +586,7 @@ class SerialScanner(models.AbstractModel):
         else:
             self._check_new_serial(product, picking.company_id, serial)
             lot = self._create_lot(product, picking.company_id, serial, scan)
-        line = self._add_receipt_line(picking, product, lot)
+        line = self._add_receipt_line(moves[:1], lot)
         document = self._document(picking, "receive")
         return self._result(
             "ok",
@@ -589,7 +596,8 @@ class SerialScanner(models.AbstractModel):
             params={"product_id": product.id},
             entry=self._entry(lot, "received", self.env._("Received"),
                               undo={"line_id": line.id, "lot_id": lot.id,
-                                    "lot_created": created}),
+                                    "lot_created": created},
+                              product=self._label(document, product.id)),
         )
 
     def _receipt_product(self, picking, product, lots, params):
@@ -654,16 +662,19 @@ class SerialScanner(models.AbstractModel):
             vals["expiration_date"] = fields.Datetime.to_datetime(scan.expiry)
         return self.env["stock.lot"].with_context(serial_numbers_checked=True).create(vals)
 
-    def _add_receipt_line(self, picking, product, lot):
-        move = self._open_moves(picking, product)[:1]
+    def _add_receipt_line(self, move, lot):
         if move.state == "draft":
             move._action_confirm()
-        placeholder = self.env["stock.move.line"].search([
+        placeholder = self.env["stock.move.line"].search_fetch([
             ("move_id", "=", move.id), ("lot_id", "=", False), ("lot_name", "=", False),
             ("picked", "=", False),
-        ], limit=1)
+        ], None, limit=1)  # its fields with it: the write reads them all
         if placeholder:
-            placeholder.write({"lot_id": lot.id, "quantity": 1, "picked": True})
+            vals = {"lot_id": lot.id, "picked": True}
+            if placeholder.quantity != 1:
+                # only a real change of quantity makes Odoo recount the move's lines
+                vals["quantity"] = 1
+            placeholder.write(vals)
             return placeholder
         vals = move._prepare_move_line_vals(quantity=1)
         vals.pop("lot_name", None)
@@ -703,23 +714,28 @@ class SerialScanner(models.AbstractModel):
         moves = self._open_moves(picking, lot.product_id)
         if not moves:
             self._not_on_document(picking, lot.product_id, lot.name)
-        if self.env["stock.move.line"].search_count([
-            ("picking_id", "=", picking.id), ("lot_id", "=", lot.id), ("picked", "=", True),
-        ], limit=1):
+        # the unit's lines on this delivery, read once for the checks and the pick
+        lines = self.env["stock.move.line"].search_fetch(
+            [("picking_id", "=", picking.id), ("lot_id", "=", lot.id)], None)
+        if any(lines.mapped("picked")):
             self._refuse(self.env._("%(serial)s is already picked for %(picking)s.",
                                     serial=lot.name, picking=picking.name))
-        self._check_shippable(lot, picking)
-        line, undo = self._pick_line(picking, moves, lot)
+        self._check_shippable(lot, picking, lines)
+        line, undo = self._pick_line(picking, moves, lot, lines)
+        document = self._document(picking, "pick")
         return self._result(
             "ok",
             self.env._("%(serial)s picked for %(picking)s.", serial=lot.name,
                        picking=picking.name),
-            document=self._document(picking, "pick"),
+            document=document,
             entry=self._entry(lot, "picked", self.env._("Picked"),
-                              undo=dict(undo, line_id=line.id)),
+                              undo=dict(undo, line_id=line.id),
+                              product=self._label(document, lot.product_id.id)),
         )
 
-    def _check_shippable(self, lot, picking):
+    def _check_shippable(self, lot, picking, lines=None):
+        """Refuse ``lot`` on ``picking`` unless it may leave; ``lines`` are its lines
+        on ``picking`` when the caller has them already."""
         recalls = self._active_recalls(lot)
         if recalls:
             self._refuse(self.env._(
@@ -752,24 +768,31 @@ class SerialScanner(models.AbstractModel):
                 picking=picking.name,
             ))
         reserved = lot._serial_reserved_for_delivery().get(lot.id)
-        if reserved and reserved.picking_id != picking:
+        if reserved and reserved not in (lines or ()) and reserved.picking_id != picking:
             self._refuse(self.env._(
                 "%(serial)s is reserved for %(other)s. Pick another unit, or unreserve it "
                 "there first.", serial=lot.name,
                 other=reserved.picking_id.name or reserved.reference,
             ))
 
-    def _pick_line(self, picking, moves, lot):
-        """Mark the unit picked on the delivery; ``(line, undo data)``."""
+    def _pick_line(self, picking, moves, lot, lines=None):
+        """Mark the unit picked on the delivery; ``(line, undo data)``. ``lines`` are the
+        unit's lines on ``picking`` (searched when not given)."""
+        if lines is None:
+            lines = self.env["stock.move.line"].search(
+                [("picking_id", "=", picking.id), ("lot_id", "=", lot.id)])
+        line = lines[:1]
         lines = self.env["stock.move.line"]
-        line = lines.search([("picking_id", "=", picking.id), ("lot_id", "=", lot.id)], limit=1)
         if line:
             line.picked = True
             return line, {"previous_lot_id": lot.id, "created": False}
         free = lines.search([("move_id", "in", moves.ids), ("picked", "=", False)], limit=1)
         if free:
             previous = free.lot_id
-            free.write({"lot_id": lot.id, "quantity": 1, "picked": True})
+            vals = {"lot_id": lot.id, "picked": True}
+            if free.quantity != 1:  # an unchanged quantity would only make Odoo recount
+                vals["quantity"] = 1
+            free.write(vals)
             # the unit swapped out is no longer reserved here
             previous._serial_sync_allocation({previous.id: picking})
             return free, {"previous_lot_id": previous.id, "created": False}
@@ -1012,7 +1035,7 @@ class SerialScanner(models.AbstractModel):
         if missing_quants:
             quants = missing_quants.with_context(inventory_mode=True)
             quants.inventory_quantity = 0
-            quants.action_apply_inventory()
+            self._apply_inventory(quants, location)
         elsewhere = unexpected.filtered(self._stock_quants)
         self._relocate(elsewhere, location)
         found_new = unexpected - elsewhere
@@ -1022,7 +1045,7 @@ class SerialScanner(models.AbstractModel):
                  "lot_id": lot.id, "inventory_quantity": 1}
                 for lot in found_new
             ])
-            quants.action_apply_inventory()
+            self._apply_inventory(quants, location)
         return self._result(
             "ok",
             self.env._(
@@ -1035,41 +1058,19 @@ class SerialScanner(models.AbstractModel):
             location=self._location_summary(location),
         )
 
+    def _apply_inventory(self, quants, location):
+        if isinstance(quants.action_apply_inventory(), dict):  # Odoo's conflict wizard
+            self._refuse(self.env._(
+                "Quantities of %(location)s changed since they were read. Review the count "
+                "in Inventory > Physical Inventory, or start the count again.",
+                location=location.display_name,
+            ))
+
     def _relocate(self, lots, location):
-        """Record units found in ``location`` with internal transfers from where Odoo
-        had them, one per source location."""
-        by_source = {}
-        for lot in lots:
-            source = self._stock_quants(lot)[:1].location_id
-            by_source.setdefault(source, self.env["stock.lot"])
-            by_source[source] |= lot
-        for source, source_lots in by_source.items():
-            warehouse = source.warehouse_id or location.warehouse_id
-            picking = self.env["stock.picking"].create({
-                "picking_type_id": warehouse.int_type_id.id,
-                "location_id": source.id,
-                "location_dest_id": location.id,
-                "origin": self.env._("Count of %(location)s", location=location.display_name),
-                "move_ids": [
-                    fields.Command.create({
-                        "product_id": product.id,
-                        "product_uom_qty": len(source_lots.filtered(
-                            lambda lot, p=product: lot.product_id == p)),
-                        "product_uom": product.uom_id.id,
-                        "location_id": source.id,
-                        "location_dest_id": location.id,
-                    })
-                    for product in source_lots.product_id
-                ],
-            })
-            picking.action_confirm()
-            picking.move_ids.move_line_ids.unlink()
-            self.env["stock.move.line"].create([
-                {"move_id": move.id, "picking_id": picking.id,
-                 "product_id": move.product_id.id, "lot_id": lot.id, "quantity": 1.0,
-                 "location_id": source.id, "location_dest_id": location.id, "picked": True}
-                for move in picking.move_ids
-                for lot in source_lots.filtered(lambda lot, p=move.product_id: lot.product_id == p)
-            ])
-            picking.move_ids.picked = True
-            picking._action_done()
+        """Record units found in ``location`` with real internal transfers from where
+        Odoo had them (one per source location)."""
+        if lots:
+            lots._serial_move_to_location(
+                lambda _lot: location,
+                origin=self.env._("Count of %(location)s", location=location.display_name),
+            )

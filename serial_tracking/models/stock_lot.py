@@ -12,6 +12,9 @@ _logger = logging.getLogger(__name__)
 
 # States in which a partner outside the company holds the unit.
 _HELD_OUTSIDE = frozenset({lifecycle.SHIPPED, lifecycle.RETURNED_TO_VENDOR})
+# Context value that lets the lifecycle itself write the guarded fields. A client can send
+# any context key over RPC, but not this object: ``True`` there opens nothing.
+LIFECYCLE_WRITE = object()
 
 
 class StockLot(models.Model):
@@ -90,7 +93,7 @@ class StockLot(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.env["serial.numbering"]._validate_new_serials(vals_list)  # numbering rules
-        if not self.env.context.get("serial_lifecycle_write"):
+        if self.env.context.get("serial_lifecycle_write") is not LIFECYCLE_WRITE:
             for vals in vals_list:
                 if vals.get("lifecycle_state"):
                     raise UserError(self.env._(
@@ -101,7 +104,7 @@ class StockLot(models.Model):
         lots = super().create(vals_list)
         lots.filtered(
             lambda lot: lot.product_id.tracking == "serial" and not lot.lifecycle_state
-        ).with_context(serial_lifecycle_write=True).write({
+        ).with_context(serial_lifecycle_write=LIFECYCLE_WRITE).write({
             "lifecycle_state": lifecycle.PLANNED,
             "lifecycle_date": fields.Datetime.now(),
         })
@@ -109,7 +112,7 @@ class StockLot(models.Model):
 
     def write(self, vals):
         guarded = {"lifecycle_state", "lifecycle_date", "current_partner_id"} & set(vals)
-        if guarded and not self.env.context.get("serial_lifecycle_write"):
+        if guarded and self.env.context.get("serial_lifecycle_write") is not LIFECYCLE_WRITE:
             raise UserError(self.env._(
                 "%(serials)s: the lifecycle state cannot be changed by hand. Use the "
                 "'Change State' action, which records the change with a reason.",
@@ -211,7 +214,7 @@ class StockLot(models.Model):
                 holder = False
             groups[to_state, holder].append(lot.id)
         now = fields.Datetime.now()
-        writer = self.with_context(serial_lifecycle_write=True)
+        writer = self.with_context(serial_lifecycle_write=LIFECYCLE_WRITE)
         for (state, holder), lot_ids in groups.items():
             writer.browse(lot_ids).write({
                 "lifecycle_state": state,

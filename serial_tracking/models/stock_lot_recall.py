@@ -47,13 +47,17 @@ class StockLot(models.Model):
         self.env["serial.recall.unit"].flush_model(["lot_id", "parent_lot_id", "status",
                                                    "recall_id"])
         self.env["serial.recall"].flush_model(["state"])
+        # two index lookups (the unit itself, or a unit built from it), not one OR join
         self.env.cr.execute(
-            """SELECT l.id, array_agg(DISTINCT u.recall_id)
-                 FROM unnest(%(ids)s::int[]) AS l(id)
-                 JOIN serial_recall_unit u ON u.lot_id = l.id OR u.parent_lot_id = l.id
-                 JOIN serial_recall r ON r.id = u.recall_id
-                WHERE r.state = 'active' AND u.status = ANY(%(open)s)
-             GROUP BY l.id""",
+            """SELECT hit.lot_id, array_agg(DISTINCT hit.recall_id)
+                 FROM (SELECT u.lot_id, u.recall_id, u.status FROM serial_recall_unit u
+                        WHERE u.lot_id = ANY(%(ids)s)
+                       UNION ALL
+                       SELECT u.parent_lot_id, u.recall_id, u.status FROM serial_recall_unit u
+                        WHERE u.parent_lot_id = ANY(%(ids)s)) hit
+                 JOIN serial_recall r ON r.id = hit.recall_id
+                WHERE r.state = 'active' AND hit.status = ANY(%(open)s)
+             GROUP BY hit.lot_id""",
             {"ids": ids, "open": list(recall_tools.OPEN_STATUSES)},
         )
         recalls = self.env["serial.recall"].sudo()
@@ -177,7 +181,14 @@ class StockLot(models.Model):
                 for product, lot_ids in lot_ids_by_product.items()
             ],
         })
-        self.env["stock.move.line"].create([
+        # Odoo reserves each new line's quant; hand it the quants read at once, as its own
+        # validation does, instead of one search per serial.
+        quants_cache = self.env["stock.quant"]._get_quants_by_products_locations(
+            picking.move_ids.product_id, source, extra_domain=[("lot_id", "in", self.ids)])
+        self.env["stock.quant"].union(*quants_cache.values()).fetch(
+            ["quantity", "reserved_quantity", "lot_id", "in_date", "location_id",
+             "product_id", "package_id", "owner_id"])
+        self.env["stock.move.line"].with_context(quants_cache=quants_cache).create([
             {
                 "move_id": move.id,
                 "picking_id": picking.id,

@@ -15,19 +15,20 @@ class StockMoveLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        lot_ids = {vals["lot_id"] for vals in vals_list if vals.get("lot_id")}
-        if lot_ids and self.env["stock.lot"].browse(lot_ids)._serial_active_recalls_by_lot():
-            moves = self.env["stock.move"].browse(
-                {vals["move_id"] for vals in vals_list if vals.get("move_id")})
-            delivery_moves = moves.filtered(
+        move_ids = {vals["move_id"] for vals in vals_list
+                    if vals.get("lot_id") and vals.get("move_id")}
+        if move_ids:
+            delivery_moves = self.env["stock.move"].browse(move_ids).filtered(
                 lambda m: m.picking_type_id.code == "outgoing"
                 or m.location_dest_id.usage == "customer")
+            delivery_ids = set(delivery_moves.ids)
             lots = self.env["stock.lot"].browse({
                 vals["lot_id"] for vals in vals_list
-                if vals.get("lot_id") and vals.get("move_id") in delivery_moves.ids
+                if vals.get("lot_id") and vals.get("move_id") in delivery_ids
             })
-            lots._serial_check_not_recalled(", ".join(
-                delivery_moves.picking_id.mapped("name")))
+            if lots:
+                lots._serial_check_not_recalled(", ".join(
+                    delivery_moves.picking_id.mapped("name")))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -94,11 +95,8 @@ class StockMoveLine(models.Model):
                                     JOIN stock_location held ON held.id = other.location_id
                                    WHERE other.lot_id = ml.lot_id AND other.id != q.id
                                      AND other.quantity != 0
-                                     AND held.usage IN ('internal', 'transit'))
-                  AND NOT EXISTS (SELECT 1 FROM stock_move_line twin
-                                   WHERE twin.id = ANY(%s) AND twin.id != ml.id
-                                     AND twin.lot_id = ml.lot_id)""",
-            [self.ids, self.ids],
+                                     AND held.usage IN ('internal', 'transit'))""",
+            [self.ids],
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
@@ -106,6 +104,7 @@ class StockMoveLine(models.Model):
         """Move the quants of these lines to their destination, then do what Odoo does
         after moving a line: date it, and record the serials' events."""
         now = fields.Datetime.now()
+        self.env.flush_all()  # nothing pending may overwrite the rows changed below
         self.env.cr.execute(
             """UPDATE stock_quant q
                   SET location_id = ml.location_dest_id, inventory_date = NULL,
@@ -125,6 +124,8 @@ class StockMoveLine(models.Model):
             [self.ids],
         )
         self.env["stock.quant"].invalidate_model(["location_id", "inventory_date"])
+        lots = self.lot_id
+        self.env.remove_to_compute(lots._fields["location_id"], lots)
         self.env["stock.lot"].invalidate_model(["location_id", "quant_ids"])
         # as Odoo would for a new quant: the destination's next count date
         self.env.add_to_compute(self.env["stock.quant"]._fields["inventory_date"], quants)

@@ -28,3 +28,4 @@ from . import test_labels
 from . import test_scanner_tours
 from . import test_labels_pdf
 from . import test_resolver
+from . import test_access_matrix

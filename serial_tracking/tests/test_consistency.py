@@ -1,7 +1,8 @@
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SerialTrackingCase
 
@@ -145,6 +146,27 @@ class TestConsistencyCheck(SerialTrackingCase):
         check = self.env["serial.consistency.check"]._run()
         self.assertIn(("CC-9", "broken_chain"), self._found(check))
         self.assertGreaterEqual(check.serial_count, len(self.lots))
+
+    def test_issues_of_another_company_stay_hidden(self):
+        other = self.env["res.company"].create({"name": "Other Serial Co"})
+        foreign = self.env["stock.lot"].create({
+            "name": "CC-OTHER", "product_id": self.product.id, "company_id": other.id,
+        })
+        self._sql("UPDATE stock_lot SET lifecycle_state = 'shipped' WHERE id IN %s",
+                  (foreign.id, self.lot["CC-9"].id))
+        check = self._check(self.lots | foreign)
+        self.assertEqual({issue.lot_id.name for issue in check.issue_ids},
+                         {"CC-9", "CC-OTHER"})
+        manager = new_test_user(self.env, login="cc_manager_one_company",
+                                groups="stock.group_stock_manager",
+                                company_id=self.env.company.id,
+                                company_ids=[Command.set(self.env.company.ids)])
+        seen = self.env["serial.consistency.issue"].with_user(manager).search(
+            [("check_id", "=", check.id)])
+        self.assertEqual(len(seen), 2)  # against its quants and its last event
+        self.assertEqual(seen.lot_id.mapped("name"), ["CC-9"])
+        # the other company's serial: shipped without a single event
+        self.assertEqual(len(check.issue_ids), 3)
 
     # --- action, cron, rights ------------------------------------------------------------
 

@@ -285,6 +285,31 @@ class TestScannerLookupAndAccess(ScannerCase):
         self.assertRefused(self.scan("lookup", self.imei[5], {"product_id": self.phone.id}),
                            self.imei[5] + " is not a known serial")
 
+    def test_card_buttons_open_the_serial_and_its_label_wizard(self):
+        _receipt, lot = self._receive(["LK-BTN"])
+        scanner = self.scanner.with_user(self.stock_user)
+        action = scanner.action_open_serial(lot.id)
+        self.assertEqual((action["res_model"], action["res_id"]), ("stock.lot", lot.id))
+        action = scanner.action_print_label(lot.id)
+        if action.get("res_model") == "serial.label.wizard":
+            self.assertEqual(action["context"]["active_ids"], lot.ids)
+            wizard = self.env["serial.label.wizard"].with_context(**action["context"]).create({})
+            self.assertEqual(wizard.lot_ids, lot)
+        else:
+            self.assertEqual(action["type"], "ir.actions.report")
+
+    def test_serials_of_another_company_are_not_found(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        self.env["stock.lot"].create({"name": "MC-1", "product_id": self.product.id,
+                                      "company_id": other.id})
+        self.assertRefused(self.scan("lookup", "MC-1"), "MC-1 is not a known serial")
+        both = self.env.company | other
+        user = new_test_user(self.env, login="sc_both", groups="stock.group_stock_user",
+                             company_id=self.env.company.id, company_ids=[(6, 0, both.ids)])
+        result = self.scanner.with_user(user).with_context(
+            allowed_company_ids=both.ids).scan("lookup", "MC-1", {})
+        self.assertEqual(result["status"], "ok", result["message"])
+
     def test_same_serial_of_two_products_asks_for_the_product(self):
         self._receive(["TWIN-1"])
         self._receive(["TWIN-1"], product=self.env["product.product"].create({

@@ -178,3 +178,25 @@ def test_a_problem_never_makes_a_serial_more_eligible(facts, intent, today):
     for worse in (replace(facts, state=lc.SCRAPPED), replace(facts, recalled=True),
                   replace(facts, known=False), replace(facts, product_ok=False)):
         assert rank[el.evaluate(worse, intent, today).verdict] >= base
+
+
+def test_reasons_carry_a_template_and_params_for_translation():
+    import json
+
+    late = TODAY + timedelta(days=60)
+    facts = replace(GOOD, customer=8, customer_name="Other Co", recalled=True,
+                    recall_ref="RC-1", repairs=5, max_repairs=2)
+    verdict = el.evaluate(facts, "repair", late)
+    for reason in verdict.reasons:
+        stored = json.loads(json.dumps(reason.as_dict()))
+        assert stored["template"] in el.SENTENCES
+        assert el.render(stored["template"], stored["params"]) == reason.message
+        assert stored["params"]["serial"] == "SN-1"
+    # another language: its sentences and labels, the same parameters
+    ended = el.evaluate(GOOD, "repair", date(2027, 1, 1)).reasons[0]
+    assert ended.template == "coverage_ended"
+    german = el.render(ended.template, ended.params,
+                       {"coverage_ended": "%(serial)s: %(coverage_type)s endete am %(end)s "
+                                          "(%(intent)s)."},
+                       {"coverage_type": {"full": "Vollschutz"}, "intent": {"repair": "Reparatur"}})
+    assert german == "SN-1: Vollschutz endete am 2026-05-19 (Reparatur)."

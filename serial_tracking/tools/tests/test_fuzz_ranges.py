@@ -26,13 +26,13 @@ _EXPRESSIONS = st.lists(_TOKENS, max_size=24).map("".join)
 
 def _parse_or_range_error(text, **options):
     try:
-        result = ranges.parse_range_expression(text, limit=10_000, **options)
+        result = ranges.parse_range_expression(text, limit=1000, **options)
     except RangeError as error:
         assert str(error)
         return None
     # What parses reads back: every range expands within the limit, the numbers of a
     # range carry its check characters, and formatting then parsing keeps the numbers.
-    numbers = ranges.expand(result, limit=10_000, check_algorithm=options.get(
+    numbers = ranges.expand(result, limit=1000, check_algorithm=options.get(
         "check_algorithm", "none"))
     assert len(numbers) == sum(len(serial_range) for serial_range in result)
     return numbers
@@ -54,9 +54,12 @@ def test_fuzz_formatted_ranges_read_back(text):
     if not numbers:
         return
     compressed = ranges.compress(numbers)
+    # Read back with hyphens as plain characters: "0001-0001" is a serial number here,
+    # which a user typing it with hyphen_is_range=True would get as the range 0001-0001
+    # (as documented); the ranges themselves are written with an en dash.
     again = ranges.parse_range_expression(ranges.format_ranges(compressed, separator="; "),
-                                          limit=10_000)
-    assert sorted(ranges.expand(again, limit=10_000)) == sorted(set(numbers))
+                                          limit=1000, hyphen_is_range=False)
+    assert sorted(ranges.expand(again, limit=1000)) == sorted(set(numbers))
 
 
 @given(st.lists(st.text(max_size=12), max_size=30), st.sampled_from(ALGORITHMS))

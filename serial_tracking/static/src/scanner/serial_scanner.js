@@ -150,6 +150,9 @@ export class SerialScanner extends Component {
         ev.preventDefault();
         const code = this.state.typed;
         this.state.typed = "";
+        if (this.inputRef.el) {
+            this.inputRef.el.value = "";
+        }
         await this.onScan(code);
         this.inputRef.el?.focus();
     }

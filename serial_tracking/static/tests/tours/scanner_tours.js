@@ -31,7 +31,7 @@ function chooseMode(mode) {
         },
         {
             content: `${mode} is the current mode`,
-            trigger: `.o_serial_scanner_mode.active[data-mode='${mode}']`,
+            trigger: `.o_serial_scanner_mode_current[data-mode='${mode}']`,
         },
     ];
 }
@@ -41,7 +41,7 @@ registry.category("web_tour.tours").add("serial_scanner_lookup", {
     steps: () => [
         {
             content: "The scanner opens in look-up mode",
-            trigger: ".o_serial_scanner_mode.active[data-mode='lookup']",
+            trigger: ".o_serial_scanner_mode_current[data-mode='lookup']",
         },
         ...scan("TOUR-SC-L1", "ok", "TOUR-SC-L1: In Stock"),
         {
