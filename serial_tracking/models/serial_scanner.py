@@ -533,6 +533,13 @@ class SerialScanner(models.AbstractModel):
             ("state", "not in", ("done", "cancel")),
         ], None)
 
+    def _keeping_picked(self, moves):
+        """Context for marking one more line picked on ``moves``: Odoo would read every
+        line of each move again to find it picked, but a move already marked picked stays
+        so (exactly), so its flag is kept out of that recount. A long receipt's scan
+        then costs no more than a short one's."""
+        return self.env.protecting([moves._fields["picked"]], moves.filtered("picked"))
+
     def _label(self, document, product_id):
         return next((line["product"] for line in document["lines"]
                      if line["product_id"] == product_id), "")
@@ -660,7 +667,10 @@ class SerialScanner(models.AbstractModel):
         lot_fields = self.env["stock.lot"]._fields
         if scan.expiry and "expiration_date" in lot_fields:
             vals["expiration_date"] = fields.Datetime.to_datetime(scan.expiry)
-        return self.env["stock.lot"].with_context(serial_numbers_checked=True).create(vals)
+        # No "created" note in the serial's chatter, as the suite's bulk creation of
+        # serials: who created it and when is on the record, and its history is the ledger.
+        return self.env["stock.lot"].with_context(
+            serial_numbers_checked=True, mail_create_nolog=True).create(vals)
 
     def _add_receipt_line(self, move, lot):
         if move.state == "draft":
@@ -674,12 +684,14 @@ class SerialScanner(models.AbstractModel):
             if placeholder.quantity != 1:
                 # only a real change of quantity makes Odoo recount the move's lines
                 vals["quantity"] = 1
-            placeholder.write(vals)
+            with self._keeping_picked(move):
+                placeholder.write(vals)
             return placeholder
         vals = move._prepare_move_line_vals(quantity=1)
         vals.pop("lot_name", None)
         vals.update(lot_id=lot.id, picked=True)
-        return self.env["stock.move.line"].create(vals)
+        with self._keeping_picked(move):
+            return self.env["stock.move.line"].create(vals)
 
     def _undo_receive(self, undo, params):
         line = self.env["stock.move.line"].browse(undo.get("line_id")).exists()
@@ -784,7 +796,8 @@ class SerialScanner(models.AbstractModel):
         line = lines[:1]
         lines = self.env["stock.move.line"]
         if line:
-            line.picked = True
+            with self._keeping_picked(line.move_id):
+                line.picked = True
             return line, {"previous_lot_id": lot.id, "created": False}
         free = lines.search([("move_id", "in", moves.ids), ("picked", "=", False)], limit=1)
         if free:
@@ -792,7 +805,8 @@ class SerialScanner(models.AbstractModel):
             vals = {"lot_id": lot.id, "picked": True}
             if free.quantity != 1:  # an unchanged quantity would only make Odoo recount
                 vals["quantity"] = 1
-            free.write(vals)
+            with self._keeping_picked(free.move_id):
+                free.write(vals)
             # the unit swapped out is no longer reserved here
             previous._serial_sync_allocation({previous.id: picking})
             return free, {"previous_lot_id": previous.id, "created": False}
@@ -809,7 +823,9 @@ class SerialScanner(models.AbstractModel):
         vals.pop("lot_name", None)
         vals.update(lot_id=lot.id, picked=True, location_id=self._stock_quants(lot)[:1]
                     .location_id.id or move.location_id.id)
-        return self.env["stock.move.line"].create(vals), {"created": True}
+        with self._keeping_picked(move):
+            line = self.env["stock.move.line"].create(vals)
+        return line, {"created": True}
 
     def _undo_pick(self, undo, params):
         line = self.env["stock.move.line"].browse(undo.get("line_id")).exists()

@@ -131,6 +131,10 @@ CALLS = [
     ("serial.scanner", "load", lambda case: ("quarantine",), MANAGER_ROLES),
     ("serial.scanner", "scan", lambda case: ("lookup", case.lot_a.name), STOCK_ROLES),
     ("serial.scanner", "action_open_serial", lambda case: (case.lot_a.id,), STOCK_ROLES),
+    ("serial.scanner", "action_print_label", lambda case: (case.lot_a.id,), STOCK_ROLES),
+    ("serial.scanner", "undo", lambda case: ("lookup", {}), STOCK_ROLES),
+    ("serial.scanner", "validate", lambda case: ("count", {}), STOCK_ROLES),
+    ("serial.scanner", "count_review", lambda case: ({},), STOCK_ROLES),
     ("serial.consistency.check", "action_run_check", lambda case: (), MANAGER_ROLES),
     ("serial.event", "action_verify_all", lambda case: (), STOCK_ROLES),
     ("serial.eligibility.check", "evaluate",
@@ -425,6 +429,25 @@ class TestAccessMatrix(AccessFixture, TransactionCase):
                     wrong.append(f"{model}.{method} / {role}: "
                                  f"{'allowed' if outcome else 'refused'}")
         self.assertFalse(wrong, "entry points differ from CALLS:\n" + "\n".join(wrong))
+
+    def test_abstract_models_expose_only_listed_methods(self):
+        """An abstract model has no ACL: any signed-in user (a portal user too) may call
+        its public methods, so each one must be in CALLS, where its checks are tested."""
+        inherited = set(dir(type(self.env["base"])))  # the ORM's own, web's, mail's...
+        listed = {(model, method) for model, method, _args, _roles in CALLS}
+        unlisted = []
+        for name, model_cls in self.env.registry.items():
+            if model_cls._original_module not in ADDONS or not model_cls._abstract:
+                continue
+            for attr in dir(model_cls):
+                method = getattr(model_cls, attr, None)
+                if (attr.startswith("_") or attr in inherited or not callable(method)
+                        or getattr(method, "_api_private", False)):
+                    continue
+                if (name, attr) not in listed:
+                    unlisted.append(f"{name}.{attr}")
+        self.assertFalse(unlisted, "public methods of abstract models missing from CALLS: "
+                         "%s" % unlisted)
 
     def test_private_methods_are_private(self):
         for model, method in PRIVATE_METHODS:
