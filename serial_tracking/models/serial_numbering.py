@@ -14,6 +14,9 @@ _logger = logging.getLogger(__name__)
 
 # Offending values listed in one message; the rest are counted.
 MAX_LISTED = 20
+# Marks values already checked by the server itself. A private object, not True, so that
+# a client cannot skip the rules by sending the context key over RPC.
+NUMBERS_CHECKED = object()
 # From this many serials on, lots and move lines are written as copies of one row made
 # by the ORM (see _copy_rows); below, a plain multi-create is fast enough.
 BULK_MIN = 500
@@ -51,7 +54,7 @@ class SerialNumbering(models.AbstractModel):
         rule of its product. Covers the form, import, RPC and the lots Odoo creates from
         typed lot names when a receipt is validated. Fills a missing name from the rule.
         """
-        if self.env.context.get("serial_numbers_checked"):
+        if self.env.context.get("serial_numbers_checked") is NUMBERS_CHECKED:
             return
         default_product = self.env.context.get("default_product_id")
         products = self.env["product.product"].browse(
@@ -87,7 +90,7 @@ class SerialNumbering(models.AbstractModel):
         """``stock.move.line.create`` hook: lot names typed, scanned or pasted on the
         lines of receipts and manufacturing orders."""
         typed = [vals for vals in vals_list if vals.get("lot_name") and not vals.get("lot_id")]
-        if not typed or self.env.context.get("serial_numbers_checked"):
+        if not typed or self.env.context.get("serial_numbers_checked") is NUMBERS_CHECKED:
             return
         moves = self.env["stock.move"].browse({vals["move_id"] for vals in typed
                                                if vals.get("move_id")})
@@ -102,7 +105,7 @@ class SerialNumbering(models.AbstractModel):
     @api.model
     def _validate_typed_serial_write(self, lines, lot_name):
         """``stock.move.line.write`` hook: ``lot_name`` written on existing lines."""
-        if not lot_name or self.env.context.get("serial_numbers_checked"):
+        if not lot_name or self.env.context.get("serial_numbers_checked") is NUMBERS_CHECKED:
             return
         lines = lines.filtered(lambda line: not line.lot_id)
         entries = [(line.product_id.id, line.company_id.id, lot_name) for line in lines]
@@ -115,7 +118,7 @@ class SerialNumbering(models.AbstractModel):
         Renaming several serials of one product to one name is a duplicate in the batch;
         the serials being renamed do not count as existing holders of the name.
         """
-        if self.env.context.get("serial_numbers_checked"):
+        if self.env.context.get("serial_numbers_checked") is NUMBERS_CHECKED:
             return
         lots = lots.filtered(lambda lot: lot.name != name)
         if not lots:
@@ -344,7 +347,7 @@ class SerialNumbering(models.AbstractModel):
         with the ORM (so every default and hook applies, lifecycle state 'planned'
         included) and copy its row for the others.
         """
-        lots = self.env["stock.lot"].with_context(serial_numbers_checked=True)
+        lots = self.env["stock.lot"].with_context(serial_numbers_checked=NUMBERS_CHECKED)
         if len(names) < BULK_MIN:
             return lots.create([{"product_id": product.id, "name": name} for name in names])
         template = lots.create({"product_id": product.id, "name": names[0]})
@@ -359,7 +362,7 @@ class SerialNumbering(models.AbstractModel):
         statement per step, which is only right where a line reserves nothing: moves
         from suppliers or production.
         """
-        lines = self.env["stock.move.line"].with_context(serial_numbers_checked=True)
+        lines = self.env["stock.move.line"].with_context(serial_numbers_checked=NUMBERS_CHECKED)
         placeholders = lines.search([
             ("move_id", "=", move.id), ("lot_id", "=", False), ("lot_name", "=", False),
             ("state", "not in", ("done", "cancel")),

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import lifecycle, scan_input
 from ..tools import numbering as numbering_tools
-from .serial_numbering import Batch
+from .serial_numbering import NUMBERS_CHECKED, Batch
 
 # Mode -> group needed on top of Inventory user.
 MODES = {
@@ -670,7 +670,7 @@ class SerialScanner(models.AbstractModel):
         # No "created" note in the serial's chatter, as the suite's bulk creation of
         # serials: who created it and when is on the record, and its history is the ledger.
         return self.env["stock.lot"].with_context(
-            serial_numbers_checked=True, mail_create_nolog=True).create(vals)
+            serial_numbers_checked=NUMBERS_CHECKED, mail_create_nolog=True).create(vals)
 
     def _add_receipt_line(self, move, lot):
         if move.state == "draft":
@@ -684,6 +684,9 @@ class SerialScanner(models.AbstractModel):
             if placeholder.quantity != 1:
                 # only a real change of quantity makes Odoo recount the move's lines
                 vals["quantity"] = 1
+            # the write looks at where the line comes from and where the move goes: one read
+            self.env["stock.location"].browse(
+                {placeholder.location_id.id, move.location_dest_id.id}).mapped("usage")
             with self._keeping_picked(move):
                 placeholder.write(vals)
             return placeholder

@@ -59,6 +59,16 @@ class TestNumberingValidation(SerialTrackingCase):
         self.assertIn("nothing was saved", message)
         self.assertEqual(self._lot_count(), 1, "the valid first value was not written either")
 
+    def test_rpc_context_cannot_skip_the_rules(self):
+        """The server marks values it already checked with a context key; a client that
+        sends the same key over RPC is still checked."""
+        lots = self.env["stock.lot"].with_user(self.stock_user).with_context(
+            serial_numbers_checked=True)
+        with self.assertRaisesRegex(ValidationError, r"35693803000001: has 14 characters"):
+            call_kw(lots, "create", [[{"product_id": self.phone.id,
+                                       "name": "35693803000001"}]], {})
+        self.assertEqual(self._lot_count(), 0)
+
     def test_long_batches_are_cut_with_a_count(self):
         names = [f"35693803{number:07d}" for number in range(30)]  # most have a bad check
         bad = [name for name in names if name[-1] != self._luhn(name[:-1])]
