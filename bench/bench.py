@@ -8,6 +8,7 @@
     python3 bench/bench.py consistency [--serials 1000000] [--reuse]
     python3 bench/bench.py recall [--serials 10000] [--reuse]   (in-stock share of 1M)
     python3 bench/bench.py scanner [--reuse] [--workers 4] [--clients 10] [--seconds 60]
+    python3 bench/bench.py soak [--workers 4]   (10 minutes; bench/soak.py --help for more)
 
 Every scenario starts a private PostgreSQL cluster in ``.local/bench`` (the same
 machinery as the test command), creates its databases from scratch, runs the same
@@ -411,7 +412,19 @@ def scenario_scanner(bench, args):
     _save("scanner", {"latency": latency, "load": load})
 
 
+def scenario_soak(bench, args):
+    """Mixed load from 8 clients on a multi-worker Odoo for 10 minutes, then the
+    consistency check (bench/soak.py writes bench/results/soak.json)."""
+    proc = subprocess.run(
+        [harness.python_executable(), str(BENCH_DIR / "soak.py"), "--workers",
+         str(args.workers)], env=harness.odoo_env(), check=False, cwd=str(REPO_ROOT),
+    )
+    if proc.returncode:
+        sys.exit(f"bench: soak run failed with code {proc.returncode}")
+
+
 SCENARIOS = {
+    "soak": scenario_soak,
     "scanner": scenario_scanner,
     "recall": scenario_recall,
     "consistency": scenario_consistency,
@@ -441,6 +454,7 @@ def main():
     defaults = {"receive_deliver": 5000, "backfill": 100000, "generate": 100000,
                 "consistency": 1000000,
                 "genealogy": 1000000, "warranty": 1000000,
+                "soak": 0,
                 "numbering": 100000, "recall": 10000, "scanner": 1000000}
     args.serials = args.serials or defaults[args.scenario]
     SCENARIOS[args.scenario](Bench(), args)

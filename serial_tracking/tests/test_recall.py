@@ -195,6 +195,31 @@ class TestRecallBuckets(RecallCase):
         self.assertIn(f"{self.customer_b.display_name}: 1 → 2", recall.simulation_changes)
         self.assertEqual(self._units(recall)["BK008"].bucket, "at_customer")
 
+    def test_resimulation_writes_only_the_differences(self):
+        recall = self._recall(serial_ranges="BK001-BK006")
+        recall.action_simulate()
+        before = {name: (unit.id, unit.write_date) for name, unit in self._units(recall).items()}
+        self.assertEqual(len(before), 6)
+        # nothing moved: every row stays as it was
+        written = recall._write_units(recall._unit_rows(recall._affected_facts()))
+        self.assertEqual(written, {"added": 0, "changed": 0, "removed": 0})
+        # one unit shipped, one left the criteria, two entered them
+        delivery = self._delivery(self._lot("BK002"))
+        recall.serial_ranges = "BK002-BK008"
+        recall.action_simulate()
+        units = self._units(recall)
+        self.assertEqual(sorted(units), [f"BK{n:03d}" for n in range(2, 9)])
+        self.assertEqual(units["BK002"].id, before["BK002"][0])
+        self.assertEqual((units["BK002"].bucket, units["BK002"].picking_id),
+                         ("allocated", delivery))
+        for name in ("BK003", "BK004", "BK005", "BK006"):
+            self.assertEqual((units[name].id, units[name].bucket), (before[name][0], "in_stock"),
+                             name)
+        self.assertFalse(self.env["serial.recall.unit"].search(
+            [("recall_id", "=", recall.id), ("lot_id", "=", self.by_name["BK001"].id)]))
+        self.assertEqual(recall.simulation_ids[:1].total, 7)
+        self.assertEqual(recall.allocated_count, 1)
+
     def test_simulation_changes_nothing(self):
         delivery = self._delivery(self._lot("BK001"))
         events_before = self.env["serial.event"].search_count([])
