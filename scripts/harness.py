@@ -50,6 +50,9 @@ SUITE_MODULES = (
     "serial_tracking_helpdesk",
     "serial_tracking_account",
 )
+# Community modules installed next to the suite (not tested themselves) so that the code
+# paths the suite has for them run too: product_expiry gives labels their AI 17 expiry.
+TEST_COMPANIONS = ("product_expiry",)
 DB_SUPERUSER = "odoo"  # Odoo refuses to connect as 'postgres'
 PG_SYSTEM_USER = os.environ.get("PG_SYSTEM_USER", "postgres")
 ODOO_MAJOR = 19
@@ -714,7 +717,7 @@ def run_odoo_suite(folder: str | os.PathLike, result_file: str | os.PathLike | N
         dbname = "st_test"
         tags = ",".join(f"/{m}" for m in modules)
         argv = odoo_command(
-            config, "-d", dbname, "-i", ",".join(modules), "--test-enable",
+            config, "-d", dbname, "-i", ",".join([*modules, *TEST_COMPANIONS]), "--test-enable",
             "--test-tags", tags, "--stop-after-init", "--log-level=info",
         )
         log(f"Odoo suite: installing and testing {', '.join(modules)} (tags {tags})")

@@ -289,7 +289,13 @@ class CompiledPattern:
         bodies = [template % seq for seq in range(start_seq, start_seq + count)]
         if not self.has_check:
             return bodies
-        return list(map(partial(check_digits.with_check, algorithm), bodies))
+        try:
+            return list(map(partial(check_digits.with_check, algorithm), bodies))
+        except check_digits.CheckDigitError as error:
+            # e.g. literal text the algorithm cannot read: a pattern problem, said as one.
+            raise RenderError(
+                f"pattern {self.pattern!r} cannot carry a {algorithm} check character: {error}"
+            ) from error
 
     def _check_sequence(self, start_seq, count):
         for name, number in (("sequence number", start_seq), ("count", count)):
