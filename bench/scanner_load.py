@@ -28,9 +28,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -38,60 +35,11 @@ sys.path.insert(0, str(BENCH_DIR.parent / "scripts"))
 
 import harness  # noqa: E402
 
+sys.path.insert(0, str(BENCH_DIR))
+from rpc import Client, gtin_check, wait_ready  # noqa: E402
+
 GS = "\x1d"
 RECEIVERS = 3
-
-
-class Client:
-    """One browser-like JSON-RPC session."""
-
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()))
-        self.ids = 0
-
-    def call(self, path, params, timeout=120):
-        self.ids += 1
-        body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": self.ids,
-                           "params": params}).encode()
-        request = urllib.request.Request(self.base + path, data=body,
-                                         headers={"Content-Type": "application/json"})
-        with self.opener.open(request, timeout=timeout) as response:
-            answer = json.loads(response.read())
-        if "error" in answer:
-            error = answer["error"]
-            raise RuntimeError(error.get("data", {}).get("message") or error.get("message"))
-        return answer["result"]
-
-    def login(self, db, login, password):
-        return self.call("/web/session/authenticate",
-                         {"db": db, "login": login, "password": password})
-
-    def model(self, model, method, *args, **kwargs):
-        return self.call(f"/web/dataset/call_kw/{model}/{method}",
-                         {"model": model, "method": method, "args": list(args),
-                          "kwargs": kwargs})
-
-
-def wait_ready(base, process, seconds=180):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"scanner_load: Odoo stopped with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/web/health", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(1)
-    sys.exit("scanner_load: Odoo did not answer in time")
-
-
-def gtin_check(body):
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return str((10 - total % 10) % 10)
 
 
 def prepare(admin, samples, stamp):
@@ -198,7 +146,7 @@ def main():
     reader = threading.Thread(target=lambda: log_lines.extend(odoo.stdout), daemon=True)
     reader.start()
     try:
-        wait_ready(base, odoo)
+        wait_ready(base, odoo, "scanner_load", 180)
         admin = Client(base)
         admin.login(args.db, "admin", "admin")
         stamp = time.strftime("%H%M%S")

@@ -44,10 +44,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -56,6 +53,8 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 sys.path.insert(0, str(BENCH_DIR))
 
 import harness  # noqa: E402
+import rpc  # noqa: E402
+from rpc import RpcError, gtin_check, wait_ready  # noqa: E402
 
 import bench as bench_tools  # noqa: E402
 
@@ -70,51 +69,22 @@ CONCURRENCY_MARKS = ("could not serialize", "concurrent update", "deadlock detec
                      "SerializationFailure", "LockNotAvailable")
 
 
-class RpcError(Exception):
-    def __init__(self, name, message):
-        super().__init__(f"{name}: {message}")
-        self.name, self.message = name, message
-
-    @property
-    def expected(self):
-        return self.name in EXPECTED_NAMES
-
-    @property
-    def concurrency(self):
-        return any(mark in f"{self.name} {self.message}" for mark in CONCURRENCY_MARKS)
+def is_expected(error):
+    """A refusal the soak provokes on purpose (deliberate bad input)."""
+    return error.name in EXPECTED_NAMES
 
 
-class Client:
+def is_concurrency(error):
+    """A conflict between concurrent transactions (Odoo retries those itself)."""
+    return any(mark in f"{error.name} {error.message}" for mark in CONCURRENCY_MARKS)
+
+
+class Client(rpc.Client):
     """One user's JSON-RPC session; every call is timed under a kind."""
 
     def __init__(self, base, stats):
-        self.base, self.stats = base, stats
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()))
-        self.ids = 0
-
-    def call(self, path, params, timeout=300):
-        self.ids += 1
-        body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": self.ids,
-                           "params": params}).encode()
-        request = urllib.request.Request(self.base + path, data=body,
-                                         headers={"Content-Type": "application/json"})
-        with self.opener.open(request, timeout=timeout) as response:
-            answer = json.loads(response.read())
-        if "error" in answer:
-            data = answer["error"].get("data") or {}
-            raise RpcError(data.get("name") or "error",
-                           data.get("message") or answer["error"].get("message"))
-        return answer["result"]
-
-    def login(self, db, login, password):
-        return self.call("/web/session/authenticate",
-                         {"db": db, "login": login, "password": password})
-
-    def model(self, model, method, *args, **kwargs):
-        return self.call(f"/web/dataset/call_kw/{model}/{method}",
-                         {"model": model, "method": method, "args": list(args),
-                          "kwargs": kwargs})
+        super().__init__(base)
+        self.stats = stats
 
     def timed(self, kind, model, method, *args, **kwargs):
         """``model.method(*args)`` timed as ``kind``; exceptions go to the caller."""
@@ -206,11 +176,6 @@ class Stock:
     def some_known(self):
         with self.lock:
             return random.choice(self.known) if self.known else None
-
-
-def gtin_check(body):
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return str((10 - total % 10) % 10)
 
 
 def seed(admin, stamp):
@@ -421,7 +386,7 @@ class Worker(threading.Thread):
             try:
                 self.client.timed("scan_bad", "serial.scanner", "scan", "teleport", "X", {})
             except RpcError as error:
-                if not error.expected:
+                if not is_expected(error):
                     raise
                 self.stats.refusal("scan_bad_mode")
             else:
@@ -461,7 +426,7 @@ class Worker(threading.Thread):
                 getattr(self, f"op_{operation}")()
             except RpcError as error:
                 text = f"{operation}: {error.name}: {error.message[:300]}"
-                if error.concurrency:
+                if is_concurrency(error):
                     self.stats.conflict(text)
                 else:
                     self.stats.error(text)
@@ -480,21 +445,6 @@ def prepare_database(args):
         bench.create_db(BASE_DB, MODULES)
     bench_tools._clone_db(bench, BASE_DB, DB)  # noqa: SLF001
     return bench
-
-
-def wait_ready(base, process, seconds=240):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"soak: Odoo stopped with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/web/health", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(1)
-    sys.exit("soak: Odoo did not answer in time")
 
 
 def percentile(values, share):
@@ -589,7 +539,7 @@ def main():
     stats, stock = Stats(), Stock()
     seconds = args.minutes * 60
     try:
-        wait_ready(base, odoo)
+        wait_ready(base, odoo, "soak")
         admin = Client(base, Stats())
         admin.login(DB, "admin", "admin")
         stamp = time.strftime("%H%M%S")
