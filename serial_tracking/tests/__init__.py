@@ -29,3 +29,5 @@ from . import test_scanner_tours
 from . import test_labels_pdf
 from . import test_resolver
 from . import test_access_matrix
+from . import test_recall_resume
+from . import test_scanner_http
