@@ -29,6 +29,15 @@ _LOT_FIELDS = ["name", "product_id", "company_id", "lifecycle_state"]
 LISTED = 50
 
 
+def _has_surrogate(text):
+    """Whether ``text`` holds a lone surrogate, which no database can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 class _Refused(Exception):
     """A wrong scan: carries the result to send back once the savepoint is rolled back."""
 
@@ -72,11 +81,17 @@ class SerialScanner(models.AbstractModel):
         return data
 
     @api.model
-    def scan(self, mode, code, params=None):
+    def scan(self, mode, code=None, params=None):
         """Read one scan in ``mode`` and apply it; see the class documentation."""
         self._check_mode(mode)
         if not isinstance(code, str):
             raise UserError(self.env._("A scan is text."))
+        if "\x00" in code or (not code.isprintable() and _has_surrogate(code)):
+            raise UserError(self.env._(
+                "This scan holds characters no barcode carries (NUL or broken Unicode); "
+                "scan the label again."))
+        if params is not None and not isinstance(params, dict):
+            raise UserError(self.env._("The scan options must be a mapping of names to values."))
         params = dict(params or {})
         handler = getattr(self, f"_scan_{mode}")
         return self._guarded(handler, code, params)
@@ -152,7 +167,7 @@ class SerialScanner(models.AbstractModel):
     # --- access -----------------------------------------------------------------------
 
     def _check_mode(self, mode):
-        if mode not in MODES:
+        if not isinstance(mode, str) or mode not in MODES:
             raise UserError(self.env._("Unknown scanner mode %(mode)s.", mode=mode))
         user = self.env.user
         if not user.has_group(USER_GROUP):
