@@ -42,17 +42,7 @@ def receive_deliver(env, serials=5000):
     env.flush_all()
 
     def receive():
-        receipt = env["stock.picking"].create({
-            "picking_type_id": warehouse.in_type_id.id,
-            "location_id": supplier.id,
-            "location_dest_id": warehouse.lot_stock_id.id,
-            "move_ids": [Command.create({
-                "product_id": product.id, "product_uom_qty": serials,
-                "product_uom": product.uom_id.id, "location_id": supplier.id,
-                "location_dest_id": warehouse.lot_stock_id.id,
-            })],
-        })
-        receipt.action_confirm()
+        receipt = _confirmed_receipt(env, product, serials)
         move = receipt.move_ids
         move.move_line_ids.unlink()
         env["stock.move.line"].create([

@@ -32,6 +32,14 @@ class StockMove(models.Model):
                 names, rule.check_algorithm if rule else "none"
             ) if names else False
 
+    def _serial_delivery_moves(self):
+        """Moves that reserve for or ship to a customer: only their serials change
+        allocation or can be stopped by a recall."""
+        return self.filtered(
+            lambda move: move.picking_type_id.code == "outgoing"
+            or move.location_dest_id.usage == "customer"
+        )
+
     def _serial_names_by_move(self):
         move_ids = [move_id for move_id in self._origin.ids if move_id]
         if not move_ids:

@@ -46,11 +46,11 @@ class StockMoveLine(models.Model):
     def _serial_delivery_lines(self):
         """Serial lines that can reserve for a customer: only those can change
         allocation, so receipts and internal moves cost nothing here."""
+        delivery_moves = self.move_id._serial_delivery_moves()
         return self.filtered(
             lambda ml: ml.lot_id
             and ml.product_id.tracking == "serial"
-            and (ml.move_id.picking_type_id.code == "outgoing"
-                 or ml.move_id.location_dest_id.usage == "customer")
+            and ml.move_id in delivery_moves
         )
 
     # --- done moves: one event per line ---------------------------------------------

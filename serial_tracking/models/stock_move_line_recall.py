@@ -18,9 +18,7 @@ class StockMoveLine(models.Model):
         move_ids = {vals["move_id"] for vals in vals_list
                     if vals.get("lot_id") and vals.get("move_id")}
         if move_ids:
-            delivery_moves = self.env["stock.move"].browse(move_ids).filtered(
-                lambda m: m.picking_type_id.code == "outgoing"
-                or m.location_dest_id.usage == "customer")
+            delivery_moves = self.env["stock.move"].browse(move_ids)._serial_delivery_moves()
             delivery_ids = set(delivery_moves.ids)
             lots = self.env["stock.lot"].browse({
                 vals["lot_id"] for vals in vals_list
@@ -33,9 +31,11 @@ class StockMoveLine(models.Model):
 
     def write(self, vals):
         if vals.get("lot_id") or vals.get("quantity"):
-            lines = self._serial_delivery_lines() if not vals.get("lot_id") else self.filtered(
-                lambda ml: ml.move_id.picking_type_id.code == "outgoing"
-                or ml.move_id.location_dest_id.usage == "customer")
+            if vals.get("lot_id"):
+                delivery_moves = self.move_id._serial_delivery_moves()
+                lines = self.filtered(lambda ml: ml.move_id in delivery_moves)
+            else:
+                lines = self._serial_delivery_lines()
             lots = self.env["stock.lot"].browse(vals["lot_id"]) if vals.get("lot_id") \
                 else lines.lot_id
             if lines and lots:

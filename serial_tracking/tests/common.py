@@ -59,6 +59,18 @@ class SerialTrackingCase(TransactionCase):
         )
         return picking, lots
 
+    def _confirmed_receipt(self, product, quantity):
+        """A receipt as Odoo confirms it: one line per unit, without serials yet."""
+        picking = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
+                                self.vendor)
+        picking.move_ids = [Command.create({
+            "product_id": product.id, "product_uom_qty": quantity,
+            "product_uom": product.uom_id.id, "location_id": self.supplier_location.id,
+            "location_dest_id": self.stock.id,
+        })]
+        picking.action_confirm()
+        return picking
+
     def _add_move(self, picking, product, line_values):
         """A confirmed move whose lines name exactly these serials (no auto-reservation)."""
         move = self.env["stock.move"].create({

@@ -1,6 +1,5 @@
 from stdnum import luhn
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -36,21 +35,6 @@ class TestNumberingNextSerial(SerialTrackingCase):
     def _rule_name(self, number):
         return self._imei(f"77{number:06d}")
 
-    def _receipt_move(self, product, quantity):
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": self.warehouse.in_type_id.id,
-            "partner_id": self.vendor.id,
-            "location_id": self.supplier_location.id,
-            "location_dest_id": self.stock.id,
-            "move_ids": [Command.create({
-                "product_id": product.id, "product_uom_qty": quantity,
-                "product_uom": product.uom_id.id, "location_id": self.supplier_location.id,
-                "location_dest_id": self.stock.id,
-            })],
-        })
-        picking.action_confirm()
-        return picking.move_ids
-
     def test_get_next_serial_takes_the_rule_number(self):
         expected = self.rule.preview.splitlines()[0]
         name = self.env["stock.lot"]._get_next_serial(self.env.company, self.product)
@@ -76,7 +60,7 @@ class TestNumberingNextSerial(SerialTrackingCase):
         self.assertEqual(name, self._imei("35693803000010"))
 
     def test_generate_dialog_uses_the_rule(self):
-        move = self._receipt_move(self.product, 3)
+        move = self._confirmed_receipt(self.product, 3).move_ids
         context = {
             "default_product_id": self.product.id, "default_move_id": move.id,
             "default_location_id": move.location_id.id,
@@ -107,7 +91,7 @@ class TestNumberingNextSerial(SerialTrackingCase):
         self.assertEqual([line["lot_name"] for line in vals], ["ANY1", "ANY2"])
 
     def test_generate_serial_numbers_on_a_move_and_receive(self):
-        move = self._receipt_move(self.phone, 3)
+        move = self._confirmed_receipt(self.phone, 3).move_ids
         move._generate_serial_numbers(self._imei("35693803000099"), 3)
         names = sorted(move.move_line_ids.mapped(lambda ml: ml.lot_id.name or ml.lot_name))
         expected = sorted(self._imei(body) for body in

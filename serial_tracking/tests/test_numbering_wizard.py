@@ -5,7 +5,6 @@ import openpyxl
 from lxml import etree
 from stdnum import luhn
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -32,22 +31,6 @@ class TestNumberingWizard(SerialTrackingCase):
             "serial_format_rule_id": cls.imei_rule.id,
         })
 
-    def _receipt(self, product, quantity):
-        """A receipt as Odoo confirms it: one line per unit, without serials yet."""
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": self.warehouse.in_type_id.id,
-            "partner_id": self.vendor.id,
-            "location_id": self.supplier_location.id,
-            "location_dest_id": self.stock.id,
-            "move_ids": [Command.create({
-                "product_id": product.id, "product_uom_qty": quantity,
-                "product_uom": product.uom_id.id, "location_id": self.supplier_location.id,
-                "location_dest_id": self.stock.id,
-            })],
-        })
-        picking.action_confirm()
-        return picking
-
     def _wizard(self, move, **values):
         action = move.action_open_serial_generate_wizard()
         self.assertEqual(action["res_model"], "serial.generate.wizard")
@@ -64,7 +47,7 @@ class TestNumberingWizard(SerialTrackingCase):
             "name": "Fresh laptop serials", "pattern": "LT{YY}-{SEQ:5}",
         })
         self.product.serial_format_rule_id = rule
-        picking = self._receipt(self.product, 5)
+        picking = self._confirmed_receipt(self.product, 5)
         move = picking.move_ids
         wizard = self._wizard(move)
         self.assertEqual((wizard.mode, wizard.quantity, wizard.rule_id),
@@ -88,7 +71,7 @@ class TestNumberingWizard(SerialTrackingCase):
         self.assertEqual(rule.next_number, 6)
 
     def test_count_on_from_a_first_number_or_ranges(self):
-        picking = self._receipt(self.phone, 3)
+        picking = self._confirmed_receipt(self.phone, 3)
         move = picking.move_ids
         wizard = self._wizard(move, mode="first", first_number="356938030000987")
         with self.assertRaisesRegex(UserError, r"356938030000987: check character should be "
@@ -103,7 +86,7 @@ class TestNumberingWizard(SerialTrackingCase):
         plain = self.env["product.product"].create({
             "name": "Router", "type": "consu", "is_storable": True, "tracking": "serial",
         })
-        picking = self._receipt(plain, 5)
+        picking = self._confirmed_receipt(plain, 5)
         move = picking.move_ids
         self._wizard(move, mode="first", first_number="RT0001-RT0003, RT0010..RT0011"
                      ).action_apply()
@@ -116,7 +99,7 @@ class TestNumberingWizard(SerialTrackingCase):
         self.assertEqual(self.env["stock.move.line"].search_count(action["domain"]), 5)
 
     def test_paste_a_list(self):
-        picking = self._receipt(self.phone, 2)
+        picking = self._confirmed_receipt(self.phone, 2)
         move = picking.move_ids
         pasted = "356938030000013\tbox 1\n\n  356938030000021  \n"
         self._wizard(move, mode="paste", pasted_serials=pasted).action_apply()
@@ -124,7 +107,7 @@ class TestNumberingWizard(SerialTrackingCase):
         self._validate(picking)
 
     def test_upload_csv(self):
-        picking = self._receipt(self.phone, 3)
+        picking = self._confirmed_receipt(self.phone, 3)
         move = picking.move_ids
         content = "IMEI;Box\n356938030000013;A\n356938030000021;A\n356938030000039;B\n"
         wizard = self._wizard(move, mode="file", file_name="vendor.csv",
@@ -143,7 +126,7 @@ class TestNumberingWizard(SerialTrackingCase):
             sheet.append(row)
         buffer = io.BytesIO()
         book.save(buffer)
-        picking = self._receipt(self.phone, 3)
+        picking = self._confirmed_receipt(self.phone, 3)
         move = picking.move_ids
         wizard = self._wizard(move, mode="file", file_name="vendor.xlsx",
                               file=base64.b64encode(buffer.getvalue()))
@@ -179,11 +162,11 @@ class TestNumberingWizard(SerialTrackingCase):
     def test_big_receipt_matches_odoo(self):
         """From BULK_MIN serials on, lots, lines and quants are written set-wise: they
         must end exactly as Odoo's own validation leaves a small receipt."""
-        small = self._receipt(self.product, 2)
+        small = self._confirmed_receipt(self.product, 2)
         self._wizard(small.move_ids).action_apply()
         self._validate(small)
         count = BULK_MIN + 20
-        big = self._receipt(self.product, count)
+        big = self._confirmed_receipt(self.product, count)
         move = big.move_ids
         self._wizard(move).action_apply()
         lines = move.move_line_ids
@@ -218,7 +201,7 @@ class TestNumberingWizard(SerialTrackingCase):
         user.group_ids |= self.env.ref("stock.group_production_lot")
 
         def form_load(count):
-            picking = self._receipt(self.product, count)
+            picking = self._confirmed_receipt(self.product, count)
             self._wizard(picking.move_ids).action_apply()
             self.env.flush_all()
             picking = picking.with_user(user)
