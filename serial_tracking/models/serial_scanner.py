@@ -824,9 +824,7 @@ class SerialScanner(models.AbstractModel):
             if free.quantity != 1:  # an unchanged quantity would only make Odoo recount
                 vals["quantity"] = 1
             with self._keeping_picked(free.move_id):
-                free.write(vals)
-            # the unit swapped out is no longer reserved here
-            previous._serial_sync_allocation({previous.id: picking})
+                free.write(vals)  # the write frees the unit swapped out
             return free, {"previous_lot_id": previous.id, "created": False}
         picked = dict(lines._read_group([("move_id", "in", moves.ids), ("picked", "=", True)],
                                          ["move_id"], ["__count"]))
@@ -855,9 +853,7 @@ class SerialScanner(models.AbstractModel):
         if undo.get("created"):
             line.unlink()
         elif undo.get("previous_lot_id") and undo["previous_lot_id"] != line.lot_id.id:
-            scanned = line.lot_id
             line.write({"picked": False, "lot_id": undo["previous_lot_id"]})
-            scanned._serial_sync_allocation({scanned.id: picking})
         else:
             line.picked = False
         return self._result("ok", self.env._("%(serial)s taken off %(picking)s.",
