@@ -1,4 +1,4 @@
-from psycopg2.extras import execute_values
+import io
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -116,37 +116,47 @@ class SerialEvent(models.Model):
     _BULK_APPEND = 1000
 
     def _insert_events(self, vals_list):
-        """Insert prepared events (hash chained) and return them, as ``create`` would."""
+        """Insert prepared events (hash chained) and return them, as ``create`` would.
+
+        The ids are drawn first and the rows COPYed in: for a receipt of 100,000
+        serials, building and parsing an INSERT costs more than the rows themselves.
+        """
         self.check_access("create")
-        lots = self.env["stock.lot"].browse({vals["lot_id"] for vals in vals_list})
-        owners = {lot.id: (lot.product_id.id, lot.company_id.id) for lot in lots}
+        stock_lot = self.env["stock.lot"]
+        stock_lot.flush_model(["product_id", "company_id"])
+        cr = self.env.cr
+        cr.execute("SELECT id, product_id, company_id FROM stock_lot WHERE id = ANY(%s)",
+                   [list({vals["lot_id"] for vals in vals_list})])
+        owners = {lot_id: (product_id, company_id) for lot_id, product_id, company_id
+                  in cr.fetchall()}
         columns = [name for name, field in self._fields.items()
                    if field.store and field.column_type and name != "id"]
         defaults = self.default_get(columns)
+        cr.execute("SELECT nextval(%s) FROM generate_series(1, %s)",
+                   [f"{self._table}_id_seq", len(vals_list)])
+        ids = [event_id for event_id, in cr.fetchall()]
         now, uid = fields.Datetime.now(), self.env.uid
-        rows = []
-        for vals in vals_list:
+        buffer = io.StringIO()
+        for event_id, vals in zip(ids, vals_list, strict=True):
             product_id, company_id = owners[vals["lot_id"]]
             row = dict(defaults, **vals, product_id=product_id, company_id=company_id,
                        create_uid=uid, create_date=now, write_uid=uid, write_date=now)
-            rows.append(tuple(
-                row.get(name) if self._fields[name].type == "boolean"
-                else (row.get(name) or None)
-                for name in columns
-            ))
+            buffer.write("\t".join([str(event_id), *map(_copy_text, map(row.get, columns))]))
+            buffer.write("\n")
+        buffer.seek(0)
         self.flush_model()
-        ids = [
-            event_id for event_id, in execute_values(
-                self.env.cr._obj,
-                "INSERT INTO serial_event (%s) VALUES %%s RETURNING id"
-                % ", ".join(f'"{name}"' for name in columns),  # field names only
-                rows, page_size=5000, fetch=True,
-            )
-        ]
+        cr._obj.copy_expert(
+            "COPY serial_event (id, %s) FROM STDIN"
+            % ", ".join(f'"{name}"' for name in columns),  # field names only
+            buffer,
+        )
         events = self.browse(ids)
-        # what the ORM does after its INSERT: caches and dependent fields
-        self.env["stock.lot"].invalidate_model(["event_ids"])
-        events.modified(columns, create=True)
+        # what the ORM does after its INSERT: caches and dependent fields; the related
+        # product and company were written with the rows, not to be computed again
+        stock_lot.invalidate_model(["event_ids"])
+        written = [self._fields["product_id"], self._fields["company_id"]]
+        with self.env.protecting(written, events):
+            events.modified(columns, create=True)
         return events
 
     def _lock_and_read_heads(self, lot_ids):
@@ -198,3 +208,16 @@ class SerialEvent(models.Model):
     @api.model
     def action_verify_all(self):
         return self.env["stock.lot"].search([])._action_verify_history_notification()
+
+
+# COPY's text format: a backslash, tab, newline or carriage return inside a value is
+# written as its escape; an empty value (False, None, "") is NULL as for the ORM.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value):
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES) if value else "\\N"
+    if value is None or value is False:
+        return "\\N"
+    return "t" if value is True else str(value)

@@ -21,6 +21,12 @@ NUMBERS_CHECKED = object()
 # by the ORM (see _copy_rows); below, a plain multi-create is fast enough.
 BULK_MIN = 500
 _INSERT_CHUNK = 50000
+# More distinct value sets than this and _flush_uniform leaves the flush to the ORM.
+_UNIFORM_GROUPS_MAX = 20
+# Field types whose cache value is the column value, immutable (see _prime_cache).
+_PLAIN_CACHE_TYPES = frozenset({"char", "selection", "many2one", "integer", "float",
+                                "boolean", "date", "datetime", "monetary"})
+_MISSING = object()
 # What the generation wizard accepts for products without a rule: Odoo takes any name,
 # the wizard still refuses blanks, control characters and runaway lengths.
 UNRULED_SPEC = numbering.ValidationSpec(charset="any", min_len=1, max_len=128)
@@ -363,21 +369,34 @@ class SerialNumbering(models.AbstractModel):
         from suppliers or production.
         """
         lines = self.env["stock.move.line"].with_context(serial_numbers_checked=NUMBERS_CHECKED)
-        placeholders = lines.search([
+        placeholder_domain = [
             ("move_id", "=", move.id), ("lot_id", "=", False), ("lot_name", "=", False),
             ("state", "not in", ("done", "cancel")),
-        ], order="id")
+        ]
+        placeholders = lines.search(placeholder_domain, order="id")
         bulk = len(lots) >= BULK_MIN and move._should_bypass_reservation()
-        reusable = placeholders.filtered(
-            lambda line: line.quantity == 1 and line.product_uom_id == move.product_id.uom_id
-            and not (line.package_id or line.result_package_id or line.owner_id)
-        )[:len(lots)] if bulk else lines
+        reusable = lines.search(placeholder_domain + [
+            ("quantity", "=", 1), ("product_uom_id", "=", move.product_id.uom_id.id),
+            ("package_id", "=", False), ("result_package_id", "=", False),
+            ("owner_id", "=", False),
+        ], order="id", limit=len(lots)) if bulk else lines
         (placeholders - reusable).unlink()
+        picked = self._lines_count_as_picked(move)
         if reusable:
-            self._write_column(reusable, "lot_id", lots[:len(reusable)].ids)
+            # Odoo's per-line check that a line's serial is of its product, set-wise
+            strangers = lots.filtered(lambda lot: lot.product_id != move.product_id)
+            if strangers:
+                raise ValidationError(self.env._(
+                    "%(serials)s: not serial numbers of %(product)s; generate them for "
+                    "that product.", serials=", ".join(strangers[:MAX_LISTED].mapped("name")),
+                    product=move.product_id.display_name))
+            self._write_column(reusable, "lot_id", lots[:len(reusable)].ids,
+                               {"picked": True} if picked else None, checked=("product_id",))
         lots = lots[len(reusable):]
         base = move._prepare_move_line_vals(quantity=1)
         base.pop("lot_name", None)
+        if picked:
+            base["picked"] = True
         if not bulk:
             return reusable + lines.create([dict(base, lot_id=lot.id, quantity=1)
                                             for lot in lots])
@@ -386,25 +405,48 @@ class SerialNumbering(models.AbstractModel):
         return reusable + template + copies
 
     @api.model
-    def _write_column(self, records, column, values):
-        """``records[i].column = values[i]`` with one UPDATE, then what the ORM does
-        after a write: caches, dependent fields and the constraints on ``column``."""
+    def _lines_count_as_picked(self, move):
+        """Whether the lines the wizard fills on ``move`` are marked picked.
+
+        Validating a transfer where nothing is picked picks every move, and Odoo then
+        writes each line once more: 100,000 ORM writes on a big receipt. Marking the
+        wizard's lines picked up front gives the same validation only when ``move`` is
+        the transfer's one open move; with others, a picked move would make Odoo leave
+        the unpicked ones for a backorder, so those are left as they are.
+        """
+        others = move.picking_id.move_ids - move
+        return bool(move.picking_id) and not others.filtered(
+            lambda other: other.state not in ("done", "cancel") and not other.picked)
+
+    @api.model
+    def _write_column(self, records, column, values, constants=None, checked=()):
+        """``records[i].column = values[i]`` (and ``constants`` on every record) with one
+        UPDATE, then what the ORM does after a write: caches, dependent fields and the
+        constraints on the columns written, but those on a field of ``checked`` (the
+        caller checked them set-wise)."""
         self.env.flush_all()
         field = records._fields[column]
+        constants = constants or {}
+        assignments = [SQL("%s = v.value", SQL.identifier(column))] + [
+            SQL("%s = %s", SQL.identifier(name), value) for name, value in constants.items()
+        ]
         self.env.cr.execute(SQL(
             """UPDATE %(table)s t
-                  SET %(column)s = v.value, write_uid = %(uid)s,
+                  SET %(assignments)s, write_uid = %(uid)s,
                       write_date = (now() AT TIME ZONE 'UTC')
                  FROM unnest(%(ids)s::int4[], %(values)s::%(type)s[]) AS v(id, value)
                 WHERE t.id = v.id""",
-            table=SQL.identifier(records._table), column=SQL.identifier(column),
+            table=SQL.identifier(records._table), assignments=SQL(", ").join(assignments),
             uid=self.env.uid, ids=records.ids, values=list(values),
             type=SQL(field.column_type[1]),
         ))
         self._refresh_statistics(records._table, len(records))
-        self.env.invalidate_all()
-        records.modified([column])
-        records._validate_fields([column])
+        records.invalidate_recordset([column, *constants, "write_uid", "write_date"],
+                                     flush=False)
+        self._invalidate_inverses(records)
+        self._prime_cache(records, column, values)
+        records.modified([column, *constants])
+        records._validate_fields([column, *constants], excluded_names=checked)
 
     @api.model
     def _copy_rows(self, template, column, values, check=True):
@@ -447,6 +489,7 @@ class SerialNumbering(models.AbstractModel):
         self._refresh_statistics(model._table, len(ids))
         self._invalidate_inverses(model)
         records = model.browse(ids)
+        self._prime_cache(records, column, values, template, copied)
         depends = model.pool.field_depends
         varying = {column} | {
             field.name for field in model._fields.values()
@@ -463,6 +506,75 @@ class SerialNumbering(models.AbstractModel):
         if check:
             records._validate_fields(varying)
         return ids
+
+    @api.model
+    def _prime_cache(self, records, column, values, template=None, copied=()):
+        """Cache what is known of rows just written by SQL: ``values`` of ``column``,
+        and the template's cached values of the ``copied`` columns. The constraints
+        and hooks that follow on 100,000 rows then read nothing back.
+
+        Only plain scalar and many2one values: they are stored as they are in the
+        cache, and one immutable value may be shared by every record.
+        """
+        env = records.env
+
+        def plain(field):
+            return (field.type in _PLAIN_CACHE_TYPES and field.store and field.column_type
+                    and not field.translate and not field.company_dependent
+                    and field not in env._field_depends_context)
+
+        field = records._fields[column]
+        if plain(field):
+            field._insert_cache(records, values)
+        for copied_field in copied if template else ():
+            cached = copied_field._get_cache(env).get(template.id, _MISSING)
+            if cached is not _MISSING and plain(copied_field):
+                copied_field._update_cache(records, cached)
+
+    @api.model
+    def _flush_uniform(self, model):
+        """Write ``model``'s pending values with one UPDATE per distinct set of values;
+        returns False, writing nothing, when the ORM's own flush should do it.
+
+        The ORM writes pending values a hundred rows per statement, each value inlined:
+        a thousand statements when a 100,000-serial receipt is validated, although
+        nearly all its lines get the same state and date and its serials the same
+        lifecycle state. Small batches, and batches whose values mostly differ, are
+        left to the ORM.
+        """
+        dirty = model.env._field_dirty
+        pending = {field: ids for field in model._fields.values() if (ids := dirty.get(field))}
+        if (not pending or max(len(ids) for ids in pending.values()) < BULK_MIN
+                or model._parent_store
+                or any(field.translate or field.company_dependent or not field.column_type
+                       for field in pending)):
+            return False
+        groups = defaultdict(list)
+        try:
+            for record_id in {record_id for ids in pending.values() for record_id in ids}:
+                record = model.browse((record_id,))
+                key = tuple((field.name, field.get_column_update(record))
+                            for field, ids in pending.items() if record_id in ids)
+                groups[key].append(record_id)
+        except TypeError:  # an unhashable value (json): let the ORM write it
+            return False
+        if len(groups) > _UNIFORM_GROUPS_MAX:
+            return False
+        for field in pending:
+            dirty.pop(field)
+        for key, ids in groups.items():
+            values = dict(key)
+            if model._log_access:
+                values.setdefault("write_uid", self.env.uid)
+                values.setdefault("write_date", self.env.cr.now())
+            self.env.cr.execute(SQL(
+                "UPDATE %s SET %s WHERE id = ANY(%s)",
+                SQL.identifier(model._table),
+                SQL(", ").join(SQL("%s = %s", SQL.identifier(name), value)
+                               for name, value in values.items()),
+                sorted(ids),
+            ))
+        return True
 
     def _invalidate_inverses(self, model):
         """Forget the cached one2many values that new rows of ``model`` extend.

@@ -1,4 +1,3 @@
-import io
 import time
 from collections import defaultdict
 
@@ -18,8 +17,6 @@ BATCH_SIZE = 2000
 MAX_NAMED = 20
 # From this many units written at once, the unit table's statistics are refreshed.
 ANALYZE_MIN = 10000
-# Buckets of units sitting in one of our locations.
-_IN_OUR_STOCK = frozenset({"in_stock", "allocated", "in_repair"})
 
 
 class SerialRecall(models.Model):
@@ -269,16 +266,15 @@ class SerialRecall(models.Model):
             raise UserError(self.env._("%(recall)s cannot be simulated:\n%(problems)s",
                                        recall=self.name, problems="\n".join(problems)))
 
-    def _affected_facts(self):
-        """The serials matching every criterion, with the facts their bucket needs:
-        ``(id, product_id, lifecycle_state, current_partner_id, location_id,
-        in_quarantine)`` rows from one SQL query (plus one recursive genealogy query for
-        component lots)."""
+    def _affected_sql(self, params):
+        """``(with_clause, select)``: SQL selecting the serials that match every
+        criterion, as ``(id, product_id, lifecycle_state, current_partner_id,
+        location_id)`` rows; ``with_clause`` (empty, or a CTE followed by a comma)
+        goes in front of the statement, ``params`` receives the values."""
         self.ensure_one()
-        self.env.flush_all()
         where = ["pt.tracking = 'serial'",
                  "(lot.company_id = %(company)s OR lot.company_id IS NULL)"]
-        params = {"company": self.company_id.id}
+        params["company"] = self.company_id.id
         if self.product_ids:
             where.append("lot.product_id = ANY(%(products)s)")
             params["products"] = self.product_ids.ids
@@ -307,20 +303,37 @@ class SerialRecall(models.Model):
                                 AND e.date >= %(window_from)s AND e.date <= %(window_to)s)""")
             params["window_from"] = self.date_from or fields.Datetime.to_datetime("1900-01-01")
             params["window_to"] = self.date_to or fields.Datetime.to_datetime("9999-12-31")
+        with_clause = ""
+        lots = "stock_lot lot"
         if self.component_lot_ids:
-            reached = self.env["serial.genealogy"]._walk(self.component_lot_ids.ids, "down")
-            where.append("lot.id = ANY(%(contain)s)")
-            params["contain"] = sorted(reached | set(self.component_lot_ids.ids))
-        query = f"""
+            # the component lots and every unit containing them, at any depth, walked in
+            # the same statement (the same index-probing walk as serial.genealogy._walk)
+            # and read back one primary key probe per reached lot (forced by OFFSET 0):
+            # PostgreSQL cannot estimate a recursive result, and would otherwise scan or
+            # hash the whole lot table
+            genealogy = self.env["serial.genealogy"]
+            genealogy.flush_model()
+            active = "g.link_type != 'removed' AND g.date_to IS NULL"
+            with_clause = f"""
+                reach(lot_id) AS (
+                    SELECT unnest(%(components)s::int[])
+                     UNION
+                    SELECT n.lot_id FROM reach r CROSS JOIN LATERAL (
+                        {genealogy._walk_step_sql("parent_lot_id", "child_lot_id", active)}
+                    ) n
+                ),"""
+            lots = """reach CROSS JOIN LATERAL (
+                         SELECT * FROM stock_lot reached WHERE reached.id = reach.lot_id
+                         OFFSET 0) lot"""
+            params["components"] = self.component_lot_ids.ids
+        select = f"""
             SELECT lot.id, lot.product_id, lot.lifecycle_state, lot.current_partner_id,
-                   lot.location_id, COALESCE(loc.serial_quarantine, FALSE)
-              FROM stock_lot lot
+                   lot.location_id
+              FROM {lots}
               JOIN product_product pp ON pp.id = lot.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         LEFT JOIN stock_location loc ON loc.id = lot.location_id
-             WHERE {" AND ".join(where)}"""  # noqa: S608 - clauses are ours, values are params
-        self.env.cr.execute(query, params)
-        return self.env.cr.fetchall()
+             WHERE {" AND ".join(where)}"""  # noqa: S608 - clauses are ours
+        return with_clause, select
 
     def _ranges_sql(self, params):
         """SQL matching ``stock_lot.name`` against the recall's serial ranges."""
@@ -367,15 +380,13 @@ class SerialRecall(models.Model):
         """Replace the affected units with the current facts and store the counts."""
         self.ensure_one()
         started = time.perf_counter()
-        facts = self._affected_facts()
-        if not facts:
+        written = self._write_units()
+        if not written["total"]:
             raise UserError(self.env._(
                 "%(recall)s: no serial matches these criteria (%(criteria)s). Widen the "
                 "criteria: check the products, ranges and date windows.",
                 recall=self.name, criteria=self._criteria_text().replace("\n", "; ")))
-        rows = self._unit_rows(facts)
-        self._write_units(rows)
-        summary = self._summary(rows)
+        summary = self._summary(written["groups"])
         previous = self.simulation_ids[:1]
         changes = self.env["serial.recall.simulation"]._changes_text(
             previous.summary, summary) if previous else False
@@ -385,163 +396,182 @@ class SerialRecall(models.Model):
                          for key, value in self._criteria().items()},
             "criteria_text": self._criteria_text(),
             "summary": summary,
-            "total": len(rows),
+            "total": written["total"],
             "changes_text": changes,
             "duration": time.perf_counter() - started,
         })
         self.write({"state": "simulated", "simulation_date": fields.Datetime.now(),
                     "simulation_changes": changes})
-        return rows
+        return summary
 
-    def _unit_rows(self, facts):
-        """One dict per affected serial: its facts, bucket and initial status."""
-        stock_states = {lifecycle.IN_STOCK, lifecycle.RETURNED, lifecycle.ALLOCATED,
-                        lifecycle.QUARANTINED}
-        reserved = self._reserved_pickings(
-            [row[0] for row in facts if row[2] in stock_states])
-        parents = self._direct_parents(
-            [row[0] for row in facts if row[2] == lifecycle.CONSUMED])
-        rows = []
-        for lot_id, product_id, state, partner_id, location_id, quarantine in facts:
-            unit = recall_tools.UnitFacts(
-                lot_id=lot_id, state=state, in_quarantine=quarantine,
-                reserved_for_delivery=lot_id in reserved, parent_lot_id=parents.get(lot_id),
+    def _write_units(self):
+        """Make the recall's units match today's facts, in one statement run inside the
+        database: select the affected serials, bucket them (the rules of
+        ``tools.recall``, as SQL), then delete, update and insert only the differences.
+
+        A re-simulation usually finds most units where they were, and each row written
+        costs index entries and foreign key checks; a first simulation of 100,000 units
+        spends most of its time there, so nothing travels through Python.
+
+        :returns: ``{"total", "added", "changed", "removed", "groups"}`` where ``groups``
+            holds ``(bucket, product_id, partner_id, count)`` rows.
+        """
+        self.ensure_one()
+        self.env.flush_all()
+        params = {"recall": self.id, "now": fields.Datetime.now(),
+                  "reservable": sorted(recall_tools.RESERVABLE_STATES),
+                  "consumed": lifecycle.CONSUMED,
+                  "our_stock": sorted(recall_tools.IN_OUR_STOCK),
+                  "at_customer": recall_tools.AT_CUSTOMER}
+        with_clause, select = self._affected_sql(params)
+        bucket = recall_tools.bucket_sql("f.state", "f.picking_id IS NOT NULL",
+                                         "f.parent_lot_id IS NOT NULL")
+        status = recall_tools.initial_status_sql("b.bucket", "b.state", "b.in_quarantine")
+        # Set-wise joins on the affected lots (each a hash join or one index probe per
+        # lot), rather than per-lot subqueries: on 100,000 lots, the per-row machinery
+        # of a lateral subquery costs more than the lookups themselves.
+        diff, only_new, diff_counts = self._units_diff_sql()
+        query = f"""
+            WITH RECURSIVE {with_clause}
+            lots(id, product_id, state, current_partner_id, location_id) AS MATERIALIZED (
+                {select}
+            ),
+            reserved AS (
+                SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.picking_id
+                  FROM lots
+                  JOIN stock_move_line ml ON ml.lot_id = lots.id
+                  JOIN stock_move m ON m.id = ml.move_id
+                  JOIN stock_location dest ON dest.id = m.location_dest_id
+             LEFT JOIN stock_picking_type spt ON spt.id = m.picking_type_id
+                 WHERE lots.state = ANY(%(reservable)s) AND ml.quantity > 0
+                   AND m.state NOT IN ('done', 'cancel', 'draft')
+                   AND (spt.code = 'outgoing' OR dest.usage = 'customer')
+              ORDER BY ml.lot_id, ml.id
+            ),
+            built AS (
+                SELECT DISTINCT ON (g.parent_lot_id) g.parent_lot_id AS lot_id,
+                       g.child_lot_id
+                  FROM lots
+                  JOIN serial_genealogy g ON g.parent_lot_id = lots.id
+                 WHERE lots.state = %(consumed)s AND g.link_type != 'removed'
+                   AND g.date_to IS NULL
+              ORDER BY g.parent_lot_id, g.date_from DESC, g.id DESC
+            ),
+            facts AS (
+                SELECT lots.id AS lot_id, lots.product_id, lots.state,
+                       lots.current_partner_id, lots.location_id,
+                       COALESCE(loc.serial_quarantine, FALSE) AS in_quarantine,
+                       reserved.picking_id, built.child_lot_id AS parent_lot_id
+                  FROM lots
+             LEFT JOIN stock_location loc ON loc.id = lots.location_id
+             LEFT JOIN reserved ON reserved.lot_id = lots.id
+             LEFT JOIN built ON built.lot_id = lots.id
+            ),
+            bucketed AS (
+                SELECT f.*, {bucket} AS bucket FROM facts f
+            ),
+            units AS MATERIALIZED (
+                SELECT b.lot_id, b.product_id, b.bucket, {status} AS status,
+                       CASE WHEN b.bucket = %(at_customer)s
+                            THEN b.current_partner_id END AS partner_id,
+                       b.parent_lot_id,
+                       CASE WHEN b.bucket = ANY(%(our_stock)s)
+                            THEN b.location_id END AS location_id,
+                       b.picking_id
+                  FROM bucketed b
+            ),
+            {diff}
+            added AS (
+                INSERT INTO serial_recall_unit (recall_id, lot_id, bucket, status,
+                       partner_id, parent_lot_id, location_id, picking_id, create_date,
+                       write_date)
+                SELECT %(recall)s, n.lot_id, n.bucket, n.status, n.partner_id,
+                       n.parent_lot_id, n.location_id, n.picking_id, %(now)s, %(now)s
+                  FROM units n
+                 {only_new}
+             RETURNING 1
             )
-            bucket = recall_tools.bucket_of(unit)
-            rows.append({
-                "lot_id": lot_id, "product_id": product_id, "bucket": bucket,
-                "status": recall_tools.initial_status(bucket, unit),
-                "partner_id": partner_id if bucket == recall_tools.AT_CUSTOMER else None,
-                "parent_lot_id": unit.parent_lot_id,
-                "location_id": location_id if bucket in _IN_OUR_STOCK else None,
-                "picking_id": reserved.get(lot_id),
-            })
-        return rows
-
-    def _reserved_pickings(self, lot_ids):
-        """``{lot_id: picking_id}`` of serials reserved on an open delivery."""
-        if not lot_ids:
-            return {}
-        self.env.cr.execute(
-            """SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.picking_id
-                 FROM stock_move_line ml
-                 JOIN stock_move m ON m.id = ml.move_id
-                 JOIN stock_location dest ON dest.id = m.location_dest_id
-            LEFT JOIN stock_picking_type pt ON pt.id = m.picking_type_id
-                WHERE ml.lot_id = ANY(%s) AND ml.quantity > 0
-                  AND m.state NOT IN ('done', 'cancel', 'draft')
-                  AND (pt.code = 'outgoing' OR dest.usage = 'customer')
-             ORDER BY ml.lot_id, ml.id""",
-            [lot_ids],
-        )
-        return dict(self.env.cr.fetchall())
-
-    def _direct_parents(self, lot_ids):
-        """``{lot_id: unit it is built into now}``."""
-        if not lot_ids:
-            return {}
-        self.env.cr.execute(
-            """SELECT DISTINCT ON (g.parent_lot_id) g.parent_lot_id, g.child_lot_id
-                 FROM serial_genealogy g
-                WHERE g.parent_lot_id = ANY(%s) AND g.link_type != 'removed'
-                  AND g.date_to IS NULL
-             ORDER BY g.parent_lot_id, g.date_from DESC, g.id DESC""",
-            [lot_ids],
-        )
-        return dict(self.env.cr.fetchall())
-
-    def _write_units(self, rows):
-        """Make the recall's units match ``rows``, writing only the differences: a
-        re-simulation usually finds most units where they were, and each row written
-        costs index entries and foreign key checks (a fresh simulation of 100,000 units
-        spends most of its database time there)."""
-        cr = self.env.cr
-        self.env["serial.recall.unit"].flush_model()
-        # Before activation, a unit carries nothing but the simulation's facts; any
-        # trace of activation is cleared with the row's update.
-        cr.execute(
-            """SELECT lot_id, id, product_id, bucket, status, partner_id, parent_lot_id,
-                      location_id, picking_id,
-                      (todo OR activation_error IS NOT NULL OR status_reason IS NOT NULL
-                       OR quarantine_picking_id IS NOT NULL OR notified_date IS NOT NULL)
-                 FROM serial_recall_unit WHERE recall_id = %s""",
-            [self.id],
-        )
-        existing = {row[0]: row[1:] for row in cr.fetchall()}
-        added, changed = [], []
-        for row in rows:
-            values = (row["product_id"], row["bucket"], row["status"], row["partner_id"],
-                      row["parent_lot_id"], row["location_id"], row["picking_id"])
-            old = existing.pop(row["lot_id"], None)
-            if old is None:
-                added.append((row["lot_id"], *values))
-            elif old[1:8] != values or old[8]:
-                changed.append((old[0], *values))
-        if existing:
-            cr.execute("DELETE FROM serial_recall_unit WHERE id = ANY(%s)",
-                       [[old[0] for old in existing.values()]])
-        now = fields.Datetime.now()
-        if changed:
-            self._update_units(changed, now)
-        if added:
-            self._insert_units(added, now)
-        if len(added) + len(changed) >= ANALYZE_MIN:
+            SELECT n.bucket, n.product_id, n.partner_id, count(*),
+                   (SELECT count(*) FROM added), {diff_counts}
+              FROM units n
+          GROUP BY 1, 2, 3"""  # noqa: S608 - clauses are ours, values are params
+        rows = self._execute_without_jit(query, params)
+        counts = rows[0][4:] if rows else (0, 0, 0)
+        written = {"total": sum(row[3] for row in rows), "added": counts[0],
+                   "changed": counts[1], "removed": counts[2],
+                   "groups": [row[:4] for row in rows]}
+        if written["added"] + written["changed"] >= ANALYZE_MIN:
             # the following queries of this transaction get plans for the new rows
-            cr.execute("ANALYZE serial_recall_unit")
+            self.env.cr.execute("ANALYZE serial_recall_unit")
         self.env["serial.recall.unit"].invalidate_model()
         self.invalidate_recordset()
-        return {"added": len(added), "changed": len(changed), "removed": len(existing)}
+        return written
 
-    def _update_units(self, changed, now):
-        """One UPDATE for every changed unit: ``(id, product_id, bucket, status,
-        partner_id, parent_lot_id, location_id, picking_id)`` tuples."""
-        columns = list(zip(*changed, strict=True))
-        self.env.cr.execute(
-            """UPDATE serial_recall_unit u
-                  SET product_id = v.product_id, bucket = v.bucket, status = v.status,
-                      partner_id = v.partner_id, parent_lot_id = v.parent_lot_id,
-                      location_id = v.location_id, picking_id = v.picking_id,
-                      todo = NULL, activation_error = NULL, status_reason = NULL,
-                      quarantine_picking_id = NULL, notified_date = NULL,
-                      write_date = %s
-                 FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::varchar[], %s::int[],
-                             %s::int[], %s::int[], %s::int[])
-                      AS v(id, product_id, bucket, status, partner_id, parent_lot_id,
-                           location_id, picking_id)
-                WHERE u.id = v.id""",
-            [now, *(list(column) for column in columns)],
-        )
+    def _units_diff_sql(self):
+        """``(ctes, insert_filter, counts)``: the parts of :meth:`_write_units` that
+        remove, update and skip the units already listed; nothing for a first
+        simulation, which only inserts."""
+        self.env.cr.execute("SELECT EXISTS (SELECT FROM serial_recall_unit WHERE recall_id = %s)",
+                            [self.id])
+        if not self.env.cr.fetchone()[0]:
+            return "", "", "0, 0"
+        # Before activation, a unit carries nothing but the simulation's facts; any trace
+        # of activation is cleared with the row's update.
+        ctes = """
+            removed AS (
+                DELETE FROM serial_recall_unit u
+                 WHERE u.recall_id = %(recall)s AND EXISTS (SELECT FROM units)
+                   AND NOT EXISTS (SELECT FROM units n WHERE n.lot_id = u.lot_id)
+             RETURNING 1
+            ),
+            changed AS (
+                UPDATE serial_recall_unit u
+                   SET bucket = n.bucket, status = n.status, partner_id = n.partner_id,
+                       parent_lot_id = n.parent_lot_id, location_id = n.location_id,
+                       picking_id = n.picking_id, todo = NULL, activation_error = NULL,
+                       status_reason = NULL, quarantine_picking_id = NULL,
+                       notified_date = NULL, write_date = %(now)s
+                  FROM units n
+                 WHERE u.recall_id = %(recall)s AND u.lot_id = n.lot_id
+                   AND ((u.bucket, u.status, u.partner_id, u.parent_lot_id, u.location_id,
+                         u.picking_id)
+                        IS DISTINCT FROM (n.bucket, n.status, n.partner_id, n.parent_lot_id,
+                                          n.location_id, n.picking_id)
+                        OR u.todo OR u.activation_error IS NOT NULL
+                        OR u.status_reason IS NOT NULL
+                        OR u.quarantine_picking_id IS NOT NULL
+                        OR u.notified_date IS NOT NULL)
+             RETURNING 1
+            ),"""
+        only_new = """WHERE NOT EXISTS (SELECT FROM serial_recall_unit u
+                                   WHERE u.recall_id = %(recall)s AND u.lot_id = n.lot_id)"""
+        return ctes, only_new, "(SELECT count(*) FROM changed), (SELECT count(*) FROM removed)"
 
-    def _insert_units(self, added, now):
-        """COPY the new units in: ``(lot_id, product_id, bucket, status, partner_id,
-        parent_lot_id, location_id, picking_id)`` tuples."""
-        # Each value that refers to another table costs a foreign key check per row: the
-        # optional ones are left empty where they mean nothing, the authors are left out
-        # (the simulation record says who ran it and when).
-        buffer = io.StringIO()
-        for values in added:
-            buffer.write("\t".join(r"\N" if value is None else str(value)
-                                   for value in (self.id, *values, now, now)))
-            buffer.write("\n")
-        buffer.seek(0)
-        # COPY: the fastest way in; every value is an id, a selection key or a timestamp
-        self.env.cr._obj.copy_expert(
-            """COPY serial_recall_unit (recall_id, lot_id, product_id, bucket, status,
-                   partner_id, parent_lot_id, location_id, picking_id, create_date,
-                   write_date) FROM STDIN""",
-            buffer,
-        )
+    def _execute_without_jit(self, query, params):
+        """Run one big statement without JIT compilation: its cost estimate, inflated by
+        the recursive walk, triggers a compilation that costs more than the work."""
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit')")
+        jit_on = cr.fetchone()[0] == "on"
+        if jit_on:
+            cr.execute("SET LOCAL jit = off")
+        cr.execute(query, params)
+        rows = cr.fetchall()
+        if jit_on:
+            cr.execute("SET LOCAL jit = on")
+        return rows
 
-    def _summary(self, rows):
+    def _summary(self, groups):
+        """Counts of a simulation from ``(bucket, product_id, partner_id, count)``
+        groups, products and customers by name."""
         products = dict(self.env["product.product"].browse(
-            {row["product_id"] for row in rows}).mapped(lambda p: (p.id, p.display_name)))
+            {group[1] for group in groups}).mapped(lambda p: (p.id, p.display_name)))
         partners = dict(self.env["res.partner"].browse(
-            {row["partner_id"] for row in rows if row["partner_id"]}).mapped(
+            {group[2] for group in groups if group[2]}).mapped(
                 lambda p: (p.id, p.display_name)))
         return recall_tools.summarize(
-            (row["bucket"], products[row["product_id"]],
-             partners.get(row["partner_id"]) if row["partner_id"] else None)
-            for row in rows)
+            (bucket, products[product_id], partners[partner_id] if partner_id else None)
+            for bucket, product_id, partner_id, count in groups for _n in range(count))
 
     # --- activation -----------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL, sql
 
 from ..tools import recall as recall_tools
 
@@ -16,14 +17,16 @@ class SerialRecallUnit(models.Model):
     _rec_name = "lot_id"
     _check_company_auto = True
 
-    # (recall_id, lot_id) is indexed by the unique constraint; few other indexes, so that
-    # a simulation writes 100,000 rows in seconds.
+    # (recall_id, lot_id) is indexed by the unique constraint; few other indexes and
+    # foreign keys (each costs a lookup per row written), so that a simulation writes
+    # 100,000 rows in seconds. What the serial itself says (its product, its current
+    # state and location) is read from it, not copied.
     recall_id = fields.Many2one("serial.recall", required=True, ondelete="cascade",
                                 readonly=True)
     recall_state = fields.Selection(related="recall_id.state", string="Campaign State")
     lot_id = fields.Many2one("stock.lot", string="Serial", required=True, index=True,
                              ondelete="cascade", readonly=True)
-    product_id = fields.Many2one(related="lot_id.product_id", store=True, string="Product")
+    product_id = fields.Many2one(related="lot_id.product_id", string="Product")
     company_id = fields.Many2one(related="recall_id.company_id")
     bucket = fields.Selection(recall_tools.BUCKETS, required=True, readonly=True,
                               help="Where the unit was when the campaign was simulated.")
@@ -53,6 +56,13 @@ class SerialRecallUnit(models.Model):
     _recall_lot_uniq = models.Constraint("UNIQUE(recall_id, lot_id)",
                                          "A serial is listed once per recall.")
     _recall_todo_idx = models.Index("(recall_id, id) WHERE todo")
+
+    def init(self):
+        # earlier versions stored a copy of the serial's product (with a foreign key
+        # checked on every row written): the product is now read from the serial
+        if sql.column_exists(self.env.cr, self._table, "product_id"):
+            self.env.cr.execute(SQL("ALTER TABLE %s DROP COLUMN product_id",
+                                    SQL.identifier(self._table)))
 
     def action_open_status_wizard(self):
         return {

@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import lifecycle, warranty
 
@@ -138,6 +139,22 @@ class SerialWarranty(models.Model):
     # --- lifecycle events -----------------------------------------------------------
 
     @api.model
+    def _event_lot_products(self, events, event_types=None):
+        """``{lot_id: product_id}`` of the serials of ``events`` (only those of
+        ``event_types`` when given), read in one query."""
+        self.env["serial.event"].flush_model(["lot_id", "event_type"])
+        self.env["stock.lot"].flush_model(["product_id"])
+        self.env.cr.execute(SQL(
+            """SELECT DISTINCT event.lot_id, lot.product_id
+                 FROM serial_event event JOIN stock_lot lot ON lot.id = event.lot_id
+                WHERE event.id = ANY(%s) %s""",
+            events.ids,
+            SQL("AND event.event_type = ANY(%s)", list(event_types)) if event_types
+            else SQL(),
+        ))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
     def _on_serial_events(self, events):
         """Create and move coverages for ledger events just recorded.
 
@@ -147,13 +164,18 @@ class SerialWarranty(models.Model):
         of the events' serials (a recall that ends warranties passes it).
         """
         void_reason = self.env.context.get("serial_warranty_void")
+        owners = self._event_lot_products(events, None if void_reason else _MOVING_EVENTS)
+        if not owners:
+            return
+        policies = self.env["serial.warranty.policy"].sudo()._for_products(
+            self.env["product.product"].browse(set(owners.values())))
+        if not policies and not self.sudo().search_count(
+                [("lot_id", "in", list(owners))], limit=1):
+            return  # a big receipt of serials nothing covers reads no event
         relevant = events if void_reason else events.filtered(
             lambda event: event.event_type in _MOVING_EVENTS
         )
-        if not relevant:
-            return
         lots = relevant.lot_id
-        policies = self.env["serial.warranty.policy"].sudo()._for_products(lots.product_id)
         drafts = defaultdict(list)
         for row in self.sudo().search_read([("lot_id", "in", lots.ids)],
                                            ["id", *_ENGINE_FIELDS], load=None,

@@ -101,7 +101,21 @@ class StockLot(models.Model):
                         "as Planned and follows the unit's events.",
                         serial=vals.get("name") or "",
                     ))
+        # A serial starts as Planned, written with its row rather than by an UPDATE after.
+        default_product = self.env.context.get("default_product_id")
+        product_ids = {vals.get("product_id", default_product) for vals in vals_list}
+        serial_ids = set(self.env["product.product"].browse(
+            product_id for product_id in product_ids if product_id and isinstance(product_id, int)
+        ).filtered(lambda product: product.tracking == "serial").ids)
+        now = fields.Datetime.now()
+        vals_list = [
+            dict(vals, lifecycle_state=lifecycle.PLANNED, lifecycle_date=now)
+            if not vals.get("lifecycle_state")
+            and vals.get("product_id", default_product) in serial_ids else vals
+            for vals in vals_list
+        ]
         lots = super().create(vals_list)
+        # a product given another way (an override's default, a compute) is caught here
         lots.filtered(
             lambda lot: lot.product_id.tracking == "serial" and not lot.lifecycle_state
         ).with_context(serial_lifecycle_write=LIFECYCLE_WRITE).write({
@@ -173,6 +187,8 @@ class StockLot(models.Model):
         """
         if not items:
             return self.env["serial.event"]
+        # the states only: a receipt of 100,000 serials needs no other column of them
+        self.browse({item["lot"].id for item in items}).fetch(["lifecycle_state"])
         plan_input = [
             (index, item["lot"], item["event_type"], item["lot"].lifecycle_state or None,
              item.get("document_ref") or "")
@@ -214,13 +230,20 @@ class StockLot(models.Model):
                 holder = False
             groups[to_state, holder].append(lot.id)
         now = fields.Datetime.now()
-        writer = self.with_context(serial_lifecycle_write=LIFECYCLE_WRITE)
+        # mail_notrack: a lifecycle write never changes what stock.lot tracks (product)
+        writer = self.with_context(serial_lifecycle_write=LIFECYCLE_WRITE, mail_notrack=True)
         for (state, holder), lot_ids in groups.items():
             writer.browse(lot_ids).write({
                 "lifecycle_state": state,
                 "lifecycle_date": now,
                 "current_partner_id": holder,
             })
+
+    def _flush(self):
+        # one UPDATE for the serials a big receipt or recall moves to one state
+        if self.env["serial.numbering"]._flush_uniform(self):
+            return None
+        return super()._flush()
 
     def _serial_sync_allocation(self, previous_pickings=None):
         """Follow reservations of these serials on outgoing moves.

@@ -91,11 +91,16 @@ class StockLot(models.Model):
 
     def _serial_recall_follow_events(self, events):
         """A return, quarantine or scrap of a unit of an active recall settles it."""
+        # one query: a receipt of 100,000 serials settles nothing and reads no event
+        self.env["serial.event"].flush_model(["event_type", "lot_id"])
+        self.env.cr.execute(
+            """SELECT event_type, array_agg(lot_id) FROM serial_event
+                WHERE id = ANY(%s) AND event_type = ANY(%s) GROUP BY event_type""",
+            [events.ids, list(_STATUS_AFTER_EVENT)],
+        )
         by_status = defaultdict(set)
-        for event in events:
-            status = _STATUS_AFTER_EVENT.get(event.event_type)
-            if status:
-                by_status[status].add(event.lot_id.id)
+        for event_type, lot_ids in self.env.cr.fetchall():
+            by_status[_STATUS_AFTER_EVENT[event_type]].update(lot_ids)
         if not by_status:
             return
         self.env["serial.recall.unit"].flush_model()

@@ -47,6 +47,8 @@ class StockMoveLine(models.Model):
         """Serial lines that can reserve for a customer: only those can change
         allocation, so receipts and internal moves cost nothing here."""
         delivery_moves = self.move_id._serial_delivery_moves()
+        if not delivery_moves:
+            return self.browse()
         return self.filtered(
             lambda ml: ml.lot_id
             and ml.product_id.tracking == "serial"
@@ -119,8 +121,47 @@ class StockMoveLine(models.Model):
         ).sorted("id")
         if not lines:
             return
-        items = [line._serial_done_event_item() for line in lines]
-        self.env["stock.lot"]._serial_apply_events(items)
+        self.env["stock.lot"]._serial_apply_events(lines._serial_done_event_items())
+
+    def _serial_done_event_items(self):
+        """The event items of these lines, in their order.
+
+        Lines of one move between the same locations differ only by their serial: the
+        item of the first one is made once and copied for the others, which matters
+        on a receipt of 100,000 serials. Lines whose item depends on their serial
+        (``_serial_event_item_per_line``) get their own.
+        """
+        self.flush_recordset(["move_id", "location_id", "location_dest_id", "picking_id",
+                              "lot_id"])
+        # one read instead of five field reads per line
+        self.env.cr.execute(
+            """SELECT id, move_id, location_id, location_dest_id, picking_id, lot_id
+                 FROM stock_move_line WHERE id = ANY(%s)""",
+            [self.ids],
+        )
+        rows = {row[0]: row for row in self.env.cr.fetchall()}
+        # records iterated from one recordset share its prefetching
+        lot_of = {lot.id: lot for lot in self.env["stock.lot"].browse(
+            {row[5] for row in rows.values()})}
+        shared = {}
+        items = []
+        for line_id in self.ids:
+            key = rows[line_id][1:5]
+            item = shared.get(key)
+            if item is None:
+                line = self.browse(line_id)
+                item = line._serial_done_event_item()
+                if line._serial_event_item_per_line():
+                    items.append(item)
+                    continue
+                shared[key] = item
+            items.append(dict(item, lot=lot_of[rows[line_id][5]], move_line_id=line_id))
+        return items
+
+    def _serial_event_item_per_line(self):
+        """Whether this line's event item depends on its serial, not only on its move
+        and locations (bridges that name the serial's unit in the note say so)."""
+        return False
 
     def _serial_done_event_item(self):
         src, dest = self.location_id, self.location_dest_id
@@ -158,6 +199,12 @@ class StockMoveLine(models.Model):
         )
 
     # --- bulk receipt of new serials -------------------------------------------------
+
+    def _flush(self):
+        # one UPDATE for the lines a big validation makes done together
+        if self.env["serial.numbering"]._flush_uniform(self):
+            return None
+        return super()._flush()
 
     def _serial_bulk_receipt_split(self):
         """``(copies, {copy line id: template line id})`` for a big receipt of new serials.

@@ -5,6 +5,7 @@ import openpyxl
 from lxml import etree
 from stdnum import luhn
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -192,6 +193,67 @@ class TestNumberingWizard(SerialTrackingCase):
         shapes = {self._quant_shape(lot) for lot in lots}
         self.assertEqual(shapes, {reference}, "every serial has the quants Odoo gives one")
         self.assertFalse(self.env["serial.event"]._find_broken_chains(lots.ids))
+        # what reached the database, not only the cache (lines and serials are written
+        # with one UPDATE per set of values, see serial.numbering._flush_uniform)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT state, picked, count(*) FROM stock_move_line WHERE id = ANY(%s) "
+            "GROUP BY state, picked", [lines.ids])
+        self.assertEqual(self.env.cr.fetchall(), [("done", True, count)])
+        self.env.cr.execute(
+            "SELECT lifecycle_state, location_id, count(*) FROM stock_lot WHERE id = ANY(%s) "
+            "GROUP BY lifecycle_state, location_id", [lots.ids])
+        self.assertEqual(self.env.cr.fetchall(), [("in_stock", self.stock.id, count)])
+
+    def test_big_receipt_with_other_moves_is_received_whole(self):
+        """The wizard marks its lines picked only when its move is the transfer's one
+        open move: with another move on the receipt, validating still receives both,
+        without a backorder."""
+        picking = self._confirmed_receipt(self.product, BULK_MIN + 5)
+        other = self.env["product.product"].create({
+            "name": "Screws", "type": "consu", "is_storable": True})
+        picking.move_ids = [Command.create({
+            "product_id": other.id, "product_uom_qty": 7, "product_uom": other.uom_id.id,
+            "location_id": self.supplier_location.id, "location_dest_id": self.stock.id,
+        })]
+        picking.action_confirm()
+        serial_move = picking.move_ids.filtered(lambda move: move.product_id == self.product)
+        self._wizard(serial_move).action_apply()
+        self.assertFalse(serial_move.picked, "the screws would be left for a backorder")
+        self.assertIs(picking.button_validate(), True, "no backorder wizard")
+        self.assertEqual(set(picking.move_ids.mapped("state")), {"done"})
+        self.assertFalse(picking.backorder_ids)
+        self.assertEqual(other.with_context(location=self.stock.id).qty_available, 7)
+
+    def test_uniform_flush_writes_each_value(self):
+        """Many serials written with a few distinct values go out in one UPDATE per set
+        of values; many distinct values are left to the ORM; both reach the database."""
+        lots = self.env["stock.lot"].create([
+            {"product_id": self.product.id, "name": f"UF{number:05d}"}
+            for number in range(BULK_MIN + 40)
+        ])
+        self.env.flush_all()
+        half = len(lots) // 2
+        lots[:half].write({"ref": "first half"})
+        lots[half:].write({"ref": "second half"})
+        lots[:30].write({"ref": "first thirty"})
+        self.assertTrue(self.env["serial.numbering"]._flush_uniform(lots))
+        self.assertFalse(self.env["serial.numbering"]._flush_uniform(lots), "nothing left")
+        self.env.cr.execute("SELECT id, ref FROM stock_lot WHERE id = ANY(%s)", [lots.ids])
+        self.assertEqual(dict(self.env.cr.fetchall()), {
+            lot.id: "first thirty" if index < 30 else "first half" if index < half
+            else "second half"
+            for index, lot in enumerate(lots)
+        })
+        many = lots.browse(lots.ids)
+        for lot in many:
+            lot.ref = f"own {lot.name}"  # one value per serial: the ORM's own flush
+        self.assertFalse(self.env["serial.numbering"]._flush_uniform(many),
+                         "distinct values are left to the ORM")
+        self.env.flush_all()
+        self.env.cr.execute("SELECT count(*) FROM stock_lot WHERE id = ANY(%s) "
+                            "AND ref = 'own ' || name", [lots.ids])
+        self.assertEqual(self.env.cr.fetchone()[0], len(lots))
 
     def test_picking_form_does_not_read_every_serial(self):
         """The receipt form reads its moves, not one record per serial: what the web

@@ -81,6 +81,23 @@ class TestRecallCriteria(RecallCase):
         self.assertEqual(self._affected(product_ids=[Command.set(other.ids)]), ["PH0001"])
         self.assertEqual(len(self._affected(product_ids=[Command.set(self.product.ids)])), 9)
 
+    def test_units_by_product(self):
+        other = self.env["product.product"].create({
+            "name": "Phone", "type": "consu", "is_storable": True, "tracking": "serial"})
+        self._receive(["PH0001", "PH0002"], product=other)
+        recall = self._recall(date_from=fields.Datetime.now() - timedelta(days=1))
+        recall.action_simulate()
+        summary = recall.simulation_ids.summary
+        self.assertEqual(summary["by_product"], {self.product.display_name: 9,
+                                                 other.display_name: 2})
+        # the product is read from the serial: the list still filters and groups by it
+        units = self.env["serial.recall.unit"]
+        self.assertEqual(units.search_count([("recall_id", "=", recall.id),
+                                             ("product_id", "=", other.id)]), 2)
+        groups = units._read_group([("recall_id", "=", recall.id)], ["product_id"],
+                                   ["__count"])
+        self.assertEqual(dict(groups), {self.product: 9, other: 2})
+
     def test_lots(self):
         picked = self.lots_a[:2] | self.lots_b[:1]
         self.assertEqual(self._affected(lot_ids=[Command.set(picked.ids)]),
@@ -201,8 +218,9 @@ class TestRecallBuckets(RecallCase):
         before = {name: (unit.id, unit.write_date) for name, unit in self._units(recall).items()}
         self.assertEqual(len(before), 6)
         # nothing moved: every row stays as it was
-        written = recall._write_units(recall._unit_rows(recall._affected_facts()))
-        self.assertEqual(written, {"added": 0, "changed": 0, "removed": 0})
+        written = recall._write_units()
+        self.assertEqual({key: written[key] for key in ("total", "added", "changed", "removed")},
+                         {"total": 6, "added": 0, "changed": 0, "removed": 0})
         # one unit shipped, one left the criteria, two entered them
         delivery = self._delivery(self._lot("BK002"))
         recall.serial_ranges = "BK002-BK008"

@@ -98,25 +98,37 @@ class UnitFacts:
     parent_lot_id: int | None = None
 
 
+# Lifecycle state -> (bucket, fact that changes it, bucket when that fact holds). One
+# table for the Python answer (:func:`bucket_of`) and the SQL one (:func:`bucket_sql`).
+_BUCKET_RULES = {
+    lifecycle.IN_STOCK: (IN_STOCK, "reserved", ALLOCATED),
+    lifecycle.RETURNED: (IN_STOCK, "reserved", ALLOCATED),
+    lifecycle.QUARANTINED: (IN_STOCK, "reserved", ALLOCATED),
+    lifecycle.ALLOCATED: (ALLOCATED, None, None),
+    lifecycle.PLANNED: (IN_PRODUCTION, None, None),
+    # consumed but not (yet) linked to a finished unit: still on a production order
+    lifecycle.CONSUMED: (IN_PRODUCTION, "parent", CONSUMED),
+    lifecycle.SHIPPED: (AT_CUSTOMER, None, None),
+    lifecycle.IN_REPAIR: (IN_REPAIR, None, None),
+    lifecycle.SCRAPPED: (SCRAPPED, None, None),
+}
+# Anything else (returned to vendor, no lifecycle yet) is gone.
+_OTHER_BUCKET = GONE
+# Buckets of units sitting in one of our locations (their location is recorded).
+IN_OUR_STOCK = frozenset({IN_STOCK, ALLOCATED, IN_REPAIR})
+# Lifecycle states in which a unit may be reserved on a delivery.
+RESERVABLE_STATES = frozenset(
+    state for state, (_bucket, fact, _other) in _BUCKET_RULES.items() if fact == "reserved"
+) | {lifecycle.ALLOCATED}
+
+
 def bucket_of(facts):
     """The bucket of one unit, from its lifecycle state and a few stock facts."""
-    state = facts.state
-    if state in (lifecycle.IN_STOCK, lifecycle.RETURNED, lifecycle.QUARANTINED):
-        return ALLOCATED if facts.reserved_for_delivery else IN_STOCK
-    if state == lifecycle.ALLOCATED:
-        return ALLOCATED
-    if state == lifecycle.PLANNED:
-        return IN_PRODUCTION
-    if state == lifecycle.CONSUMED:
-        # consumed but not (yet) linked to a finished unit: still on a production order
-        return CONSUMED if facts.parent_lot_id else IN_PRODUCTION
-    if state == lifecycle.SHIPPED:
-        return AT_CUSTOMER
-    if state == lifecycle.IN_REPAIR:
-        return IN_REPAIR
-    if state == lifecycle.SCRAPPED:
-        return SCRAPPED
-    return GONE  # returned to vendor, or never had a lifecycle
+    bucket, fact, other = _BUCKET_RULES.get(facts.state, (_OTHER_BUCKET, None, None))
+    if (fact == "reserved" and facts.reserved_for_delivery) or (
+            fact == "parent" and facts.parent_lot_id):
+        return other
+    return bucket
 
 
 def initial_status(bucket, facts):
@@ -128,6 +140,39 @@ def initial_status(bucket, facts):
     if facts.in_quarantine or facts.state == lifecycle.QUARANTINED:
         return QUARANTINED
     return PENDING
+
+
+def _sql_text(value):
+    # only our own constants are inlined; they never hold a quote
+    if not value.replace("_", "").isalnum():
+        raise ValueError(f"not a plain key: {value!r}")
+    return f"'{value}'"
+
+
+def bucket_sql(state, reserved, parent):
+    """SQL expression giving :func:`bucket_of`, so that a simulation can bucket 100,000
+    units inside the database.
+
+    :param state: SQL expression of the lifecycle state;
+    :param reserved: SQL boolean "reserved on an open delivery";
+    :param parent: SQL boolean "built into another unit".
+    """
+    conditions = {"reserved": reserved, "parent": parent}
+    whens = []
+    for state_key, (bucket, fact, other) in _BUCKET_RULES.items():
+        then = _sql_text(bucket) if fact is None else (
+            f"CASE WHEN {conditions[fact]} THEN {_sql_text(other)} "
+            f"ELSE {_sql_text(bucket)} END")
+        whens.append(f"WHEN {state} = {_sql_text(state_key)} THEN {then}")
+    return f"(CASE {' '.join(whens)} ELSE {_sql_text(_OTHER_BUCKET)} END)"
+
+
+def initial_status_sql(bucket, state, in_quarantine):
+    """SQL expression giving :func:`initial_status` (same arguments, as SQL)."""
+    return (f"(CASE WHEN {bucket} = {_sql_text(SCRAPPED)} THEN {_sql_text(DESTROYED)} "
+            f"WHEN {bucket} = {_sql_text(GONE)} THEN {_sql_text(UNREACHABLE)} "
+            f"WHEN {in_quarantine} OR {state} = {_sql_text(lifecycle.QUARANTINED)} "
+            f"THEN {_sql_text(QUARANTINED)} ELSE {_sql_text(PENDING)} END)")
 
 
 def activation_action(bucket, status):

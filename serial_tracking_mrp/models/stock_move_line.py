@@ -21,3 +21,8 @@ class StockMoveLine(models.Model):
                 and item["event_type"] == "produced"):
             item["note"] = self.env._("Taken out of %(unit)s", unit=unbuild.lot_id.name)
         return item
+
+    def _serial_event_item_per_line(self):
+        move = self.move_id
+        return bool(move.raw_material_production_id or move.unbuild_id
+                    or super()._serial_event_item_per_line())

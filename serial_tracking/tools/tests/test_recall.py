@@ -1,3 +1,4 @@
+import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -47,6 +48,39 @@ def test_every_state_has_a_known_bucket_and_status(state, reserved, quarantine, 
     # activation never touches what is already dealt with
     if status != rc.PENDING:
         assert rc.activation_action(bucket, status) == rc.NOTHING
+
+
+def _sql_value(expression, **columns):
+    """Evaluate one SQL expression over one row (SQLite: plain CASE/IN/OR logic)."""
+    with sqlite3.connect(":memory:") as db:
+        names = ", ".join(f":{name} AS {name}" for name in columns)
+        return db.execute(f"SELECT {expression} FROM (SELECT {names})", columns).fetchone()[0]
+
+
+@pytest.mark.parametrize("state", [s for s, _l in lifecycle.STATES] + [None, "unknown"])
+@pytest.mark.parametrize("reserved", [False, True])
+@pytest.mark.parametrize("quarantine", [False, True])
+@pytest.mark.parametrize("parent", [None, 7])
+def test_sql_buckets_and_statuses_match_python(state, reserved, quarantine, parent):
+    unit = facts(state, reserved_for_delivery=reserved, in_quarantine=quarantine,
+                 parent_lot_id=parent)
+    bucket = rc.bucket_of(unit)
+    sql = rc.bucket_sql("state", "reserved", "parent IS NOT NULL")
+    assert _sql_value(sql, state=state, reserved=reserved, parent=parent) == bucket
+    status_sql = rc.initial_status_sql("bucket", "state", "quarantine")
+    assert _sql_value(status_sql, bucket=bucket, state=state,
+                      quarantine=quarantine) == rc.initial_status(bucket, unit)
+
+
+def test_reservable_states():
+    expected = {lifecycle.IN_STOCK, lifecycle.RETURNED, lifecycle.QUARANTINED,
+                lifecycle.ALLOCATED}
+    assert expected == rc.RESERVABLE_STATES
+
+
+def test_sql_keys_are_plain():
+    with pytest.raises(ValueError, match="plain key"):
+        rc._sql_text("x'; DROP TABLE y; --")
 
 
 def test_initial_status():
