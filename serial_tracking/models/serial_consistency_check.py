@@ -26,6 +26,10 @@ class SerialConsistencyCheck(models.Model):
     ``lifecycle_state`` with where Odoo's quants say the unit is and with the
     ``to_state`` of its last ledger event, and verifies every hash chain of the
     ledger in SQL. It only reads the data it checks and writes its own results.
+
+    A run belongs to one company and covers that company's serials and the serials
+    shared by every company (no company): its totals and its issues say nothing about
+    another company's serials, and its record rule keeps it within its company.
     """
 
     _name = "serial.consistency.check"
@@ -42,6 +46,8 @@ class SerialConsistencyCheck(models.Model):
     )
     user_id = fields.Many2one("res.users", string="Run By", readonly=True,
                               default=lambda self: self.env.user)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.company)
     serial_count = fields.Integer(string="Serials Checked", readonly=True)
     event_count = fields.Integer(string="Events Verified", readonly=True)
     issue_ids = fields.One2many("serial.consistency.issue", "check_id", string="Issues",
@@ -72,40 +78,54 @@ class SerialConsistencyCheck(models.Model):
 
     @api.model
     def action_run_check(self):
-        """Manager action: check every serial now and open the result."""
+        """Manager action: check every serial of the companies selected in the company
+        switcher now (one run per company) and open the result."""
         self.check_access("create")
-        check = self._run()
-        return {
+        checks = self.browse()
+        for company in self.env.companies:
+            checks |= self._run(company=company)
+        action = {
             "type": "ir.actions.act_window",
+            "name": self.env._("Consistency Checks"),
             "res_model": self._name,
-            "res_id": check.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
             "target": "current",
         }
+        if len(checks) == 1:
+            return dict(action, res_id=checks.id, view_mode="form", views=[(False, "form")])
+        return dict(action, domain=[("id", "in", checks.ids)], view_mode="list,form",
+                    views=[(False, "list"), (False, "form")])
 
     @api.model
     def _cron_check(self):
-        check = self._run(trigger="cron")
-        if check.issue_count:
-            _logger.warning("Serial consistency check %s found %s issue(s)", check.id,
-                            check.issue_count)
-        return check
+        """Daily: one run per company, each over that company's (and shared) serials."""
+        checks = self.browse()
+        for company in self.env["res.company"].sudo().search([]):
+            check = self._run(trigger="cron", company=company)
+            if check.issue_count:
+                _logger.warning("Serial consistency check %s of %s found %s issue(s)",
+                                check.id, company.name, check.issue_count)
+            checks |= check
+        return checks
 
     @api.model
-    def _run(self, lot_ids=None, trigger="manual"):
-        """Check the serials (all of them, or ``lot_ids``) and store one run.
+    def _run(self, lot_ids=None, trigger="manual", company=None):
+        """Check the serials of ``company`` (default: the current one) and the shared
+        ones -- all of them, or those of ``lot_ids`` -- and store one run.
 
         :returns: the ``serial.consistency.check`` holding the issues found.
         """
         started = time.perf_counter()
-        check = self.sudo().create({"trigger": trigger})
+        company = company or self.env.company
+        check = self.sudo().create({"trigger": trigger, "company_id": company.id})
         self.env.flush_all()
         # big sorts and hashes stay in memory, for this transaction only
         # (JIT compiling costs more than it saves on these queries)
         self.env.cr.execute("SELECT set_config('work_mem', '256MB', true), "
                             "set_config('jit', 'off', true)")
-        scope, event_scope = self._scope("lot", lot_ids), self._scope("ev", lot_ids)
+        scope = SQL("%s AND %s", self._scope("lot", lot_ids),
+                    self._company_scope("lot", company))
+        event_scope = SQL("%s AND %s", self._scope("ev", lot_ids),
+                          self._company_scope("ev", company))
         self._insert_lot_issues(check, scope, event_scope)
         self._insert_broken_chains(check, event_scope)
         self.env.cr.execute(
@@ -143,6 +163,18 @@ class SerialConsistencyCheck(models.Model):
         return SQL("%s = ANY(%s)", SQL.identifier(alias, column), list(lot_ids))
 
     @staticmethod
+    def _company_scope(alias, company):
+        """The serials of ``company`` and the shared ones (``lot``), or their events
+        (``ev``): a run never counts nor reports another company's serials."""
+        if alias == "lot":
+            return SQL("(lot.company_id = %s OR lot.company_id IS NULL)", company.id)
+        return SQL(
+            """ev.lot_id IN (SELECT scoped.id FROM stock_lot scoped
+                              WHERE scoped.company_id = %s OR scoped.company_id IS NULL)""",
+            company.id,
+        )
+
+    @staticmethod
     def _serial_join():
         return SQL(
             """JOIN product_product pp ON pp.id = lot.product_id
@@ -158,13 +190,13 @@ class SerialConsistencyCheck(models.Model):
                       (check_id, lot_id, product_id, company_id, kind, lifecycle_state,
                        expected_state, location_id, event_id, chain_break,
                        create_uid, create_date, write_uid, write_date)
-               SELECT %(check)s, found.lot_id, lot.product_id, lot.company_id, found.kind,
+               SELECT %(check)s, found.lot_id, lot.product_id, %(company)s, found.kind,
                       found.lifecycle_state, found.expected_state, found.location_id,
                       found.event_id, found.chain_break,
                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                  FROM (%(select)s) AS found
                  JOIN stock_lot lot ON lot.id = found.lot_id""",
-            check=check.id, uid=self.env.uid, select=select,
+            check=check.id, company=check.company_id.id, uid=self.env.uid, select=select,
         ))
         return self.env.cr.rowcount
 

@@ -255,9 +255,13 @@ class SerialNumbering(models.AbstractModel):
             return {}
         self.env["stock.lot"].flush_model(["name", "product_id", "company_id"])
         # Every company's lots, as Odoo's own uniqueness check does.
+        # A join on the names rather than "name = ANY(array)": right after a receipt of
+        # 100,000 serials was rolled back, the ANY form took minutes on 1,000,000 lots.
         self.env.cr.execute(
-            """SELECT name, product_id, company_id FROM stock_lot
-                WHERE name = ANY(%s) AND NOT id = ANY(%s)""",
+            """SELECT lot.name, lot.product_id, lot.company_id
+                 FROM unnest(%s::varchar[]) AS wanted(name)
+                 JOIN stock_lot lot ON lot.name = wanted.name
+                WHERE NOT lot.id = ANY(%s)""",
             [list(names), list(exclude_lot_ids)],
         )
         found = defaultdict(list)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
 from ..tools import lifecycle, scan_input
 from ..tools import numbering as numbering_tools
@@ -27,6 +28,16 @@ EVENTS_ON_CARD = 5
 # Fields read by every scan of a serial, fetched with the search that finds it.
 _LOT_FIELDS = ["name", "product_id", "company_id", "lifecycle_state"]
 LISTED = 50
+# What a receiving scan reads of the product's template and of the move, fetched alone:
+# not the dozens of other columns of these wide rows (building and reading them was a
+# tenth of a scan's time). A column missing here costs one more query, nothing else.
+_TEMPLATE_FIELDS = ["tracking", "is_storable", "company_id", "categ_id", "serial_format_rule_id",
+                    "uom_id", "type", "name"]
+_RECEIPT_MOVE_FIELDS = [
+    "location_id", "location_dest_id", "picked", "picking_id", "picking_type_id", "product_id",
+    "production_id", "raw_material_production_id", "state", "product_uom_qty", "quantity",
+    "product_uom", "company_id",
+]
 
 
 def _has_surrogate(text):
@@ -273,7 +284,12 @@ class SerialScanner(models.AbstractModel):
         codes = [code for code in dict.fromkeys(codes) if code]
         if not codes:
             return self.env["product.product"]
-        return self.env["product.product"].search([("barcode", "in", codes)], limit=1)
+        # The multi-company rule of products reads the companies' hierarchy: that column
+        # alone, not the whole company rows.
+        self.env.companies.fetch(["parent_path"])
+        # its fields with it: every scan of a product reads them next
+        return self.env["product.product"].search_fetch([("barcode", "in", codes)], None,
+                                                        limit=1)
 
     def _require_lot(self, serial, lots, product=None):
         """The one serial scanned, or a refusal; an unknown number of a product with a
@@ -400,22 +416,24 @@ class SerialScanner(models.AbstractModel):
     def _product_labels(self, product_ids):
         """``{product_id: name as Odoo shows it}`` with one light query; variants with
         attribute values get Odoo's own display name."""
-        lang = self.env.lang or "en_US"
         self.env.cr.execute(
             """SELECT pp.id, pp.default_code, pp.combination_indices,
                       COALESCE(pt.name->>%s, pt.name->>'en_US')
                  FROM product_product pp
                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
                 WHERE pp.id = ANY(%s)""",
-            [lang, list(product_ids)],
+            [self._lang(), list(product_ids)],
         )
-        labels = {}
-        for product_id, code, combination, name in self.env.cr.fetchall():
-            if combination:
-                labels[product_id] = self.env["product.product"].browse(product_id).display_name
-            else:
-                labels[product_id] = f"[{code}] {name}" if code else name
-        return labels
+        return {row[0]: self._product_label(*row) for row in self.env.cr.fetchall()}
+
+    def _lang(self):
+        return self.env.lang or "en_US"
+
+    def _product_label(self, product_id, code, combination, name):
+        """A product's name as Odoo shows it, from its row (see ``_product_labels``)."""
+        if combination:
+            return self.env["product.product"].browse(product_id).display_name
+        return f"[{code}] {name}" if code else name
 
     # --- look up ----------------------------------------------------------------------
 
@@ -474,32 +492,36 @@ class SerialScanner(models.AbstractModel):
         """The document's progress per move, counted in SQL: a receipt of thousands of
         serials costs each scan no more than a small one."""
         self.env.flush_all()
+        # the products' names come with it (as _product_labels reads them)
         self.env.cr.execute(
             """SELECT move.id, move.product_id, move.product_uom_qty, move.quantity,
                       template.tracking,
                       count(line.id) FILTER (WHERE line.lot_id IS NOT NULL
-                                               AND (line.picked OR %(receive)s))
+                                               AND (line.picked OR %(receive)s)),
+                      product.default_code, product.combination_indices,
+                      COALESCE(template.name->>%(lang)s, template.name->>'en_US')
                  FROM stock_move move
                  JOIN product_product product ON product.id = move.product_id
                  JOIN product_template template ON template.id = product.product_tmpl_id
             LEFT JOIN stock_move_line line ON line.move_id = move.id
                 WHERE move.picking_id = %(picking)s AND move.state != 'cancel'
-             GROUP BY move.id, template.tracking
+             GROUP BY move.id, product.id, template.id
              ORDER BY move.id""",
-            {"picking": picking.id, "receive": mode == "receive"},
+            {"picking": picking.id, "receive": mode == "receive", "lang": self._lang()},
         )
-        rows = self.env.cr.fetchall()
-        labels = self._product_labels({row[1] for row in rows})
-        lines = [
-            {
+        labels = {}
+        lines = []
+        for (move_id, product_id, demand, quantity, tracking, done,
+             code, combination, name) in self.env.cr.fetchall():
+            if product_id not in labels:
+                labels[product_id] = self._product_label(product_id, code, combination, name)
+            lines.append({
                 "move_id": move_id,
                 "product_id": product_id,
-                "product": labels.get(product_id, ""),
+                "product": labels[product_id],
                 "demand": demand,
                 "done": done if tracking == "serial" else quantity,
-            }
-            for move_id, product_id, demand, quantity, tracking, done in rows
-        ]
+            })
         return {
             "id": picking.id,
             "name": picking.name,
@@ -540,13 +562,19 @@ class SerialScanner(models.AbstractModel):
                                     picking=picking.name, state=picking.state))
         return picking, None
 
-    def _open_moves(self, picking, product):
+    def _known_fields(self, model, fnames):
+        """``fnames`` of ``model`` in this database (some come with optional modules)."""
+        fields_ = self.env[model]._fields
+        return [fname for fname in fnames if fname in fields_]
+
+    def _open_moves(self, picking, product, fnames=None):
         """The open moves of ``product`` on ``picking``, in the document's order: one
-        query for them and their fields (not every move of a long document)."""
+        query for them and their fields (``fnames``, all by default; not every move of a
+        long document)."""
         return self.env["stock.move"].search_fetch([
             ("picking_id", "=", picking.id), ("product_id", "=", product.id),
             ("state", "not in", ("done", "cancel")),
-        ], None)
+        ], fnames)
 
     def _keeping_picked(self, moves):
         """Context for marking one more line picked on ``moves``: Odoo would read every
@@ -584,23 +612,20 @@ class SerialScanner(models.AbstractModel):
             return self._product_scan(product, self.env._(
                 "%(product)s: now scan its serial numbers.", product=product.display_name))
         product = self._receipt_product(picking, product, lots, params)
-        moves = self._open_moves(picking, product)
+        moves = self._open_moves(picking, product, self._known_fields("stock.move",
+                                                                     _RECEIPT_MOVE_FIELDS))
         if not moves:
             self._not_on_document(picking, product, serial)
+        product.product_tmpl_id.fetch(self._known_fields("product.template", _TEMPLATE_FIELDS))
         if product.tracking != "serial":
             self._refuse(self.env._(
                 "%(product)s is not tracked by serial number: receive it in the receipt form.",
                 product=product.display_name,
             ))
-        already = self.env["stock.move.line"].search_count([
-            ("picking_id", "=", picking.id), ("product_id", "=", product.id),
-            "|", ("lot_id.name", "=", serial), ("lot_name", "=", serial),
-        ], limit=1)
-        if already:
-            self._refuse(self.env._(
-                "%(serial)s was already scanned on %(picking)s: this is a duplicate. Put the "
-                "unit aside and tell your manager.", serial=serial, picking=picking.name,
-            ))
+        move = moves[:1]
+        if move.state == "draft":
+            move._action_confirm()
+        placeholder = self._receipt_placeholder(picking, product, move, serial)
         lot = lots.filtered(lambda lot: lot.product_id == product)
         created = not lot
         if lot:
@@ -608,7 +633,7 @@ class SerialScanner(models.AbstractModel):
         else:
             self._check_new_serial(product, picking.company_id, serial)
             lot = self._create_lot(product, picking.company_id, serial, scan)
-        line = self._add_receipt_line(moves[:1], lot)
+        line = self._add_receipt_line(move, lot, placeholder)
         document = self._document(picking, "receive")
         return self._result(
             "ok",
@@ -684,24 +709,47 @@ class SerialScanner(models.AbstractModel):
             vals["expiration_date"] = fields.Datetime.to_datetime(scan.expiry)
         # No "created" note in the serial's chatter, as the suite's bulk creation of
         # serials: who created it and when is on the record, and its history is the ledger.
+        # Nor value tracking: the serial's chatter posts nothing on creation, and this
+        # spares the scan the look-ups of that empty post.
         return self.env["stock.lot"].with_context(
-            serial_numbers_checked=NUMBERS_CHECKED, mail_create_nolog=True).create(vals)
+            serial_numbers_checked=NUMBERS_CHECKED, mail_create_nolog=True, mail_notrack=True,
+        ).create(vals).with_env(self.env)
 
-    def _add_receipt_line(self, move, lot):
-        if move.state == "draft":
-            move._action_confirm()
-        placeholder = self.env["stock.move.line"].search_fetch([
-            ("move_id", "=", move.id), ("lot_id", "=", False), ("lot_name", "=", False),
-            ("picked", "=", False),
-        ], None, limit=1)  # its fields with it: the write reads them all
+    def _receipt_placeholder(self, picking, product, move, serial):
+        """The line of ``move`` Odoo made for a unit still without serial (empty if there
+        is none), after refusing ``serial`` if it is on ``picking`` already.
+
+        One query answers both: the lines of the receipt with this serial, and one
+        placeholder; a line naming a serial sorts first (before an empty name too), so
+        any duplicate is the one found. The line's fields come with it: the write reads
+        them all.
+        """
+        line = self.env["stock.move.line"].search_fetch(Domain.OR([
+            [("picking_id", "=", picking.id), ("product_id", "=", product.id),
+             "|", ("lot_id.name", "=", serial), ("lot_name", "=", serial)],
+            [("move_id", "=", move.id), ("lot_id", "=", False), ("lot_name", "=", False),
+             ("picked", "=", False)],
+        ]), None, order="lot_id.id NULLS LAST, lot_name DESC NULLS LAST, id", limit=1)
+        if line.lot_id or line.lot_name:
+            self._refuse(self.env._(
+                "%(serial)s was already scanned on %(picking)s: this is a duplicate. Put the "
+                "unit aside and tell your manager.", serial=serial, picking=picking.name,
+            ))
+        return line
+
+    def _add_receipt_line(self, move, lot, placeholder):
         if placeholder:
             vals = {"lot_id": lot.id, "picked": True}
             if placeholder.quantity != 1:
                 # only a real change of quantity makes Odoo recount the move's lines
                 vals["quantity"] = 1
-            # the write looks at where the line comes from and where the move goes: one read
+            # the write looks at where the line comes from and where the move goes, the
+            # answer names them: one read, of those two columns
             self.env["stock.location"].browse(
-                {placeholder.location_id.id, move.location_dest_id.id}).mapped("usage")
+                {placeholder.location_id.id, move.location_dest_id.id},
+            ).fetch(["usage", "complete_name"])
+            # and its recall check at the operation type's code: that column alone
+            move.picking_type_id.fetch(["code"])
             with self._keeping_picked(move):
                 placeholder.write(vals)
             return placeholder

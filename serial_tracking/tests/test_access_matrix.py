@@ -88,7 +88,8 @@ COMPANY_RULES = {
     "serial.recall": "own",
     "serial.recall.unit": "own",
     "serial.recall.simulation": "own",
-    "serial.consistency.issue": "shared",
+    "serial.consistency.check": "own",
+    "serial.consistency.issue": "own",
     "mrp.serial.assignment": "own",
 }
 
@@ -233,7 +234,8 @@ class AccessFixture:
             "reason": "B recall", "company_id": company.id,
             "lot_ids": [fields.Command.set(lot.ids)],
         })
-        check = env["serial.consistency.check"].create({"trigger": "manual"})
+        check = env["serial.consistency.check"].create({"trigger": "manual",
+                                                        "company_id": company.id})
         records = {
             "stock.lot": lot,
             "serial.event": env["serial.event"].search([("lot_id", "=", lot.id)], limit=1),
@@ -255,6 +257,7 @@ class AccessFixture:
                 {"recall_id": recall.id, "lot_id": lot.id, "bucket": "in_stock"}),
             "serial.recall.simulation": env["serial.recall.simulation"].create(
                 {"recall_id": recall.id}),
+            "serial.consistency.check": check,
             "serial.consistency.issue": env["serial.consistency.issue"].create({
                 "check_id": check.id, "lot_id": lot.id, "company_id": company.id,
                 "kind": "state_vs_quant",

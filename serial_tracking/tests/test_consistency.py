@@ -147,26 +147,96 @@ class TestConsistencyCheck(SerialTrackingCase):
         self.assertIn(("CC-9", "broken_chain"), self._found(check))
         self.assertGreaterEqual(check.serial_count, len(self.lots))
 
-    def test_issues_of_another_company_stay_hidden(self):
-        other = self.env["res.company"].create({"name": "Other Serial Co"})
-        foreign = self.env["stock.lot"].create({
-            "name": "CC-OTHER", "product_id": self.product.id, "company_id": other.id,
+    def _company_fixture(self):
+        """A serial of company A, two of company B, one more shared by every company
+        (as the received ones of setUp are: their product has no company), each broken:
+        received on paper, never put into stock; and CC-9 shipped over its ledger."""
+        company_b = self.env["res.company"].create({"name": "Other Serial Co"})
+        Lot = self.env["stock.lot"]
+        self.assertFalse(self.lots.company_id)
+        own = Lot.create({"name": "CC-A1", "product_id": self.product.id,
+                          "company_id": self.env.company.id})
+        foreign = Lot.create([
+            {"name": name, "product_id": self.product.id, "company_id": company_b.id}
+            for name in ("CC-B1", "CC-B2")
+        ])
+        shared = Lot.create({"name": "CC-SHARED", "product_id": self.product.id,
+                             "company_id": False})
+        Lot._serial_apply_events([{"lot": lot, "event_type": "received"}
+                                  for lot in own | foreign | shared])
+        self._sql("UPDATE stock_lot SET lifecycle_state = 'shipped' WHERE id = %s",
+                  self.lot["CC-9"].id)
+        return company_b, own, foreign, shared | self.lots
+
+    def _manager_of(self, company, login):
+        return new_test_user(self.env, login=login,
+                             groups="stock.group_stock_manager",
+                             company_id=company.id, company_ids=[Command.set(company.ids)])
+
+    def test_runs_and_totals_stay_within_their_company(self):
+        company_a = self.env.company
+        company_b, own, foreign, shared = self._company_fixture()
+        everything = own | foreign | shared
+        Check = self.env["serial.consistency.check"]
+        check_a = Check._run(everything.ids, company=company_a)
+        check_b = Check._run(everything.ids, company=company_b)
+
+        # each run checks its company's serials and the shared ones, nothing else
+        self.assertEqual((check_a.company_id, check_b.company_id), (company_a, company_b))
+        shared_issues = {("CC-9", "state_vs_quant"), ("CC-9", "state_vs_last_event"),
+                         ("CC-SHARED", "state_vs_quant")}
+        self.assertEqual(self._found(check_a), {("CC-A1", "state_vs_quant"), *shared_issues})
+        self.assertEqual(self._found(check_b), {
+            ("CC-B1", "state_vs_quant"), ("CC-B2", "state_vs_quant"), *shared_issues,
         })
-        self._sql("UPDATE stock_lot SET lifecycle_state = 'shipped' WHERE id IN %s",
-                  (foreign.id, self.lot["CC-9"].id))
-        check = self._check(self.lots | foreign)
-        self.assertEqual({issue.lot_id.name for issue in check.issue_ids},
-                         {"CC-9", "CC-OTHER"})
-        manager = new_test_user(self.env, login="cc_manager_one_company",
-                                groups="stock.group_stock_manager",
-                                company_id=self.env.company.id,
-                                company_ids=[Command.set(self.env.company.ids)])
-        seen = self.env["serial.consistency.issue"].with_user(manager).search(
-            [("check_id", "=", check.id)])
-        self.assertEqual(len(seen), 2)  # against its quants and its last event
-        self.assertEqual(seen.lot_id.mapped("name"), ["CC-9"])
-        # the other company's serial: shipped without a single event
-        self.assertEqual(len(check.issue_ids), 3)
+        self.assertEqual(set(check_a.issue_ids.company_id), {company_a})
+        self.assertEqual(set(check_b.issue_ids.company_id), {company_b})
+        # and so do its totals: A's run counts no serial nor event of company B
+        self.assertEqual(
+            (check_a.serial_count, check_a.event_count, check_a.issue_count),
+            (len(own | shared), len(self._events(own | shared)), 4),
+        )
+        self.assertEqual(
+            (check_b.serial_count, check_b.event_count, check_b.issue_count,
+             check_b.state_vs_quant_count),
+            (len(foreign | shared), len(self._events(foreign | shared)), 5, 4),
+        )
+
+        manager_b = self._manager_of(company_b, "cc_manager_b")
+        manager_a = self._manager_of(company_a, "cc_manager_a")
+        for user, ours, theirs in ((manager_b, check_b, check_a), (manager_a, check_a, check_b)):
+            with self.subTest(user=user.login):
+                ChecksAs = Check.with_user(user)
+                IssuesAs = self.env["serial.consistency.issue"].with_user(user)
+                self.assertIn(ours, ChecksAs.search([]))
+                self.assertNotIn(theirs, ChecksAs.search([]))
+                with self.assertRaises(AccessError):
+                    ChecksAs.browse(theirs.id).read(["serial_count", "issue_count"])
+                self.assertFalse(IssuesAs.search([("check_id", "=", theirs.id)]))
+                both = (ours | theirs).ids
+                self.assertEqual(IssuesAs.search_count([("check_id", "in", both)]),
+                                 ours.issue_count)
+                grouped = dict(IssuesAs._read_group([], ["check_id"], ["__count"]))
+                self.assertNotIn(theirs, grouped)
+                self.assertEqual(grouped.get(ours), ours.issue_count)
+                totals = ChecksAs._read_group([], [], ["serial_count:sum", "issue_count:sum"])
+                visible = ChecksAs.search([])
+                self.assertEqual(totals[0], (sum(visible.mapped("serial_count")),
+                                             sum(visible.mapped("issue_count"))))
+        self.assertNotIn(own, self.env["serial.consistency.issue"].with_user(
+            manager_b).search([]).lot_id)
+
+        # the manager action of company B checks B's serials and the shared ones only
+        action = Check.with_user(manager_b).action_run_check()
+        run = Check.browse(action["res_id"])
+        self.assertEqual(run.company_id, company_b)
+        scope = self.env["stock.lot"].search_count([
+            ("product_id.tracking", "=", "serial"),
+            ("company_id", "in", [company_b.id, False]),
+        ])
+        self.assertEqual(run.serial_count, scope)
+        self.assertEqual(run.issue_ids.lot_id, foreign | shared.filtered(
+            lambda lot: lot.name in ("CC-9", "CC-SHARED")))
 
     # --- action, cron, rights ------------------------------------------------------------
 
@@ -189,6 +259,15 @@ class TestConsistencyCheck(SerialTrackingCase):
 
         cron = self.env.ref("serial_tracking.ir_cron_serial_consistency_check")
         self.assertEqual(cron.interval_type, "days")
+        company_b, own, _foreign, _shared = self._company_fixture()
         scheduled = Check._cron_check()
-        self.assertEqual(scheduled.trigger, "cron")
-        self.assertIn(("CC-9", "state_vs_quant"), self._found(scheduled))
+        # one run per company, each with its own serials only
+        self.assertEqual(set(scheduled.mapped("trigger")), {"cron"})
+        self.assertEqual(scheduled.company_id, self.env["res.company"].search([]))
+        by_company = {check.company_id: check for check in scheduled}
+        self.assertIn(("CC-9", "state_vs_quant"), self._found(by_company[self.env.company]))
+        self.assertEqual({name for name, _kind in self._found(by_company[self.env.company])},
+                         {"CC-A1", "CC-9", "CC-SHARED"})
+        self.assertEqual({name for name, _kind in self._found(by_company[company_b])},
+                         {"CC-B1", "CC-B2", "CC-9", "CC-SHARED"})
+        self.assertNotIn(own, by_company[company_b].issue_ids.lot_id)

@@ -120,6 +120,47 @@ class TestScannerReceive(ScannerCase):
                            "LAP-D", "duplicate", "Put the unit aside")
         self.assertEqual(self.footprint(), before)
 
+    def test_serial_typed_on_another_line_of_the_receipt_is_a_duplicate(self):
+        receipt = self.incoming(self.product, 4)
+        params = {"picking_id": receipt.id}
+        self.assertEqual(self.scan("receive", self.gs1("LAP-T1"), params)["status"], "ok")
+        # typed in the receipt form on a line of its own: no serial record yet
+        placeholders = receipt.move_line_ids.filtered(lambda ml: not ml.lot_id)
+        self.assertEqual(len(placeholders), 3)
+        placeholders[-1].lot_name = "LAP-T2"
+        placeholders[0].lot_name = ""  # an emptied name is still a line to fill
+        before = self.footprint()
+        self.assertRefused(self.scan("receive", self.gs1("LAP-T2"), params),
+                           "LAP-T2", "already scanned on " + receipt.name, "duplicate")
+        self.assertRefused(self.scan("receive", self.gs1("LAP-T1"), params),
+                           "LAP-T1", "duplicate")
+        self.assertEqual(self.footprint(), before)
+        result = self.scan("receive", self.gs1("LAP-T3"), params)
+        self.assertEqual(result["status"], "ok", result["message"])
+        self.assertIn(result["entry"]["undo"]["line_id"], placeholders[:2].ids,
+                      "the scan fills a line Odoo made for the unit")
+        self.assertEqual(len(receipt.move_line_ids), 4)
+
+    def test_scanned_serial_is_planned_from_its_creation(self):
+        receipt = self.incoming(self.product, 1)
+        result = self.scan("receive", self.gs1("LAP-P"), {"picking_id": receipt.id})
+        self.assertEqual(result["status"], "ok", result["message"])
+        lot = self.env["stock.lot"].browse(result["entry"]["lot_id"])
+        self.assertEqual(lot.lifecycle_state, "planned")
+        self.assertTrue(lot.lifecycle_date)
+        self.assertFalse(lot.event_ids)
+        self.assertFalse(lot.message_ids, "nothing is posted in the chatter of the serial")
+        # the same start on the other ways a serial is made; a lot has no lifecycle
+        by_default = self.env["stock.lot"].with_context(
+            default_product_id=self.product.id).create({"name": "LAP-P2"})
+        self.assertEqual(by_default.lifecycle_state, "planned")
+        batch = self.env["product.product"].create({
+            "name": "Bulk Cable", "is_storable": True, "tracking": "lot"})
+        lot_of_batch = self.env["stock.lot"].create({"name": "CABLE-1",
+                                                     "product_id": batch.id})
+        self.assertFalse(lot_of_batch.lifecycle_state)
+        self.assertFalse(lot_of_batch.lifecycle_date)
+
     def test_bad_check_character_names_the_rule_and_writes_nothing(self):
         receipt = self.incoming(self.phone, 2)
         params = {"picking_id": receipt.id}

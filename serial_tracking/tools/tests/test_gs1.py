@@ -715,3 +715,29 @@ def test_fuzz_mutated_element_strings(pairs, data):
     insert = data.draw(st.text(max_size=3))
     cut = data.draw(st.integers(0, 3))
     _parse_or_gs1_error(built[:index] + insert + built[index + cut :])
+
+
+_AI_CODES = st.one_of(st.sampled_from(ALL_AIS), st.text(DIGITS, max_size=5), st.text(max_size=5))
+_VALUES = st.one_of(st.text(max_size=30), st.text(CSET82, max_size=30),
+                    st.text(DIGITS, max_size=20))
+
+
+@given(st.lists(st.tuples(_AI_CODES, _VALUES), max_size=6))
+def test_fuzz_ai_values_and_pairs(pairs):
+    """Values typed into label and scan forms: one AI at a time, then all together."""
+    for ai, value in pairs:
+        try:
+            text = gs1.validate_value(ai, value, today=TODAY)
+        except GS1Error as error:
+            assert str(error)
+        else:
+            assert gs1.validate_value(ai, text, today=TODAY) == text
+    try:
+        elements = gs1.GS1ElementString(pairs, today=TODAY)
+    except GS1Error as error:
+        assert str(error)
+        return
+    # What is accepted builds and reads back the same.
+    if not elements or not _no_textual_separator(list(elements.items())):
+        return
+    assert parse(gs1.build_element_string(list(elements.items()), today=TODAY)) == elements

@@ -132,3 +132,14 @@ def test_fuzz_gs1_serial_round_trip(serial):
     result = classify(f"(01){GTIN}(21){serial}")
     assert result.kind == scan_input.GS1
     assert result.serial == serial
+
+
+@given(st.text(max_size=80))
+def test_fuzz_any_code_point_is_classified(raw):
+    """Whatever a keyboard wedge or a JSON payload delivers, lone surrogates and control
+    characters included, classification answers and never raises."""
+    result = classify(raw)
+    assert result.kind in {scan_input.EMPTY, scan_input.GS1, scan_input.MALFORMED,
+                           scan_input.PRODUCT, scan_input.TEXT}
+    assert (result.kind == scan_input.MALFORMED) == bool(result.error)
+    result.as_dict()
