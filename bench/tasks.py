@@ -18,11 +18,19 @@ def _has_suite(env):
     return "lifecycle_state" in env["stock.lot"]._fields
 
 
-def _timed(env, func):
+def _timed(env, func, commit=False):
+    """Seconds ``func`` takes, its pending writes flushed; with ``commit``, committed
+    too, as the end of a request does (the next step then starts with a cold cache,
+    as the next request would)."""
     started = time.perf_counter()
     result = func()
     env.flush_all()
-    return time.perf_counter() - started, result
+    if commit:
+        env.cr.commit()
+    seconds = time.perf_counter() - started
+    if commit:
+        env.invalidate_all()
+    return seconds, result
 
 
 def receive_deliver(env, serials=5000):
@@ -191,7 +199,7 @@ def _confirmed_receipt(env, product, quantity):
     return receipt
 
 
-def generate_receive(env, serials=100000, path="wizard"):
+def generate_receive(env, serials=100000, path="wizard", requests=False):
     """Make ``serials`` new serials for one receipt and validate it.
 
     ``path="wizard"`` (suite): the generation wizard's server code on the receipt move,
@@ -201,6 +209,10 @@ def generate_receive(env, serials=100000, path="wizard"):
     serial created with the ORM, then the receipt is validated.
     Both are timed from the confirmed receipt (whose placeholder lines each path
     replaces) to the validated receipt.
+
+    ``requests=False``: everything in one transaction, rolled back. ``requests=True``:
+    confirming, making the serials and validating each commit, as the three requests
+    of a user do (the database must be a scratch copy: the receipt is kept).
     """
     values = {"name": "Bench Phone", "type": "consu", "is_storable": True,
               "tracking": "serial"}
@@ -214,6 +226,9 @@ def generate_receive(env, serials=100000, path="wizard"):
     product = env["product.product"].create(values)
     receipt = _confirmed_receipt(env, product, serials)
     move = receipt.move_ids
+    if requests:
+        env.cr.commit()
+        env.invalidate_all()
 
     def make_serials():
         if path == "wizard":
@@ -238,8 +253,8 @@ def generate_receive(env, serials=100000, path="wizard"):
         assert receipt.button_validate() is True
         return receipt
 
-    make_seconds, _made = _timed(env, make_serials)
-    validate_seconds, _receipt = _timed(env, validate)
+    make_seconds, _made = _timed(env, make_serials, commit=requests)
+    validate_seconds, _receipt = _timed(env, validate, commit=requests)
     total = make_seconds + validate_seconds
     lots = env["stock.lot"].search([("product_id", "=", product.id)])
     env.cr.execute(
@@ -253,6 +268,7 @@ def generate_receive(env, serials=100000, path="wizard"):
     result = {
         "path": path,
         "serials": serials,
+        "transactions": "one per step" if requests else "one",
         "make_s": round(make_seconds, 3),
         "validate_s": round(validate_seconds, 3),
         "total_s": round(total, 3),

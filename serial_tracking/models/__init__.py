@@ -12,6 +12,8 @@ from . import product_category
 from . import product_template
 from . import product_product
 from . import stock_move
+from . import stock_picking
+from . import stock_quant
 from . import serial_traceability
 from . import serial_traceability_report
 from . import stock_lot_genealogy

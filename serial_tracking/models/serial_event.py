@@ -86,7 +86,7 @@ class SerialEvent(models.Model):
     # --- appending ----------------------------------------------------------------
 
     @api.model
-    def _append(self, vals_list):
+    def _append(self, vals_list, rewritten_lot_ids=()):
         """Add events to the ledger, chaining each to the previous one of its serial.
 
         The serials are locked for the rest of the transaction, so two transactions
@@ -94,12 +94,14 @@ class SerialEvent(models.Model):
 
         :param vals_list: event values; ``lot_id`` is mandatory, ``date`` and
             ``user_id`` default to now and the current user.
+        :param rewritten_lot_ids: serials whose row the caller updates before the
+            transaction ends (a new lifecycle state): they are only locked here.
         """
         if not vals_list:
             return self.browse()
         now = fields.Datetime.now()
         lot_ids = sorted({vals["lot_id"] for vals in vals_list})
-        last_hash = self._lock_and_read_heads(lot_ids)
+        last_hash = self._lock_and_read_heads(lot_ids, rewritten_lot_ids)
         for vals in vals_list:
             vals["date"] = fields.Datetime.to_datetime(vals.get("date") or now)
             vals.setdefault("user_id", self.env.uid)
@@ -159,7 +161,7 @@ class SerialEvent(models.Model):
             events.modified(columns, create=True)
         return events
 
-    def _lock_and_read_heads(self, lot_ids):
+    def _lock_and_read_heads(self, lot_ids, rewritten_lot_ids=()):
         """Lock serials in id order and return the hash of each one's last event.
 
         The rows are updated, not only locked: Odoo's transactions are REPEATABLE
@@ -169,18 +171,29 @@ class SerialEvent(models.Model):
         update, the waiting transaction fails with a serialization error instead, and
         Odoo retries it with a fresh snapshot.
 
-        Rows this transaction wrote already (``xmin`` is its id: serials it created, as
-        a big receipt does, or whose row it updated) are skipped: they are locked by it
-        until it ends, or invisible to every other transaction, and updating them again
-        would only cost one more row version each.
+        Rows the caller updates anyway before the end of the transaction
+        (``rewritten_lot_ids``) are only locked: their update has the same effect on
+        a waiting transaction, and a second row version of each serial of a 100,000
+        serial receipt costs seconds. Rows this transaction wrote already (``xmin``
+        is its id: serials it created, as a big receipt does, or whose row it
+        updated) are skipped: they are locked by it until it ends, or invisible to
+        every other transaction.
         """
-        self.env.cr.execute(
-            """UPDATE stock_lot SET write_date = write_date
-                WHERE id IN (SELECT id FROM stock_lot
-                              WHERE id = ANY(%s) AND xmin <> pg_current_xact_id()::xid
-                           ORDER BY id FOR NO KEY UPDATE)""",
+        cr = self.env.cr
+        cr.execute(
+            """SELECT count(*) FROM (
+                   SELECT id FROM stock_lot
+                    WHERE id = ANY(%s) AND xmin <> pg_current_xact_id()::xid
+                 ORDER BY id FOR NO KEY UPDATE) AS locked""",
             [lot_ids],
         )
+        kept = sorted(set(lot_ids).difference(rewritten_lot_ids))
+        if kept:
+            cr.execute(
+                """UPDATE stock_lot SET write_date = write_date
+                    WHERE id = ANY(%s) AND xmin <> pg_current_xact_id()::xid""",
+                [kept],
+            )
         self.flush_model(["lot_id", "hash"])
         self.env.cr.execute(
             """SELECT DISTINCT ON (lot_id) lot_id, hash

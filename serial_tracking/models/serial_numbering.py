@@ -546,19 +546,22 @@ class SerialNumbering(models.AbstractModel):
         lifecycle state. Small batches, and batches whose values mostly differ, are
         left to the ORM.
         """
-        dirty = model.env._field_dirty
+        env = model.env
+        dirty = env._field_dirty
         pending = {field: ids for field in model._fields.values() if (ids := dirty.get(field))}
         if (not pending or max(len(ids) for ids in pending.values()) < BULK_MIN
                 or model._parent_store
                 or any(field.translate or field.company_dependent or not field.column_type
-                       for field in pending)):
+                       or field in env._field_depends_context for field in pending)):
             return False
+        # grouped by the cached values, converted for the database once per group
+        caches = [(field, ids, env.transaction.field_data[field])
+                  for field, ids in pending.items()]
         groups = defaultdict(list)
         try:
             for record_id in {record_id for ids in pending.values() for record_id in ids}:
-                record = model.browse((record_id,))
-                key = tuple((field.name, field.get_column_update(record))
-                            for field, ids in pending.items() if record_id in ids)
+                key = tuple((field, cache[record_id])
+                            for field, ids, cache in caches if record_id in ids)
                 groups[key].append(record_id)
         except TypeError:  # an unhashable value (json): let the ORM write it
             return False
@@ -567,7 +570,9 @@ class SerialNumbering(models.AbstractModel):
         for field in pending:
             dirty.pop(field)
         for key, ids in groups.items():
-            values = dict(key)
+            record = model.browse(ids[:1])
+            values = {field.name: field.convert_to_column_insert(value, record, validate=False)
+                      for field, value in key}
             if model._log_access:
                 values.setdefault("write_uid", self.env.uid)
                 values.setdefault("write_date", self.env.cr.now())

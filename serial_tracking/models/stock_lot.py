@@ -210,7 +210,9 @@ class StockLot(models.Model):
                         to_state=to_state or False)
             vals_list.append(vals)
             final[item["lot"]] = (to_state, item.get("partner_id") or False)
-        events = self.env["serial.event"]._append(vals_list)
+        rewritten = [lot.id for lot, (to_state, _partner) in final.items()
+                     if to_state != (lot.lifecycle_state or None)]
+        events = self.env["serial.event"]._append(vals_list, rewritten_lot_ids=rewritten)
         self._serial_write_states(final)
         self.env["serial.warranty"]._on_serial_events(events)  # coverages follow events
         return events

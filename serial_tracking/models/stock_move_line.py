@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from ..tools import lifecycle
 from .serial_numbering import BULK_MIN
@@ -287,5 +287,6 @@ class StockMoveLine(models.Model):
             # as the lifecycle state that follows.
             with self.env.protecting([location], copied_lots):
                 copied_lots.location_id = template_lot.location_id
-        # what Odoo writes on every line it moved
-        self.write({"date": fields.Datetime.now()})
+        # The lines' date: Odoo writes it on the lines it moves, then once more on all
+        # the lines of the moves it marks done right after (stock.move._action_done,
+        # the one caller of this method); the second write covers these lines.
