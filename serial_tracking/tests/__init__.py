@@ -31,3 +31,4 @@ from . import test_resolver
 from . import test_access_matrix
 from . import test_recall_resume
 from . import test_scanner_http
+from . import test_bulk_checks

@@ -179,6 +179,8 @@ class TestNumberingWizard(SerialTrackingCase):
         self.assertEqual(len(copies), count - 1, "all but one line take the set-based path")
         self._validate(big)
         self.assertEqual(set(lines.mapped("state")), {"done"})
+        self.assertEqual(set(lines.mapped("date")), {move.date},
+                         "every line carries the date Odoo gives the done move")
         lots = lines.lot_id
         self.assertEqual(set(lots.mapped("lifecycle_state")), {"in_stock"})
         self.assertEqual(lots.location_id, self.stock)

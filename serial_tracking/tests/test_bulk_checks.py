@@ -1,0 +1,70 @@
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.stock.models.stock_picking import StockPicking as OdooPicking
+from odoo.addons.stock.models.stock_quant import StockQuant as OdooQuant
+
+from ..models.serial_numbering import BULK_MIN
+from .common import SerialTrackingCase
+
+
+@tagged("post_install", "-at_install")
+class TestBulkChecks(SerialTrackingCase):
+    """Odoo's validation checks, answered by the database on big transfers, give
+    Odoo's own answers."""
+
+    def _big_receipt(self):
+        picking = self._confirmed_receipt(self.product, BULK_MIN + 12)
+        lines = picking.move_ids.move_line_ids.sorted("id")
+        self.assertGreaterEqual(len(lines), BULK_MIN, "the database path is taken")
+        return picking, lines
+
+    def test_lines_to_check_are_odoo_lines(self):
+        picking, lines = self._big_receipt()
+        # picked with a serial, picked without one, not picked, picked with nothing
+        lines[:5].write({"lot_name": "BULK-A", "picked": True})
+        lines[5:9].picked = True
+        lines[9:11].write({"picked": True, "quantity": 0})
+        screws = self.env["product.product"].create({
+            "name": "Screws", "type": "consu", "is_storable": True})
+        self._add_move(picking, screws, [{"picked": True}])
+        for whole, separate in ((set(), True), ({picking.id}, True), (set(), False),
+                                ({picking.id}, False)):
+            ours = picking._get_lot_move_lines_for_sanity_check(whole, separate)
+            odoo = OdooPicking._get_lot_move_lines_for_sanity_check(picking, whole, separate)
+            self.assertEqual(sorted(ours.ids), sorted(odoo.ids), (whole, separate))
+        self.assertEqual(
+            set(picking._get_lot_move_lines_for_sanity_check(set()).ids),
+            set(lines[:9].ids), "picked lines with a quantity, of tracked products only")
+
+    def test_big_receipt_without_serials_is_refused(self):
+        picking, lines = self._big_receipt()
+        lines.picked = True
+        with self.assertRaisesRegex(UserError, "supply a Lot/Serial number"):
+            picking.button_validate()
+        self.assertEqual(set(lines.mapped("state")), {"assigned"})
+        self.assertFalse(lines.lot_id)
+
+    def _in_stock(self, count):
+        Quant = self.env["stock.quant"]
+        lots = self.env["stock.lot"].create([
+            {"product_id": self.product.id, "name": f"BULK-Q{number:04d}"}
+            for number in range(count)
+        ])
+        for lot in lots:
+            Quant._update_available_quantity(self.product, self.stock, 1, lot_id=lot)
+        return lots, Quant.search([("lot_id", "in", lots.ids)])
+
+    def test_serial_counted_twice_is_refused(self):
+        lots, quants = self._in_stock(BULK_MIN + 3)
+        self.assertGreaterEqual(len(quants), BULK_MIN, "the database path is taken")
+        quants.check_quantity()  # one unit each: nothing to say
+        OdooQuant.check_quantity(quants)
+        twice = lots[7]
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.stock, 1, lot_id=twice)
+        pattern = f"(?s)already been assigned.*{twice.name}"
+        with self.assertRaisesRegex(ValidationError, pattern):
+            quants.check_quantity()
+        with self.assertRaisesRegex(ValidationError, pattern):
+            OdooQuant.check_quantity(quants)
