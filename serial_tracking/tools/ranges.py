@@ -424,6 +424,10 @@ def _range_between(left, left_position, right, right_position, check_algorithm):
     number, and the first must not come after the last."""
     ends = []
     for value, position in ((left, left_position), (right, right_position)):
+        # "0000..- 0001..": an end holding an operator could never be read back
+        if any(operator in value for operator in _EXPLICIT_OPERATORS):
+            raise RangeError(
+                f"{value!r} holds a range operator; write a range as first..last", position)
         _require_check(value, position, check_algorithm)
         parts = split_serial(value, check_algorithm)
         if parts is None:

@@ -159,6 +159,9 @@ def test_hyphen_inside_serial_numbers():
         ("- SN1", 1, "no serial number before it"),
         ("SN1 -\nSN2", 5, "no serial number after it"),
         ("SN1, SN0000..SN9999", 6, "more than 1000 serial numbers"),
+        # found by the fuzzing run: range ends that hold an operator themselves
+        ("0000..- 0001..", 1, "'0000..' holds a range operator"),
+        ("SN1 - SN2–SN3", 7, "'SN2–SN3' holds a range operator"),
     ],
 )
 def test_bad_expressions_say_where(text, position, problem):
