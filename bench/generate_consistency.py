@@ -77,7 +77,7 @@ def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=10
                 digest = ledger.event_hash(content, prev_hash)
                 events.append((lot_id, product, company, event_type, from_state, to_state,
                                content["date"], uid, content["partner_id"],
-                               content["document_ref"], prev_hash, digest, *audit))
+                               content["document_ref"], prev_hash, digest, now))
                 prev_hash, from_state = digest, to_state
             holder = partner if state == "shipped" else None
             lots.append((lot_id, f"{prefix}{index:08d}", product, company, state, day,
@@ -90,7 +90,7 @@ def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=10
         _copy(cr, "serial_event",
               ("lot_id", "product_id", "company_id", "event_type", "from_state", "to_state",
                "date", "user_id", "partner_id", "document_ref", "prev_hash", "hash",
-               "create_uid", "create_date", "write_uid", "write_date"), events)
+               "create_date"), events)
         _copy(cr, "stock_quant",
               ("product_id", "location_id", "lot_id", "quantity", "reserved_quantity",
                "in_date", "company_id", "create_uid", "create_date", "write_uid",

@@ -580,7 +580,7 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
                 events.append((lot_id, product, company, event_type, from_state, to_state,
                                moment, uid, partner if to_state == "shipped" else None,
                                f"{prefix}/{event_type[:3].upper()}/{index // 1000:05d}",
-                               *audit))
+                               now))
             if index % 50 == 3:
                 start, latest = None, shipped + timedelta(days=90)
                 trigger, end = "installation", None
@@ -606,7 +606,7 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
         _copy(cr, "serial_event",
               ("lot_id", "product_id", "company_id", "event_type", "from_state", "to_state",
                "date", "user_id", "partner_id", "document_ref",
-               "create_uid", "create_date", "write_uid", "write_date"), events)
+               "create_date"), events)
         _copy(cr, "serial_warranty",
               ("lot_id", "product_id", "company_id", "policy_id", "policy_line_id", "source",
                "coverage_type", "trigger", "duration", "duration_unit", "return_window_days",

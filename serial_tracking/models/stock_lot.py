@@ -470,12 +470,12 @@ class StockLot(models.Model):
         columns = ("lot_id", "product_id", "company_id", "event_type", "from_state",
                    "to_state", "date", "user_id", "location_id", "location_dest_id",
                    "partner_id", "document_ref", "reason_id", "note", "prev_hash", "hash",
-                   "create_uid", "create_date", "write_uid", "write_date")
+                   "create_date")
         values = [
             (c["lot_id"], product_id, company_id, c["event_type"], c["from_state"],
              c["to_state"], c["date"], c["user_id"], c["location_id"],
              c["location_dest_id"], c["partner_id"], c["document_ref"], c["reason_id"],
-             c["note"], c["prev_hash"], c["hash"], self.env.uid, now, self.env.uid, now)
+             c["note"], c["prev_hash"], c["hash"], now)
             for product_id, company_id, c in events
         ]
         execute_values(
