@@ -1,3 +1,6 @@
+from unittest.mock import patch
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -29,6 +32,20 @@ class TestLedger(SerialTrackingCase):
             events.create({"lot_id": lot.id, "event_type": "note"})
         with self.assertRaises(AccessError):
             events.search([("lot_id", "=", lot.id)]).write({"note": "x"})
+
+    def test_each_event_says_who_recorded_it_and_when(self):
+        """No write metadata on the ledger: user_id is who recorded an event, create_date
+        when; both ways of writing events fill them."""
+        started = fields.Datetime.now()
+        Event = self.env["serial.event"]
+        self.assertFalse(Event._log_access)
+        _picking, lot = self._receive(["LG-W1"])  # a few events: the ORM's create
+        with patch.object(type(Event), "_BULK_APPEND", 2):  # many events: COPY
+            _picking, lots = self._receive(["LG-W2", "LG-W3", "LG-W4"])
+        for event in self._events(lot | lots):
+            self.assertEqual(event.user_id, self.env.user)
+            self.assertGreaterEqual(event.create_date, started)
+            self.assertLessEqual(event.date, event.create_date)
 
     def test_chain_links_each_event_to_the_previous_one(self):
         _picking, lot = self._receive(["LG-3"])
