@@ -799,7 +799,10 @@ def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: l
     1. install the suite's dependencies (stock, mrp, repair, helpdesk_mgmt...) with demo data,
        so the database already holds stock data (products, lots, pickings);
     2. install the suite on it (its demo data loads too, as the database has demo data);
-    3. uninstall the suite with ``odoo module uninstall``.
+    3. ``scripts/check_uninstall.py``: add serial history through the normal APIs, then
+       uninstall the bridges one by one and the core last, each in an Odoo process of its
+       own, checking after each that Odoo's stock data is unchanged, the module left nothing
+       behind and Odoo's stock views still render.
     Every step must exit 0 and log no ERROR/CRITICAL record; the modules must end up
     installed, then uninstalled. Returns the problems found.
     """
@@ -820,9 +823,6 @@ def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: l
         ("install the suite on that database",
          odoo_command(config, "-d", dbname, "-i", ",".join(modules), "--stop-after-init",
                       "--log-level=warn"), "installed"),
-        ("uninstall the suite",
-         [python_executable(), "-m", "odoo", "module", "uninstall", "-c", str(config),
-          "-d", dbname, *modules], "uninstalled"),
     ]
     log(f"Install/uninstall check on database {dbname!r} (log: {logfile})")
     problems: list[str] = []
@@ -843,9 +843,35 @@ def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: l
         problems += step_problems
         if rc:
             break
+    if not problems:
+        problems += _uninstall_one_by_one(config, dbname, logfile, artifacts)
     log(f"Install/uninstall check: {'ok' if not problems else 'FAILED'} "
         f"in {time.time() - t0:.0f}s")
     return problems
+
+
+def _uninstall_one_by_one(config: Path, dbname: str, logfile: Path,
+                          artifacts: Path) -> list[str]:
+    """Run ``scripts/check_uninstall.py`` on ``dbname``; its report lines go to the log
+    and the terminal, its Odoo processes' output to ``odoo-uninstall-check.log``."""
+    t1 = time.time()
+    title = "populate, uninstall the bridges one by one, then the core"
+    report = artifacts / "uninstall-check.txt"
+    report.write_text("")
+    argv = [python_executable(), str(Path(__file__).resolve().parent / "check_uninstall.py"),
+            "-c", str(config), "-d", dbname,
+            "--odoo-log", str(artifacts / "odoo-uninstall-check.log")]
+    rc = stream_process(argv, report, odoo_env(), echo=False)
+    lines = report.read_text().splitlines()[1:]  # the first one is the command
+    with open(logfile, "a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    log(f"  {title}: {'ok' if not rc else 'FAILED'} in {time.time() - t1:.0f}s")
+    for line in lines[1:]:
+        log("    " + line.strip())
+    if not rc:
+        return []
+    failed = [line.strip() for line in lines if "FAILED" in line or line.startswith("      ")]
+    return [f"{title}: exit status {rc}"] + [f"{title}: {line}" for line in failed]
 
 
 # --------------------------------------------------------------------------------------------
