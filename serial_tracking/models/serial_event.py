@@ -145,11 +145,15 @@ class SerialEvent(models.Model):
         ids = [event_id for event_id, in cr.fetchall()]
         now = fields.Datetime.now()
         buffer = io.StringIO()
+        texts = _CopyTexts()
         for event_id, vals in zip(ids, vals_list, strict=True):
             product_id, company_id = owners[vals["lot_id"]]
             row = dict(defaults, **vals, product_id=product_id, company_id=company_id,
                        create_date=now)
-            buffer.write("\t".join([str(event_id), *map(_copy_text, map(row.get, columns))]))
+            values = list(map(row.get, columns))
+            # keyed by type too: True and 1 are equal keys, not equal texts
+            keys = zip(map(type, values), values, strict=True)
+            buffer.write("\t".join([str(event_id), *map(texts.__getitem__, keys)]))
             buffer.write("\n")
         buffer.seek(0)
         self.flush_model()
@@ -232,6 +236,18 @@ class SerialEvent(models.Model):
 # COPY's text format: a backslash, tab, newline or carriage return inside a value is
 # written as its escape; an empty value (False, None, "") is NULL as for the ORM.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+class _CopyTexts(dict):
+    """COPY texts of ``(type, value)`` keys, remembered: the events of a batch repeat
+    most of their values (locations, document, states, date). Unique ones (serial,
+    hashes) would only fill it, hence the cap."""
+
+    def __missing__(self, key):
+        text = _copy_text(key[1])
+        if len(self) < 4096:
+            self[key] = text
+        return text
 
 
 def _copy_text(value):

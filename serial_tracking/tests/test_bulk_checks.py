@@ -1,6 +1,7 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.stock.models.stock_lot import StockLot as OdooLot
 from odoo.addons.stock.models.stock_picking import StockPicking as OdooPicking
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooQuant
 
@@ -68,3 +69,22 @@ class TestBulkChecks(SerialTrackingCase):
             quants.check_quantity()
         with self.assertRaisesRegex(ValidationError, pattern):
             OdooQuant.check_quantity(quants)
+
+    def test_duplicate_names_found_as_odoo_finds_them(self):
+        lots = self.env["stock.lot"].create([
+            {"product_id": self.product.id, "name": f"BULK-U{number:04d}",
+             "company_id": self.env.company.id}
+            for number in range(BULK_MIN + 4)
+        ])
+        lots._check_unique_lot()  # all names new: nothing to say
+        OdooLot._check_unique_lot(lots)
+        # a serial of the same name without a company, as older data may hold
+        self.env.cr.execute(
+            "INSERT INTO stock_lot (name, product_id, company_id, lot_properties) "
+            "VALUES (%s, %s, NULL, '{}')", [lots[9].name, self.product.id])
+        self.env.invalidate_all()
+        pattern = f"(?s)must be unique.*{lots[9].name}"
+        with self.assertRaisesRegex(ValidationError, pattern):
+            lots._check_unique_lot()
+        with self.assertRaisesRegex(ValidationError, pattern):
+            OdooLot._check_unique_lot(lots)
