@@ -406,6 +406,7 @@ def check(args):
             print(f"    left behind: { {k: v for k, v in left.items() if v} }")
         if rc:
             break
+        figures = now  # each uninstallation answers for its own changes
     print(f"uninstall check: {'OK' if ok else 'FAILED'} in {time.perf_counter() - started:.0f} s")
     return 0 if ok else 1
 
