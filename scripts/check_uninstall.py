@@ -26,7 +26,8 @@ On a database where the suite is installed (with Odoo's demo data, as
    - the module is uninstalled (the others still installed), none of its external ids is
      left, and the tables of the models it defined, the columns of the fields it added
      to other models and its many2many tables are gone;
-   - the database still loads and Odoo's forms and lists of those models still render
+   - the database still loads, every view of Odoo's stock models (with the extensions
+     still in the database) is valid, and their forms and lists still render and read
      (``verify``, in an Odoo process of its own).
 
 It reads the database with psycopg2 (an Odoo dependency) using the config's connection
@@ -75,7 +76,15 @@ STOCK_TABLES = (
 VERIFY_MODELS = ("stock.picking", "stock.lot", "stock.quant", "stock.move",
                  "stock.move.line", "stock.location", "product.template", "product.product",
                  "mrp.production", "repair.order", "helpdesk.ticket", "account.move")
-PROBLEM_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) |^Traceback \(most recent call last\)")
+# Models whose views are validated after each step (Odoo renders a view with an unknown
+# field without complaint; validating it is what finds a view left behind): those above
+# and the other models of Odoo whose views the suite extends.
+VIEW_MODELS = (*VERIFY_MODELS, "product.category", "stock.warehouse", "stock.return.picking",
+               "res.config.settings")
+# an ERROR / CRITICAL record, a traceback, Odoo's warning about views it cannot validate,
+# or a view ``verify`` found invalid
+PROBLEM_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) |^Traceback \(most recent call last\)"
+                        r"|^\S+ \S+ \d+ WARNING \S+ \S+: invalid custom view|^INVALID VIEW ")
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,14 +329,15 @@ def populate(config_path, database):
 
 
 def verify(config_path, database):
-    """Load the registry; render the form, list and search views of Odoo's stock
-    models and read their first records (what a leftover view or field would break)."""
+    """Load the registry; validate every view of Odoo's stock models (with all their
+    extensions), render their form, list and search views and read their first records
+    (what a leftover view or field would break). Returns 1 when a view is invalid."""
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     registry = _bootstrap(config_path, database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        checked = []
+        checked, invalid = [], []
         for model in VERIFY_MODELS:
             if model not in env:
                 continue
@@ -338,7 +348,22 @@ def verify(config_path, database):
                           if field.store and field.type not in ("binary",)])
             records._compute_display_name()
             checked.append(model)
-        print(json.dumps({"verified": checked}), flush=True)
+        views = env["ir.ui.view"].search([
+            ("model", "in", [model for model in VIEW_MODELS if model in env]),
+            ("mode", "=", "primary"), ("type", "!=", "qweb"),
+        ])
+        for view in views:  # each primary view with all the extensions it combines
+            try:
+                with cr.savepoint():
+                    view._check_xml()
+            except Exception as error:  # noqa: BLE001 - reported, then the process fails
+                invalid.append(f"{view.model} view {view.id} ({view.xml_id or view.name}): "
+                               f"{str(error).strip().splitlines()[-1][:300]}")
+        print(json.dumps({"verified": checked, "views_validated": len(views),
+                          "invalid_views": invalid}), flush=True)
+        for line in invalid:
+            print(f"INVALID VIEW {line}", flush=True)
+        return 1 if invalid else 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -416,7 +441,8 @@ def _report(title, rc, problems, log_path, where):
     if not title.startswith("    "):
         print(f"  {'ok    ' if good else 'FAILED'} {title}")
     else:
-        print(f"{title}: exit {rc}, {len(problems)} ERROR/CRITICAL/Traceback line(s)")
+        print(f"{title}: exit {rc}, {len(problems)} problem line(s) (ERROR, CRITICAL, "
+              "traceback, invalid view)")
     for line in problems[:10]:
         print(f"      {line[:300]}")
     if not good:
@@ -440,8 +466,7 @@ def main(argv=None):
         populate(args.config, args.database)
         return 0
     if args.action == "verify":
-        verify(args.config, args.database)
-        return 0
+        return verify(args.config, args.database)
     return check(args)
 
 

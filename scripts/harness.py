@@ -793,8 +793,9 @@ def manifest(module_dir: str | os.PathLike) -> dict:
 
 
 def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: list[str],
-                            artifacts: Path) -> list[str]:
-    """Demo data, existing stock data, install and uninstall, on database ``st_life``.
+                            artifacts: Path, dbname: str = "st_life") -> list[str]:
+    """Demo data, existing stock data, install and uninstall, on database ``dbname`` (which
+    must not exist yet).
 
     1. install the suite's dependencies (stock, mrp, repair, helpdesk_mgmt...) with demo data,
        so the database already holds stock data (products, lots, pickings);
@@ -802,12 +803,11 @@ def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: l
     3. ``scripts/check_uninstall.py``: add serial history through the normal APIs, then
        uninstall the bridges one by one and the core last, each in an Odoo process of its
        own, checking after each that Odoo's stock data is unchanged, the module left nothing
-       behind and Odoo's stock views still render.
+       behind and Odoo's stock views are valid and render.
     Every step must exit 0 and log no ERROR/CRITICAL record; the modules must end up
     installed, then uninstalled. Returns the problems found.
     """
     t0 = time.time()
-    dbname = "st_life"
     deps = sorted({
         dep
         for m in modules
@@ -870,7 +870,8 @@ def _uninstall_one_by_one(config: Path, dbname: str, logfile: Path,
         log("    " + line.strip())
     if not rc:
         return []
-    failed = [line.strip() for line in lines if "FAILED" in line or line.startswith("      ")]
+    # the failed steps and their details (changed data, leftovers, log records)
+    failed = [line.strip() for line in lines if "FAILED" in line or line.startswith("    ")]
     return [f"{title}: exit status {rc}"] + [f"{title}: {line}" for line in failed]
 
 
