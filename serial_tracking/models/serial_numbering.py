@@ -1,3 +1,4 @@
+import itertools
 import logging
 from collections import defaultdict
 from typing import NamedTuple
@@ -449,6 +450,8 @@ class SerialNumbering(models.AbstractModel):
                                      flush=False)
         self._invalidate_inverses(records)
         self._prime_cache(records, column, values)
+        for name, value in constants.items():
+            self._prime_cache(records, name, itertools.repeat(value, len(records)))
         records.modified([column, *constants])
         records._validate_fields([column, *constants], excluded_names=checked)
 

@@ -88,3 +88,33 @@ class TestBulkChecks(SerialTrackingCase):
             lots._check_unique_lot()
         with self.assertRaisesRegex(ValidationError, pattern):
             OdooLot._check_unique_lot(lots)
+
+    def _settled_lines(self, lines):
+        """The lines' state and picked as stored, read back from the database."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return {(line.state, line.picked) for line in lines}
+
+    def test_big_move_done_gives_its_lines_odoo_values(self):
+        picking, lines = self._big_receipt()
+        lots = self.env["stock.lot"].create([
+            {"product_id": self.product.id, "name": f"BULK-S{number:04d}"}
+            for number in range(len(lines))
+        ])
+        for line, lot in zip(lines, lots, strict=True):
+            line.lot_id = lot
+        self.assertEqual(self._settled_lines(lines), {("assigned", False)})
+        self.assertIs(picking.button_validate(), True)
+        # what stock.move.line's related state and _compute_picked give a done move
+        self.assertEqual(picking.move_ids.state, "done")
+        self.assertEqual(self._settled_lines(lines), {("done", True)})
+
+    def test_big_move_not_done_keeps_its_lines_picked(self):
+        picking, lines = self._big_receipt()
+        lines[:3].picked = True
+        picking.move_ids.write({"state": "partially_available"})
+        # the state follows the move; picked is only set by a done move
+        self.assertEqual({line.state for line in lines}, {"partially_available"})
+        self.assertEqual(lines.filtered("picked"), lines[:3])
+        self.assertEqual(self._settled_lines(lines[3:]), {("partially_available", False)})
+        self.assertEqual(self._settled_lines(lines[:3]), {("partially_available", True)})
