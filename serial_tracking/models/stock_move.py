@@ -42,6 +42,7 @@ class StockMove(models.Model):
         pending_state = tocompute.get(state_field)
         if not pending_state or len(pending_state) < BULK_MIN:
             return
+        pending_picked = tocompute.get(picked_field, set())
         for move in self:
             line_ids = move.move_line_ids._ids
             if len(line_ids) < BULK_MIN:
@@ -49,7 +50,6 @@ class StockMove(models.Model):
             todo = lines.browse([line_id for line_id in line_ids if line_id in pending_state])
             state_field._update_cache(todo, move.state, dirty=True)
             self.env.remove_to_compute(state_field, todo)
-            pending_picked = tocompute.get(picked_field, ())
             if move.state == "done" and pending_picked:
                 picked = todo.browse([line_id for line_id in todo._ids
                                       if line_id in pending_picked])
