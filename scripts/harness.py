@@ -154,6 +154,39 @@ def is_supported_odoo(info: dict) -> bool:
     return "error" not in info and info.get("version_info", [0])[0] == ODOO_MAJOR
 
 
+def provision_forced(flag: bool = False) -> bool:
+    """``--private-odoo`` or ``$ODOO_PROVISION``: build the private Odoo even if ``$PYTHON``
+    imports one."""
+    return flag or truthy(os.environ.get("ODOO_PROVISION"))
+
+
+def is_private_python(python: str) -> bool:
+    """True for the Python of the provisioned ``.local/venv``."""
+    return Path(python).absolute() == (LOCAL_DIR / "venv" / "bin" / "python").absolute()
+
+
+def ensure_odoo_python(force: bool = False) -> str:
+    """The interpreter that runs Odoo, provisioning a private Odoo 19.0 when needed.
+
+    ``$PYTHON`` (else this interpreter) when it imports Odoo 19.0 and nothing forces the
+    private one; otherwise the Python of ``.local/venv``, built or reused by
+    ``scripts/provision.py``. ``$PYTHON`` is set to the answer for the rest of this process.
+    Raises ``provision.ProvisionError`` (step, log and fix in its message) when no Odoo can be
+    had. With ``$ODOO_DISABLE`` nothing is provisioned.
+    """
+    python = python_executable()
+    if truthy(os.environ.get("ODOO_DISABLE")):
+        return python
+    if not provision_forced(force) and is_supported_odoo(probe_odoo(python)):
+        return python
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import provision  # noqa: PLC0415 - only needed when Odoo is missing
+
+    private = str(provision.ensure_private_odoo(python))
+    os.environ["PYTHON"] = private
+    return private
+
+
 def is_addons_dir(path: str | os.PathLike) -> bool:
     """True if ``path`` holds at least one Odoo module (``__init__.py`` + ``__manifest__.py``)."""
     path = Path(path)
@@ -897,23 +930,25 @@ def _safe(func):
         return None
 
 
-def ensure_dependencies(test: bool, with_odoo: bool) -> list[str]:
+def ensure_dependencies(test: bool, with_odoo: bool, pip: bool = True) -> list[str]:
     """Install what is missing; return the list of problems (empty when all is there).
 
     PyPI: ``requirements.txt`` (+ ``requirements-test.txt`` when ``test``) and, when Odoo is
     importable, ``requirements-oca.txt`` with ``--no-deps``. Debian (only when Odoo is
     importable, since only the Odoo runs need them): postgresql, wkhtmltopdf and, for tests,
     chromium and poppler-utils -- ``apt-get`` runs only if one of their binaries is missing.
+    Without ``pip`` (the private venv, whose stamp already covers the requirements) only the
+    Debian packages are checked.
     """
     problems: list[str] = []
     python = python_executable()
     env = dict(os.environ, PIP_ROOT_USER_ACTION="ignore", PIP_DISABLE_PIP_VERSION_CHECK="1")
     files = ["requirements.txt"] + (["requirements-test.txt"] if test else [])
-    pip = [python, "-m", "pip", "install", "-q"]
-    steps = [pip + [arg for f in files for arg in ("-r", f)]]
+    install = [python, "-m", "pip", "install", "-q"]
+    steps = [install + [arg for f in files for arg in ("-r", f)]]
     if with_odoo:
-        steps.append(pip + ["--no-deps", "-r", "requirements-oca.txt"])
-    for argv in steps:
+        steps.append(install + ["--no-deps", "-r", "requirements-oca.txt"])
+    for argv in steps if pip else []:
         proc = subprocess.run(argv, cwd=REPO_ROOT, env=env, check=False)
         if proc.returncode != 0:
             problems.append(f"'{' '.join(argv[1:])}' failed (exit {proc.returncode})")
@@ -947,7 +982,7 @@ def ensure_dependencies(test: bool, with_odoo: bool) -> list[str]:
 
 
 def serve(port: int = 8069, dbname: str = "serial_tracking", reset: bool = False,
-          stop_db: bool = False) -> int:
+          stop_db: bool = False, private_odoo: bool = False) -> int:
     cluster = Cluster(LOCAL_DIR / "postgres")
     if stop_db:
         if cluster.status()["running"]:
@@ -957,6 +992,11 @@ def serve(port: int = 8069, dbname: str = "serial_tracking", reset: bool = False
             log(f"PostgreSQL cluster in {cluster.folder} is not running")
         return 0
 
+    try:
+        ensure_odoo_python(private_odoo)
+    except RuntimeError as exc:  # provision.ProvisionError
+        log(f"No Odoo 19.0 to run: {exc}")
+        return 2
     info = probe_odoo()
     if not is_supported_odoo(info):
         log(f"Odoo 19.0 is not importable by {python_executable()} "
@@ -964,7 +1004,8 @@ def serve(port: int = 8069, dbname: str = "serial_tracking", reset: bool = False
             f"'python3 -c \"import odoo.release\"' works (see README), or set PYTHON.")
         return 2
     if not truthy(os.environ.get("SKIP_INSTALL")):
-        problems = ensure_dependencies(test=False, with_odoo=True)
+        problems = ensure_dependencies(test=False, with_odoo=True,
+                                       pip=not is_private_python(python_executable()))
         if problems:
             for problem in problems:
                 log(f"dependency problem: {problem}")
@@ -1040,10 +1081,16 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("odoo-info", help="print the Odoo found and the addons path (JSON); "
                    "exit 0 only if it is Odoo 19")
+    p_python = sub.add_parser("odoo-python", help="print the interpreter that runs Odoo 19.0, "
+                              "provisioning .local/venv when $PYTHON cannot import it")
+    p_python.add_argument("--private-odoo", action="store_true",
+                          help="use (build) the private Odoo even if $PYTHON imports one")
     p_deps = sub.add_parser("deps", help="install missing PyPI/Debian packages")
     p_deps.add_argument("--test", action="store_true", help="also what the tests need")
     p_deps.add_argument("--with-odoo", action="store_true",
                         help="also the OCA wheels and Debian packages the Odoo runs need")
+    p_deps.add_argument("--no-pip", action="store_true",
+                        help="only the Debian packages (the private venv has the rest)")
     p_cluster = sub.add_parser("cluster", help="manage a PostgreSQL cluster in a folder")
     p_cluster.add_argument("action", choices=["start", "stop", "status", "destroy"])
     p_cluster.add_argument("folder")
@@ -1058,6 +1105,8 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--db", default="serial_tracking")
     p_serve.add_argument("--reset", action="store_true")
     p_serve.add_argument("--stop-db", action="store_true")
+    p_serve.add_argument("--private-odoo", action="store_true",
+                         help="run the private Odoo of .local/venv even if $PYTHON imports one")
     args = parser.parse_args(argv)
 
     if args.cmd == "odoo-info":
@@ -1068,8 +1117,15 @@ def main(argv: list[str] | None = None) -> int:
             info["suite_modules"] = suite_modules()
         print(json.dumps(info, indent=2))
         return 0 if info["supported"] else 1
+    if args.cmd == "odoo-python":
+        try:
+            print(ensure_odoo_python(args.private_odoo))
+        except RuntimeError as exc:  # provision.ProvisionError
+            print(f"No Odoo 19.0: {exc}", file=sys.stderr)
+            return 3
+        return 0
     if args.cmd == "deps":
-        problems = ensure_dependencies(args.test, args.with_odoo)
+        problems = ensure_dependencies(args.test, args.with_odoo, pip=not args.no_pip)
         for problem in problems:
             log(f"dependency problem: {problem}")
         return 1 if problems else 0
@@ -1089,7 +1145,7 @@ def main(argv: list[str] | None = None) -> int:
                                  install_check=not args.no_install_check)
         return 0 if outcome["status"] in {"ok", "notrun"} else 1
     if args.cmd == "serve":
-        return serve(args.port, args.db, args.reset, args.stop_db)
+        return serve(args.port, args.db, args.reset, args.stop_db, args.private_odoo)
     return 2
 
 
