@@ -7,6 +7,8 @@ inspected through a subprocess of the chosen interpreter (``$PYTHON``, else this
 
 What it offers:
 
+* :func:`ensure_odoo_python`: the interpreter that runs Odoo -- ``$PYTHON`` when it imports
+  Odoo 19.0, else the private Odoo of ``.local/venv`` that ``scripts/provision.py`` builds.
 * :func:`probe_odoo` / :func:`addons_path`: find the importable Odoo, its addons folders
   (core, community, wheels installed into ``site-packages/odoo/addons`` such as the OCA
   ``helpdesk_mgmt``), this repository and ``$EXTRA_ADDONS_PATH``.
