@@ -1,12 +1,17 @@
 import logging
 import time
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import ledger, lifecycle
 
 _logger = logging.getLogger(__name__)
+
+# Broken chains named in the notification of "Verify All Histories".
+MAX_NAMED = 20
 
 # States whose unit sits in one of our internal, non-quarantine locations.
 _STOCK_STATES = ("in_stock", "allocated", "returned")
@@ -34,6 +39,7 @@ class SerialConsistencyCheck(models.Model):
 
     _name = "serial.consistency.check"
     _description = "Serial Consistency Check"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
     _rec_name = "date_start"
 
@@ -76,10 +82,13 @@ class SerialConsistencyCheck(models.Model):
 
     # --- entry points ---------------------------------------------------------------
 
-    @api.model
     def action_run_check(self):
         """Manager action: check every serial of the companies selected in the company
-        switcher now (one run per company) and open the result."""
+        switcher now (one run per company) and open the result.
+
+        A header button of the list: the web client calls it on the selected checks,
+        or on none; either way every serial is checked, whatever is selected.
+        """
         self.check_access("create")
         checks = self.browse()
         for company in self.env.companies:
@@ -104,8 +113,57 @@ class SerialConsistencyCheck(models.Model):
             if check.issue_count:
                 _logger.warning("Serial consistency check %s of %s found %s issue(s)",
                                 check.id, company.name, check.issue_count)
+                check._notify_managers()
             checks |= check
         return checks
+
+    # --- telling the managers ---------------------------------------------------------
+
+    def _managers(self):
+        """The active Serial Tracking Managers who work in the check's company."""
+        self.ensure_one()
+        group = self.env.ref("serial_tracking.group_serial_manager")
+        return group.sudo().all_user_ids.filtered(
+            lambda user: user.active and not user.share
+            and self.company_id in user.company_ids)
+
+    def _notify_managers(self):
+        """A to-do for each manager of the company on a check that found issues, so
+        that a scheduled check's findings reach someone: the log line alone does not."""
+        for check in self.sudo():
+            summary = self.env._("Consistency check: %(count)s issue(s) to fix",
+                                 count=check.issue_count)
+            note = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
+                self.env._("The consistency check of %(company)s found %(count)s "
+                           "serial(s) that disagree with their stock or their ledger:",
+                           company=check.company_id.name, count=check.issue_count),
+                Markup("").join(Markup("<li>%s: %s</li>") % (label, count)
+                                for label, count in check._issue_breakdown()),
+                self.env._("Open the check: each issue says what is wrong and how to fix "
+                           "it."),
+            )
+            for user in check._managers():
+                check.activity_schedule("mail.mail_activity_data_todo", summary=summary,
+                                        note=note, user_id=user.id)
+
+    def _issue_breakdown(self):
+        """``[(label, count)]`` of the kinds of issues found, in the order of the form."""
+        self.ensure_one()
+        return [(self._fields[name].get_description(self.env)["string"], self[name])
+                for name in ("state_vs_quant_count", "state_vs_last_event_count",
+                             "broken_chain_count", "missing_count") if self[name]]
+
+    def _close_previous_activities(self):
+        """A full run supersedes the earlier runs of its company: their open to-dos
+        are marked done, so that only the newest findings wait for someone."""
+        self.ensure_one()
+        previous = self.sudo().search([
+            ("company_id", "=", self.company_id.id), ("id", "<", self.id),
+            ("activity_ids", "!=", False),
+        ])
+        if previous.activity_ids:
+            previous.activity_ids.action_feedback(feedback=self.env._(
+                "Superseded by %(check)s.", check=self.display_name))
 
     @api.model
     def _run(self, lot_ids=None, trigger="manual", company=None):
@@ -116,7 +174,9 @@ class SerialConsistencyCheck(models.Model):
         """
         started = time.perf_counter()
         company = company or self.env.company
-        check = self.sudo().create({"trigger": trigger, "company_id": company.id})
+        check = self.sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True,
+        ).create({"trigger": trigger, "company_id": company.id})
         self.env.flush_all()
         # big sorts and hashes stay in memory, for this transaction only
         # (JIT compiling costs more than it saves on these queries)
@@ -150,6 +210,8 @@ class SerialConsistencyCheck(models.Model):
             "missing_count": counts.get("missing_state", 0) + counts.get("missing_event", 0),
             "duration": time.perf_counter() - started,
         })
+        if lot_ids is None:
+            check._close_previous_activities()
         return check.sudo(self.env.su)
 
     # --- the checks: one INSERT ... SELECT each ---------------------------------------
@@ -272,7 +334,13 @@ class SerialConsistencyCheck(models.Model):
         ))
 
     def _insert_broken_chains(self, check, event_scope):
-        """The first broken event of every serial whose hash chain breaks.
+        """The first broken event of every serial whose hash chain breaks."""
+        return self._insert_issues(check, self._broken_chains_sql(event_scope))
+
+    @api.model
+    def _broken_chains_sql(self, event_scope):
+        """SELECT of the first broken event of every serial whose hash chain breaks, as
+        issue rows (see :meth:`_insert_issues`).
 
         The hash is recomputed in PostgreSQL from the same canonical text as
         ``tools/ledger.py`` builds (fields in :data:`ledger.HASHED_FIELDS` order, NULL
@@ -288,7 +356,7 @@ class SerialConsistencyCheck(models.Model):
             "concat_ws(%s, %s, COALESCE(ev.prev_hash, ''), %s)",
             "\x1f", ledger.CHAIN_VERSION, SQL(", ").join(columns),
         )
-        return self._insert_issues(check, SQL(
+        return SQL(
             """SELECT DISTINCT ON (chain.lot_id) chain.lot_id, 'broken_chain' AS kind,
                       lot.lifecycle_state, NULL AS expected_state,
                       NULL::integer AS location_id, chain.id AS event_id,
@@ -309,4 +377,78 @@ class SerialConsistencyCheck(models.Model):
                    OR chain.hash IS DISTINCT FROM chain.computed
              ORDER BY chain.lot_id, chain.id""",
             canonical=canonical, scope=event_scope,
+        )
+
+    # --- every history at once, without loading the ledger ----------------------------
+
+    @api.model
+    def _verify_all_chains(self, companies, limit=MAX_NAMED):
+        """Verify the hash chain of every serial of ``companies`` (and the shared ones)
+        inside the database: one pass over the ledger, of which only the broken chains
+        come back, at most ``limit`` of them.
+
+        :returns: ``(serial_count, event_count, broken_count, [(lot_id, event_id,
+            chain_break)])``.
+        """
+        # the query reads past the ORM: whoever may not read serials and their
+        # ledger may not verify them either
+        self.env["stock.lot"].check_access("read")
+        self.env["serial.event"].check_access("read")
+        self.env["serial.event"].flush_model()
+        self.env["stock.lot"].flush_model(["company_id"])
+        scope = SQL(
+            """ev.lot_id IN (SELECT scoped.id FROM stock_lot scoped
+                              WHERE scoped.company_id = ANY(%s)
+                                 OR scoped.company_id IS NULL)""",
+            companies.ids,
+        )
+        cr = self.env.cr
+        cr.execute("SELECT set_config('work_mem', '256MB', true), "
+                   "set_config('jit', 'off', true)")
+        cr.execute(SQL("SELECT count(DISTINCT ev.lot_id), count(*) FROM serial_event ev "
+                       "WHERE %s", scope))
+        serial_count, event_count = cr.fetchone()
+        cr.execute(SQL(
+            """SELECT found.lot_id, found.event_id, found.chain_break, count(*) OVER ()
+                 FROM (%s) AS found
+             ORDER BY found.lot_id
+                LIMIT %s""",
+            self._broken_chains_sql(scope), limit,
         ))
+        rows = cr.fetchall()
+        broken_count = rows[0][3] if rows else 0
+        return serial_count, event_count, broken_count, [row[:3] for row in rows]
+
+    @api.model
+    def _verify_all_notification(self):
+        """The notification of "Verify All Histories": every chain of the companies
+        selected in the switcher, verified by :meth:`_verify_all_chains`."""
+        serials, events, broken, rows = self._verify_all_chains(self.env.companies)
+        title = self.env._("Verify All Histories")
+        if not broken:
+            return self._notification(title, self.env._(
+                "The history of %(serials)s serial(s), %(events)s event(s), is intact.",
+                serials=serials, events=events), "success")
+        reasons = dict(self.env["serial.consistency.issue"]._fields["chain_break"]
+                       ._description_selection(self.env))
+        names = dict(self.env["stock.lot"].browse([row[0] for row in rows]).mapped(
+            lambda lot: (lot.id, lot.display_name)))
+        lines = [self.env._("%(count)s of %(serials)s serial(s) have a broken history:",
+                            count=broken, serials=serials)]
+        lines += [self.env._("%(serial)s: event #%(event)s %(reason)s", serial=names[lot_id],
+                             event=event_id, reason=reasons.get(chain_break, "").lower())
+                  for lot_id, event_id, chain_break in rows]
+        if broken > len(rows):
+            lines.append(self.env._(
+                "... and %(count)s more: run a Consistency Check for the full list and "
+                "what to do.", count=broken - len(rows)))
+        return self._notification(title, "\n".join(lines), "danger")
+
+    @api.model
+    def _notification(self, title, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind,
+                       "sticky": kind != "success"},
+        }

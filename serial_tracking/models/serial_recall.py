@@ -28,7 +28,8 @@ class SerialRecall(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, readonly=True, copy=False, default="/", tracking=True)
+    name = fields.Char(required=True, readonly=True, copy=False, tracking=True,
+                       default=lambda self: self.env._("New"))
     reference = fields.Char(help="The supplier's or authority's reference of the recall.",
                             tracking=True)
     reason = fields.Text(required=True, help="Why the units are recalled.")
@@ -75,9 +76,11 @@ class SerialRecall(models.Model):
     close_reason = fields.Text(readonly=True, copy=False)
     activation_total = fields.Integer(readonly=True, copy=False)
     # --- dashboard ------------------------------------------------------------------
+    # where the units are now (their current state and location, not the simulation's)
     unit_count = fields.Integer(compute="_compute_figures", string="Units")
     in_stock_count = fields.Integer(compute="_compute_figures", string="In Stock")
     allocated_count = fields.Integer(compute="_compute_figures", string="Allocated")
+    in_quarantine_count = fields.Integer(compute="_compute_figures", string="In Quarantine")
     production_count = fields.Integer(compute="_compute_figures", string="In Production")
     consumed_count = fields.Integer(compute="_compute_figures", string="Consumed")
     customer_unit_count = fields.Integer(compute="_compute_figures", string="At Customers")
@@ -85,11 +88,23 @@ class SerialRecall(models.Model):
     scrapped_count = fields.Integer(compute="_compute_figures", string="Scrapped")
     gone_count = fields.Integer(compute="_compute_figures", string="Gone")
     customer_count = fields.Integer(compute="_compute_figures", string="Customers")
+    # what the campaign did about them (their recall status)
     pending_count = fields.Integer(compute="_compute_figures", string="Pending")
     quarantined_count = fields.Integer(compute="_compute_figures", string="Quarantined")
     recovered_count = fields.Integer(compute="_compute_figures", string="Recovered")
-    recovery_rate = fields.Float(compute="_compute_figures", string="Recovery Rate (%)",
-                                 digits=(16, 1))
+    released_count = fields.Integer(compute="_compute_figures", string="Released")
+    destroyed_count = fields.Integer(compute="_compute_figures", string="Destroyed")
+    unreachable_count = fields.Integer(compute="_compute_figures", string="Unreachable")
+    under_control_count = fields.Integer(
+        compute="_compute_figures", string="Under Control",
+        help="Units quarantined, recovered, released or destroyed.")
+    reachable_count = fields.Integer(
+        compute="_compute_figures", string="Reachable",
+        help="Affected units, except those marked unreachable.")
+    recovery_rate = fields.Float(
+        compute="_compute_figures", string="Under Control (%)", digits=(16, 1),
+        help="Share of the reachable units under control: quarantined, recovered, "
+        "released or destroyed.")
     still_at_customer_count = fields.Integer(compute="_compute_figures",
                                              string="Still at Customers")
     outside_quarantine_count = fields.Integer(
@@ -100,6 +115,8 @@ class SerialRecall(models.Model):
     todo_count = fields.Integer(compute="_compute_figures", string="Still to Process")
     activation_progress = fields.Float(compute="_compute_figures", digits=(16, 1),
                                        string="Activation Progress (%)")
+    next_step = fields.Html(compute="_compute_next_step", sanitize=True,
+                            help="What the campaign needs next, and who does it.")
 
     _name_company_uniq = models.Constraint("UNIQUE(name, company_id)",
                                            "A recall number is unique per company.")
@@ -107,8 +124,9 @@ class SerialRecall(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_manager_state({vals.get("state") for vals in vals_list})
+        placeholders = {"/", self.env._("New"), "New"}
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
+            if vals.get("name") in placeholders or not vals.get("name"):
                 company = self.env["res.company"].browse(vals.get("company_id")) \
                     or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
@@ -148,36 +166,45 @@ class SerialRecall(models.Model):
 
     # --- dashboard ------------------------------------------------------------------
 
-    @api.depends("unit_ids.status", "unit_ids.bucket", "unit_ids.todo")
+    @api.depends("unit_ids.status", "unit_ids.bucket", "unit_ids.todo",
+                 "unit_ids.lot_id.lifecycle_state", "unit_ids.lot_id.location_id")
     def _compute_figures(self):
         rows = self._figure_rows()
         for recall in self:
             units = rows.get(recall.id, [])
             figures = recall_tools.dashboard(
-                (b, s, q) for b, s, q, _p, _t, _e, count in units for _n in range(count))
-            by_bucket = defaultdict(int)
+                (b, s, q) for b, s, q, _l, _p, _t, _e, count in units for _n in range(count))
+            by_place = defaultdict(int)
             todo = errors = 0
             customers = set()
-            for bucket, _status, _quarantine, partner_id, is_todo, error, count in units:
-                by_bucket[bucket] += count
+            for bucket, _status, quarantine, state, partner_id, is_todo, error, count in units:
+                place = recall_tools.place_of(bucket, state, quarantine)
+                by_place[place] += count
                 todo += count if is_todo else 0
                 errors += count if error else 0
-                if partner_id and bucket == recall_tools.AT_CUSTOMER:
+                if partner_id and place == recall_tools.AT_CUSTOMER:
                     customers.add(partner_id)
+            by_status = figures["by_status"]
             recall.update({
                 "unit_count": figures["total"],
-                "in_stock_count": by_bucket[recall_tools.IN_STOCK],
-                "allocated_count": by_bucket[recall_tools.ALLOCATED],
-                "production_count": by_bucket[recall_tools.IN_PRODUCTION],
-                "consumed_count": by_bucket[recall_tools.CONSUMED],
-                "customer_unit_count": by_bucket[recall_tools.AT_CUSTOMER],
-                "repair_count": by_bucket[recall_tools.IN_REPAIR],
-                "scrapped_count": by_bucket[recall_tools.SCRAPPED],
-                "gone_count": by_bucket[recall_tools.GONE],
+                "in_stock_count": by_place[recall_tools.IN_STOCK],
+                "allocated_count": by_place[recall_tools.ALLOCATED],
+                "in_quarantine_count": by_place[recall_tools.IN_QUARANTINE],
+                "production_count": by_place[recall_tools.IN_PRODUCTION],
+                "consumed_count": by_place[recall_tools.CONSUMED],
+                "customer_unit_count": by_place[recall_tools.AT_CUSTOMER],
+                "repair_count": by_place[recall_tools.IN_REPAIR],
+                "scrapped_count": by_place[recall_tools.SCRAPPED],
+                "gone_count": by_place[recall_tools.GONE],
                 "customer_count": len(customers),
-                "pending_count": figures["by_status"][recall_tools.PENDING],
-                "quarantined_count": figures["by_status"][recall_tools.QUARANTINED],
-                "recovered_count": figures["by_status"][recall_tools.RECOVERED],
+                "pending_count": by_status[recall_tools.PENDING],
+                "quarantined_count": by_status[recall_tools.QUARANTINED],
+                "recovered_count": by_status[recall_tools.RECOVERED],
+                "released_count": by_status[recall_tools.RELEASED],
+                "destroyed_count": by_status[recall_tools.DESTROYED],
+                "unreachable_count": by_status[recall_tools.UNREACHABLE],
+                "under_control_count": figures["under_control"],
+                "reachable_count": figures["reachable"],
                 "recovery_rate": figures["recovery_rate"],
                 "still_at_customer_count": figures["at_customer"],
                 "outside_quarantine_count": figures["in_stock_outside_quarantine"],
@@ -189,23 +216,77 @@ class SerialRecall(models.Model):
                 ),
             })
 
+    @api.depends("state", "unit_count", "todo_count", "error_count", "pending_count",
+                 "quarantined_count", "still_at_customer_count", "in_stock_count",
+                 "allocated_count", "customer_count")
+    def _compute_next_step(self):
+        for recall in self:
+            steps = recall._next_steps()
+            recall.next_step = Markup("<ul class='mb-0'>%s</ul>") % Markup("").join(
+                Markup("<li>%s</li>") % step for step in steps) if steps else False
+
+    def _next_steps(self):
+        """What the campaign needs next, in the order to do it, each saying who does
+        what and with which button."""
+        self.ensure_one()
+        _ = self.env._
+        if self.state == "draft":
+            return [_("Set the criteria below, then press Simulate to see where the "
+                      "affected units are. Simulating changes nothing.")]
+        if self.state == "simulated":
+            return [_("Check the affected units below. Then a Serial Tracking Manager "
+                      "presses Activate: the %(stock)s unit(s) in stock go to quarantine "
+                      "(their reservations are cancelled) and the %(customers)s "
+                      "customer(s) holding units are notified.",
+                      stock=self.in_stock_count + self.allocated_count,
+                      customers=self.customer_count)]
+        if self.state != "active":
+            return []
+        if self.todo_count:
+            return [_("Activation runs in the background: %(count)s unit(s) still to "
+                      "process. Reload the page to follow it.", count=self.todo_count)]
+        steps = []
+        if self.error_count:
+            steps.append(_("%(count)s unit(s) could not be dealt with: open Errors to see "
+                           "why, then quarantine them with Change State or give them a "
+                           "status with Change Status.", count=self.error_count))
+        if self.still_at_customer_count:
+            steps.append(_("%(count)s unit(s) are still at customers: a unit that comes "
+                           "back through a return is marked Recovered by itself; mark "
+                           "those you cannot get back Unreachable (Affected Units, Change "
+                           "Status, with a reason).", count=self.still_at_customer_count))
+        if self.quarantined_count:
+            steps.append(_("%(count)s unit(s) wait in quarantine: inspect them, then "
+                           "release the good ones (Affected Units, Change Status) and "
+                           "scrap the others (Change State, Scrap: they become "
+                           "Destroyed).", count=self.quarantined_count))
+        if not steps and not self.pending_count:
+            steps.append(_("Every unit is dealt with: Close the recall."))
+        elif self.pending_count and not steps:
+            steps.append(_("%(count)s unit(s) are still pending: give each a status "
+                           "(Affected Units, Change Status), or Close the recall with a "
+                           "reason.", count=self.pending_count))
+        return steps
+
     def _figure_rows(self):
-        """``{recall_id: [(bucket, status, in_quarantine, partner_id, todo, has_error,
-        count)]}``: the units grouped by everything the dashboard counts."""
+        """``{recall_id: [(bucket, status, in_quarantine, lifecycle_state, partner_id,
+        todo, has_error, count)]}``: the units grouped by everything the dashboard
+        counts, with where each serial is now."""
         ids = [rid for rid in self.ids if rid]
         if not ids:
             return {}
         self.env.flush_all()
         self.env.cr.execute(
             """SELECT u.recall_id, u.bucket, u.status,
-                      COALESCE(loc.serial_quarantine, FALSE), u.partner_id, u.todo,
-                      u.activation_error IS NOT NULL, count(*)
+                      COALESCE(loc.serial_quarantine, FALSE), lot.lifecycle_state,
+                      CASE WHEN lot.lifecycle_state = %s THEN lot.current_partner_id END,
+                      u.todo, u.activation_error IS NOT NULL, count(*)
                  FROM serial_recall_unit u
                  JOIN stock_lot lot ON lot.id = u.lot_id
             LEFT JOIN stock_location loc ON loc.id = lot.location_id
                 WHERE u.recall_id = ANY(%s)
-             GROUP BY 1, 2, 3, 4, 5, 6, 7""",
-            [ids],
+             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8""",
+            [lifecycle.SHIPPED, ids],
         )
         rows = defaultdict(list)
         for recall_id, *group in self.env.cr.fetchall():
@@ -422,7 +503,7 @@ class SerialRecall(models.Model):
                   "reservable": sorted(recall_tools.RESERVABLE_STATES),
                   "consumed": lifecycle.CONSUMED,
                   "our_stock": sorted(recall_tools.IN_OUR_STOCK),
-                  "at_customer": recall_tools.AT_CUSTOMER}
+                  "at_customer": recall_tools.AT_CUSTOMER, "shipped": lifecycle.SHIPPED}
         with_clause, select = self._affected_sql(params)
         bucket = recall_tools.bucket_sql("f.state", "f.picking_id IS NOT NULL",
                                          "f.parent_lot_id IS NOT NULL")
@@ -448,6 +529,15 @@ class SerialRecall(models.Model):
                    AND (spt.code = 'outgoing' OR dest.usage = 'customer')
               ORDER BY ml.lot_id, ml.id
             ),
+            shipped AS (
+                SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.picking_id
+                  FROM lots
+                  JOIN stock_move_line ml ON ml.lot_id = lots.id
+                  JOIN stock_location dest ON dest.id = ml.location_dest_id
+                 WHERE lots.state = %(shipped)s AND ml.state = 'done'
+                   AND ml.picking_id IS NOT NULL AND dest.usage = 'customer'
+              ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
+            ),
             built AS (
                 SELECT DISTINCT ON (g.parent_lot_id) g.parent_lot_id AS lot_id,
                        g.child_lot_id
@@ -461,10 +551,12 @@ class SerialRecall(models.Model):
                 SELECT lots.id AS lot_id, lots.product_id, lots.state,
                        lots.current_partner_id, lots.location_id,
                        COALESCE(loc.serial_quarantine, FALSE) AS in_quarantine,
-                       reserved.picking_id, built.child_lot_id AS parent_lot_id
+                       reserved.picking_id, shipped.picking_id AS shipped_picking_id,
+                       built.child_lot_id AS parent_lot_id
                   FROM lots
              LEFT JOIN stock_location loc ON loc.id = lots.location_id
              LEFT JOIN reserved ON reserved.lot_id = lots.id
+             LEFT JOIN shipped ON shipped.lot_id = lots.id
              LEFT JOIN built ON built.lot_id = lots.id
             ),
             bucketed AS (
@@ -477,7 +569,8 @@ class SerialRecall(models.Model):
                        b.parent_lot_id,
                        CASE WHEN b.bucket = ANY(%(our_stock)s)
                             THEN b.location_id END AS location_id,
-                       b.picking_id
+                       CASE WHEN b.bucket = %(at_customer)s THEN b.shipped_picking_id
+                            ELSE b.picking_id END AS picking_id
                   FROM bucketed b
             ),
             {diff}
@@ -884,7 +977,7 @@ class SerialRecall(models.Model):
         return self._open_units()
 
     def action_open_customer_units(self):
-        return self._open_units([("bucket", "=", "at_customer")],
+        return self._open_units([("lifecycle_state", "=", lifecycle.SHIPPED)],
                                 self.env._("Units at customers"))
 
     def action_open_error_units(self):

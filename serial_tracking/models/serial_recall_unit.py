@@ -40,8 +40,10 @@ class SerialRecallUnit(models.Model):
                                     help="The unit this one is built into.")
     location_id = fields.Many2one("stock.location", string="Location", readonly=True,
                                   help="Where the unit was in our stock when simulated.")
-    picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True,
-                                 help="The open delivery the unit was allocated to.")
+    picking_id = fields.Many2one(
+        "stock.picking", string="Delivery", readonly=True,
+        help="The open delivery the unit was allocated to, or, for a unit at a customer, "
+        "the delivery that shipped it.")
     quarantine_picking_id = fields.Many2one("stock.picking", string="Quarantine Transfer",
                                             readonly=True)
     lifecycle_state = fields.Selection(related="lot_id.lifecycle_state")

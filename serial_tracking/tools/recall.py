@@ -36,6 +36,25 @@ BUCKETS = [
 ]
 BUCKET_LABELS = dict(BUCKETS)
 
+# --- places: where an affected unit is now ---------------------------------------------
+# A bucket says where a unit was when the campaign was simulated; once it is active, the
+# campaign moves units (into quarantine) and customers send them back, so its dashboard
+# counts them by where they are now: the buckets, plus quarantine.
+
+IN_QUARANTINE = "in_quarantine"
+PLACES = [
+    (IN_STOCK, "In Stock"),
+    (ALLOCATED, "Allocated to a Delivery"),
+    (IN_QUARANTINE, "In Quarantine"),
+    (IN_PRODUCTION, "In Production"),
+    (CONSUMED, "Consumed into a Unit"),
+    (AT_CUSTOMER, "At a Customer"),
+    (IN_REPAIR, "In Repair"),
+    (SCRAPPED, "Scrapped"),
+    (GONE, "Gone"),
+]
+PLACE_LABELS = dict(PLACES)
+
 # --- statuses: what the campaign did about it ----------------------------------------
 
 PENDING = "pending"
@@ -129,6 +148,20 @@ def bucket_of(facts):
             fact == "parent" and facts.parent_lot_id):
         return other
     return bucket
+
+
+def place_of(bucket, state, in_quarantine):
+    """Where a unit found in ``bucket`` is now, from its current lifecycle state and
+    whether it sits in a quarantine location.
+
+    A consumed unit keeps the side of its bucket (built into a unit, or still on a
+    production order): which unit holds it was read when the campaign was simulated.
+    """
+    if in_quarantine or state == lifecycle.QUARANTINED:
+        return IN_QUARANTINE
+    if state == lifecycle.CONSUMED:
+        return CONSUMED if bucket == CONSUMED else IN_PRODUCTION
+    return bucket_of(UnitFacts(lot_id=0, state=state))
 
 
 def initial_status(bucket, facts):
@@ -316,7 +349,8 @@ def dashboard(units):
     """Campaign figures from ``(bucket, status, in_quarantine_location)`` per unit.
 
     - ``recovery_rate``: share (0-100) of the units back under control (quarantined,
-      recovered, released or destroyed) among those that can be (unreachable excluded);
+      recovered, released or destroyed: the ``under_control`` count) among those that
+      can be (``reachable``: unreachable excluded);
     - ``at_customer``: units still pending at a customer;
     - ``in_stock_outside_quarantine``: open units in our stock not in quarantine (zero
       after a complete activation).
@@ -338,6 +372,8 @@ def dashboard(units):
     return {
         "total": total,
         "by_status": by_status,
+        "under_control": controlled,
+        "reachable": reachable,
         "recovery_rate": round(100.0 * controlled / reachable, 1) if reachable else 0.0,
         "at_customer": at_customer,
         "in_stock_outside_quarantine": outside,

@@ -196,6 +196,10 @@ def test_dashboard():
     ])
     assert figures["total"] == 5
     assert figures["recovery_rate"] == 50.0  # 2 of the 4 reachable units
+    assert (figures["under_control"], figures["reachable"]) == (2, 4)
+    # the rate is the share of the counts shown beside it
+    under_control = sum(figures["by_status"][status] for status in rc.UNDER_CONTROL)
+    assert figures["under_control"] == under_control
     assert figures["at_customer"] == 1
     assert figures["in_stock_outside_quarantine"] == 1
     assert rc.dashboard([])["recovery_rate"] == 0.0
@@ -206,3 +210,31 @@ def test_batches():
     assert rc.batches([], 3) == []
     with pytest.raises(ValueError):
         rc.batches([1], 0)
+
+
+@pytest.mark.parametrize(("bucket", "state", "in_quarantine", "place"), [
+    # activation moved it: in quarantine, whatever its bucket said
+    (rc.IN_STOCK, lifecycle.QUARANTINED, True, rc.IN_QUARANTINE),
+    (rc.ALLOCATED, lifecycle.QUARANTINED, True, rc.IN_QUARANTINE),
+    (rc.IN_STOCK, lifecycle.IN_STOCK, True, rc.IN_QUARANTINE),
+    # released back to stock, returned by its customer, shipped since
+    (rc.IN_STOCK, lifecycle.IN_STOCK, False, rc.IN_STOCK),
+    (rc.AT_CUSTOMER, lifecycle.RETURNED, False, rc.IN_STOCK),
+    (rc.IN_STOCK, lifecycle.SHIPPED, False, rc.AT_CUSTOMER),
+    (rc.IN_STOCK, lifecycle.ALLOCATED, False, rc.ALLOCATED),
+    # consumed: built into a unit or still on an order, as the simulation found it
+    (rc.CONSUMED, lifecycle.CONSUMED, False, rc.CONSUMED),
+    (rc.IN_PRODUCTION, lifecycle.CONSUMED, False, rc.IN_PRODUCTION),
+    (rc.IN_STOCK, lifecycle.CONSUMED, False, rc.IN_PRODUCTION),
+    (rc.IN_STOCK, lifecycle.SCRAPPED, False, rc.SCRAPPED),
+    (rc.AT_CUSTOMER, lifecycle.IN_REPAIR, False, rc.IN_REPAIR),
+    (rc.GONE, None, False, rc.GONE),
+])
+def test_place_of(bucket, state, in_quarantine, place):
+    assert rc.place_of(bucket, state, in_quarantine) == place
+
+
+@given(st.sampled_from([b for b, _l in rc.BUCKETS]),
+       st.sampled_from([s for s, _l in lifecycle.STATES] + [None]), st.booleans())
+def test_every_unit_has_a_known_place(bucket, state, in_quarantine):
+    assert rc.place_of(bucket, state, in_quarantine) in rc.PLACE_LABELS

@@ -11,6 +11,14 @@ registry.category("web_tour.tours").add("serial_tracking_recall_campaign", {
             run: "click",
         },
         {
+            content: "An unsaved recall is called New, not '/'",
+            trigger: ".o_form_view .oe_title .o_field_widget[name='name']:contains('New')",
+        },
+        {
+            content: "The next step is said",
+            trigger: ".o_form_view div[name='next_step']:contains('press Simulate')",
+        },
+        {
             content: "Say why",
             trigger: ".o_form_view .o_field_widget[name='reason'] textarea",
             run: "edit Supplier reports a faulty capacitor",
@@ -62,6 +70,18 @@ registry.category("web_tour.tours").add("serial_tracking_recall_campaign", {
         {
             content: "Three units are quarantined",
             trigger: ".o_form_view .oe_stat_button[name='action_open_transfers']:contains('3')",
+        },
+        {
+            content: "The dashboard follows them: none in stock any more ...",
+            trigger: ".o_form_view .o_field_widget[name='in_stock_count']:contains('0')",
+        },
+        {
+            content: "... three in quarantine",
+            trigger: ".o_form_view .o_field_widget[name='in_quarantine_count']:contains('3')",
+        },
+        {
+            content: "... and says what comes next",
+            trigger: ".o_form_view div[name='next_step']:contains('3 unit(s) wait in quarantine')",
         },
     ],
 });
