@@ -27,6 +27,10 @@ def uninstall_hook(env):
         ("module", "=", "serial_tracking"),
         ("model", "in", ("product.product", "product.template", "res.partner")),
     ]).unlink()
+    # Odoo's lot label was hidden on serials while ours printed them: offer it again
+    lot_label = env.ref("stock.action_report_lot_label", raise_if_not_found=False)
+    if lot_label:
+        lot_label.domain = False
     # Those products keep pointing at our rules and policies until the columns are
     # dropped, which comes after Odoo deletes the rules: let go of them first.
     for table in ("product_template", "product_category"):

@@ -33,5 +33,6 @@ from . import stock_move_line_recall
 from . import res_company
 from . import res_config_settings
 from . import report_serial_label
+from . import report_serial_label_formats
 from . import serial_resolver_attempt
 from . import stock_lot_scanner

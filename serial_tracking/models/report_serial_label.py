@@ -25,17 +25,25 @@ _UNPATCHED_QT_SCALE = 125 / 96
 class ReportSerialLabel(models.AbstractModel):
     """Labels of serials: every symbol drawn server-side as SVG and embedded as a data URI.
 
-    The options come from ``serial.label.wizard`` (``data``) or, printed straight from the
-    report menu, :data:`DEFAULT_OPTIONS`.
+    Each label format has its own report (``report_serial_label_<format>``, one paper format
+    each, see ``report_serial_label_formats.py``); this model holds what they share. The
+    options come from ``serial.label.wizard`` (``data``) or, printed with record ids only,
+    :data:`DEFAULT_OPTIONS`.
     """
 
     _name = "report.serial_tracking.report_serial_label"
     _description = "Serial Labels"
 
+    #: Label format of the report (its paper format); set by each format's report.
+    _serial_label_format = None
+
     @api.model
     def _get_report_values(self, docids, data=None):
-        options = dict(DEFAULT_OPTIONS, **((data or {}).get("serial_label_options") or {}))
-        lots = self.env["stock.lot"].browse(docids)
+        data = data or {}
+        options = dict(DEFAULT_OPTIONS, **(data.get("serial_label_options") or {}))
+        # the paper is the report's: its labels must be laid out for it
+        options["label_format"] = self._serial_label_format or options["label_format"]
+        lots = self._serial_lots_to_print(docids, data)
         labels = self._serial_labels(lots, options)
         fmt = label_layout.FORMATS[options["label_format"]]
         pages = [
@@ -44,13 +52,26 @@ class ReportSerialLabel(models.AbstractModel):
             for start in range(0, len(labels), fmt.per_page)
         ]
         return {
-            "doc_ids": docids,
+            "doc_ids": lots.ids,
             "doc_model": "stock.lot",
             "docs": lots,
             "pages": pages,
             "fmt": fmt,
-            "mm": self._serial_mm_formatter(pdf=(data or {}).get("report_type") == "pdf"),
+            "mm": self._serial_mm_formatter(pdf=data.get("report_type") == "pdf"),
         }
+
+    @api.model
+    def _serial_lots_to_print(self, docids, data):
+        """The serials of the print: the report's ids or, from the wizard, ``lot_ids``.
+
+        The web client puts no record ids in the URL of an action that carries ``data``
+        (``getReportUrl``), so the wizard passes its serials in ``data``.
+        """
+        ids = docids or data.get("lot_ids")
+        if not ids:
+            raise UserError(self.env._(
+                "No serial to print labels for: select serials, then print their labels."))
+        return self.env["stock.lot"].browse(ids)
 
     @api.model
     def _serial_mm_formatter(self, pdf=True):
@@ -102,12 +123,16 @@ class ReportSerialLabel(models.AbstractModel):
                 or self.env["ir.config_parameter"].sudo().get_param("web.base.url"))
 
     @api.model
-    def _serial_unit_data(self, lot):
-        """GS1 pairs and Digital Link of one unit; ``pairs`` is empty without a GTIN."""
+    def _serial_unit_data(self, lot, with_gs1=True):
+        """GS1 pairs and Digital Link of one unit; ``pairs`` is empty without a GTIN.
+
+        Without ``with_gs1`` (no GS1 symbol asked for) only the GTIN and expiry are read:
+        the serial then need not fit GS1's character set.
+        """
         gtin = self._serial_gtin(lot.product_id)
         expiry = self._serial_expiry(lot)
         values = {"gtin": gtin, "expiry": expiry, "pairs": [], "link": False}
-        if not gtin:
+        if not gtin or not with_gs1:
             return values
         pairs = [("01", gtin), ("21", lot.name)]
         if lot.batch_code:
@@ -163,8 +188,9 @@ class ReportSerialLabel(models.AbstractModel):
 
     @api.model
     def _serial_label(self, lot, symbologies, texts, layout):
-        unit = self._serial_unit_data(lot)
-        if not unit["pairs"] and _GS1_SYMBOLOGIES.intersection(symbologies):
+        with_gs1 = bool(_GS1_SYMBOLOGIES.intersection(symbologies))
+        unit = self._serial_unit_data(lot, with_gs1=with_gs1)
+        if not unit["pairs"] and with_gs1:
             raise UserError(self.env._(
                 "its product %(product)s has no valid GTIN (barcode %(barcode)s): enter its "
                 "GTIN-8, -12, -13 or -14 as the product's barcode, or print Code 128 only.",

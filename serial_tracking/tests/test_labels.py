@@ -68,7 +68,7 @@ class TestSerialLabels(SerialTrackingCase):
                               print_qr_link=True, show_gtin=True, show_batch=True)
         self.assertEqual(wizard.label_count, 6)
         action = wizard.action_print()
-        self.assertEqual(action["report_name"], "serial_tracking.report_serial_label")
+        self.assertEqual(action["report_name"], "serial_tracking.report_serial_label_a4_3x8")
         options = action["data"]["serial_label_options"]
         self.assertEqual(options["symbologies"], ["code128", "qr_link", "gs1_datamatrix"])
         self.assertEqual(options["copies"], 3)
@@ -110,6 +110,21 @@ class TestSerialLabels(SerialTrackingCase):
             self._wizard(lots).action_print()
         self.assertIn("Sérial 1", str(caught.exception))
         self.assertIn("AI 21", str(caught.exception))
+
+    def test_gs1_data_is_built_only_for_gs1_symbols(self):
+        """'#' is outside GS1's character set 82: refused in a GS1 symbol, printed in Code 128."""
+        _picking, lots = self._receive(["HASH#1"])
+        wizard = self._wizard(lots, show_gtin=True)
+        with self.assertRaises(UserError) as caught:
+            wizard.action_print()
+        self.assertIn("HASH#1", str(caught.exception))
+        self.assertIn("AI 21", str(caught.exception))
+        wizard.write({"print_gs1_datamatrix": False, "print_code128": True})
+        action = wizard.action_print()
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            action["report_name"], None, data=action["data"])
+        self.assertEqual(len(self._symbols(html.decode())), 1)
+        self.assertIn(GTIN14, html.decode())  # the GTIN text still prints
 
     def test_symbol_too_dense_for_the_format_is_refused(self):
         _picking, lots = self._receive(["LONG-SERIAL-00000001"])

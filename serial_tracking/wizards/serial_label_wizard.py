@@ -80,11 +80,14 @@ class SerialLabelWizard(models.TransientModel):
     def action_print(self):
         self.ensure_one()
         if not self.lot_ids:
-            raise UserError(self.env._("Select the serials to print labels for."))
+            raise UserError(self.env._(
+                "Select the serials to print labels for. A lot-tracked product's lots print "
+                "their labels with Print > Lot/Serial Number (PDF)."))
         options = self._serial_label_options()
         # refuse here, with every offending serial named, rather than in the PDF renderer
         self.env["report.serial_tracking.report_serial_label"]._serial_labels(
             self.lot_ids, options)
         report = self.env.ref(REPORTS[self.label_format])
-        return report.report_action(self.lot_ids, data={"serial_label_options": options},
-                                    config=False)
+        # the client's URL of an action with data carries no record ids: the data does
+        data = {"serial_label_options": options, "lot_ids": self.lot_ids.ids}
+        return report.report_action(self.lot_ids, data=data, config=False)
