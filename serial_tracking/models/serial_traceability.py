@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
 
 from ..tools import genealogy_tree, lifecycle
 from ..tools.genealogy_tree import DOWN, UP, Edge
@@ -58,7 +58,9 @@ class SerialTraceability(models.AbstractModel):
             for node in genealogy_tree.walk(tree)
         }
         info = self._lot_info(shown)
-        self._add_places(info, edges[DOWN] + edges[UP])
+        if at:
+            self._set_state_at(info, at)
+        self._add_places(info, edges[DOWN] + edges[UP], at)
         result = {"roots": roots, "lots": info, "events": {}, "moves": [], "at": at,
                   "shown": shown}
         if with_history:
@@ -102,7 +104,44 @@ class SerialTraceability(models.AbstractModel):
         return info
 
     @api.model
-    def _add_places(self, info, edges):
+    def _set_state_at(self, info, at):
+        """Replace today's state, holder and location of every lot of ``info`` with
+        those of ``at``, read from the ledger: the state and holder of the last event by
+        then, and the location it left the unit in. A lot with no event by then (a lot
+        without serial lifecycle, or a serial not yet received) has neither."""
+        lot_ids = list(info)
+        states_at = self.env["stock.lot"].browse(lot_ids)._serial_state_at(at)
+        self.env["serial.event"].flush_model()
+        self.env.cr.execute(
+            """SELECT DISTINCT ON (lot_id) lot_id,
+                      COALESCE(location_dest_id, location_id), date
+                 FROM serial_event
+                WHERE lot_id = ANY(%s) AND date <= %s
+             ORDER BY lot_id, date DESC, id DESC""",
+            [lot_ids, fields.Datetime.to_datetime(at)],
+        )
+        places_at = {lot_id: (location_id, date)
+                     for lot_id, location_id, date in self.env.cr.fetchall()}
+        partners = self.env["res.partner"].browse(
+            {partner_id for _state, partner_id in states_at.values() if partner_id})
+        locations = self.env["stock.location"].browse(
+            {location_id for location_id, _date in places_at.values() if location_id})
+        partners.fetch(["display_name"])
+        locations.fetch(["display_name"])
+        labels = dict(lifecycle.STATES)
+        for lot_id, data in info.items():
+            state, partner_id = states_at.get(lot_id, (False, False))
+            location_id, date = places_at.get(lot_id, (False, False))
+            data.update({
+                "state": state or False,
+                "state_label": labels.get(state, "") if state else "",
+                "state_date": date,
+                "partner": partners.browse(partner_id).display_name if partner_id else "",
+                "location": locations.browse(location_id).display_name if location_id else "",
+            })
+
+    @api.model
+    def _add_places(self, info, edges, at=None):
         """Where each unit is: held by a partner, inside a unit, or in a location."""
         # The walks only return links in force (now, or at ``at``).
         inside = {}
@@ -110,9 +149,11 @@ class SerialTraceability(models.AbstractModel):
             inside.setdefault(edge.component, edge.unit)
         for lot_id, data in info.items():
             state = data["state"]
+            # as of a date, a lot without lifecycle is only known by its links
+            consumed = state == lifecycle.CONSUMED or (at and not state)
             if state in (lifecycle.SHIPPED, lifecycle.RETURNED_TO_VENDOR) and data["partner"]:
                 data["place"] = data["partner"]
-            elif state == lifecycle.CONSUMED and inside.get(lot_id) in info:
+            elif consumed and inside.get(lot_id) in info:
                 data["place"] = self.env._("in %(unit)s", unit=info[inside[lot_id]]["name"])
             else:
                 data["place"] = data["location"] or data["partner"]

@@ -27,7 +27,6 @@ from . import test_recall_tour
 from . import test_labels
 from . import test_scanner_tours
 from . import test_labels_pdf
-from . import test_labels_print
 from . import test_resolver
 from . import test_access_matrix
 from . import test_recall_resume
@@ -35,3 +34,4 @@ from . import test_scanner_http
 from . import test_bulk_checks
 from . import test_consistency_door
 from . import test_recall_dashboard
+from . import test_traceability_door
