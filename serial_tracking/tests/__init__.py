@@ -27,6 +27,7 @@ from . import test_recall_tour
 from . import test_labels
 from . import test_scanner_tours
 from . import test_labels_pdf
+from . import test_labels_print
 from . import test_resolver
 from . import test_access_matrix
 from . import test_recall_resume
