@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools.translate import LazyTranslate
 
 from ..tools import eligibility, lifecycle
@@ -34,6 +35,8 @@ _SENTENCES = {
     "outside_return_window": _lt("%(serial)s could be returned until %(window_end)s; it is "
                                  "%(days)s day(s) late."),
     "within_return_window": _lt("%(serial)s can be returned until %(window_end)s."),
+    "no_return_window": _lt("%(serial)s was shipped on %(shipped_on)s and no return window "
+                            "applies to it: it can be returned at any time."),
     "within_exchange_window": _lt("%(serial)s can be exchanged until %(window_end)s."),
     "outside_exchange_window": _lt("%(serial)s could be exchanged without coverage until "
                                    "%(window_end)s."),
@@ -49,6 +52,26 @@ _SENTENCES = {
     "covered": _lt("%(serial)s is covered by %(coverage_type)s from %(start)s until %(end)s."),
     "repaired_too_often": _lt("%(serial)s has been repaired %(repairs)s times, more than the "
                               "%(max_repairs)s its policy allows without a review."),
+}
+
+# The labels of ``tools.eligibility.REASON_CODES``, marked for translation (a test keeps
+# both the same): what lists and searches show instead of the codes.
+_REASON_LABELS = {
+    "unknown_serial": _lt("Unknown serial"),
+    "other_product": _lt("Serial of another product"),
+    "never_shipped": _lt("Never shipped"),
+    "other_customer": _lt("Shipped to another customer"),
+    "no_customer": _lt("No customer given"),
+    "already_returned": _lt("Already returned"),
+    "outside_return_window": _lt("Outside the return window"),
+    "no_coverage": _lt("No active coverage"),
+    "quarantined": _lt("Quarantined"),
+    "recalled": _lt("Recalled"),
+    "scrapped": _lt("Scrapped"),
+    "repaired_too_often": _lt("Repaired too often"),
+    "within_return_window": _lt("Within the return window"),
+    "no_return_window": _lt("No return window"),
+    "covered": _lt("Covered"),
 }
 
 _SEVERITY_CLASS = {
@@ -81,10 +104,13 @@ class SerialEligibilityCheck(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
     intent = fields.Selection(eligibility.INTENTS, required=True, readonly=True)
     verdict = fields.Selection(eligibility.VERDICTS, required=True, readonly=True, index=True)
-    reasons = fields.Json(readonly=True)
+    reasons = fields.Json(string="Reason Details", readonly=True)
     reason_codes = fields.Char(readonly=True, index="trigram",
                                help="Codes of the reasons, comma separated, for searching.")
     reasons_html = fields.Html(string="Why", compute="_compute_reasons_html", sanitize=False)
+    reason_summary = fields.Char(
+        string="Reasons", compute="_compute_reason_summary", search="_search_reason_summary",
+        help="What the verdict rests on, in short.")
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", string="Checked By", readonly=True,
                               default=lambda self: self.env.user)
@@ -103,15 +129,42 @@ class SerialEligibilityCheck(models.Model):
     @api.depends("reasons")
     def _compute_reasons_html(self):
         for check in self:
-            items = [
-                Markup('<li class="%s">%s <small class="text-muted">[%s]</small></li>') % (
-                    _SEVERITY_CLASS.get(reason.get("severity"), ""),
-                    sentence, reason.get("code", ""))
-                for reason, sentence in zip(check.reasons or [],
-                                            self._render_reasons(check.reasons or []),
-                                            strict=True)
-            ]
-            check.reasons_html = Markup("<ul class='mb-0'>%s</ul>") % Markup("").join(items)
+            check.reasons_html = self._reasons_markup(check.reasons or [])
+
+    @api.depends("reason_codes")
+    def _compute_reason_summary(self):
+        labels = dict(self._reason_code_labels())
+        for check in self:
+            codes = (check.reason_codes or "").split(",")
+            check.reason_summary = ", ".join(
+                dict.fromkeys(labels.get(code, code) for code in codes if code))
+
+    @api.model
+    def _search_reason_summary(self, operator, value):
+        """Search by the reasons' labels as users read them (the codes stay internal)."""
+        if operator not in ("ilike", "=") or not isinstance(value, str):
+            return NotImplemented
+        needle = value.casefold()
+        codes = [code for code, label in self._reason_code_labels()
+                 if (needle in label.casefold() if operator == "ilike"
+                     else needle == label.casefold())]
+        if not codes:
+            return Domain.FALSE
+        return Domain.OR([Domain("reason_codes", "ilike", code) for code in codes])
+
+    @api.model
+    def _reason_code_labels(self):
+        return [(code, self.env._(label)) for code, label in _REASON_LABELS.items()]
+
+    @api.model
+    def _reasons_markup(self, reasons):
+        """Stored reasons as an HTML list of sentences, coloured by severity."""
+        items = [
+            Markup('<li class="%s">%s</li>') % (
+                _SEVERITY_CLASS.get(reason.get("severity"), ""), sentence)
+            for reason, sentence in zip(reasons, self._render_reasons(reasons), strict=True)
+        ]
+        return Markup("<ul class='mb-0'>%s</ul>") % Markup("").join(items)
 
     @api.depends("verdict", "intent", "lot_id.lifecycle_state")
     def _compute_can_return(self):
@@ -188,8 +241,15 @@ class SerialEligibilityCheck(models.Model):
 
     @api.model
     def _evaluate_batch(self, items, intent, document_ref=False):
-        """Evaluate ``[(lot or name, partner, product)]`` at once: the facts of all
-        serials come from the same few queries."""
+        """Evaluate ``[(lot or name, partner, product)]`` at once and store the verdicts:
+        the facts of all serials come from the same few queries."""
+        return self.sudo().create(
+            self._verdict_values(items, intent, document_ref)).sudo(False)
+
+    @api.model
+    def _verdict_values(self, items, intent, document_ref=False):
+        """The values of the checks :meth:`_evaluate_batch` stores, without storing
+        them (a dialog shows them before anything is confirmed)."""
         if intent not in dict(eligibility.INTENTS):
             raise UserError(self.env._("Unknown intent %(intent)s: use return, repair, "
                                        "exchange or refund.", intent=intent))
@@ -226,7 +286,7 @@ class SerialEligibilityCheck(models.Model):
                 "document_ref": document_ref,
                 "company_id": lot.company_id.id or self.env.company.id,
             })
-        return self.sudo().create(vals_list).sudo(False)
+        return vals_list
 
     def _stored_reasons(self, reasons):
         """Reasons as stored: code, severity, the sentence's template and parameters,

@@ -36,3 +36,6 @@ from . import test_bulk_checks
 from . import test_consistency_door
 from . import test_recall_dashboard
 from . import test_traceability_door
+from . import test_return_dialog
+from . import test_quarantine_reservation
+from . import test_numbering_rule_access

@@ -44,7 +44,7 @@ ACCESS = {
     "serial.event":                     ("r---", "r---", "r---", "r---", "----", "----", "----"),
     "serial.reason":                    ("r---", "r---", "rwcd", "rwcd", "----", "----", "----"),
     "serial.genealogy":                 ("r---", "r---", "r-c-", "r-c-", "----", "----", "----"),
-    "serial.format.rule":               ("r---", "----", "r---", "rwcd", "----", "----", "----"),
+    "serial.format.rule":               ("r---", "----", "rwcd", "rwcd", "----", "----", "----"),
     "serial.warranty.policy":           ("r---", "r---", "rwcd", "rwcd", "----", "----", "----"),
     "serial.warranty.policy.line":      ("r---", "r---", "rwcd", "rwcd", "----", "----", "----"),
     "serial.warranty":                  ("r---", "r---", "r---", "r---", "----", "----", "----"),

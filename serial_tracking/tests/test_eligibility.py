@@ -206,6 +206,34 @@ class TestEligibilityReasons(WarrantyCase):
         self.assertIn("coverage ended on 2027-01-09", check._reason_lines()[0],
                       "English readers still read English")
 
+    def test_eligible_without_return_window_says_why(self):
+        open_ended = self._make_product("Open-ended", self._make_policy("No window", [
+            {"coverage_type": "full", "duration": 12, "duration_unit": "month",
+             "trigger": "shipment"},
+        ]))
+        _receipt, lot = self._on("2025-01-01", self._receive, ["EL-15"], product=open_ended)
+        self._on("2025-01-10", self._deliver, lot)
+        check = self._evaluate("2025-09-01", lot)
+        self.assertVerdict(check, "eligible", [])
+        self.assertEqual([r["code"] for r in check.reasons], ["no_return_window"])
+        self.assertIn("EL-15 was shipped on 2025-01-10 and no return window applies to it",
+                      check.reasons_html)
+        self.assertNotIn("[", check.reasons_html, "no internal codes shown")
+        self.assertEqual(check.reason_summary, "No return window")
+
+    def test_reasons_read_as_labels_and_are_searched_by_them(self):
+        self.assertEqual(
+            {code: self.env._(lazy) for code, lazy in check_model._REASON_LABELS.items()},
+            dict(eligibility.REASON_CODES))
+        lot, _delivery = self._shipped("EL-16")
+        check = self._evaluate("2028-03-01", lot, "repair")
+        self.assertEqual(check.reason_summary, "No active coverage")
+        self.assertNotIn("no_coverage", check.reasons_html)
+        Check = self.env["serial.eligibility.check"]
+        self.assertIn(check, Check.search([("reason_summary", "ilike", "active cover")]))
+        self.assertNotIn(check, Check.search([("reason_summary", "ilike", "recalled")]))
+        self.assertFalse(Check.search([("reason_summary", "ilike", "no such reason")]))
+
     def test_facts_come_from_a_few_queries(self):
         lot, _delivery = self._shipped("EL-13")
         self.env.invalidate_all()

@@ -3,7 +3,8 @@
 The model gathers the facts (:class:`Facts`) in a few queries; :func:`evaluate` applies
 every rule and returns a verdict with every reason that applies, each with a stable
 code and a sentence a service agent can read to the customer. Reasons of severity
-``info`` explain an eligible verdict (until when it is covered or returnable).
+``info`` explain an eligible verdict (until when it is covered or returnable); every
+eligible verdict has at least one.
 """
 
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ REASON_CODES = [
     ("scrapped", "Scrapped"),
     ("repaired_too_often", "Repaired too often"),
     ("within_return_window", "Within the return window"),
+    ("no_return_window", "No return window"),
     ("covered", "Covered"),
 ]
 
@@ -120,6 +122,8 @@ SENTENCES = {
     "outside_return_window": "%(serial)s could be returned until %(window_end)s; it is "
                              "%(days)s day(s) late.",
     "within_return_window": "%(serial)s can be returned until %(window_end)s.",
+    "no_return_window": "%(serial)s was shipped on %(shipped_on)s and no return window "
+                        "applies to it: it can be returned at any time.",
     "within_exchange_window": "%(serial)s can be exchanged until %(window_end)s.",
     "outside_exchange_window": "%(serial)s could be exchanged without coverage until "
                                "%(window_end)s.",
@@ -285,6 +289,9 @@ def evaluate(facts, intent, today):
                 days=(today - window_end).days)
         elif window_end:
             add("within_return_window", INFO, window_end=_fmt(window_end))
+        else:
+            # eligible or not, the verdict says what it rests on
+            add("no_return_window", INFO, shipped_on=_fmt(facts.shipped_on))
     if intent == "exchange" and window_end and in_window:
         add("within_return_window", INFO, "within_exchange_window",
             window_end=_fmt(window_end))

@@ -1,9 +1,17 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import lifecycle
+from ..tools import eligibility, lifecycle
+
+_VERDICT_BADGE = {
+    eligibility.ELIGIBLE: "text-bg-success",
+    eligibility.REVIEW: "text-bg-warning",
+    eligibility.INELIGIBLE: "text-bg-danger",
+}
 
 
 class StockReturnPicking(models.TransientModel):
@@ -34,6 +42,14 @@ class StockReturnPicking(models.TransientModel):
         "recorded in each serial's history.",
     )
     serial_override_note = fields.Text(string="Override Note")
+    serial_preview_html = fields.Html(
+        string="Eligibility", compute="_compute_serial_preview_html", sanitize=False,
+        help="Whether each serial may come back, and why, as checked now. Confirming checks "
+        "them again.",
+    )
+
+    # A dialog shows this many verdicts; beyond, the user chooses the serials.
+    _SERIAL_PREVIEW_LIMIT = 50
 
     @api.depends("picking_id")
     def _compute_serial_from_customer(self):
@@ -42,10 +58,97 @@ class StockReturnPicking(models.TransientModel):
             from_customer = bool(picking) and picking.location_dest_id.usage == "customer"
             wizard.serial_from_customer = from_customer
             wizard.serial_returnable_lot_ids = (
-                picking.move_line_ids.filtered(
-                    lambda ml: ml.lot_id and ml.product_id.tracking == "serial"
-                ).lot_id if from_customer else False
+                wizard._serial_shipped_lots() if from_customer else False
             )
+
+    def _serial_shipped_lots(self):
+        # through the moves: lines keep their move even where their picking is unset
+        return self.picking_id._origin.move_ids.move_line_ids.filtered(
+            lambda ml: ml.lot_id and ml.quantity > 0 and ml.product_id.tracking == "serial"
+        ).lot_id
+
+    @api.depends("picking_id", "serial_lot_ids")
+    @api.depends_context("serial_return_intent", "lang")
+    def _compute_serial_preview_html(self):
+        for wizard in self:
+            wizard.serial_preview_html = wizard._serial_preview()
+
+    @api.onchange("serial_lot_ids")
+    def _onchange_serial_lot_ids(self):
+        """The chosen serials decide the quantities of their lines."""
+        chosen = self.serial_lot_ids._origin
+        if not chosen:
+            return
+        for line in self.product_return_moves:
+            if line.product_id.tracking == "serial" and line.move_id:
+                shipped = line.move_id._origin.move_line_ids.lot_id
+                line.quantity = len(chosen & shipped)
+
+    # --- verdicts shown before confirming ----------------------------------------------
+
+    def _serial_preview(self):
+        """An HTML table: each serial that may come back (the chosen ones, else every
+        unit still at the customer), with its verdict and reasons for the return and for
+        the exchange, as the buttons would check them now. Nothing is stored."""
+        self.ensure_one()
+        if not self.picking_id or self.picking_id.location_dest_id.usage != "customer":
+            return False
+        lots = self.serial_lot_ids._origin or self._serial_shipped_lots().filtered(
+            lambda lot: lot.lifecycle_state == lifecycle.SHIPPED)
+        if not lots:
+            return False
+        lots = lots.sorted("name")
+        shown = lots[:self._SERIAL_PREVIEW_LIMIT]
+        intents = self._serial_preview_intents()
+        Check = self.env["serial.eligibility.check"]
+        partner = self.picking_id.partner_id
+        verdicts = {
+            intent: Check._verdict_values([(lot, partner, lot.product_id) for lot in shown],
+                                          intent)
+            for intent in intents
+        }
+        accepted = self._serial_preview_accepted_lots()
+        labels = dict(Check._fields["verdict"]._description_selection(self.env))
+        intent_labels = dict(Check._fields["intent"]._description_selection(self.env))
+        head = Markup("").join(
+            Markup("<th>%s</th>") % intent_labels[intent] for intent in intents)
+        rows = []
+        for index, lot in enumerate(shown):
+            cells = Markup("").join(
+                self._serial_preview_cell(verdicts[intent][index], labels, lot in accepted)
+                for intent in intents)
+            rows.append(Markup("<tr><td class='text-nowrap fw-bold'>%s</td>%s</tr>") % (
+                lot.name, cells))
+        table = Markup(
+            "<table class='table table-sm o_serial_return_verdicts'><thead><tr><th>%s</th>"
+            "%s</tr></thead><tbody>%s</tbody></table>") % (
+            self.env._("Serial"), head, Markup("").join(rows))
+        more = len(lots) - len(shown)
+        if more:
+            table += Markup("<p class='text-muted'>%s</p>") % self.env._(
+                "… and %(count)s more serial(s): choose the serials coming back to see "
+                "their verdicts.", count=more)
+        return table
+
+    def _serial_preview_intents(self):
+        """The intents the dialog's buttons check: the one asked for (a ticket's), else
+        both "Return" and "Return for Exchange"."""
+        asked = self.env.context.get("serial_return_intent")
+        return [asked] if asked else ["return", "exchange"]
+
+    def _serial_preview_accepted_lots(self):
+        """Serials whose ineligible verdict is already accepted (hook)."""
+        return self.env["stock.lot"]
+
+    def _serial_preview_cell(self, values, labels, accepted):
+        verdict = values["verdict"]
+        badge = Markup("<span class='badge rounded-pill %s'>%s</span>") % (
+            _VERDICT_BADGE.get(verdict, "text-bg-secondary"), labels.get(verdict, verdict))
+        if accepted and verdict == eligibility.INELIGIBLE:
+            badge += Markup(" <span class='badge rounded-pill text-bg-info'>%s</span>") % (
+                self.env._("Accepted by a manager"))
+        reasons = self.env["serial.eligibility.check"]._reasons_markup(values["reasons"])
+        return Markup("<td>%s%s</td>") % (badge, reasons)
 
     # --- hooks ------------------------------------------------------------------------
 

@@ -344,9 +344,10 @@ class HelpdeskTicket(models.Model):
             ))
         return True
 
-    def _serial_allowed_check(self, intents):
+    def _serial_allowed_check(self, intents, alternative=None):
         """The ticket's current verdict, asked anew when missing or outdated; refuses an
-        intent the action cannot serve and an ineligible verdict nobody overrode."""
+        intent the action cannot serve and an ineligible verdict nobody overrode
+        (``alternative``: what else the agent can do, for the message)."""
         self.ensure_one()
         self._serial_require_lot()
         labels = dict(eligibility.INTENTS)
@@ -364,10 +365,11 @@ class HelpdeskTicket(models.Model):
         if check.verdict == eligibility.INELIGIBLE and not check.overridden:
             raise UserError(self.env._(
                 "%(serial)s is not eligible for %(intent)s (%(ticket)s): %(reasons)s\n"
-                "A Serial Tracking Manager can accept it anyway with 'Override Verdict' "
-                "and a reason.",
+                "%(alternative)sA Serial Tracking Manager can accept it anyway with "
+                "'Override Verdict' and a reason.",
                 serial=self.lot_id.name, intent=labels[check.intent],
                 ticket=self.display_name, reasons=" ".join(check._reason_lines()),
+                alternative=f"{alternative}\n" if alternative else "",
             ))
         return check
 
@@ -420,34 +422,70 @@ class HelpdeskTicket(models.Model):
         self.message_post(body=Markup(self.env._("Return %s created.")) % picking._get_html_link())
 
     def action_serial_create_repair(self):
-        """A repair order for the unit, linked to this ticket (needs Repairs)."""
+        """A repair order for the unit under its warranty, linked to this ticket (needs
+        Repairs): refused when the verdict is ineligible and nobody overrode it."""
         self.ensure_one()
+        self._serial_require_repairs()
+        repair = self.serial_repair_ref
+        if repair and repair.state != "cancel":
+            return repair._get_records_action()
+        check = self._serial_allowed_check(_REPAIR_INTENTS, alternative=self.env._(
+            "If the customer agrees to pay for it, use 'Create Paid Repair'."))
+        return self._serial_make_repair(check.intent)
+
+    def action_serial_create_paid_repair(self):
+        """A repair order the customer pays (out of warranty), linked to this ticket:
+        no warranty is claimed, so no verdict is needed."""
+        self.ensure_one()
+        self._serial_require_repairs()
+        self._serial_require_lot()
+        repair = self.serial_repair_ref
+        if repair and repair.state != "cancel":
+            return repair._get_records_action()
+        return self._serial_make_repair("paid")
+
+    def _serial_require_repairs(self):
         if "repair.order" not in self.env:
             raise UserError(self.env._(
                 "%(ticket)s: install the Repairs app to create repair orders from tickets.",
                 ticket=self.display_name,
             ))
-        repair = self.serial_repair_ref
-        if repair and repair.state != "cancel":
-            return repair._get_records_action()
-        check = self._serial_allowed_check(_REPAIR_INTENTS)
+
+    def _serial_make_repair(self, claim):
+        """Create the unit's repair order for ``claim``: ``repair`` or ``exchange`` under
+        warranty, ``paid`` when the customer pays."""
         Repair = self.env["repair.order"]
+        paid = claim == "paid"
         vals = {
             "product_id": self.lot_id.product_id.id,
             "lot_id": self.lot_id.id,
             "partner_id": self.partner_id.id or False,
             "company_id": self.company_id.id,
-            "internal_notes": Markup("<p>%s</p>") % self.env._(
-                "From ticket %(ticket)s", ticket=self.display_name),
+            "internal_notes": Markup("<p>%s</p>") % (
+                self.env._("From ticket %(ticket)s, paid by the customer (out of warranty)",
+                           ticket=self.display_name) if paid
+                else self.env._("From ticket %(ticket)s", ticket=self.display_name)),
         }
-        if "serial_intent" in Repair._fields:  # serial_tracking_repair: warranty claim
-            vals["serial_intent"] = check.intent
+        claims = dict(Repair._fields["serial_intent"].selection) \
+            if "serial_intent" in Repair._fields else {}
+        if claim in claims:  # serial_tracking_repair: the warranty claim
+            vals["serial_intent"] = claim
+        elif paid:
+            vals["under_warranty"] = False
         repair = Repair.create(vals)
         self.serial_repair_ref = repair
-        self._serial_log(lambda ticket: self.env._(
-            "Repair %(repair)s created from ticket %(ticket)s.",
-            repair=repair.name, ticket=ticket.number))
-        self.message_post(body=Markup(self.env._("Repair %s created.")) % repair._get_html_link())
+        if paid:
+            self._serial_log(lambda ticket: self.env._(
+                "Paid repair %(repair)s created from ticket %(ticket)s (out of warranty).",
+                repair=repair.name, ticket=ticket.number))
+            body = Markup(self.env._("Paid repair %s created (out of warranty).")) % \
+                repair._get_html_link()
+        else:
+            self._serial_log(lambda ticket: self.env._(
+                "Repair %(repair)s created from ticket %(ticket)s.",
+                repair=repair.name, ticket=ticket.number))
+            body = Markup(self.env._("Repair %s created.")) % repair._get_html_link()
+        self.message_post(body=body)
         repair.message_post(body=Markup(self.env._("Created from ticket %s.")) %
                             self._get_html_link())
         return repair._get_records_action()

@@ -4,3 +4,4 @@ from . import test_helpdesk_serial
 from . import test_helpdesk_service
 from . import test_helpdesk_tour
 from . import test_access_helpdesk
+from . import test_helpdesk_ticket_buttons

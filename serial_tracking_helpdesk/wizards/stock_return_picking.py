@@ -20,6 +20,13 @@ class StockReturnPicking(models.TransientModel):
             ticket._serial_on_return_created(new_picking)
         return new_picking
 
+    def _serial_preview_accepted_lots(self):
+        ticket = self._serial_helpdesk_ticket()
+        check = ticket.serial_check_id if ticket else None
+        if check and check.overridden:
+            return super()._serial_preview_accepted_lots() | check.lot_id
+        return super()._serial_preview_accepted_lots()
+
     def _serial_check_plan(self, plan):
         ticket = self._serial_helpdesk_ticket()
         check = ticket.serial_check_id if ticket else None

@@ -5,6 +5,8 @@ from odoo.addons.serial_tracking.tools import lifecycle
 
 # Repair states in which the verdict may still change.
 _OPEN_STATES = ("draft", "confirmed", "under_repair")
+# The claim of a repair the customer pays: no warranty is asked for.
+PAID = "paid"
 
 
 class RepairOrder(models.Model):
@@ -20,9 +22,10 @@ class RepairOrder(models.Model):
     _inherit = "repair.order"
 
     serial_intent = fields.Selection(
-        [("repair", "Repair"), ("exchange", "Exchange")], string="Warranty Claim",
-        required=True, default="repair",
-        help="What the customer asks the warranty for: the coverage needed differs.",
+        [("repair", "Repair"), ("exchange", "Exchange"), (PAID, "None: Paid Repair")],
+        string="Warranty Claim", required=True, default="repair",
+        help="What the customer asks the warranty for: the coverage needed differs. "
+        "'None: Paid Repair': the customer pays, out of warranty; no verdict is asked.",
     )
     serial_tracked = fields.Boolean(compute="_compute_serial_tracked")
     serial_check_id = fields.Many2one("serial.eligibility.check", string="Warranty Check",
@@ -52,11 +55,14 @@ class RepairOrder(models.Model):
                 and repair.lot_id.lifecycle_state
             )
 
-    @api.depends("serial_check_id.verdict", "serial_warranty_override")
+    @api.depends("serial_check_id.verdict", "serial_warranty_override", "serial_intent",
+                 "serial_tracked")
     def _compute_under_warranty(self):
         for repair in self:
             if repair.serial_warranty_override:
                 repair.under_warranty = repair.serial_warranty_override == "covered"
+            elif repair.serial_tracked and repair.serial_intent == PAID:
+                repair.under_warranty = False
             elif repair.serial_check_id:
                 repair.under_warranty = repair.serial_check_id.verdict == "eligible"
             else:
@@ -72,11 +78,13 @@ class RepairOrder(models.Model):
 
     def write(self, vals):
         if "under_warranty" in vals and not self.env.context.get("serial_warranty_decided"):
-            decided = self.filtered("serial_check_id")
+            decided = self.filtered(lambda repair: repair.serial_check_id or (
+                repair.serial_tracked and repair.serial_intent == PAID))
             if decided and any(repair.under_warranty != vals["under_warranty"]
                                for repair in decided):
                 raise UserError(self.env._(
-                    "%(repairs)s: the warranty of a serial follows its coverage. Use "
+                    "%(repairs)s: the warranty of a serial follows its coverage and its "
+                    "'Warranty Claim' (none for a paid repair). Change the claim, or use "
                     "'Override Warranty' (Serial Tracking Manager) to decide otherwise, "
                     "with a reason.", repairs=", ".join(decided.mapped("name")),
                 ))
@@ -88,6 +96,9 @@ class RepairOrder(models.Model):
     def _serial_check_warranty(self):
         """Ask for a fresh verdict for each serial repair (one stored check each)."""
         repairs = self.filtered("serial_tracked")
+        # a paid repair claims nothing: an earlier verdict no longer applies
+        repairs.filtered(lambda repair: repair.serial_intent == PAID and repair.serial_check_id
+                         ).with_context(serial_warranty_decided=True).serial_check_id = False
         if not repairs:
             return
         Check = self.env["serial.eligibility.check"]

@@ -81,6 +81,15 @@ def test_outside_the_return_window():
 def test_no_return_window_means_no_limit():
     facts = replace(GOOD, coverages=(replace(FULL, return_window_days=0),))
     assert codes(facts, "return", TODAY + timedelta(days=900)) == (el.ELIGIBLE, [])
+    # and the verdict says so, rather than an empty "why"
+    verdict = el.evaluate(facts, "refund", TODAY + timedelta(days=900))
+    assert [(r.code, r.severity) for r in verdict.reasons] == [("no_return_window", el.INFO)]
+    assert verdict.reasons[0].message == (
+        "SN-1 was shipped on 2025-05-20 and no return window applies to it: it can be "
+        "returned at any time.")
+    # no coverage at all: the same
+    verdict = el.evaluate(replace(GOOD, coverages=()), "return", TODAY)
+    assert (verdict.verdict, verdict.codes) == (el.ELIGIBLE, ["no_return_window"])
 
 
 def test_no_coverage_names_what_ended_when():
@@ -169,6 +178,14 @@ def test_verdict_follows_the_worst_reason(facts, intent, today):
     assert all(r.message.startswith(("SN-P", "No customer")) for r in verdict.reasons)
     known_codes = {code for code, _label in el.REASON_CODES}
     assert set(verdict.codes) <= known_codes
+
+
+@given(FACTS, st.sampled_from(INTENTS), st.dates(date(2020, 1, 1), date(2028, 1, 1)))
+def test_an_eligible_verdict_always_says_why(facts, intent, today):
+    verdict = el.evaluate(facts, intent, today)
+    if verdict.verdict == el.ELIGIBLE:
+        assert verdict.reasons, (facts, intent, today)
+        assert all(r.severity == el.INFO for r in verdict.reasons)
 
 
 @given(FACTS, st.sampled_from(INTENTS), st.dates(date(2020, 1, 1), date(2028, 1, 1)))
