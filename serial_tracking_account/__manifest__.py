@@ -11,6 +11,9 @@
     # deliveries: sale_stock (which brings sale and account)
     "depends": ["serial_tracking", "sale_stock", "account"],
     "data": [],
+    "demo": [
+        "demo/serial_tracking_account_demo.xml",
+    ],
     "installable": True,
     "auto_install": True,
     "application": False,

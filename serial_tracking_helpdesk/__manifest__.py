@@ -18,6 +18,9 @@
         "views/serial_recall_views.xml",
         "views/serial_eligibility_check_views.xml",
     ],
+    "demo": [
+        "demo/serial_tracking_helpdesk_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "serial_tracking_helpdesk/static/src/fields/*.js",

@@ -14,6 +14,9 @@
         "wizards/serial_generate_wizard_views.xml",
         "views/serial_label_actions.xml",
     ],
+    "demo": [
+        "demo/serial_tracking_mrp_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "serial_tracking_mrp/static/tests/tours/*.js",

@@ -12,6 +12,9 @@
         "wizards/serial_repair_warranty_wizard_views.xml",
         "views/repair_order_views.xml",
     ],
+    "demo": [
+        "demo/serial_tracking_repair_demo.xml",
+    ],
     "installable": True,
     "auto_install": True,
     "application": False,

@@ -1,1 +1,2 @@
 from . import repair_order
+from . import serial_demo_builder
