@@ -83,6 +83,14 @@ class MrpProduction(models.Model):
                                                                                  "cancel"):
                 production.serial_assignment_status = False
                 continue
+            if not production._serial_units():
+                # nothing to assign to yet: one instruction, not one line per component
+                production.serial_assignment_status = self.env._(
+                    "No finished serial yet: set the serial numbers of the units to "
+                    "produce first (Generate Serials, or Odoo's Lot/Serial Number), then "
+                    "assign each consumed component to its unit here (Split Evenly fills "
+                    "the table).")
+                continue
             problems = production._serial_assignment_problems("open")
             if problems:
                 production.serial_assignment_status = "\n".join(
@@ -175,7 +183,12 @@ class MrpProduction(models.Model):
         for problem in problems[:MAX_PROBLEMS]:
             kind = problem.kind
             product = products.get(problem.product)
-            if kind == "unassigned":
+            if kind == "unassigned" and not units_text:
+                message = self.env._(
+                    "%(serial)s is consumed but there is no finished unit to assign it "
+                    "to yet: set the serial numbers of the units to produce first.",
+                    serial=name[problem.lot])
+            elif kind == "unassigned":
                 message = self.env._(
                     "%(serial)s is consumed but in no finished unit: assign it to one of "
                     "%(units)s.", serial=name[problem.lot], units=units_text)
@@ -197,6 +210,13 @@ class MrpProduction(models.Model):
                     "units; the quantities in the units must add up to what is consumed.",
                     lot=name[problem.lot], consumed=f"{problem.consumed:g}",
                     assigned=f"{problem.assigned:g}", uom=product.uom_id.name)
+            elif kind == "unknown_unit" and not units_text:
+                message = self.env._(
+                    "%(unit)s is not a unit this order produces (%(lots)s assigned to it), "
+                    "and the order has no finished serial yet: set the serial numbers of "
+                    "the units to produce, then assign the components to them.",
+                    unit=name[problem.unit],
+                    lots=", ".join(name[lot] for lot in problem.lots))
             elif kind == "unknown_unit":
                 message = self.env._(
                     "%(unit)s is not a unit this order produces (%(lots)s assigned to it): "
