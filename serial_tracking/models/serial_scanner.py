@@ -77,12 +77,12 @@ class SerialScanner(models.AbstractModel):
         """What the screen needs to start a mode: modes allowed, documents, reasons,
         and the state of the chosen receipt, delivery or location."""
         self._check_mode(mode)
-        params = dict(params or {})
+        params = self._params(params)
         data = {"modes": self._allowed_modes(), "mode": mode}
         if mode in ("receive", "pick"):
             data["documents"] = self._open_pickings(mode)
             picking = self._picking(mode, params.get("picking_id"))
-            data["document"] = self._document(picking, mode) if picking else False
+            data["document"] = self._document(picking) if picking else False
         elif mode == "count":
             data["locations"] = self._count_locations()
             location = self._location(params.get("location_id"))
@@ -101,9 +101,7 @@ class SerialScanner(models.AbstractModel):
             raise UserError(self.env._(
                 "This scan holds characters no barcode carries (NUL or broken Unicode); "
                 "scan the label again."))
-        if params is not None and not isinstance(params, dict):
-            raise UserError(self.env._("The scan options must be a mapping of names to values."))
-        params = dict(params or {})
+        params = self._params(params)
         handler = getattr(self, f"_scan_{mode}")
         return self._guarded(handler, code, params)
 
@@ -122,8 +120,11 @@ class SerialScanner(models.AbstractModel):
     def undo(self, mode, entry, params=None):
         """Take back the last scan of the running list (``entry`` as ``scan`` gave it)."""
         self._check_mode(mode)
-        params = dict(params or {})
-        undo = (entry or {}).get("undo") or {}
+        params = self._params(params)
+        undo = self._undo_data(entry)
+        if mode == "lookup":
+            return self._error(self.env._("Look up changes nothing: there is nothing to take "
+                                          "back."))
         handler = getattr(self, f"_undo_{mode}", None)
         if handler is None or not undo:
             return {"status": "ok", "colour": COLOURS["ok"],
@@ -134,7 +135,7 @@ class SerialScanner(models.AbstractModel):
     def validate(self, mode, params=None):
         """Validate the receipt or delivery, or apply the count."""
         self._check_mode(mode)
-        params = dict(params or {})
+        params = self._params(params)
         if mode not in ("receive", "pick", "count"):
             raise UserError(self.env._("Nothing to validate in this mode."))
         if mode == "count":
@@ -145,7 +146,7 @@ class SerialScanner(models.AbstractModel):
     def count_review(self, params=None):
         """Found, missing and unexpected units of the count in ``params``."""
         self._check_mode("count")
-        params = dict(params or {})
+        params = self._params(params)
         location = self._location(params.get("location_id"))
         if not location:
             raise UserError(self.env._("Choose the location to count first."))
@@ -192,6 +193,36 @@ class SerialScanner(models.AbstractModel):
                 "Only a Serial Tracking Manager may quarantine or release units. Ask a "
                 "manager to scan them."
             ))
+
+    # --- parameters ------------------------------------------------------------------
+
+    def _params(self, params):
+        """``params`` of a call, checked: a wrong type is a business error naming it,
+        never a Python or SQL error (see ``tools/scan_input.py``)."""
+        try:
+            return scan_input.clean_params(params)
+        except scan_input.ParameterError as error:
+            raise self._parameter_error(error) from None
+
+    def _undo_data(self, entry):
+        """The ``undo`` data of the running list's ``entry``, checked as ``_params``."""
+        try:
+            return scan_input.clean_undo(entry)
+        except scan_input.ParameterError as error:
+            raise self._parameter_error(error) from None
+
+    def _parameter_error(self, error):
+        expected = {
+            scan_input.ID: self.env._("a record id (a whole number)"),
+            scan_input.IDS: self.env._("a list of record ids (whole numbers)"),
+            scan_input.TEXT_VALUE: self.env._("text"),
+            scan_input.FLAG: self.env._("true or false"),
+        }.get(error.expected, self.env._("a mapping of names to values"))
+        return UserError(self.env._(
+            "The scanner sent %(name)s = %(value)s where %(expected)s is expected. Reload "
+            "the scanner screen and try again; if it happens again, tell your administrator.",
+            name=error.name, value=error.value, expected=expected,
+        ))
 
     def _allowed_modes(self):
         user = self.env.user
@@ -488,7 +519,7 @@ class SerialScanner(models.AbstractModel):
             ("name", "=", scan.text), ("picking_type_code", "=", self._picking_code(mode)),
         ], limit=1)
 
-    def _document(self, picking, mode):
+    def _document(self, picking):
         """The document's progress per move, counted in SQL: a receipt of thousands of
         serials costs each scan no more than a small one."""
         self.env.flush_all()
@@ -497,7 +528,7 @@ class SerialScanner(models.AbstractModel):
             """SELECT move.id, move.product_id, move.product_uom_qty, move.quantity,
                       template.tracking,
                       count(line.id) FILTER (WHERE line.lot_id IS NOT NULL
-                                               AND (line.picked OR %(receive)s)),
+                                               AND line.picked),
                       product.default_code, product.combination_indices,
                       COALESCE(template.name->>%(lang)s, template.name->>'en_US')
                  FROM stock_move move
@@ -507,7 +538,7 @@ class SerialScanner(models.AbstractModel):
                 WHERE move.picking_id = %(picking)s AND move.state != 'cancel'
              GROUP BY move.id, product.id, template.id
              ORDER BY move.id""",
-            {"picking": picking.id, "receive": mode == "receive", "lang": self._lang()},
+            {"picking": picking.id, "lang": self._lang()},
         )
         labels = {}
         lines = []
@@ -535,14 +566,14 @@ class SerialScanner(models.AbstractModel):
             "demand": sum(line["demand"] for line in lines),
         }
 
-    def _select_picking(self, mode, picking):
+    def _select_picking(self, picking):
         if picking.state in ("done", "cancel"):
             self._refuse(self.env._("%(picking)s is already %(state)s. Choose an open one.",
                                     picking=picking.name, state=picking.state))
         return self._result(
             "info", self.env._("%(picking)s: scan the units.", picking=picking.name),
-            params={"picking_id": picking.id, "product_id": False},
-            document=self._document(picking, mode),
+            params={"picking_id": picking.id, "product_id": False, "scanned": []},
+            document=self._document(picking),
         )
 
     def _current_picking(self, mode, params, code):
@@ -551,11 +582,11 @@ class SerialScanner(models.AbstractModel):
         scanned = self._picking_by_name(mode, self._classify(code)) if (
             not picking or "/" in code) else self.env["stock.picking"]
         if scanned:
-            return scanned, self._select_picking(mode, scanned)
+            return scanned, self._select_picking(scanned)
         if not picking:
             self._refuse(self.env._(
                 "Choose a %(document)s, or scan its reference, before scanning units.",
-                document=self.env._("receipt") if mode == "receive" else self.env._("delivery"),
+                document=self._document_word(mode),
             ))
         if picking.state in ("done", "cancel"):
             self._refuse(self.env._("%(picking)s is already %(state)s. Choose an open one.",
@@ -625,16 +656,28 @@ class SerialScanner(models.AbstractModel):
         move = moves[:1]
         if move.state == "draft":
             move._action_confirm()
-        placeholder = self._receipt_placeholder(picking, product, move, serial)
-        lot = lots.filtered(lambda lot: lot.product_id == product)
+        line = self._receipt_line(picking, product, moves, serial)
+        listed = bool(line.lot_id or line.lot_name)
+        if listed and line.picked:
+            self._scanned_again(line.lot_id, picking, params, self.env._(
+                "%(serial)s is already received on %(picking)s. If you scanned the same unit "
+                "again, there is nothing to do; if it is another unit with the same label, "
+                "put it aside and tell your manager.", serial=serial, picking=picking.name,
+            ))
+        if not line:
+            self._check_receipt_room(picking, product, moves, serial)
+        lot = line.lot_id or lots.filtered(lambda lot: lot.product_id == product)
         created = not lot
         if lot:
             self._check_receivable(lot)
         else:
-            self._check_new_serial(product, picking.company_id, serial)
+            # the vendor's line naming it is where it goes, not another entry of it
+            self._check_new_serial(product, picking.company_id, serial, line.ids)
             lot = self._create_lot(product, picking.company_id, serial, scan)
-        line = self._add_receipt_line(move, lot, placeholder)
-        document = self._document(picking, "receive")
+        undo = {"lot_id": lot.id, "lot_created": created, "listed": listed,
+                "previous_lot_id": line.lot_id.id}
+        line = self._add_receipt_line(picking, line.move_id or move, lot, line)
+        document = self._document(picking)
         return self._result(
             "ok",
             self.env._("%(serial)s received on %(picking)s.", serial=serial,
@@ -642,10 +685,21 @@ class SerialScanner(models.AbstractModel):
             document=document,
             params={"product_id": product.id},
             entry=self._entry(lot, "received", self.env._("Received"),
-                              undo={"line_id": line.id, "lot_id": lot.id,
-                                    "lot_created": created},
+                              undo=dict(undo, line_id=line.id),
                               product=self._label(document, product.id)),
         )
+
+    def _scanned_again(self, lot, picking, params, message):
+        """Refuse a unit already scanned on ``picking``: calmly when it was scanned in
+        this session of the screen (``scanned``), which makes it the same unit scanned
+        twice; with ``message`` otherwise, as it may be another unit with the same
+        label."""
+        if lot and lot.id in params.get("scanned", ()):
+            raise _Refused(self._result("info", self.env._(
+                "%(serial)s was already scanned on %(picking)s: it counts once. Scan the "
+                "next unit.", serial=lot.name, picking=picking.name,
+            )))
+        self._refuse(message)
 
     def _receipt_product(self, picking, product, lots, params):
         if product:
@@ -681,12 +735,13 @@ class SerialScanner(models.AbstractModel):
             state=self._state_label(lot), where=self._where(lot),
         ))
 
-    def _check_new_serial(self, product, company, serial):
-        """The numbering rule's checks, as the generation wizard and lot creation run them."""
+    def _check_new_serial(self, product, company, serial, own_line_ids=()):
+        """The numbering rule's checks, as the generation wizard and lot creation run them;
+        ``own_line_ids`` are lines naming ``serial`` that the scan fills."""
         numbering = self.env["serial.numbering"]
         rule = product._serial_format_rules()[product.id]
         batch = Batch(product, numbering._batch_company(product, company.id), rule, [serial])
-        found = numbering._find_problems([batch], typed=True)
+        found = numbering._find_problems([batch], typed=True, exclude_line_ids=own_line_ids)
         if not found:
             return
         problems = found[0][1]
@@ -715,34 +770,62 @@ class SerialScanner(models.AbstractModel):
             serial_numbers_checked=NUMBERS_CHECKED, mail_create_nolog=True, mail_notrack=True,
         ).create(vals).with_env(self.env)
 
-    def _receipt_placeholder(self, picking, product, move, serial):
-        """The line of ``move`` Odoo made for a unit still without serial (empty if there
-        is none), after refusing ``serial`` if it is on ``picking`` already.
+    def _receipt_line(self, picking, product, moves, serial):
+        """The line of ``picking`` that names ``serial`` (listed by the vendor, or
+        scanned already), else a line Odoo made on ``moves`` for a unit still without
+        serial, else nothing.
 
-        One query answers both: the lines of the receipt with this serial, and one
-        placeholder; a line naming a serial sorts first (before an empty name too), so
-        any duplicate is the one found. The line's fields come with it: the write reads
-        them all.
+        One query answers both: a line naming a serial sorts first (before an empty name
+        too), so the serial's own line is the one found. A line belongs to the receipt
+        by its move as well: Odoo leaves ``picking_id`` empty on the lines of a move
+        that joined the receipt after they were made. The line's fields come with it:
+        the write reads them all.
         """
-        line = self.env["stock.move.line"].search_fetch(Domain.OR([
-            [("picking_id", "=", picking.id), ("product_id", "=", product.id),
+        return self.env["stock.move.line"].search_fetch(Domain.OR([
+            [("product_id", "=", product.id),
+             "|", ("picking_id", "=", picking.id), ("move_id", "in", moves.ids),
              "|", ("lot_id.name", "=", serial), ("lot_name", "=", serial)],
-            [("move_id", "=", move.id), ("lot_id", "=", False), ("lot_name", "=", False),
+            [("move_id", "in", moves.ids), ("lot_id", "=", False), ("lot_name", "=", False),
              ("picked", "=", False)],
         ]), None, order="lot_id.id NULLS LAST, lot_name DESC NULLS LAST, id", limit=1)
-        if line.lot_id or line.lot_name:
-            self._refuse(self.env._(
-                "%(serial)s was already scanned on %(picking)s: this is a duplicate. Put the "
-                "unit aside and tell your manager.", serial=serial, picking=picking.name,
-            ))
-        return line
 
-    def _add_receipt_line(self, move, lot, placeholder):
+    def _check_receipt_room(self, picking, product, moves, serial):
+        """Refuse ``serial`` when no line of ``moves`` is left for it: the units still
+        expected are listed with other serials, or all of them are received."""
+        lines = self.env["stock.move.line"].search_fetch(
+            [("move_id", "in", moves.ids)], ["lot_id", "lot_name", "picked", "quantity"])
+        listed = lines.filtered(lambda ml: not ml.picked and (ml.lot_id or ml.lot_name))
+        if listed:
+            self._refuse(self.env._(
+                "%(serial)s is not one of the serials listed for %(product)s on %(picking)s "
+                "(still expected: %(listed)s). Check the label; if it is right, put the unit "
+                "aside and tell your manager: the receipt must be corrected first.",
+                serial=serial, product=product.display_name, picking=picking.name,
+                listed=self._serial_names(listed),
+            ))
+        demand = sum(moves.mapped("product_uom_qty"))
+        received = sum(lines.filtered("picked").mapped("quantity"))
+        if received >= demand:
+            self._refuse(self.env._(
+                "All %(count)s units of %(product)s expected on %(picking)s are received: "
+                "%(serial)s is one more. Put it aside and tell your manager; the receipt "
+                "must be changed to take it.", count=int(demand),
+                product=product.display_name, picking=picking.name, serial=serial,
+            ))
+
+    def _serial_names(self, lines, limit=10):
+        names = [line.lot_id.name or line.lot_name for line in lines]
+        shown = ", ".join(names[:limit])
+        return shown + ("…" if len(names) > limit else "")
+
+    def _add_receipt_line(self, picking, move, lot, placeholder):
         if placeholder:
             vals = {"lot_id": lot.id, "picked": True}
             if placeholder.quantity != 1:
                 # only a real change of quantity makes Odoo recount the move's lines
                 vals["quantity"] = 1
+            if not placeholder.picking_id:
+                vals["picking_id"] = picking.id  # so the receipt's form lists it
             # the write looks at where the line comes from and where the move goes, the
             # answer names them: one read, of those two columns
             self.env["stock.location"].browse(
@@ -759,22 +842,48 @@ class SerialScanner(models.AbstractModel):
         with self._keeping_picked(move):
             return self.env["stock.move.line"].create(vals)
 
-    def _undo_receive(self, undo, params):
-        line = self.env["stock.move.line"].browse(undo.get("line_id")).exists()
+    def _undo_line(self, mode, undo, params):
+        """``(line, picking)`` of the scan to take back, or a refusal: the line must
+        still be open, on the document on screen, and picked with the unit scanned."""
+        line = self.env["stock.move.line"].browse(undo.get("line_id") or []).exists()
         if not line or line.state in ("done", "cancel"):
-            self._refuse(self.env._("This scan can no longer be taken back: its receipt is "
-                                    "done."))
+            self._refuse(self.env._(
+                "This scan can no longer be taken back: its %(document)s is done.",
+                document=self._document_word(mode)))
+        picking = self._line_picking(line)
+        if picking != self._picking(mode, params.get("picking_id")):
+            self._refuse(self.env._(
+                "This scan was made on %(picking)s, not on the %(document)s on screen: "
+                "choose %(picking)s to take it back.", picking=picking.name,
+                document=self._document_word(mode)))
+        if not line.picked or (undo.get("lot_id") and line.lot_id.id != undo["lot_id"]):
+            self._refuse(self.env._(
+                "This scan was taken back already, or its line was changed in %(picking)s "
+                "since: nothing to take back.", picking=picking.name))
+        return line, picking
+
+    def _document_word(self, mode):
+        return self.env._("receipt") if mode == "receive" else self.env._("delivery")
+
+    def _line_picking(self, line):
+        """The transfer of a move line: its move's (see ``_receipt_line``)."""
+        return line.move_id.picking_id or line.picking_id
+
+    def _undo_receive(self, undo, params):
+        line, picking = self._undo_line("receive", undo, params)
         lot = line.lot_id
-        picking = line.picking_id
-        line.unlink()
+        serial = lot.name
+        if undo.get("listed"):  # the vendor's line: back to its listed serial, unscanned
+            line.write({"picked": False, "lot_id": undo.get("previous_lot_id")})
+        else:
+            line.unlink()
         if undo.get("lot_created") and lot.id == undo.get("lot_id") and not lot.event_ids:
             others = self.env["stock.move.line"].search_count([("lot_id", "=", lot.id)])
             if not others and not lot.quant_ids:
                 lot.unlink()
         return self._result("ok", self.env._("%(serial)s taken off %(picking)s.",
-                                              serial=lot.name if lot.exists() else "",
-                                              picking=picking.name),
-                            document=self._document(picking, "receive"))
+                                              serial=serial, picking=picking.name),
+                            document=self._document(picking))
 
     # --- pick and ship ------------------------------------------------------------------
 
@@ -792,15 +901,15 @@ class SerialScanner(models.AbstractModel):
         moves = self._open_moves(picking, lot.product_id)
         if not moves:
             self._not_on_document(picking, lot.product_id, lot.name)
-        # the unit's lines on this delivery, read once for the checks and the pick
-        lines = self.env["stock.move.line"].search_fetch(
-            [("picking_id", "=", picking.id), ("lot_id", "=", lot.id)], None)
+        lines = self._unit_lines(picking, moves, lot)
         if any(lines.mapped("picked")):
-            self._refuse(self.env._("%(serial)s is already picked for %(picking)s.",
-                                    serial=lot.name, picking=picking.name))
+            self._scanned_again(lot, picking, params, self.env._(
+                "%(serial)s is already picked for %(picking)s. If you scanned the same unit "
+                "again, there is nothing to do.", serial=lot.name, picking=picking.name,
+            ))
         self._check_shippable(lot, picking, lines)
         line, undo = self._pick_line(picking, moves, lot, lines)
-        document = self._document(picking, "pick")
+        document = self._document(picking)
         return self._result(
             "ok",
             self.env._("%(serial)s picked for %(picking)s.", serial=lot.name,
@@ -810,6 +919,13 @@ class SerialScanner(models.AbstractModel):
                               undo=dict(undo, line_id=line.id),
                               product=self._label(document, lot.product_id.id)),
         )
+
+    def _unit_lines(self, picking, moves, lot):
+        """The unit's lines on the delivery, read once for the checks and the pick: by
+        the delivery, or by its ``moves`` (see ``_receipt_line``)."""
+        return self.env["stock.move.line"].search_fetch(
+            [("lot_id", "=", lot.id),
+             "|", ("picking_id", "=", picking.id), ("move_id", "in", moves.ids)], None)
 
     def _check_shippable(self, lot, picking, lines=None):
         """Refuse ``lot`` on ``picking`` unless it may leave; ``lines`` are its lines
@@ -846,24 +962,27 @@ class SerialScanner(models.AbstractModel):
                 picking=picking.name,
             ))
         reserved = lot._serial_reserved_for_delivery().get(lot.id)
-        if reserved and reserved not in (lines or ()) and reserved.picking_id != picking:
+        if reserved and reserved not in (lines or ()) and (
+                self._line_picking(reserved) != picking):
             self._refuse(self.env._(
                 "%(serial)s is reserved for %(other)s. Pick another unit, or unreserve it "
                 "there first.", serial=lot.name,
-                other=reserved.picking_id.name or reserved.reference,
+                other=self._line_picking(reserved).name or reserved.reference,
             ))
 
     def _pick_line(self, picking, moves, lot, lines=None):
         """Mark the unit picked on the delivery; ``(line, undo data)``. ``lines`` are the
         unit's lines on ``picking`` (searched when not given)."""
         if lines is None:
-            lines = self.env["stock.move.line"].search(
-                [("picking_id", "=", picking.id), ("lot_id", "=", lot.id)])
+            lines = self._unit_lines(picking, moves, lot)
         line = lines[:1]
         lines = self.env["stock.move.line"]
         if line:
+            vals = {"picked": True}
+            if not line.picking_id:
+                vals["picking_id"] = picking.id  # so the delivery's form lists it
             with self._keeping_picked(line.move_id):
-                line.picked = True
+                line.write(vals)
             return line, {"previous_lot_id": lot.id, "created": False}
         free = lines.search([("move_id", "in", moves.ids), ("picked", "=", False)], limit=1)
         if free:
@@ -871,6 +990,8 @@ class SerialScanner(models.AbstractModel):
             vals = {"lot_id": lot.id, "picked": True}
             if free.quantity != 1:  # an unchanged quantity would only make Odoo recount
                 vals["quantity"] = 1
+            if not free.picking_id:
+                vals["picking_id"] = picking.id
             with self._keeping_picked(free.move_id):
                 free.write(vals)  # the write frees the unit swapped out
             return free, {"previous_lot_id": previous.id, "created": False}
@@ -892,11 +1013,7 @@ class SerialScanner(models.AbstractModel):
         return line, {"created": True}
 
     def _undo_pick(self, undo, params):
-        line = self.env["stock.move.line"].browse(undo.get("line_id")).exists()
-        if not line or line.state in ("done", "cancel"):
-            self._refuse(self.env._("This scan can no longer be taken back: its delivery is "
-                                    "done."))
-        picking = line.picking_id
+        line, picking = self._undo_line("pick", undo, params)
         serial = line.lot_id.name
         if undo.get("created"):
             line.unlink()
@@ -906,7 +1023,7 @@ class SerialScanner(models.AbstractModel):
             line.picked = False
         return self._result("ok", self.env._("%(serial)s taken off %(picking)s.",
                                               serial=serial, picking=picking.name),
-                            document=self._document(picking, "pick"))
+                            document=self._document(picking))
 
     # --- validation -----------------------------------------------------------------------
 
@@ -914,11 +1031,28 @@ class SerialScanner(models.AbstractModel):
         picking = self._picking(mode, params.get("picking_id"))
         if not picking:
             self._refuse(self.env._("Choose the document to validate first."))
-        scanned = picking.move_line_ids.filtered(lambda ml: ml.picked and ml.lot_id)
+        if picking.state in ("done", "cancel"):
+            self._refuse(self.env._("%(picking)s is already %(state)s. Choose an open one.",
+                                    picking=picking.name, state=picking.state))
+        # the lines the screen counts: those of the document's moves (see _receipt_line)
+        lines = picking.move_ids.move_line_ids | picking.move_line_ids
+        scanned = lines.filtered(lambda ml: ml.picked and ml.lot_id)
         if not scanned:
             self._refuse(self.env._("Nothing was scanned on %(picking)s yet.",
                                     picking=picking.name))
-        picking.move_line_ids.filtered(lambda ml: not ml.picked).unlink()
+        unpicked = lines.filtered(lambda ml: not ml.picked)
+        listed = unpicked.filtered(lambda ml: ml.lot_id or ml.lot_name)
+        if mode == "receive" and listed:
+            self._refuse(self.env._(
+                "%(count)s serial(s) listed on %(picking)s were not scanned: %(serials)s. "
+                "Scan them; if they did not come, take them off the receipt in Inventory, "
+                "then validate.", count=len(listed), picking=picking.name,
+                serials=self._serial_names(listed),
+            ))
+        unpicked.unlink()  # a delivery's reservations not picked are given back
+        # lines of its moves left without it (see _receipt_line) join it: Odoo's form and
+        # delivery slip list the document's lines by it
+        lines.exists().filtered(lambda ml: not ml.picking_id).write({"picking_id": picking.id})
         result = picking.button_validate()
         if isinstance(result, dict):  # backorder or other confirmation wizard
             return self._result("info", self.env._("Confirm how to finish %(picking)s.",
@@ -927,8 +1061,8 @@ class SerialScanner(models.AbstractModel):
             "ok",
             self.env._("%(picking)s validated: %(count)s serial(s).", picking=picking.name,
                        count=len(scanned)),
-            document=self._document(picking, mode),
-            params={"picking_id": False, "product_id": False},
+            document=self._document(picking),
+            params={"picking_id": False, "product_id": False, "scanned": []},
         )
 
     # --- quarantine and release ---------------------------------------------------------
@@ -1058,8 +1192,11 @@ class SerialScanner(models.AbstractModel):
             return self._product_scan(product, self.env._(
                 "%(product)s: now scan its serial numbers.", product=product.display_name))
         lot = self._require_lot(serial, lots)
-        if lot.id in (params.get("scanned") or []):
-            self._refuse(self.env._("%(serial)s was already counted.", serial=lot.name))
+        if lot.id in params.get("scanned", ()):
+            # the same unit scanned twice: harmless, it counts once
+            return self._result("info", self.env._(
+                "%(serial)s was already counted: it counts once. Scan the next unit.",
+                serial=lot.name))
         quants = self._stock_quants(lot)
         if quants.filtered(lambda q: q.location_id._child_of(location)):
             return self._result(

@@ -32,6 +32,7 @@ from . import test_resolver
 from . import test_access_matrix
 from . import test_recall_resume
 from . import test_scanner_http
+from . import test_scanner_http_flows
 from . import test_bulk_checks
 from . import test_consistency_door
 from . import test_recall_dashboard

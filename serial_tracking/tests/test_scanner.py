@@ -116,11 +116,12 @@ class TestScannerReceive(ScannerCase):
         params = {"picking_id": receipt.id}
         self.assertEqual(self.scan("receive", self.gs1("LAP-D"), params)["status"], "ok")
         before = self.footprint()
+        # not scanned in this session: the same unit again, or another with its label
         self.assertRefused(self.scan("receive", self.gs1("LAP-D"), params),
-                           "LAP-D", "duplicate", "Put the unit aside")
+                           "LAP-D", "already received on " + receipt.name, "put it aside")
         self.assertEqual(self.footprint(), before)
 
-    def test_serial_typed_on_another_line_of_the_receipt_is_a_duplicate(self):
+    def test_serial_typed_on_a_line_of_the_receipt_is_confirmed_by_its_scan(self):
         receipt = self.incoming(self.product, 4)
         params = {"picking_id": receipt.id}
         self.assertEqual(self.scan("receive", self.gs1("LAP-T1"), params)["status"], "ok")
@@ -130,11 +131,14 @@ class TestScannerReceive(ScannerCase):
         placeholders[-1].lot_name = "LAP-T2"
         placeholders[0].lot_name = ""  # an emptied name is still a line to fill
         before = self.footprint()
-        self.assertRefused(self.scan("receive", self.gs1("LAP-T2"), params),
-                           "LAP-T2", "already scanned on " + receipt.name, "duplicate")
         self.assertRefused(self.scan("receive", self.gs1("LAP-T1"), params),
-                           "LAP-T1", "duplicate")
+                           "LAP-T1", "already received")
         self.assertEqual(self.footprint(), before)
+        result = self.scan("receive", self.gs1("LAP-T2"), params)
+        self.assertEqual(result["status"], "ok", result["message"])
+        self.assertEqual(result["entry"]["undo"]["line_id"], placeholders[-1].id,
+                         "the scan confirms the line that names the serial")
+        self.assertEqual(placeholders[-1].lot_id.name, "LAP-T2")
         result = self.scan("receive", self.gs1("LAP-T3"), params)
         self.assertEqual(result["status"], "ok", result["message"])
         self.assertIn(result["entry"]["undo"]["line_id"], placeholders[:2].ids,
@@ -487,7 +491,10 @@ class TestScannerCount(ScannerCase):
             outcomes.append(result["entry"]["outcome"])
         self.assertEqual(outcomes, ["found", "found", "unexpected"])
         self.assertIn("Overflow", result["message"])
-        self.assertRefused(self.scan("count", "CT-A", params), "CT-A was already counted")
+        again = self.scan("count", "CT-A", params)  # the same unit twice: counted once
+        self.assertEqual(again["status"], "info", again["message"])
+        self.assertIn("CT-A was already counted", again["message"])
+        self.assertNotIn("entry", again)
         review = self.scanner.with_user(self.stock_user).count_review(params)
         self.assertEqual(review["found"], 2)
         self.assertEqual([row["serial"] for row in review["missing"]], ["CT-C"])

@@ -14,6 +14,10 @@ type the same. :func:`classify` tells apart
   GTIN);
 - ``empty``: nothing but white space or control characters.
 
+:func:`clean_params` and :func:`clean_undo` check the other parameters of a scanner call
+(record ids, lists of ids, text, flags) as they come over JSON-RPC, so that a wrong type is
+named instead of reaching the database.
+
 No ``odoo`` import: the scanner model calls this and does the look-ups.
 """
 
@@ -186,6 +190,106 @@ def _bare_gtin(text, symbology, today):
                      gtin_like=True)
 
 
+# --- the parameters of a scanner call ------------------------------------------------------
+
+#: Largest id PostgreSQL's ``integer`` columns hold: a larger number is no record.
+MAX_ID = 2**31 - 1
+#: Most ids one call may carry (a count of a big shelf stays far below).
+MAX_IDS = 100_000
+ID = "id"
+IDS = "ids"
+TEXT_VALUE = "text"
+FLAG = "flag"
+#: What the screen sends in ``params``, by name.
+PARAMS = {
+    "picking_id": ID,
+    "location_id": ID,
+    "product_id": ID,
+    "reason_id": ID,
+    "scanned": IDS,
+    "note": TEXT_VALUE,
+}
+#: What the screen sends back of a scan's ``undo`` data.
+UNDO = {
+    "line_id": ID,
+    "lot_id": ID,
+    "previous_lot_id": ID,
+    "created": FLAG,
+    "lot_created": FLAG,
+    "listed": FLAG,
+    "action": TEXT_VALUE,
+}
+
+
+class ParameterError(ValueError):
+    """A parameter of a scanner call of the wrong type: ``name`` names it, ``expected``
+    is one of ``ID``, ``IDS``, ``TEXT_VALUE``, ``FLAG`` or ``"mapping"``, ``value``
+    shows what came (shortened)."""
+
+    def __init__(self, name, expected, value):
+        shown = repr(value)
+        self.name = name
+        self.expected = expected
+        self.value = shown if len(shown) <= 40 else shown[:37] + "..."
+        super().__init__(f"{name}: {expected} expected, got {self.value}")
+
+
+def _is_id(value):
+    # JSON true/false arrive as bool, a subclass of int: neither is a record
+    return type(value) is int and 0 < value <= MAX_ID
+
+
+def _clean_value(name, kind, value):
+    if kind == ID:
+        if value is None or value is False:
+            return False
+        if not _is_id(value):
+            raise ParameterError(name, ID, value)
+        return value
+    if kind == IDS:
+        if value is None or value is False:
+            return []
+        if not isinstance(value, list | tuple) or len(value) > MAX_IDS or not all(
+                _is_id(item) for item in value):
+            raise ParameterError(name, IDS, value)
+        return list(value)
+    if kind == FLAG:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise ParameterError(name, FLAG, value)
+        return value
+    if value is None or value is False:
+        return False
+    if not isinstance(value, str):
+        raise ParameterError(name, TEXT_VALUE, value)
+    return value
+
+
+def clean_mapping(name, values, spec):
+    """``values`` (a JSON object, or ``None``) checked against ``spec`` (name -> kind):
+    the known names with their values normalised (no id is ``False``, no ids ``[]``),
+    unknown names left out. Raises :class:`ParameterError` naming the first wrong one."""
+    if values is None or values is False:
+        values = {}
+    if not isinstance(values, dict):
+        raise ParameterError(name, "mapping", values)
+    return {key: _clean_value(key, kind, values[key])
+            for key, kind in spec.items() if key in values}
+
+
+def clean_params(params):
+    """The ``params`` of a scanner call, checked (see :data:`PARAMS`)."""
+    return clean_mapping("params", params, PARAMS)
+
+
+def clean_undo(entry):
+    """The ``undo`` data of the running list's ``entry``, checked (see :data:`UNDO`)."""
+    if not isinstance(entry, dict):
+        raise ParameterError("entry", "mapping", entry)
+    return clean_mapping("undo", entry.get("undo"), UNDO)
+
+
 __all__ = [
     "EMPTY",
     "GS1",
@@ -194,8 +298,14 @@ __all__ = [
     "MALFORMED",
     "PRODUCT",
     "TEXT",
+    "PARAMS",
+    "UNDO",
+    "ParameterError",
     "ScanInput",
     "classify",
+    "clean_mapping",
+    "clean_params",
+    "clean_undo",
     "gtin_forms",
     "is_valid_gtin",
 ]

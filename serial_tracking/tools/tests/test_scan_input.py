@@ -143,3 +143,74 @@ def test_fuzz_any_code_point_is_classified(raw):
                            scan_input.PRODUCT, scan_input.TEXT}
     assert (result.kind == scan_input.MALFORMED) == bool(result.error)
     result.as_dict()
+
+
+# --- the parameters of a scanner call ---------------------------------------------------------
+
+
+def test_params_are_normalised_and_unknown_names_left_out():
+    params = scan_input.clean_params({
+        "picking_id": 7, "location_id": None, "product_id": False, "scanned": [3, 4],
+        "note": "dented", "reason_id": 2, "surprise": object(),
+    })
+    assert params == {"picking_id": 7, "location_id": False, "product_id": False,
+                      "scanned": [3, 4], "note": "dented", "reason_id": 2}
+    assert scan_input.clean_params(None) == {}
+    assert scan_input.clean_params({"scanned": None}) == {"scanned": []}
+
+
+@pytest.mark.parametrize(("params", "name"), [
+    ({"picking_id": "12"}, "picking_id"),
+    ({"picking_id": {"id": 12}}, "picking_id"),
+    ({"picking_id": True}, "picking_id"),
+    ({"picking_id": 1.0}, "picking_id"),
+    ({"picking_id": 0}, "picking_id"),
+    ({"picking_id": -3}, "picking_id"),
+    ({"location_id": 2**31}, "location_id"),
+    ({"scanned": "1,2"}, "scanned"),
+    ({"scanned": 5}, "scanned"),
+    ({"scanned": [None]}, "scanned"),
+    ({"scanned": [1, True]}, "scanned"),
+    ({"scanned": {"1": 1}}, "scanned"),
+    ({"note": ["x"]}, "note"),
+    ("picking_id=3", "params"),
+    ([("picking_id", 3)], "params"),
+])
+def test_wrong_types_name_the_parameter(params, name):
+    with pytest.raises(scan_input.ParameterError) as raised:
+        scan_input.clean_params(params)
+    assert raised.value.name == name
+
+
+def test_undo_data_is_checked():
+    entry = {"serial": "SN1", "undo": {"line_id": 4, "created": True, "previous_lot_id": False}}
+    assert scan_input.clean_undo(entry) == {"line_id": 4, "created": True,
+                                            "previous_lot_id": False}
+    assert scan_input.clean_undo({"serial": "SN1"}) == {}
+    for entry, name in (("last", "entry"), (None, "entry"), ({"undo": "all"}, "undo"),
+                        ({"undo": {"line_id": "4"}}, "line_id"),
+                        ({"undo": {"created": 1}}, "created"),
+                        ({"undo": {"action": 7}}, "action")):
+        with pytest.raises(scan_input.ParameterError) as raised:
+            scan_input.clean_undo(entry)
+        assert raised.value.name == name
+
+
+def test_a_long_value_is_shortened_in_the_error():
+    with pytest.raises(scan_input.ParameterError) as raised:
+        scan_input.clean_params({"picking_id": "x" * 1000})
+    assert len(raised.value.value) <= 40
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+                    max_leaves=10))
+def test_any_json_gives_params_or_a_parameter_error(value):
+    for payload in (value, {"picking_id": value}, {"scanned": value}):
+        try:
+            params = scan_input.clean_params(payload)
+        except scan_input.ParameterError:
+            continue
+        for key in ("picking_id", "location_id", "product_id", "reason_id"):
+            assert params.get(key, False) is False or type(params[key]) is int
+        assert all(type(item) is int for item in params.get("scanned", []))

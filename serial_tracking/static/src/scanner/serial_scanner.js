@@ -6,6 +6,10 @@ import { useBus, useService } from "@web/core/utils/hooks";
 import { url } from "@web/core/utils/urls";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
+// Modes whose running list are the units of one document or location: the screen sends
+// their ids back (`scanned`) so that the server tells a unit scanned twice in this session.
+const SESSION_MODES = ["receive", "pick", "count"];
+
 const MODE_LABELS = {
     lookup: _t("Look up"),
     receive: _t("Receive"),
@@ -121,6 +125,10 @@ export class SerialScanner extends Component {
     applyResult(result, code) {
         this.state.result = { ...result, code };
         if (result.params) {
+            const picking = result.params.picking_id;
+            if (picking !== undefined && picking !== this.state.params.picking_id) {
+                this.state.entries = []; // another document: another running list
+            }
             Object.assign(this.state.params, result.params);
         }
         if (result.document !== undefined) {
@@ -132,8 +140,14 @@ export class SerialScanner extends Component {
             this.state.review = null;
         }
         if (result.entry) {
+            if (this.isLookup) {
+                // a list of the units looked up, each once, the latest first
+                this.state.entries = this.state.entries.filter(
+                    (entry) => entry.lot_id !== result.entry.lot_id
+                );
+            }
             this.state.entries.unshift(result.entry);
-            if (this.state.mode === "count") {
+            if (SESSION_MODES.includes(this.state.mode)) {
                 this.state.params.scanned = [
                     ...(this.state.params.scanned || []),
                     result.entry.lot_id,
@@ -184,7 +198,7 @@ export class SerialScanner extends Component {
 
     async undoLast() {
         const entry = this.state.entries[0];
-        if (!entry || this.state.busy) {
+        if (!entry || this.state.busy || this.isLookup) {
             return;
         }
         this.state.busy = true;
@@ -196,7 +210,7 @@ export class SerialScanner extends Component {
             ]);
             if (result.status !== "error") {
                 this.state.entries.shift();
-                if (this.state.mode === "count") {
+                if (SESSION_MODES.includes(this.state.mode)) {
                     this.state.params.scanned = (this.state.params.scanned || []).filter(
                         (id) => id !== entry.lot_id
                     );
@@ -262,6 +276,11 @@ export class SerialScanner extends Component {
     }
 
     // --- display -------------------------------------------------------------------------
+
+    /** Look up changes nothing: no count of scans, nothing to take back. */
+    get isLookup() {
+        return this.state.mode === "lookup";
+    }
 
     get card() {
         return this.state.result?.card;

@@ -76,6 +76,15 @@ registry.category("web_tour.tours").add("serial_scanner_lookup", {
             content: "The wedge scan is answered like a typed one",
             trigger: ".o_serial_scanner_status[data-status='ok'] .o_serial_scanner_message:contains('TOUR-SC-L2: In Stock')",
         },
+        ...scan("TOUR-SC-L1", "ok", "TOUR-SC-L1: In Stock"),
+        {
+            content: "A unit looked up again is listed once, latest first",
+            trigger: ".o_serial_scanner_list:not(:has(tr:nth-child(3))) tr:first-child .o_entry_serial:contains('TOUR-SC-L1')",
+        },
+        {
+            content: "Look up counts nothing and offers nothing to take back",
+            trigger: ".o_serial_scanner_counts:not(:has(.o_serial_scanner_undo)):not(:has(.o_serial_scanner_scanned))",
+        },
         ...scan("TOUR-SC-NONE", "error", "TOUR-SC-NONE is not a known serial"),
         {
             content: "The refused scan is counted",
@@ -91,7 +100,8 @@ registry.category("web_tour.tours").add("serial_scanner_receive", {
         ...scan("TOUR/IN/SCAN", "info", "TOUR/IN/SCAN: scan the units"),
         ...scan("356938030000013", "ok", "356938030000013 received"),
         ...scan("356938030000021", "ok", "356938030000021 received"),
-        ...scan("356938030000021", "error", "duplicate"),
+        // the same unit scanned twice: calm, counted once, not refused
+        ...scan("356938030000021", "info", "356938030000021 was already scanned"),
         ...scan("356938030000038", "error", "check character should be 9"),
         ...scan("356938030000039", "ok", "356938030000039 received"),
         ...scan("356938030000047", "ok", "356938030000047 received"),
@@ -101,8 +111,8 @@ registry.category("web_tour.tours").add("serial_scanner_receive", {
             trigger: ".o_serial_scanner_progress:contains('5 / 5')",
         },
         {
-            content: "Two scans were refused",
-            trigger: ".o_serial_scanner_refused:contains('2')",
+            content: "One scan was refused, five are listed",
+            trigger: ".o_serial_scanner_counts:has(.o_serial_scanner_refused:contains('1')):has(.o_serial_scanner_scanned:contains('5'))",
         },
         {
             content: "Validate the receipt",
