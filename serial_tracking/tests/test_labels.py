@@ -172,12 +172,13 @@ class TestSerialLabels(SerialTrackingCase):
             active_model="serial.recall", active_ids=recall.ids).create({})
         self.assertEqual(wizard.lot_ids, lots[:2])
 
-    def test_label_action_is_offered_on_serials_pickings_and_recalls(self):
+    def test_label_action_is_offered_on_serials_and_recalls(self):
+        """Transfers print labels with Odoo's Print > Labels, which opens the wizard."""
         bound = self.env["ir.actions.act_window"].search([
             ("res_model", "=", "serial.label.wizard"), ("binding_model_id", "!=", False)])
         self.assertEqual(
             set(bound.binding_model_id.mapped("model")),
-            {"stock.lot", "stock.picking", "serial.recall"} | (
+            {"stock.lot", "serial.recall"} | (
                 {"mrp.production"} if "mrp.production" in self.env else set()))
 
     def test_wizard_starts_with_the_serials_a_manufacturing_order_produces(self):

@@ -199,11 +199,26 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
         pdf, _name = self._download(self._press_print(wizard, context))
         self.assertPdf(pdf, 1, (50, 25), [("]d2", f"01{GTIN14}21SCAN-LBL-1")])
 
-    def test_labels_of_a_receipt_print_from_the_receipt(self):
+    def test_labels_of_a_receipt_print_from_its_print_labels_entry(self):
+        """Print > Labels > Lot/SN Labels on a transfer of serials opens our wizard."""
+        self.stock_user.group_ids |= self.env.ref("stock.group_production_lot")
         picking, lots = self._receive(["RCPT-L-1", "RCPT-L-2"])
-        action = {"res_model": "serial.label.wizard",
-                  "context": {"active_model": "stock.picking", "active_ids": picking.ids,
-                              "active_id": picking.id}}
+        toolbar = self.env["stock.picking"].with_user(self.stock_user).get_views(
+            [(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]
+        entry = next(entry for entry in toolbar["print"] if entry["name"] == "Labels")
+        active = {"active_model": "stock.picking", "active_ids": picking.ids,
+                  "active_id": picking.id}
+        action = self._rpc("/web/action/run", {
+            "action_id": entry["id"], "context": dict(self.user_context, **active)})
+        self.assertEqual(action["res_model"], "picking.label.type")
+        context = dict(self.user_context, **active, **action["context"])
+        form = Form(self.env["picking.label.type"].with_user(self.stock_user)
+                    .with_context(**context))
+        form.label_type = "lots"
+        choice = form.save()
+        action = self._rpc("/web/dataset/call_button/picking.label.type/process", {
+            "model": "picking.label.type", "method": "process",
+            "args": [choice.ids], "kwargs": {"context": context}})
         wizard, context = self._open_wizard(action, label_format="single_100x150")
         self.assertEqual(wizard.lot_ids, lots)
         pdf, _name = self._download(self._press_print(wizard, context))
@@ -263,3 +278,15 @@ class TestSerialLabelPrintMenu(SerialTrackingCase):
             "name": "Screws", "is_storable": True, "tracking": "lot"})
         batch = self.env["stock.lot"].create({"name": "LOT-A", "product_id": batch_product.id})
         self.assertIn("Lot/Serial Number (PDF)", self._print_entries(batch))
+
+    def test_lot_labels_of_a_transfer_of_lots_stay_odoos(self):
+        batch_product = self.env["product.product"].create({
+            "name": "Screws", "is_storable": True, "tracking": "lot"})
+        picking = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock)
+        self._add_move(picking, self.product, [{"lot_name": "MIX-1"}])
+        self._add_move(picking, batch_product, [{"lot_name": "LOT-B"}])
+        self._validate(picking)
+        self.assertEqual(len(picking.move_line_ids.lot_id), 2)
+        choice = self.env["picking.label.type"].create(
+            {"picking_ids": picking.ids, "label_type": "lots"})
+        self.assertEqual(choice.process()["res_model"], "lot.label.layout")

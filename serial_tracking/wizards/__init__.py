@@ -10,3 +10,4 @@ from . import stock_return_picking
 from . import serial_recall_close_wizard
 from . import serial_recall_unit_status_wizard
 from . import serial_label_wizard
+from . import picking_label_type
