@@ -229,43 +229,48 @@ class SerialRecall(models.Model):
         """What the campaign needs next, in the order to do it, each saying who does
         what and with which button."""
         self.ensure_one()
-        _ = self.env._
         if self.state == "draft":
-            return [_("Set the criteria below, then press Simulate to see where the "
-                      "affected units are. Simulating changes nothing.")]
+            return [self.env._(
+                "Set the criteria below, then press Simulate to see where the affected "
+                "units are. Simulating changes nothing.")]
         if self.state == "simulated":
-            return [_("Check the affected units below. Then a Serial Tracking Manager "
-                      "presses Activate: the %(stock)s unit(s) in stock go to quarantine "
-                      "(their reservations are cancelled) and the %(customers)s "
-                      "customer(s) holding units are notified.",
-                      stock=self.in_stock_count + self.allocated_count,
-                      customers=self.customer_count)]
+            return [self.env._(
+                "Check the affected units below. Then a Serial Tracking Manager presses "
+                "Activate: the %(stock)s unit(s) in stock go to quarantine (their "
+                "reservations are cancelled) and the %(customers)s customer(s) holding "
+                "units are notified.",
+                stock=self.in_stock_count + self.allocated_count,
+                customers=self.customer_count)]
         if self.state != "active":
             return []
         if self.todo_count:
-            return [_("Activation runs in the background: %(count)s unit(s) still to "
-                      "process. Reload the page to follow it.", count=self.todo_count)]
+            return [self.env._(
+                "Activation runs in the background: %(count)s unit(s) still to process. "
+                "Reload the page to follow it.", count=self.todo_count)]
         steps = []
         if self.error_count:
-            steps.append(_("%(count)s unit(s) could not be dealt with: open Errors to see "
-                           "why, then quarantine them with Change State or give them a "
-                           "status with Change Status.", count=self.error_count))
+            steps.append(self.env._(
+                "%(count)s unit(s) could not be dealt with: open Errors to see why, then "
+                "quarantine them with Change State or give them a status with Change "
+                "Status.", count=self.error_count))
         if self.still_at_customer_count:
-            steps.append(_("%(count)s unit(s) are still at customers: a unit that comes "
-                           "back through a return is marked Recovered by itself; mark "
-                           "those you cannot get back Unreachable (Affected Units, Change "
-                           "Status, with a reason).", count=self.still_at_customer_count))
+            steps.append(self.env._(
+                "%(count)s unit(s) are still at customers: a unit that comes back through "
+                "a return is marked Recovered by itself; mark those you cannot get back "
+                "Unreachable (Affected Units, Change Status, with a reason).",
+                count=self.still_at_customer_count))
         if self.quarantined_count:
-            steps.append(_("%(count)s unit(s) wait in quarantine: inspect them, then "
-                           "release the good ones (Affected Units, Change Status) and "
-                           "scrap the others (Change State, Scrap: they become "
-                           "Destroyed).", count=self.quarantined_count))
-        if not steps and not self.pending_count:
-            steps.append(_("Every unit is dealt with: Close the recall."))
-        elif self.pending_count and not steps:
-            steps.append(_("%(count)s unit(s) are still pending: give each a status "
-                           "(Affected Units, Change Status), or Close the recall with a "
-                           "reason.", count=self.pending_count))
+            steps.append(self.env._(
+                "%(count)s unit(s) wait in quarantine: inspect them, then release the good "
+                "ones (Affected Units, Change Status) and scrap the others (Change State, "
+                "Scrap: they become Destroyed).", count=self.quarantined_count))
+        if not steps and self.pending_count:
+            steps.append(self.env._(
+                "%(count)s unit(s) are still pending: give each a status (Affected Units, "
+                "Change Status), or Close the recall with a reason.",
+                count=self.pending_count))
+        if not steps:
+            steps.append(self.env._("Every unit is dealt with: Close the recall."))
         return steps
 
     def _figure_rows(self):

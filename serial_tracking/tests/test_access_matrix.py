@@ -665,7 +665,7 @@ class TestAccessOverHttp(AccessFixture, HttpCase):
             ("stock.lot", "read", [self.lot_a.ids, ["name"]]),
             ("serial.scanner", "load", ["lookup"]),
             ("serial.eligibility.check", "evaluate", [self.lot_a.id, False, "repair"]),
-            ("serial.consistency.check", "action_run_check", []),
+            ("serial.consistency.check", "action_run_check", [[]]),  # as the list header
         ):
             with self.subTest(model=model, method=method):
                 with self.assertRaises(JsonRpcException) as caught:

@@ -89,8 +89,8 @@ class TestRecallDashboard(RecallCase):
 
     def _set_status(self, units, status):
         action = units.with_user(self.manager).action_open_status_wizard()
-        form = Form(self.env[action["res_model"]].with_user(self.manager).with_context(
-            action["context"]))
+        wizard = self.env[action["res_model"]].with_user(self.manager)
+        form = Form(wizard.with_context(**action["context"]))
         form.status = status
         form.reason = "Checked with the supplier"
         form.save().action_apply()

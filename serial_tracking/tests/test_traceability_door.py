@@ -34,8 +34,8 @@ class TestTraceabilityDoor(HttpCase, TraceabilityCase):
         """Fill the wizard as the user does, press Export, download the file."""
         car = self.lots["CAR-1"]
         action = car.with_user(self.stock_user).action_serial_traceability_export()
-        form = Form(self.env[action["res_model"]].with_user(self.stock_user).with_context(
-            action["context"]))
+        wizard = self.env[action["res_model"]].with_user(self.stock_user)
+        form = Form(wizard.with_context(**action["context"]))
         form.file_format = "csv"
         if at:
             form.at = at

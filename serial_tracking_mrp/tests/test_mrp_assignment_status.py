@@ -39,7 +39,7 @@ class TestMrpAssignmentStatus(MrpGenealogyCase):
 
         # the serials come through Odoo's own "Generate Serial" dialog
         action = production.action_generate_serial()
-        dialog = Form(self.env[action["res_model"]].with_context(action["context"]))
+        dialog = Form(self.env[action["res_model"]].with_context(**action["context"]))
         dialog.serial_numbers = "SRV-1\nSRV-2"
         dialog.save().action_apply()
         self.assertEqual(sorted(production.lot_producing_ids.mapped("name")),
