@@ -73,8 +73,11 @@ class SerialDemoBuilder(models.AbstractModel):
 
     @api.model
     def _warehouse(self):
-        return self.env["stock.warehouse"].search(
+        warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", self.env.company.id)], limit=1)
+        # demo data loads before the install hook gives existing warehouses theirs
+        warehouse._serial_ensure_quarantine_locations()
+        return warehouse
 
     @api.model
     def _imei(self, number):

@@ -5,3 +5,4 @@ from . import test_helpdesk_service
 from . import test_helpdesk_tour
 from . import test_access_helpdesk
 from . import test_helpdesk_ticket_buttons
+from . import test_demo_data
