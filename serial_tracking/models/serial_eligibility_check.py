@@ -219,8 +219,11 @@ class SerialEligibilityCheck(models.Model):
     # --- asking -------------------------------------------------------------------------
 
     @api.model
-    def evaluate(self, lot, partner, intent, product=None, document_ref=False):
+    def evaluate(self, lot, partner, intent, product=None):
         """Evaluate one serial for ``partner`` and ``intent`` and store the verdict.
+
+        Open to RPC: the stored check names no document (a caller cannot choose one);
+        the suite's own callers link their document through :meth:`_evaluate_batch`.
 
         :param lot: a ``stock.lot`` record, or a serial number as typed (an unknown
             number gives an ``unknown_serial`` verdict).
@@ -237,7 +240,7 @@ class SerialEligibilityCheck(models.Model):
             partner = self.env["res.partner"].browse(partner)
         if isinstance(product, int):
             product = self.env["product.product"].browse(product)
-        return self._evaluate_batch([(lot, partner, product)], intent, document_ref)
+        return self._evaluate_batch([(lot, partner, product)], intent)
 
     @api.model
     def _evaluate_batch(self, items, intent, document_ref=False):
@@ -499,14 +502,19 @@ class SerialEligibilityCheck(models.Model):
 
     # --- actions ------------------------------------------------------------------------
 
+    def _last_delivery(self):
+        """The delivery that last shipped the serial (empty when none is on record)."""
+        self.ensure_one()
+        return self.env["serial.event"].search(
+            [("lot_id", "=", self.lot_id.id), ("event_type", "=", "shipped"),
+             ("picking_id", "!=", False)], order="id desc", limit=1).picking_id
+
     def action_open_return(self):
         """Open Odoo's return wizard on the delivery that shipped the serial, with the
         serial chosen."""
         self.ensure_one()
-        event = self.env["serial.event"].search(
-            [("lot_id", "=", self.lot_id.id), ("event_type", "=", "shipped"),
-             ("picking_id", "!=", False)], order="id desc", limit=1)
-        if not event:
+        delivery = self._last_delivery()
+        if not delivery:
             raise UserError(self.env._(
                 "%(serial)s: no delivery of this serial is on record; return it with a "
                 "receipt from the customer location.", serial=self.serial_name,
@@ -514,7 +522,7 @@ class SerialEligibilityCheck(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "stock.act_stock_return_picking")
         action["context"] = {
-            "active_id": event.picking_id.id, "active_ids": event.picking_id.ids,
+            "active_id": delivery.id, "active_ids": delivery.ids,
             "active_model": "stock.picking",
             "default_serial_lot_ids": [self.lot_id.id],
             "serial_return_intent": self.intent if self.intent != "refund" else "return",

@@ -17,6 +17,22 @@ BATCH_SIZE = 2000
 MAX_NAMED = 20
 # From this many units written at once, the unit table's statistics are refreshed.
 ANALYZE_MIN = 10000
+# Context value that lets the campaign's own steps write its state and results. A client
+# can send any context key over RPC, but not this object.
+RECALL_WRITE = object()
+# Fields only the campaign's steps write (the action methods, under RECALL_WRITE).
+_STEP_FIELDS = frozenset({
+    "state", "unit_ids", "simulation_ids", "simulation_date", "simulation_changes",
+    "activation_date", "close_date", "close_reason", "activation_total",
+})
+# The states a campaign may go to from each state: an active or closed one never goes back.
+_NEXT_STATES = {
+    "draft": {"simulated", "cancelled"},
+    "simulated": {"simulated", "active", "cancelled"},
+    "active": {"closed"},
+    "closed": set(),
+    "cancelled": {"draft"},
+}
 
 
 class SerialRecall(models.Model):
@@ -124,6 +140,14 @@ class SerialRecall(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_manager_state({vals.get("state") for vals in vals_list})
+        for vals in vals_list:
+            forged = sorted(field for field in _STEP_FIELDS & set(vals)
+                            if not (field == "state" and vals[field] == "draft"))
+            if forged:
+                raise UserError(self.env._(
+                    "A new recall starts as a draft; %(fields)s follow its steps "
+                    "(Simulate, Activate, Close, Cancel) and cannot be given.",
+                    fields=", ".join(forged)))
         placeholders = {"/", self.env._("New"), "New"}
         for vals in vals_list:
             if vals.get("name") in placeholders or not vals.get("name"):
@@ -135,6 +159,7 @@ class SerialRecall(models.Model):
 
     def write(self, vals):
         self._check_manager_state({vals.get("state")})
+        self._check_step_write(vals)
         criteria = {"product_ids", "lot_ids", "serial_ranges", "supplier_ids",
                     "supplier_date_from", "supplier_date_to", "date_from", "date_to",
                     "component_lot_ids", "company_id"}
@@ -146,6 +171,31 @@ class SerialRecall(models.Model):
                     "recall for other units.", recall=started[0].name,
                     state=started[0].state))
         return super().write(vals)
+
+    def _check_step_write(self, vals):
+        """State and results change only through the campaign's steps, and an active or
+        closed campaign never goes back, whoever asks."""
+        steps = _STEP_FIELDS & set(vals)
+        if "name" in vals and any(recall.name != vals["name"] for recall in self):
+            steps.add("name")
+        if not steps:
+            return
+        if self.env.context.get("serial_recall_write") is not RECALL_WRITE:
+            raise UserError(self.env._(
+                "%(recalls)s: %(fields)s change only through the recall's buttons "
+                "(Simulate, Activate, Close, Cancel).",
+                recalls=", ".join(self[:5].mapped("name")), fields=", ".join(sorted(steps))))
+        state = vals.get("state")
+        wrong = self.filtered(lambda r: state and state != r.state
+                              and state not in _NEXT_STATES[r.state])
+        if wrong:
+            raise UserError(self.env._(
+                "%(recall)s is %(state)s: it cannot go to %(target)s.",
+                recall=wrong[0].name, state=wrong[0].state, target=state))
+
+    def _steps(self):
+        """These campaigns, allowed to write their state and results."""
+        return self.with_context(serial_recall_write=RECALL_WRITE)
 
     def _check_manager_state(self, states):
         """Users may draft, simulate and cancel campaigns; only a manager (or the cron)
@@ -476,7 +526,8 @@ class SerialRecall(models.Model):
         previous = self.simulation_ids[:1]
         changes = self.env["serial.recall.simulation"]._changes_text(
             previous.summary, summary) if previous else False
-        self.env["serial.recall.simulation"].create({
+        # users read simulations; only this step stores one (the recall's access was checked)
+        self.env["serial.recall.simulation"].sudo().create({
             "recall_id": self.id,
             "criteria": {key: value if not hasattr(value, "isoformat") else value.isoformat()
                          for key, value in self._criteria().items()},
@@ -486,7 +537,7 @@ class SerialRecall(models.Model):
             "changes_text": changes,
             "duration": time.perf_counter() - started,
         })
-        self.write({"state": "simulated", "simulation_date": fields.Datetime.now(),
+        self._steps().write({"state": "simulated", "simulation_date": fields.Datetime.now(),
                     "simulation_changes": changes})
         return summary
 
@@ -698,7 +749,7 @@ class SerialRecall(models.Model):
         total = cr.rowcount
         self.env["serial.recall.unit"].invalidate_model(["todo"])
         self.invalidate_recordset()
-        self.write({"state": "active", "activation_date": fields.Datetime.now(),
+        self._steps().write({"state": "active", "activation_date": fields.Datetime.now(),
                     "activation_total": total})
         if total <= self._sync_limit():
             self._activation_step(limit=None)
@@ -946,7 +997,7 @@ class SerialRecall(models.Model):
         self.env.cr.execute("UPDATE serial_recall_unit SET todo = FALSE WHERE recall_id = %s",
                             [self.id])
         self.env["serial.recall.unit"].invalidate_model(["todo"])
-        self.write({"state": "closed", "close_date": fields.Datetime.now(),
+        self._steps().write({"state": "closed", "close_date": fields.Datetime.now(),
                     "close_reason": reason or False})
         if reason:
             self.message_post(body=self.env._("Closed with open units: %(reason)s",
@@ -958,11 +1009,11 @@ class SerialRecall(models.Model):
                 raise UserError(self.env._(
                     "%(recall)s is %(state)s: an activated recall is closed, not cancelled.",
                     recall=recall.name, state=recall.state))
-        self.write({"state": "cancelled"})
+        self._steps().write({"state": "cancelled"})
         return True
 
     def action_reset_draft(self):
-        self.filtered(lambda r: r.state == "cancelled").write({"state": "draft"})
+        self.filtered(lambda r: r.state == "cancelled")._steps().write({"state": "draft"})
         return True
 
     # --- navigation -------------------------------------------------------------------

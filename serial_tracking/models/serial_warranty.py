@@ -27,6 +27,9 @@ _LINE_COPIED = [
     "cap_unit", "return_window_days", "pause_in_repair", "resale_rule",
 ]
 EXPIRING_DAYS_PARAM = "serial_tracking.warranty_expiring_days"
+# Context value that lets the engine write coverages; a client cannot send this object.
+WARRANTY_WRITE = object()
+_VOID_REASONS = frozenset({"returned", "scrapped", "recalled", "other"})
 _ACTIVITY_SERIALS = 20  # serials named in one reminder
 
 
@@ -127,14 +130,14 @@ class SerialWarranty(models.Model):
         return super().write(vals)
 
     def _check_engine(self):
-        if not self.env.context.get("serial_warranty_write"):
+        if self.env.context.get("serial_warranty_write") is not WARRANTY_WRITE:
             raise UserError(self.env._(
                 "Warranty coverages follow the serial's events and cannot be edited. To "
                 "give more coverage, use 'Extend Warranty' on the serial."
             ))
 
     def _engine(self):
-        return self.sudo().with_context(serial_warranty_write=True)
+        return self.sudo().with_context(serial_warranty_write=WARRANTY_WRITE)
 
     # --- lifecycle events -----------------------------------------------------------
 
@@ -155,15 +158,18 @@ class SerialWarranty(models.Model):
         return dict(self.env.cr.fetchall())
 
     @api.model
-    def _on_serial_events(self, events):
+    def _on_serial_events(self, events, void_reason=None):
         """Create and move coverages for ledger events just recorded.
 
         Called at the end of ``stock.lot._serial_apply_events``. Set-wise: one read of
         the policies, one of the existing coverages, one create and one write per
-        distinct change. ``serial_warranty_void`` in the context voids every coverage
-        of the events' serials (a recall that ends warranties passes it).
+        distinct change. ``void_reason`` voids every coverage of the events' serials (a
+        recall that ends warranties passes it). It is an argument, never read from the
+        context: a client sends any context it likes with any call that records events.
         """
-        void_reason = self.env.context.get("serial_warranty_void")
+        if void_reason and void_reason not in _VOID_REASONS:
+            raise UserError(self.env._("Unknown warranty void reason %(reason)s.",
+                                       reason=void_reason))
         owners = self._event_lot_products(events, None if void_reason else _MOVING_EVENTS)
         if not owners:
             return

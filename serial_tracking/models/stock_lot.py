@@ -4,7 +4,7 @@ from collections import defaultdict
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import ledger, lifecycle, warranty
 from .serial_numbering import BULK_MIN
@@ -102,6 +102,9 @@ class StockLot(models.Model):
                         "as Planned and follows the unit's events.",
                         serial=vals.get("name") or "",
                     ))
+                if vals.get("warranty_state", "none") != "none" or vals.get(
+                        "warranty_end_date"):
+                    raise UserError(self._warranty_by_hand_message(vals.get("name") or ""))
         # A serial starts as Planned, written with its row rather than by an UPDATE after.
         default_product = self.env.context.get("default_product_id")
         product_ids = {vals.get("product_id", default_product) for vals in vals_list}
@@ -126,16 +129,26 @@ class StockLot(models.Model):
         return lots
 
     def write(self, vals):
+        trusted = self.env.context.get("serial_lifecycle_write") is LIFECYCLE_WRITE
         guarded = {"lifecycle_state", "lifecycle_date", "current_partner_id"} & set(vals)
-        if guarded and self.env.context.get("serial_lifecycle_write") is not LIFECYCLE_WRITE:
+        if guarded and not trusted:
             raise UserError(self.env._(
                 "%(serials)s: the lifecycle state cannot be changed by hand. Use the "
                 "'Change State' action, which records the change with a reason.",
                 serials=", ".join(self[:5].mapped("name")),
             ))
+        if {"warranty_state", "warranty_end_date"} & set(vals) and not trusted:
+            raise UserError(self._warranty_by_hand_message(
+                ", ".join(self[:5].mapped("name"))))
         if vals.get("name"):
             self.env["serial.numbering"]._validate_renamed_serials(self, vals["name"])
         return super().write(vals)
+
+    def _warranty_by_hand_message(self, serials):
+        return self.env._(
+            "%(serials)s: the warranty summary follows the unit's coverages and cannot be "
+            "set by hand. A Serial Tracking Manager gives more coverage with 'Extend "
+            "Warranty'.", serials=serials)
 
     @api.constrains("name", "product_id", "company_id")
     def _check_unique_lot(self):
@@ -199,10 +212,12 @@ class StockLot(models.Model):
 
     # --- applying events ----------------------------------------------------------
 
-    def _serial_apply_events(self, items):
+    def _serial_apply_events(self, items, warranty_void=None):
         """Check a batch of events against the transition table, then record it.
 
         Nothing is written when any unit is refused: the error lists every refusal.
+        ``warranty_void`` (a ``serial.warranty.void_reason``, given by server code such as
+        a recall that ends warranties) voids every coverage of the serials.
 
         :param items: list of dicts with ``lot`` (a stock.lot record), ``event_type``
             and optional event values (``location_id``, ``location_dest_id``,
@@ -239,7 +254,8 @@ class StockLot(models.Model):
                      if to_state != (lot.lifecycle_state or None)]
         events = self.env["serial.event"]._append(vals_list, rewritten_lot_ids=rewritten)
         self._serial_write_states(final)
-        self.env["serial.warranty"]._on_serial_events(events)  # coverages follow events
+        # coverages follow events
+        self.env["serial.warranty"]._on_serial_events(events, void_reason=warranty_void)
         return events
 
     def _serial_write_states(self, final):
@@ -559,6 +575,12 @@ class StockLot(models.Model):
         return action
 
     def action_verify_history(self):
+        # the check reads the ledger with SQL: who may press it and which serials it
+        # reads are decided here, as the button and the action are manager-only
+        if not self.env.user.has_group("serial_tracking.group_serial_manager"):
+            raise AccessError(self.env._(
+                "Only a Serial Tracking Manager may verify the history of serials."))
+        self.check_access("read")
         return self._action_verify_history_notification()
 
     def _action_verify_history_notification(self):

@@ -4,6 +4,7 @@ from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import recall as recall_tools
+from .stock_move_line import SerialEventExtra
 
 # Ledger events that settle an open recall unit, and the status they give it.
 _STATUS_AFTER_EVENT = {
@@ -83,8 +84,8 @@ class StockLot(models.Model):
             lines.append(self.env._("... and %(count)s more.", count=len(recalls_by_lot) - 20))
         raise UserError("\n".join(lines))
 
-    def _serial_apply_events(self, items):
-        events = super()._serial_apply_events(items)
+    def _serial_apply_events(self, items, warranty_void=None):
+        events = super()._serial_apply_events(items, warranty_void=warranty_void)
         if events:
             self._serial_recall_follow_events(events)
         return events
@@ -208,5 +209,8 @@ class StockLot(models.Model):
             for lot_id in lot_ids_by_product[move.product_id]
         ])
         picking.move_ids._action_confirm(merge=False)
-        picking.with_context(serial_relocate=True, **(event_context or {}))._action_done()
+        # reason and note as server code gives them: clients cannot send this object
+        picking.with_context(serial_relocate=True,
+                             serial_event_extra=SerialEventExtra.of(event_context),
+                             )._action_done()
         return picking

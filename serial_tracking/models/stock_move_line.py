@@ -1,12 +1,38 @@
 from collections import defaultdict
+from typing import NamedTuple
 
 from odoo import api, models
+from odoo.exceptions import UserError
 
 from ..tools import lifecycle
 from .serial_numbering import BULK_MIN
 
 # Move line fields whose change can reserve or free a serial on a delivery.
 _ALLOCATION_FIELDS = frozenset({"lot_id", "quantity", "move_id", "location_id"})
+# The manual transitions a move records, and the reasons (``applies_to``) that fit each.
+_REASON_KINDS = {
+    "quarantined": frozenset({"any", "quarantine"}),
+    "released": frozenset({"any", "release"}),
+    "scrapped": frozenset({"any", "scrap"}),
+}
+# Longest note a move's event keeps.
+NOTE_MAX = 2000
+
+
+class SerialEventExtra(NamedTuple):
+    """Reason and note that server code (a recall, a transition) gives the events of the
+    moves it makes, in the context key ``serial_event_extra``. A client can send any
+    context over RPC, but not an instance of this class."""
+
+    reason_id: int = False
+    note: str = False
+
+    @classmethod
+    def of(cls, values):
+        """From ``{"serial_reason_id", "serial_note"}`` (None gives None)."""
+        if not values:
+            return None
+        return cls(values.get("serial_reason_id") or False, values.get("serial_note") or False)
 
 
 class StockMoveLine(models.Model):
@@ -188,7 +214,7 @@ class StockMoveLine(models.Model):
         event_type = lifecycle.classify_move(
             src.usage, dest.usage, src.serial_quarantine, dest.serial_quarantine
         )
-        context = self.env.context
+        reason, note = self._serial_event_extra(event_type)
         return {
             "lot": self.lot_id,
             "event_type": event_type,
@@ -198,9 +224,42 @@ class StockMoveLine(models.Model):
             "document_ref": self._serial_document_ref(),
             "picking_id": self.picking_id.id,
             "move_line_id": self.id,
-            "reason_id": context.get("serial_reason_id") or False,
-            "note": context.get("serial_note") or False,
+            "reason_id": reason.id or False,
+            "note": note,
         }
+
+    def _serial_event_extra(self, event_type):
+        """``(serial.reason, note)`` of this line's event, from the context.
+
+        Server code passes a :class:`SerialEventExtra`; the plain keys ``serial_reason_id``
+        and ``serial_note`` are what a client could send with any validation, so a note
+        there counts only beside a valid reason. Either way the reason must belong to the
+        line's company and fit the transition (``applies_to``).
+        """
+        context = self.env.context
+        extra = context.get("serial_event_extra")
+        trusted = isinstance(extra, SerialEventExtra)
+        if not trusted:
+            extra = SerialEventExtra.of(context)
+        reason = self.env["serial.reason"]
+        if not extra or not (extra.reason_id or trusted):
+            return reason, False
+        if extra.reason_id:
+            reason = reason.browse(extra.reason_id if isinstance(extra.reason_id, int)
+                                   else 0).sudo().exists()
+            company = self.company_id or self.lot_id.company_id
+            if (not reason or reason.company_id not in (company, reason.company_id.browse())
+                    or reason.applies_to not in _REASON_KINDS.get(event_type, ())):
+                raise UserError(self.env._(
+                    "%(serial)s: the reason %(reason)s cannot explain a %(event)s move on "
+                    "%(document)s. Use a reason of %(company)s made for this transition.",
+                    serial=self.lot_id.display_name,
+                    reason=reason.display_name or repr(extra.reason_id),
+                    event=event_type, document=self._serial_document_ref(),
+                    company=company.display_name))
+            reason = reason.sudo(False)
+        note = extra.note if isinstance(extra.note, str) else False
+        return reason, (note or "")[:NOTE_MAX] or False
 
     def _serial_partner(self):
         """The partner on the other side of the move: vendor, customer or holder."""

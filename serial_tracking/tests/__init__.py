@@ -41,3 +41,4 @@ from . import test_return_dialog
 from . import test_quarantine_reservation
 from . import test_numbering_rule_access
 from . import test_demo_data
+from . import test_security_guards

@@ -226,8 +226,9 @@ class TestWarrantyLifecycle(WarrantyCase):
         apply = self.env["stock.lot"]._serial_apply_events
         apply([{"lot": lot, "event_type": "recalled", "document_ref": "RC/0001"}])
         self.assertEqual(self._coverages(lot).state, "active", "a recall alone keeps coverage")
-        self.env["stock.lot"].with_context(serial_warranty_void="recalled")._serial_apply_events(
-            [{"lot": lot, "event_type": "recalled", "document_ref": "RC/0002"}])
+        self.env["stock.lot"]._serial_apply_events(
+            [{"lot": lot, "event_type": "recalled", "document_ref": "RC/0002"}],
+            warranty_void="recalled")
         self.assertEqual(self._coverages(lot).void_reason, "recalled")
 
     def test_users_cannot_edit_coverages(self):

@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 
 from ..tools import eligibility, lifecycle
 
+# The intents a return from a customer may be checked for.
+_RETURN_INTENTS = ("return", "exchange")
 _VERDICT_BADGE = {
     eligibility.ELIGIBLE: "text-bg-success",
     eligibility.REVIEW: "text-bg-warning",
@@ -134,7 +136,15 @@ class StockReturnPicking(models.TransientModel):
         """The intents the dialog's buttons check: the one asked for (a ticket's), else
         both "Return" and "Return for Exchange"."""
         asked = self.env.context.get("serial_return_intent")
-        return [asked] if asked else ["return", "exchange"]
+        return [self._serial_return_intent()] if asked else ["return", "exchange"]
+
+    def _serial_return_intent(self):
+        """The intent this return is checked for: ``exchange`` when asked (the exchange
+        button, a ticket's), else ``return``. A context is the client's: another intent
+        sent there (a repair, whose coverage may pass where a return may not) counts as
+        a return."""
+        asked = self.env.context.get("serial_return_intent")
+        return asked if asked in _RETURN_INTENTS else "return"
 
     def _serial_preview_accepted_lots(self):
         """Serials whose ineligible verdict is already accepted (hook)."""
@@ -202,7 +212,7 @@ class StockReturnPicking(models.TransientModel):
     def _serial_check_plan(self, plan):
         """Evaluate every serial of ``plan``; refuse the ineligible ones unless a
         manager overrides them. Returns the checks."""
-        intent = self.env.context.get("serial_return_intent") or "return"
+        intent = self._serial_return_intent()
         partner = self.picking_id.partner_id
         items = [(lot, partner, line.product_id) for line, lots in plan.items() for lot in lots]
         checks = self.env["serial.eligibility.check"]._evaluate_batch(

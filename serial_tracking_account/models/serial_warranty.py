@@ -16,9 +16,9 @@ class SerialWarranty(models.Model):
     cap_trigger = fields.Selection(selection_add=INVOICE, ondelete={"invoice": "set null"})
 
     @api.model
-    def _on_serial_events(self, events):
-        super()._on_serial_events(events)
-        if self.env.context.get("serial_warranty_void"):
+    def _on_serial_events(self, events, void_reason=None):
+        super()._on_serial_events(events, void_reason=void_reason)
+        if void_reason:
             return
         # who ships may not read invoices: the dates are facts, not shown to anyone
         shipped = events.sudo().filtered(

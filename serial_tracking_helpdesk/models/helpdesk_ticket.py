@@ -390,7 +390,10 @@ class HelpdeskTicket(models.Model):
         """A manager accepts the ticket's ineligible verdict: recorded on the check and
         as an ``override`` event in the unit's ledger."""
         self.ensure_one()
-        events = self.serial_check_id._override(reason, note, document_ref=self.number)
+        check = self.serial_check_id
+        events = check._override(reason, note, document_ref=self.number)
+        # the override accepts one return, from the delivery that shipped the unit now
+        check.sudo().override_delivery_id = check._last_delivery()
         self.message_post(body=self.env._(
             "Verdict for %(serial)s overridden by %(user)s: %(reason)s%(note)s",
             serial=self.lot_id.name, user=self.env.user.name, reason=reason.display_name,

@@ -6,3 +6,4 @@ from . import test_helpdesk_tour
 from . import test_access_helpdesk
 from . import test_helpdesk_ticket_buttons
 from . import test_demo_data
+from . import test_override_binding

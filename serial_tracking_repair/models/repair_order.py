@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.serial_tracking.tools import lifecycle
 
@@ -7,6 +7,14 @@ from odoo.addons.serial_tracking.tools import lifecycle
 _OPEN_STATES = ("draft", "confirmed", "under_repair")
 # The claim of a repair the customer pays: no warranty is asked for.
 PAID = "paid"
+# Context value that lets the verdict and the manager's wizard write the warranty decision.
+# A client can send any context key over RPC, but not this object.
+WARRANTY_DECIDED = object()
+# Written only by the verdict (any user) and the override wizard (managers).
+_VERDICT_FIELDS = frozenset({"serial_check_id"})
+_OVERRIDE_FIELDS = frozenset({
+    "serial_warranty_override", "serial_override_reason_id", "serial_override_note",
+})
 
 
 class RepairOrder(models.Model):
@@ -72,12 +80,40 @@ class RepairOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._serial_check_decision_write(vals)
         repairs = super().create(vals_list)
         repairs._serial_check_warranty()
         return repairs
 
+    def _serial_decided(self):
+        """These repairs, allowed to write the warranty decision (server code only)."""
+        return self.with_context(serial_warranty_decided=WARRANTY_DECIDED)
+
+    def _serial_check_decision_write(self, vals):
+        """The verdict and the manager's decision are written by the suite's own code
+        only (a view's read-only attribute guards nothing over RPC), and the decision by
+        a Serial Tracking Manager (or the system) only."""
+        written = {key for key in _VERDICT_FIELDS | _OVERRIDE_FIELDS
+                   if vals.get(key) or (key in vals and self.filtered(key))}
+        if not written:
+            return
+        names = ", ".join(self.mapped("name")) or self.env._("new repair")
+        if self.env.context.get("serial_warranty_decided") is not WARRANTY_DECIDED:
+            raise UserError(self.env._(
+                "%(repairs)s: %(fields)s follow the warranty verdict. Use 'Check Warranty', "
+                "or 'Override Warranty' (Serial Tracking Manager) with a reason.",
+                repairs=names, fields=", ".join(sorted(written))))
+        if written & _OVERRIDE_FIELDS and not self.env.su and not self.env.user.has_group(
+                "serial_tracking.group_serial_manager"):
+            raise AccessError(self.env._(
+                "%(repairs)s: only a Serial Tracking Manager may decide the warranty of a "
+                "repair against its verdict.", repairs=names))
+
     def write(self, vals):
-        if "under_warranty" in vals and not self.env.context.get("serial_warranty_decided"):
+        self._serial_check_decision_write(vals)
+        if "under_warranty" in vals and self.env.context.get(
+                "serial_warranty_decided") is not WARRANTY_DECIDED:
             decided = self.filtered(lambda repair: repair.serial_check_id or (
                 repair.serial_tracked and repair.serial_intent == PAID))
             if decided and any(repair.under_warranty != vals["under_warranty"]
@@ -98,7 +134,7 @@ class RepairOrder(models.Model):
         repairs = self.filtered("serial_tracked")
         # a paid repair claims nothing: an earlier verdict no longer applies
         repairs.filtered(lambda repair: repair.serial_intent == PAID and repair.serial_check_id
-                         ).with_context(serial_warranty_decided=True).serial_check_id = False
+                         )._serial_decided().serial_check_id = False
         if not repairs:
             return
         Check = self.env["serial.eligibility.check"]
@@ -112,7 +148,7 @@ class RepairOrder(models.Model):
             )
             for repair, check in zip(batch, checks, strict=True):
                 check.sudo().document_ref = repair.name
-                repair.with_context(serial_warranty_decided=True).serial_check_id = check
+                repair._serial_decided().serial_check_id = check
         repairs._update_sale_order_line_price()
 
     def action_serial_check_warranty(self):

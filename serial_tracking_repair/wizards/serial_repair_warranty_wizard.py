@@ -54,7 +54,7 @@ class SerialRepairWarrantyWizard(models.TransientModel):
                 note=f"\n{self.note}" if self.note else "",
             ),
         }])
-        repair.with_context(serial_warranty_decided=True).write({
+        repair._serial_decided().write({
             "serial_warranty_override": self.decision,
             "serial_override_reason_id": self.reason_id.id,
             "serial_override_note": self.note or False,
