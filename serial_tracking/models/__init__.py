@@ -35,4 +35,5 @@ from . import res_config_settings
 from . import report_serial_label
 from . import report_serial_label_formats
 from . import serial_resolver_attempt
+from . import serial_unit_proof
 from . import stock_lot_scanner

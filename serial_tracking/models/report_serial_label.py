@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
-from ..tools import digital_link, gs1, label_layout, label_symbols
+from ..tools import digital_link, gs1, label_layout, label_symbols, unit_proof
 
 #: Text a label may show, in the order it is printed.
 LABEL_TEXTS = ("product", "gtin", "serial", "batch", "expiry", "company")
@@ -140,8 +140,11 @@ class ReportSerialLabel(models.AbstractModel):
         if expiry:
             pairs.append(("17", expiry.strftime("%y%m%d")))
         values["pairs"] = pairs
+        # the proof token lets the public page show the unit's warranty to who holds it
+        token = self.env["serial.unit.proof"]._serial_token(gtin, lot.name)
         values["link"] = digital_link.build_digital_link(
-            pairs, self._serial_resolver(lot.company_id), lot_in_query=True)
+            pairs, self._serial_resolver(lot.company_id), lot_in_query=True,
+            extensions=[(unit_proof.TOKEN_PARAM, token)])
         return values
 
     # --- labels -------------------------------------------------------------------------

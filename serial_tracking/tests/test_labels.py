@@ -40,11 +40,14 @@ class TestSerialLabels(SerialTrackingCase):
         unit = self.report._serial_unit_data(lots)
         self.assertEqual(unit["gtin"], GTIN14)
         self.assertEqual(unit["pairs"], [("01", GTIN14), ("21", "SN/0001"), ("10", "B-7")])
+        # k: the proof that the visitor holds the unit (issue 20), URL-safe as printed
+        token = self.env["serial.unit.proof"]._serial_token(GTIN14, "SN/0001")
+        self.assertRegex(token, r"^[A-Za-z0-9_-]{16}$")
         self.assertEqual(unit["link"],
-                         f"https://erp.example/01/{GTIN14}/21/SN%2F0001?10=B-7")
+                         f"https://erp.example/01/{GTIN14}/21/SN%2F0001?10=B-7&k={token}")
         self.env.company.serial_resolver_url = "https://id.example.com/"
         self.assertEqual(self.report._serial_unit_data(lots)["link"],
-                         f"https://id.example.com/01/{GTIN14}/21/SN%2F0001?10=B-7")
+                         f"https://id.example.com/01/{GTIN14}/21/SN%2F0001?10=B-7&k={token}")
 
     def test_gtin_is_the_barcode_only_when_it_is_a_valid_gtin(self):
         product = self.env["product.product"].create({"name": "P", "barcode": "12345670"})
@@ -201,7 +204,7 @@ class TestSerialLabels(SerialTrackingCase):
         lot.write({"batch_code": "B1", "expiration_date": "2027-03-31 10:00:00"})
         unit = self.report._serial_unit_data(lot)
         self.assertEqual(unit["pairs"][2:], [("10", "B1"), ("17", "270331")])
-        self.assertTrue(unit["link"].endswith(f"/01/{GTIN14}/21/EXP-1?10=B1&17=270331"))
+        self.assertIn(f"/01/{GTIN14}/21/EXP-1?10=B1&17=270331&k=", unit["link"])
         label = self.report._serial_label(lot, ["gs1_datamatrix"], ["expiry"],
                                           self.report._serial_layout_for("a4_3x8", 0, 1, 1))
         self.assertEqual(label["square"][0].content, f"01{GTIN14}17270331" + f"21EXP-1{GS}10B1")

@@ -82,13 +82,18 @@ class TestSerialLabelPdf(HttpCase, SerialTrackingCase):
         self.assertEqual(len(lefts), 3)
         for first, second in zip(lefts, lefts[1:], strict=False):
             self.assertAlmostEqual(second - first, 200 / 3, delta=1.0)
+        def proof(serial):
+            return self.env["serial.unit.proof"]._serial_token("09521234543213", serial)
+
         self.assertEqual(found, sorted([
             ("]C0", "E2E-0001"),
             ("]C0", "E2E-0002"),
             ("]C0", "E2E/0003"),
-            ("]Q1", "https://id.example.com/01/09521234543213/21/E2E-0001?10=B12"),
-            ("]Q1", "https://id.example.com/01/09521234543213/21/E2E-0002"),
-            ("]Q1", "https://id.example.com/01/09521234543213/21/E2E%2F0003"),
+            ("]Q1", "https://id.example.com/01/09521234543213/21/E2E-0001?10=B12&k="
+             + proof("E2E-0001")),
+            ("]Q1", "https://id.example.com/01/09521234543213/21/E2E-0002?k=" + proof("E2E-0002")),
+            ("]Q1", "https://id.example.com/01/09521234543213/21/E2E%2F0003?k="
+             + proof("E2E/0003")),
             ("]d2", "010952123454321321E2E-0001" + GS + "10B12"),
             ("]d2", "010952123454321321E2E-0002"),
             ("]d2", "010952123454321321E2E/0003"),

@@ -1,7 +1,10 @@
 import re
-from datetime import date
+from datetime import date, timedelta
+from unittest.mock import patch
+from urllib.parse import unquote, urlsplit
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import config
 
 from .warranty_common import WarrantyCase
 
@@ -36,19 +39,33 @@ class TestSerialResolver(HttpCase, WarrantyCase):
     def _get(self, path, **kwargs):
         return self.url_open(path, allow_redirects=False, **kwargs)
 
-    def _page(self, serial="DR%2F0001", gtin=GTIN, query=""):
-        return self._get(RESOLVER.format(gtin=gtin, serial=serial) + query)
+    def _proof(self, serial="DR/0001"):
+        return self.env["serial.unit.proof"]._serial_token(GTIN, serial)
+
+    def _page(self, serial="DR%2F0001", gtin=GTIN, query="", proof=True, headers=None):
+        """GET the page; with ``proof``, as the label's QR code links it (``k=<token>``)."""
+        if proof:
+            query += ("&" if query else "?") + "k=" + self._proof(unquote(serial))
+        return self._get(RESOLVER.format(gtin=gtin, serial=serial) + query, headers=headers)
 
     def _csrf(self, html):
         return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
-    def _register(self, token=None, **values):
-        html = self._page().text
+    def _register(self, token=None, proof=True, serial="DR%2F0001", headers=None, **values):
+        html = self._page(serial=serial, headers=headers).text
         data = {"csrf_token": token or self._csrf(html), "name": "Ada Lovelace",
                 "email": "ada@example.com", "date": date.today().isoformat()}
         data.update(values)
-        return self.url_open(RESOLVER.format(gtin=GTIN, serial="DR%2F0001"), data=data,
-                             allow_redirects=False)
+        query = "?k=" + self._proof(unquote(serial)) if proof else ""
+        return self.url_open(RESOLVER.format(gtin=GTIN, serial=serial) + query, data=data,
+                             allow_redirects=False, headers=headers)
+
+    def _behind_proxy(self, address):
+        """Headers of a request forwarded by a reverse proxy for the client ``address``."""
+        return {"X-Forwarded-For": address, "X-Forwarded-Host": urlsplit(self.base_url()).netloc}
+
+    def _set_limit(self, name, value):
+        self.env["ir.config_parameter"].sudo().set_param(f"serial_tracking.{name}", str(value))
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -63,8 +80,33 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         self.assertIn("o_resolver_warranty_end", html)
         self.assertIn("o_resolver_register", html)
         self.assertIn("mailto:service@example.com", html)
+        self.assertEqual(response.headers["Referrer-Policy"], "no-referrer")
         for secret in ("Customer Inc", "Vendor Ltd", "149.0", self.stock.name, "B7"):
             self.assertNotIn(secret, html)
+
+    def test_typed_link_without_proof_shows_only_that_the_unit_is_genuine(self):
+        """GTIN + sequential serials are guessable: without the label's token, no warranty,
+        no registration status, no form (issue 20, items 1 and 4)."""
+        no_token = self._page(proof=False)
+        wrong_token = self._page(query="?k=" + self._proof("DR/0002"), proof=False)
+        for response in (no_token, wrong_token):
+            self.assertEqual(response.status_code, 200)
+            html = response.text
+            self.assertIn("o_resolver_genuine", html)
+            self.assertIn("o_resolver_no_proof", html)
+            self.assertIn("Cordless Drill 18V", html)
+            for detail in ("o_resolver_warranty", "data-state", "o_resolver_registered",
+                           "o_resolver_register", "csrf_token"):
+                self.assertNotIn(detail, html)
+
+    def test_link_printed_on_the_label_shows_the_details(self):
+        link = self.env["report.serial_tracking.report_serial_label"]._serial_unit_data(
+            self.lot)["link"]
+        parts = urlsplit(link)
+        self.assertIn("k=" + self._proof(), parts.query)
+        html = self._get(f"{parts.path}?{parts.query}").text
+        self.assertIn('data-state="active"', html)
+        self.assertIn("o_resolver_register", html)
 
     def test_short_gtin_forms_and_path_qualifiers_are_understood(self):
         self.assertEqual(self._page(gtin=GTIN[1:]).status_code, 200)  # GTIN-13 in the URI
@@ -133,6 +175,95 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         self.assertEqual(response.text.count('class="o_error"'), 3)
         self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
 
+    def test_registration_without_proof_is_refused(self):
+        html = self._page(proof=False).text
+        self.assertNotIn("csrf_token", html)
+        response = self._register(token=self._csrf(self._page().text), proof=False)
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn("o_resolver_registered_now", response.text)
+        self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+        forged = self._register(proof=False, serial="DR%2F0001")
+        self.assertEqual(forged.status_code, 403)
+
+    def test_registration_never_attaches_the_unit_to_an_existing_partner(self):
+        customer = self.env["res.partner"].create({"name": "Real Customer",
+                                                   "email": "ada@example.com"})
+        self.assertIn("o_resolver_registered_now", self._register().text)
+        event = self.lot.event_ids.filtered(lambda e: e.event_type == "registered")
+        self.assertTrue(event.partner_id)
+        self.assertNotEqual(event.partner_id, customer)
+        self.assertEqual(event.partner_id.company_id, self.lot.company_id)
+
+    def test_unit_in_stock_or_returned_cannot_be_registered(self):
+        _picking, lot = self._receive(["DR-STOCK"], product=self.drill)
+        html = self._page(serial="DR-STOCK").text
+        self.assertIn('data-state=', html)
+        self.assertNotIn("o_resolver_register\"", html)
+        # the form is not shown, and a forged POST is refused all the same
+        csrf = self._csrf(self._page().text)
+        response = self._register(token=csrf, serial="DR-STOCK")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Only a product delivered to a customer", response.text)
+        self.assertFalse(lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+
+    def test_purchase_date_before_the_shipment_is_refused(self):
+        before = (date.today() - timedelta(days=400)).isoformat()
+        response = self._register(date=before)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("when we shipped this product", response.text)
+        self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+
+    def test_page_views_are_rate_limited_per_address(self):
+        """Enumeration by GET: one address gets a limited number of pages, known or not."""
+        self._set_limit("resolver_view_limit", 3)
+        self.assertEqual(self._page().status_code, 200)
+        self.assertEqual(self._page(serial="DR%2F0002").status_code, 404)
+        self.assertEqual(self._page(proof=False).status_code, 200)
+        limited = self._page()
+        self.assertEqual(limited.status_code, 429)
+        self.assertIn("o_resolver_rate_limited", limited.text)
+        self.assertNotIn("Cordless Drill", limited.text)
+
+    def test_ipv6_addresses_of_one_64_network_count_together(self):
+        """Behind a proxy (proxy_mode, X-Forwarded-For and -Host) the client's address is
+        counted, an IPv6 one per /64: rotating the interface identifier does not help."""
+        self._set_limit("resolver_view_limit", 2)
+        with patch.dict(config.options, {"proxy_mode": True}):
+            for address in ("2001:db8:1:2::1", "2001:db8:1:2:aaaa::7"):
+                response = self._page(headers=self._behind_proxy(address))
+                self.assertEqual(response.status_code, 200, address)
+            same_network = self._page(headers=self._behind_proxy("2001:db8:1:2:ffff::1"))
+            self.assertEqual(same_network.status_code, 429)
+            other_network = self._page(headers=self._behind_proxy("2001:db8:1:3::1"))
+            self.assertEqual(other_network.status_code, 200)
+        keys = set(self.env["serial.resolver.attempt"].search([]).mapped("remote_addr"))
+        self.assertEqual(keys, {"2001:db8:1:2::/64", "2001:db8:1:3::/64"})
+
+    def test_page_views_have_a_global_cap(self):
+        self._set_limit("resolver_view_global_limit", 3)
+        with patch.dict(config.options, {"proxy_mode": True}):
+            for index in range(3):
+                response = self._page(headers=self._behind_proxy(f"198.51.100.{index + 1}"))
+                self.assertEqual(response.status_code, 200)
+            response = self._page(headers=self._behind_proxy("198.51.100.99"))
+            self.assertEqual(response.status_code, 429)
+
+    def test_registrations_are_capped_per_unit_and_overall(self):
+        """Many addresses POSTing for one unit (a botnet guessing) hit the unit's cap."""
+        self._set_limit("resolver_registration_serial_limit", 2)
+        with patch.dict(config.options, {"proxy_mode": True}):
+            for index in range(2):
+                response = self._register(email="bad",
+                                          headers=self._behind_proxy(f"198.51.100.{index + 1}"))
+                self.assertEqual(response.status_code, 200)
+            response = self._register(headers=self._behind_proxy("198.51.100.50"))
+            self.assertEqual(response.status_code, 429)
+            self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+            self._set_limit("resolver_registration_serial_limit", 100)
+            self._set_limit("resolver_registration_global_limit", 2)
+            response = self._register(email="bad", headers=self._behind_proxy("198.51.100.60"))
+            self.assertEqual(response.status_code, 429)
+
     def test_registration_without_csrf_token_is_refused(self):
         response = self._register(token="forged")
         self.assertEqual(response.status_code, 400)
@@ -157,4 +288,5 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         self._transition(lot, "scrap", user=self.stock_manager, reason=self.reason_scrap)
         html = self._page(serial="DR-NEW").text
         self.assertIn("o_resolver_genuine", html)
+        self.assertIn("o_resolver_warranty", html)  # with the proof: details, but no form
         self.assertNotIn("o_resolver_register", html)
