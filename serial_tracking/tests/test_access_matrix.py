@@ -52,7 +52,7 @@ ACCESS = {
     # recalls
     "serial.recall":                    ("rwc-", "rwc-", "rwcd", "rwcd", "----", "----", "----"),
     "serial.recall.unit":               ("r---", "r---", "rw--", "rw--", "----", "----", "----"),
-    "serial.recall.simulation":         ("r-c-", "r-c-", "r-c-", "r-c-", "----", "----", "----"),
+    "serial.recall.simulation":         ("r---", "r---", "r---", "r---", "----", "----", "----"),
     # consistency checker and public page throttle: managers only
     "serial.consistency.check":         ("----", "----", "r-cd", "r-cd", "----", "----", "----"),
     "serial.consistency.issue":         ("----", "----", "r--d", "r--d", "----", "----", "----"),
