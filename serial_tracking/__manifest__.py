@@ -57,6 +57,8 @@
         "wizards/serial_label_wizard_views.xml",
         "wizards/serial_label_recall_views.xml",
         "views/serial_resolver_templates.xml",
+        "views/serial_ownership_claim_views.xml",
+        "security/serial_ownership_claim_rules.xml",
         "views/serial_scanner_views.xml",
     ],
     "demo": [

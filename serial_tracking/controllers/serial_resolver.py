@@ -11,21 +11,16 @@ that does not match) gets one neutral page, the same whatever the reason. Malfor
 (``serial.resolver.attempt``).
 """
 
-import logging
-from datetime import date, datetime, time
+from datetime import date
 from urllib.parse import quote
 
 from odoo import fields, http
-from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import email_normalize
 
-from ..tools import digital_link, lifecycle, unit_proof
+from ..models.serial_ownership_claim import CLAIMABLE as _REGISTRABLE
+from ..tools import digital_link, unit_proof
 
-_logger = logging.getLogger(__name__)
-
-# only a unit delivered to a customer can be registered by its buyer
-_REGISTRABLE = frozenset({lifecycle.SHIPPED})
 _MAX_NAME = 128
 
 
@@ -157,7 +152,8 @@ class SerialResolver(http.Controller):
     # --- registration -----------------------------------------------------------------------
 
     def _serial_register(self, lot, post):
-        """Validate the form and record a ``registered`` event (which starts coverages)."""
+        """Validate the form and record an ownership claim, confirmed by e-mail, then
+        accepted by a manager; only then are the holder and coverages changed."""
         env = request.env
         name = (post.get("name") or "").strip()
         email = email_normalize(post.get("email") or "")
@@ -181,26 +177,29 @@ class SerialResolver(http.Controller):
             return {"form": form, "errors": errors}
         if lot.event_ids.filtered(lambda e: e.event_type == "registered"):
             return {"form": form, "errors": {"form": env._("This unit is already registered.")}}
-        try:
-            with env.cr.savepoint():
-                # never an existing partner: an e-mail address typed by anyone proves nothing
-                partner = env["res.partner"].sudo().create({
-                    "name": name, "email": email, "company_id": lot.company_id.id})
-                env["stock.lot"].sudo()._serial_apply_events([{
-                    "lot": lot,
-                    "event_type": "registered",
-                    "date": datetime.combine(day, time(12, 0)),
-                    "partner_id": partner.id,
-                    "document_ref": env._("Online registration"),
-                    "note": env._("Registered on the public serial page by %(name)s <%(email)s>",
-                                  name=name, email=email),
-                }])
-        except (UserError, ValidationError) as exc:
-            _logger.info("Online registration of serial %s refused: %s", lot.name, exc)
-            return {"form": form, "errors": {"form": env._(
-                "This unit cannot be registered online. Please contact us.")}}
-        lot.invalidate_recordset()
-        return {"form": {}, "errors": {}, "registered_now": True}
+        # a claim only: the unit changes once the e-mail is confirmed and a manager accepts
+        env["serial.ownership.claim"]._serial_submit(lot, name, email, day)
+        return {"form": {}, "errors": {}, "claim_sent": True, "claim_email": email}
+
+    # --- e-mail confirmation of a claim -----------------------------------------------------
+
+    @http.route("/serial/claim/<int:claim_id>/<string:token>", type="http", auth="public",
+                methods=["GET", "POST"], csrf=True)
+    def serial_claim_confirm(self, claim_id, token, **post):
+        """GET asks to confirm (mail scanners open links), POST confirms."""
+        claims = request.env["serial.ownership.claim"]
+        if not request.env["serial.resolver.attempt"]._serial_allow(
+                request.httprequest.remote_addr, "register", f"claim/{claim_id}"):
+            return self._serial_render("serial_tracking.resolver_rate_limited", {}, status=429)
+        claim = claims._serial_find_pending(claim_id, token)
+        if not claim:
+            return self._serial_render("serial_tracking.claim_invalid", {}, status=404)
+        values = {"product_name": claim.lot_id.product_id.display_name,
+                  "serial": claim.lot_id.name, "confirmed": False}
+        if request.httprequest.method == "POST":
+            claim._serial_confirm_email()
+            values["confirmed"] = True
+        return self._serial_render("serial_tracking.claim_confirm_page", values)
 
     @staticmethod
     def _serial_shipment_date(lot):

@@ -36,4 +36,5 @@ from . import report_serial_label
 from . import report_serial_label_formats
 from . import serial_resolver_attempt
 from . import serial_unit_proof
+from . import serial_ownership_claim
 from . import stock_lot_scanner

@@ -57,6 +57,7 @@ ACCESS = {
     "serial.consistency.check":         ("----", "----", "r-cd", "r-cd", "----", "----", "----"),
     "serial.consistency.issue":         ("----", "----", "r--d", "r--d", "----", "----", "----"),
     "serial.resolver.attempt":          ("----", "----", "r---", "r---", "----", "----", "----"),
+    "serial.ownership.claim":           ("----", "----", "r---", "r---", "----", "----", "----"),
     # wizards
     "serial.transition.wizard":         ("rwc-", "rwc-", "rwc-", "rwc-", "----", "----", "----"),
     "serial.state.at.wizard":           ("rwc-", "rwc-", "rwc-", "rwc-", "----", "----", "----"),
@@ -90,6 +91,7 @@ COMPANY_RULES = {
     "serial.recall.simulation": "own",
     "serial.consistency.check": "own",
     "serial.consistency.issue": "own",
+    "serial.ownership.claim": "shared",
     "mrp.serial.assignment": "own",
 }
 
@@ -110,6 +112,9 @@ PRIVATE_METHODS = [
     ("serial.consistency.check", "_run"),
     ("serial.consistency.check", "_cron_check"),
     ("serial.resolver.attempt", "_serial_allow"),
+    ("serial.ownership.claim", "_serial_submit"),
+    ("serial.ownership.claim", "_serial_confirm_email"),
+    ("serial.ownership.claim", "_serial_accept_one"),
     ("serial.scanner", "_transition"),
     ("serial.scanner", "_create_lot"),
     ("serial.numbering", "_write_column"),
@@ -142,6 +147,8 @@ CALLS = [
      lambda case: (case.lot_a.id, case.customer.id, "repair"), STOCK_ROLES),
     ("serial.recall", "action_activate", lambda case: case.recall_a, MANAGER_ROLES),
     ("serial.recall", "action_close", lambda case: case.recall_a, MANAGER_ROLES),
+    ("serial.ownership.claim", "action_accept", lambda case: case.claim_a, MANAGER_ROLES),
+    ("serial.ownership.claim", "action_refuse", lambda case: case.claim_a, MANAGER_ROLES),
     ("helpdesk.ticket", "serial_find_by_barcode", lambda case: (case.lot_a.name,),
      STOCK_ROLES),
 ]
@@ -212,6 +219,8 @@ class AccessFixture:
             "reason": "Access test A", "company_id": cls.company_a.id,
             "lot_ids": [fields.Command.set(cls.lot_a.ids)],
         })
+        cls.claim_a = env["serial.ownership.claim"]._serial_submit(
+            cls.lot_a, "Claimant A", "claimant.a@example.com", fields.Date.today())
         cls.records_b = cls._company_records(cls.company_b, cls.lot_b, cls.lot_b2)
         cls.records_shared = {
             "serial.event": env["serial.event"].search([("lot_id", "=", cls.lot_shared.id)],
@@ -258,6 +267,8 @@ class AccessFixture:
             "serial.recall.simulation": env["serial.recall.simulation"].create(
                 {"recall_id": recall.id}),
             "serial.consistency.check": check,
+            "serial.ownership.claim": env["serial.ownership.claim"]._serial_submit(
+                lot, "Claimant B", "claimant.b@example.com", fields.Date.today()),
             "serial.consistency.issue": env["serial.consistency.issue"].create({
                 "check_id": check.id, "lot_id": lot.id, "company_id": company.id,
                 "kind": "state_vs_quant",

@@ -1,10 +1,13 @@
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 from urllib.parse import unquote, urlsplit
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
+
+from odoo.addons.serial_tracking.models.serial_ownership_claim import CLAIM_WRITE
 
 from .warranty_common import WarrantyCase
 
@@ -150,46 +153,152 @@ class TestSerialResolver(HttpCase, WarrantyCase):
 
     # --- registration ------------------------------------------------------------------------
 
-    def test_registration_starts_coverage_and_writes_the_ledger(self):
+    def _claim_link(self, email="ada@example.com"):
+        """The confirmation link as the claimant reads it in the e-mail we sent."""
+        mail = self.env["mail.mail"].sudo().search([("email_to", "=", email)], order="id desc",
+                                                   limit=1)
+        self.assertTrue(mail, "no confirmation e-mail was sent")
+        url = re.search(r'class="o_claim_confirm_link" href="([^"]+)"', mail.body_html).group(1)
+        return urlsplit(url).path
+
+    def _confirm(self, path):
+        csrf = self._csrf(self._get(path).text)
+        return self.url_open(path, data={"csrf_token": csrf}, allow_redirects=False)
+
+    def _claim(self):
+        return self.env["serial.ownership.claim"].search([("lot_id", "=", self.lot.id)])
+
+    def _registered(self, lot=None):
+        lot = lot or self.lot
+        lot.invalidate_recordset()
+        return lot.event_ids.filtered(lambda e: e.event_type == "registered")
+
+    def _call_kw(self, model, method, args, context=None):
+        """A JSON-RPC call as the web client (or a script with its session) makes it."""
+        response = self.url_open(f"/web/dataset/call_kw/{model}/{method}", json={
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"model": model, "method": method, "args": args,
+                       "kwargs": {"context": context or {}}},
+        })
+        return response.json()
+
+    def test_registration_is_a_claim_confirmed_by_email_then_accepted(self):
+        """Double opt-in, then a manager: coverage and holder change only at the end, and
+        the holder change is in the ledger (issue 20, item 1)."""
         labour = self._coverages(self.lot, coverage_type="labour")
         self.assertEqual(labour.state, "pending")
         response = self._register()
         self.assertEqual(response.status_code, 200)
-        self.assertIn("o_resolver_registered_now", response.text)
-        self.lot.invalidate_recordset()
+        self.assertIn("o_resolver_claim_sent", response.text)
+        claim = self._claim()
+        self.assertEqual(claim.state, "email")
+        self.assertFalse(self._registered())
+        self.assertEqual(self.lot.current_partner_id, self.customer)
+        # the link in the e-mail: opening it (as mail scanners do) confirms nothing
+        path = self._claim_link()
+        self.assertIn("o_claim_confirm", self._get(path).text)
+        claim.invalidate_recordset()
+        self.assertEqual(claim.state, "email")
+        confirmed = self._confirm(path)
+        self.assertIn("o_claim_confirmed", confirmed.text)
+        claim.invalidate_recordset()
+        self.assertEqual(claim.state, "review")
+        labour.invalidate_recordset()
+        self.assertEqual(labour.state, "pending")
+        self.assertFalse(self._registered())
+        self.assertEqual(self._get(path).status_code, 404)  # used once
+        # the manager accepts, from the claim's button
+        claim.with_user(self.stock_manager).action_accept()
+        self.assertEqual(claim.state, "accepted")
         labour.invalidate_recordset()
         self.assertEqual(labour.state, "active")
         self.assertEqual(labour.start_date, date.today())
-        event = self.lot.event_ids.filtered(lambda e: e.event_type == "registered")
+        event = self._registered()
         self.assertEqual(len(event), 1)
+        self.assertEqual(event.partner_id, claim.partner_id)
         self.assertEqual(event.partner_id.email, "ada@example.com")
         self.assertEqual(event.document_ref, "Online registration")
+        self.assertEqual(self.lot.current_partner_id, claim.partner_id)
+        self.assertEqual(claim.event_id, event)
         # once registered, the page says so and offers no second registration
         again = self._page().text
         self.assertIn("o_resolver_registered", again)
         self.assertNotIn("o_resolver_register\"", again)
 
+    def test_refused_claim_changes_nothing(self):
+        self._register()
+        self._confirm(self._claim_link())
+        claim = self._claim()
+        claim.with_user(self.stock_manager).action_refuse()
+        self.assertEqual(claim.state, "refused")
+        self.assertFalse(self._registered())
+        self.assertEqual(self.lot.current_partner_id, self.customer)
+        self.assertEqual(self._coverages(self.lot, coverage_type="labour").state, "pending")
+        with self.assertRaisesRegex(UserError, "cannot be accepted in their state"):
+            claim.with_user(self.stock_manager).action_accept()
+
+    def test_confirmation_link_needs_its_token_and_expires(self):
+        self._register()
+        path = self._claim_link()
+        claim = self._claim()
+        forged = path.rsplit("/", 1)[0] + "/" + "A" * 43
+        self.assertEqual(self._get(forged).status_code, 404)
+        csrf = self._csrf(self._page().text)
+        self.assertEqual(self.url_open(forged, data={"csrf_token": csrf},
+                                       allow_redirects=False).status_code, 404)
+        claim.sudo().with_context(serial_claim_write=CLAIM_WRITE).confirm_deadline = (
+            datetime.now() - timedelta(minutes=1))
+        self.assertEqual(self._get(path).status_code, 404)
+        claim.invalidate_recordset()
+        self.assertEqual(claim.state, "email")
+
+    def test_claims_change_only_through_their_buttons_and_for_managers(self):
+        """Over JSON-RPC: a plain user cannot accept; nobody writes a claim's state, even
+        with the context key its own methods use."""
+        self._register()
+        self._confirm(self._claim_link())
+        claim = self._claim()
+        self.authenticate("st_stock_user", "st_stock_user")
+        result = self._call_kw("serial.ownership.claim", "action_accept", [claim.ids])
+        self.assertIn("error", result)
+        self.authenticate("st_stock_manager", "st_stock_manager")
+        for context in ({}, {"serial_claim_write": True}, {"serial_lifecycle_write": True}):
+            result = self._call_kw("serial.ownership.claim", "write",
+                                   [claim.ids, {"state": "accepted"}], context)
+            self.assertIn("error", result, context)
+        result = self._call_kw("serial.ownership.claim", "create", [{
+            "lot_id": self.lot.id, "claimant_name": "X", "email": "x@example.com",
+            "purchase_date": date.today().isoformat(), "state": "review"}])
+        self.assertIn("error", result)
+        claim.invalidate_recordset()
+        self.assertEqual(claim.state, "review")
+        self.assertFalse(self._registered())
+        with self.assertRaises(AccessError):
+            claim.with_user(self.stock_user).action_accept()
+
     def test_registration_form_errors_write_nothing(self):
         response = self._register(name="", email="not-an-email", date="2999-01-01")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.text.count('class="o_error"'), 3)
-        self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+        self.assertFalse(self._claim() or self._registered())
 
     def test_registration_without_proof_is_refused(self):
         html = self._page(proof=False).text
         self.assertNotIn("csrf_token", html)
         response = self._register(token=self._csrf(self._page().text), proof=False)
         self.assertEqual(response.status_code, 403)
-        self.assertNotIn("o_resolver_registered_now", response.text)
-        self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+        self.assertNotIn("o_resolver_claim_sent", response.text)
+        self.assertFalse(self._claim() or self._registered())
         forged = self._register(proof=False, serial="DR%2F0001")
         self.assertEqual(forged.status_code, 403)
 
     def test_registration_never_attaches_the_unit_to_an_existing_partner(self):
         customer = self.env["res.partner"].create({"name": "Real Customer",
                                                    "email": "ada@example.com"})
-        self.assertIn("o_resolver_registered_now", self._register().text)
-        event = self.lot.event_ids.filtered(lambda e: e.event_type == "registered")
+        self.assertIn("o_resolver_claim_sent", self._register().text)
+        self._confirm(self._claim_link())
+        self._claim().with_user(self.stock_manager).action_accept()
+        event = self._registered()
         self.assertTrue(event.partner_id)
         self.assertNotEqual(event.partner_id, customer)
         self.assertEqual(event.partner_id.company_id, self.lot.company_id)
@@ -204,14 +313,14 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         response = self._register(token=csrf, serial="DR-STOCK")
         self.assertEqual(response.status_code, 200)
         self.assertIn("Only a product delivered to a customer", response.text)
-        self.assertFalse(lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+        self.assertFalse(self.env["serial.ownership.claim"].search([("lot_id", "=", lot.id)]))
 
     def test_purchase_date_before_the_shipment_is_refused(self):
         before = (date.today() - timedelta(days=400)).isoformat()
         response = self._register(date=before)
         self.assertEqual(response.status_code, 200)
         self.assertIn("when we shipped this product", response.text)
-        self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+        self.assertFalse(self._claim() or self._registered())
 
     def test_page_views_are_rate_limited_per_address(self):
         """Enumeration by GET: one address gets a limited number of pages, known or not."""
@@ -258,7 +367,7 @@ class TestSerialResolver(HttpCase, WarrantyCase):
                 self.assertEqual(response.status_code, 200)
             response = self._register(headers=self._behind_proxy("198.51.100.50"))
             self.assertEqual(response.status_code, 429)
-            self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+            self.assertFalse(self._claim() or self._registered())
             self._set_limit("resolver_registration_serial_limit", 100)
             self._set_limit("resolver_registration_global_limit", 2)
             response = self._register(email="bad", headers=self._behind_proxy("198.51.100.60"))
@@ -267,7 +376,7 @@ class TestSerialResolver(HttpCase, WarrantyCase):
     def test_registration_without_csrf_token_is_refused(self):
         response = self._register(token="forged")
         self.assertEqual(response.status_code, 400)
-        self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+        self.assertFalse(self._claim() or self._registered())
 
     def test_registration_is_rate_limited_per_address(self):
         self.env["ir.config_parameter"].sudo().set_param(
@@ -277,7 +386,7 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         limited = self._register()
         self.assertEqual(limited.status_code, 429)
         self.assertIn("o_resolver_rate_limited", limited.text)
-        self.assertFalse(self.lot.event_ids.filtered(lambda e: e.event_type == "registered"))
+        self.assertFalse(self._claim() or self._registered())
         # the count is per address: another address is still allowed
         attempts = self.env["serial.resolver.attempt"]
         self.assertTrue(attempts._serial_allow("203.0.113.9"))

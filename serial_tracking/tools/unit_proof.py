@@ -59,11 +59,9 @@ def load_or_create_secret(path):
     winner's file. A file that holds too little is an error, never silently replaced: the
     labels already printed depend on it.
     """
-    try:
+    if os.path.exists(path):
         with open(path, "rb") as file:
             return check_secret(file.read(), path)
-    except FileNotFoundError:
-        pass
     os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
     secret = secrets.token_hex(SECRET_BYTES).encode("ascii")
     try:
