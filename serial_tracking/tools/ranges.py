@@ -32,8 +32,10 @@ _EXPLICIT_OPERATORS = ("..", EN_DASH, EM_DASH)
 # A hyphen also appears inside serial numbers (2024-000123), so it is read with care.
 _OPERATORS = (*_EXPLICIT_OPERATORS, "-")
 
-# Anything up to the last run of digits, that run, and a digit-free tail.
-_NUMBERED = re.compile(r"(.*?)([0-9]+)([^0-9]*)", re.DOTALL)
+#: Longest serial number an expression may hold (GS1's serial AI 21 allows 20): a longer
+#: item is refused before any work, so no text costs more than its length to read.
+MAX_SERIAL_LENGTH = 256
+_MAX_ITEM_LENGTH = 2 * MAX_SERIAL_LENGTH + len("..")
 # Items of an expression are separated by commas, semicolons and any white space.
 _WORD = re.compile(r"[^\s,;]+")
 _SOFT_GAP = re.compile(r"[ \t]+")
@@ -151,8 +153,24 @@ def split_serial(value, check_algorithm="none"):
         if not check_digits.is_valid(check_algorithm, value):
             return None
         body, _check = check_digits.split_check(check_algorithm, value)
-    match = _NUMBERED.fullmatch(body)
-    return match.groups() if match else None
+    return _split_counter(body)
+
+
+def _split_counter(body):
+    """``(prefix, digits, suffix)`` around the last run of ASCII digits, or None.
+
+    Read from the end in one pass: a regular expression such as
+    ``(.*?)([0-9]+)([^0-9]*)`` backtracks over every run of digits, in quadratic time.
+    """
+    end = len(body)
+    while end and body[end - 1] not in _ASCII_DIGITS:
+        end -= 1
+    if not end:
+        return None
+    start = end - 1
+    while start and body[start - 1] in _ASCII_DIGITS:
+        start -= 1
+    return body[:start], body[start:end], body[end:]
 
 
 def _runs(sorted_numbers):
@@ -293,6 +311,11 @@ def parse_range_expression(text, limit=DEFAULT_LIMIT, check_algorithm="none", hy
     ranges = []
     total = 0
     for position, left, right_position, right in _items(text):
+        if len(left) > _MAX_ITEM_LENGTH:  # bounds the hyphens tried in _parse_word
+            raise RangeError(
+                f"{left[:20]}…: an item of {len(left)} characters is longer than the limit "
+                f"of {_MAX_ITEM_LENGTH} (two serial numbers of {MAX_SERIAL_LENGTH} and an "
+                "operator)", position)
         if right is None:
             serial_range = _parse_word(left, position, check_algorithm, hyphen_is_range)
         else:
@@ -399,8 +422,16 @@ def _hyphen_range(left, right, check_algorithm):
     return Range(prefix, int(first), int(last), len(first), suffix)
 
 
+def _check_length(value, position):
+    if len(value) > MAX_SERIAL_LENGTH:
+        raise RangeError(
+            f"{value[:20]}…: a serial number of {len(value)} characters is longer than the "
+            f"limit of {MAX_SERIAL_LENGTH}", position)
+
+
 def _single(value, position, check_algorithm):
     """The one-number range of ``value``, refusing a wrong check character."""
+    _check_length(value, position)
     _require_check(value, position, check_algorithm)
     parts = split_serial(value, check_algorithm)
     if parts is None:
@@ -424,6 +455,7 @@ def _range_between(left, left_position, right, right_position, check_algorithm):
     number, and the first must not come after the last."""
     ends = []
     for value, position in ((left, left_position), (right, right_position)):
+        _check_length(value, position)
         # "0000..- 0001..": an end holding an operator could never be read back
         if any(operator in value for operator in _EXPLICIT_OPERATORS):
             raise RangeError(
