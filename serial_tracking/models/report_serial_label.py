@@ -16,6 +16,8 @@ DEFAULT_OPTIONS = {
 _GS1_SYMBOLOGIES = frozenset({"gs1_128", "gs1_datamatrix", "gs1_qr", "qr_link"})
 _NAMED = 10  # serials named in one error message
 MAX_COPIES = 1000
+# Labels of one print (serials x copies): every label is an SVG page element for wkhtmltopdf
+MAX_LABELS = 10_000
 SCALE_PARAM = "serial_tracking.label_css_scale"
 # wkhtmltopdf built on an unpatched Qt (Debian's) prints CSS millimetres at 96/125 of their
 # size and ignores --zoom; label lengths are written scaled back to true size.
@@ -161,6 +163,13 @@ class ReportSerialLabel(models.AbstractModel):
         if not 1 <= copies <= MAX_COPIES:
             raise UserError(self.env._(
                 "Print between 1 and %(max)s copies of each label.", max=MAX_COPIES))
+        if len(lots) * copies > MAX_LABELS:
+            raise UserError(self.env._(
+                "%(serials)s serials x %(copies)s copies is %(labels)s labels, more than the "
+                "limit of %(max)s in one print: print fewer serials or copies at a time.",
+                serials=f"{len(lots):,}", copies=copies, labels=f"{len(lots) * copies:,}",
+                max=f"{MAX_LABELS:,}",
+            ))
         texts = [text for text in LABEL_TEXTS if text in options["texts"]]
         linear = [code for code in symbologies if code in label_symbols.LINEAR]
         layout = self._serial_layout_for(options["label_format"], len(linear),

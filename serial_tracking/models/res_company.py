@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import urls
 
 
 class ResCompany(models.Model):
@@ -12,6 +15,18 @@ class ResCompany(models.Model):
     )
     serial_service_url = fields.Char(
         string="Service Request Link",
-        help="Where the public serial page sends customers who need service. Empty: an "
-        "e-mail to the company.",
+        help="Where the public serial page sends customers who need service: an http or "
+        "https address. Empty: an e-mail to the company.",
     )
+
+    @api.constrains("serial_service_url")
+    def _check_serial_service_url(self):
+        # the public page renders it as a link: javascript: or data: would run there
+        for company in self.filtered("serial_service_url"):
+            if not urls.is_web_url(company.serial_service_url):
+                raise ValidationError(self.env._(
+                    "Service Request Link of %(company)s: %(url)s is not a web address. "
+                    "Enter an address starting with https:// (or http://), or leave it "
+                    "empty to send customers an e-mail to the company.",
+                    company=company.name, url=company.serial_service_url,
+                ))

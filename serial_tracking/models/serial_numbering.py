@@ -22,6 +22,9 @@ NUMBERS_CHECKED = object()
 # by the ORM (see _copy_rows); below, a plain multi-create is fast enough.
 BULK_MIN = 500
 _INSERT_CHUNK = 50000
+# Most serial numbers made, pasted or uploaded at once (every door: the wizard, Odoo's
+# own "Generate Serials" dialog, RPC); a rule's counter is never moved by more.
+MAX_SERIALS = 1_000_000
 # More distinct value sets than this and _flush_uniform leaves the flush to the ORM.
 _UNIFORM_GROUPS_MAX = 20
 # Field types whose cache value is the column value, immutable (see _prime_cache).
@@ -186,11 +189,22 @@ class SerialNumbering(models.AbstractModel):
         rule = product._serial_format_rules().get(product.id)
         if not rule or count < 1:
             return None
+        self._check_serial_count(count)
         if first:
             return self._names_counting_on(rule, first, count)
         if not rule.pattern:
             return None
         return rule._generate_names(count, product, warehouse or self._default_warehouse())
+
+    @api.model
+    def _check_serial_count(self, count):
+        """Refuse more than MAX_SERIALS numbers before any is reserved."""
+        if count > MAX_SERIALS:
+            raise UserError(self.env._(
+                "%(count)s serial numbers at once is more than the limit of %(max)s: "
+                "generate them in several batches.",
+                count=f"{count:,}", max=f"{MAX_SERIALS:,}",
+            ))
 
     @api.model
     def _names_counting_on(self, rule, first, count):

@@ -403,13 +403,17 @@ class SerialScanner(models.AbstractModel):
                   JOIN stock_lot child ON child.id = link.child_lot_id
                  WHERE link.parent_lot_id = lot.id AND link.link_type != 'removed'
                    AND link.date_to IS NULL
+                   AND (child.company_id IS NULL OR child.company_id = ANY(%(companies)s))
               ORDER BY link.date_from DESC, link.id DESC LIMIT 1) parent ON TRUE
          WHERE lot.id = %(lot)s"""
 
     def _card(self, lot):
         """Everything the look-up card shows about one unit."""
         self.env.flush_all()
-        self.env.cr.execute(self._CARD_QUERY, {"lot": lot.id, "events": EVENTS_ON_CARD})
+        # SQL skips record rules: the unit it is built into shows only if the user's
+        # companies may see it
+        self.env.cr.execute(self._CARD_QUERY, {"lot": lot.id, "events": EVENTS_ON_CARD,
+                                               "companies": self.env.companies.ids})
         (state, batch, warranty_state, warranty_end, product_id, partner, locations, events,
          parent_id, parent_name) = self.env.cr.fetchone()
         recalls = self._active_recalls(lot)

@@ -143,6 +143,8 @@ class StockMove(models.Model):
         move = self
         product = self.env["product.product"].browse(context_data.get("default_product_id"))
         if mode == "generate" and product.tracking == "serial" and count:
+            # Odoo's own path (no rule) has no limit either
+            self.env["serial.numbering"]._check_serial_count(int(count))
             location = self.env["stock.location"].browse(
                 context_data.get("default_location_dest_id"))
             names = self.env["serial.numbering"]._next_names(
@@ -158,6 +160,7 @@ class StockMove(models.Model):
         move = self
         count = next_serial_count or self.next_serial_count
         if self.product_id.tracking == "serial" and count:
+            self.env["serial.numbering"]._check_serial_count(int(count))
             names = self.env["serial.numbering"]._next_names(
                 self.product_id, count, first=(next_serial or "").strip() or None,
                 warehouse=self._serial_warehouse())

@@ -42,3 +42,4 @@ from . import test_quarantine_reservation
 from . import test_numbering_rule_access
 from . import test_demo_data
 from . import test_security_guards
+from . import test_security_inputs

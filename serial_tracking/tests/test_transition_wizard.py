@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -35,8 +37,9 @@ class TestTransitionWizard(SerialTrackingCase):
         self.assertEqual(lot.lifecycle_state, "in_stock")
 
     def test_users_record_installation_and_registration(self):
-        _picking, lot = self._receive(["WZ-4"])
-        self._deliver(lot)
+        with freeze_time("2026-03-01 08:00:00"):  # the installation follows the shipment
+            _picking, lot = self._receive(["WZ-4"])
+            self._deliver(lot)
         self._transition(lot, "install", self.stock_user, date="2026-03-04 10:00:00",
                          note="Installed in room 12")
         event = self.assertLastEvent(lot, "installed", "shipped")

@@ -8,7 +8,7 @@ import openpyxl
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..models.serial_numbering import Batch
+from ..models.serial_numbering import MAX_SERIALS, Batch
 from ..tools import ranges
 
 MODES = [
@@ -17,7 +17,6 @@ MODES = [
     ("paste", "Paste a list"),
     ("file", "Upload a file (CSV or XLSX)"),
 ]
-MAX_SERIALS = 1_000_000
 PREVIEW_SHOWN = 3
 _CSV_DELIMITERS = ",;\t|"
 
@@ -193,7 +192,8 @@ class SerialGenerateWizard(models.TransientModel):
     def _names_from_file(self, reserve):
         if not self.file:
             raise UserError(self.env._("Upload a CSV or XLSX file first."))
-        values = self._file_values()
+        # read one row past the limit, not the whole file, to refuse a file too long
+        values = self._file_values(limit=MAX_SERIALS + 1 + int(self.file_has_header))
         return values[1:] if self.file_has_header else values
 
     def _file_values(self, limit=None):
@@ -222,12 +222,19 @@ class SerialGenerateWizard(models.TransientModel):
             )) from None
         values = []
         try:
-            for (cell,) in book.worksheets[0].iter_rows(max_col=1, values_only=True):
+            rows = book.worksheets[0].iter_rows(max_col=1, values_only=True)
+            for row_number, (cell,) in enumerate(rows, start=1):
                 text = _cell_text(cell)
                 if text:
                     values.append(text)
                     if limit and len(values) >= limit:
                         break
+                elif limit and row_number > 2 * limit:  # a sheet of empty rows
+                    raise UserError(self.env._(
+                        "%(file)s has more than %(rows)s rows: upload at most %(max)s "
+                        "serial numbers at once.", file=self.file_name,
+                        rows=f"{2 * limit:,}", max=f"{MAX_SERIALS:,}",
+                    ))
         finally:
             book.close()
         return values

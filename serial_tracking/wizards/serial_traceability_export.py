@@ -1,11 +1,23 @@
 import base64
 import csv
 import io
+from datetime import date, datetime
 
 import xlsxwriter
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+
+from ..tools import spreadsheet
+
+# Text is only ever text: a partner or serial named "=HYPERLINK(...)" or "+SN1" must not
+# become a formula, a link or a number in the workbook.
+_WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 
 
 class SerialTraceabilityExport(models.TransientModel):
@@ -106,20 +118,25 @@ class SerialTraceabilityExport(models.TransientModel):
         writer = csv.writer(buffer)
         writer.writerow([label for _key, label in columns])
         for row in rows:
-            writer.writerow([self._text(row[key]) for key, _label in columns])
+            writer.writerow([spreadsheet.neutralise(self._text(row[key]))
+                             for key, _label in columns])
         return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
     def _xlsx(self, rows, gathered):
         buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        bold = book.add_format({"bold": True})
-        self._sheet(book, bold, self.env._("Genealogy"), self._tree_columns(), rows)
+        book = xlsxwriter.Workbook(buffer, _WORKBOOK_OPTIONS)
+        styles = {
+            "header": book.add_format({"bold": True}),
+            "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        }
+        self._sheet(book, styles, self.env._("Genealogy"), self._tree_columns(), rows)
         lots = gathered["lots"]
         events = [
             dict(event, serial=lots[lot_id]["name"], product=lots[lot_id]["product"])
             for lot_id, lot_events in gathered["events"].items() for event in lot_events
         ]
-        self._sheet(book, bold, self.env._("Events"), [
+        self._sheet(book, styles, self.env._("Events"), [
             ("serial", self.env._("Serial")),
             ("product", self.env._("Product")),
             ("date", self.env._("Date")),
@@ -134,7 +151,7 @@ class SerialTraceabilityExport(models.TransientModel):
         ], events)
         moves = [dict(move, serial=lots[move["lot_id"]]["name"],
                       product=lots[move["lot_id"]]["product"]) for move in gathered["moves"]]
-        self._sheet(book, bold, self.env._("Receipts and deliveries"), [
+        self._sheet(book, styles, self.env._("Receipts and deliveries"), [
             ("date", self.env._("Date")),
             ("label", self.env._("Operation")),
             ("serial", self.env._("Serial / Lot")),
@@ -146,11 +163,22 @@ class SerialTraceabilityExport(models.TransientModel):
         book.close()
         return buffer.getvalue()
 
-    def _sheet(self, book, bold, title, columns, rows):
+    def _sheet(self, book, styles, title, columns, rows):
         sheet = book.add_worksheet(title[:31])
         for column, (_key, label) in enumerate(columns):
-            sheet.write(0, column, label, bold)
+            sheet.write_string(0, column, label, styles["header"])
         for line, row in enumerate(rows, start=1):
             for column, (key, _label) in enumerate(columns):
-                sheet.write(line, column, self._text(row.get(key)))
+                self._cell(sheet, styles, line, column, row.get(key))
         sheet.freeze_panes(1, 0)
+
+    def _cell(self, sheet, styles, line, column, value):
+        """One typed cell: dates as dates, numbers as numbers, anything else as text."""
+        if isinstance(value, datetime):
+            sheet.write_datetime(line, column, value, styles["datetime"])
+        elif isinstance(value, date):
+            sheet.write_datetime(line, column, value, styles["date"])
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            sheet.write_number(line, column, value)
+        else:
+            sheet.write_string(line, column, str(self._text(value)))

@@ -13,6 +13,10 @@ _EVENT_OF_ACTION = {
 }
 # Actions that move stock and so need the manager group and a reason.
 _PHYSICAL_ACTIONS = frozenset({"quarantine", "release", "scrap"})
+# Actions whose date the user gives: it starts or ends warranties, so it must lie between
+# the unit's shipment and now unless a manager says why.
+_DATED_ACTIONS = frozenset({"install", "register"})
+_MANAGER = "serial_tracking.group_serial_manager"
 
 
 class SerialTransitionWizard(models.TransientModel):
@@ -55,6 +59,7 @@ class SerialTransitionWizard(models.TransientModel):
         self.ensure_one()
         self._check_rights_and_reason()
         self._check_transitions()
+        self._check_date()
         handler = getattr(self, f"_apply_{self.action}")
         handler()
         return {"type": "ir.actions.act_window_close"}
@@ -62,7 +67,7 @@ class SerialTransitionWizard(models.TransientModel):
     def _check_rights_and_reason(self):
         if self.action not in _PHYSICAL_ACTIONS:
             return
-        if not self.env.user.has_group("serial_tracking.group_serial_manager"):
+        if not self.env.user.has_group(_MANAGER):
             raise AccessError(self.env._(
                 "Only a Serial Tracking Manager may %(action)s serials. Ask a manager to "
                 "do it, or to give you the Manager group.",
@@ -97,6 +102,39 @@ class SerialTransitionWizard(models.TransientModel):
                     "%(serials)s: not in a single stock location; count the unit first.",
                     serials=", ".join(unplaced.mapped("display_name")),
                 ))
+
+    def _check_date(self):
+        """An installation or registration dated before the unit's shipment or in the
+        future moves its warranty: only a manager may record it, with a reason."""
+        if self.action not in _DATED_ACTIONS or self.env.su:  # su: data loading, not a user
+            return
+        shipped = dict(self.env["serial.event"].sudo()._read_group(
+            [("lot_id", "in", self.lot_ids.ids), ("event_type", "=", "shipped")],
+            ["lot_id"], ["date:max"],
+        ))
+        now = fields.Datetime.now()
+        early = self.lot_ids.filtered(lambda lot: lot in shipped and self.date < shipped[lot])
+        if self.date <= now and not early:
+            return
+        if self.date > now:
+            problem = self.env._("%(date)s is in the future", date=self.date)
+        else:
+            problem = self.env._(
+                "%(date)s is before the shipment of %(serials)s (%(shipped)s)",
+                date=self.date, serials=", ".join(early.mapped("display_name")),
+                shipped=", ".join(str(shipped[lot]) for lot in early),
+            )
+        if not self.env.user.has_group(_MANAGER):
+            raise AccessError(self.env._(
+                "%(problem)s. An installation or registration is dated between the unit's "
+                "shipment and now: any other date changes its warranty, and only a Serial "
+                "Tracking Manager may record it, with a reason.", problem=problem,
+            ))
+        if not self.reason_id:
+            raise UserError(self.env._(
+                "%(problem)s. Choose a reason for this date: it is recorded in each "
+                "serial's history.", problem=problem,
+            ))
 
     def _event_context(self):
         return {"serial_reason_id": self.reason_id.id, "serial_note": self.note or False}
