@@ -813,7 +813,13 @@ def run_odoo_suite(folder: str | os.PathLike, result_file: str | os.PathLike | N
             f"failed checks: {', '.join(checks) or 'none'}")
 
         if install_check:
-            problems = install_uninstall_check(config, db, modules, paths, artifacts)
+            smoke: dict = {}
+            problems = install_uninstall_check(config, db, modules, paths, artifacts,
+                                               smoke=smoke)
+            # the smoke tour's tests count like the suite's; the check counts once more
+            outcome["passed"] += smoke.get("passed", 0)
+            outcome["failed"] += smoke.get("failed", 0)
+            outcome["tests"] += smoke.get("tests", 0)
             if problems:
                 outcome["failed"] += 1
                 outcome["checks_failed"].append("install-uninstall")
@@ -828,14 +834,18 @@ def manifest(module_dir: str | os.PathLike) -> dict:
 
 
 def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: list[str],
-                            artifacts: Path, dbname: str = "st_life") -> list[str]:
+                            artifacts: Path, dbname: str = "st_life",
+                            smoke: dict | None = None) -> list[str]:
     """Demo data, existing stock data, install and uninstall, on database ``dbname`` (which
     must not exist yet).
 
     1. install the suite's dependencies (stock, mrp, repair, helpdesk_mgmt...) with demo data,
        so the database already holds stock data (products, lots, pickings);
     2. install the suite on it (its demo data loads too, as the database has demo data);
-    3. ``scripts/check_uninstall.py``: add serial history through the normal APIs, then
+    3. the smoke tour (tests tagged ``serial_smoke``): a stock user and a manager click every
+       menu, view and form button of the suite on that demo data; its test counts go into
+       ``smoke`` (``passed``/``failed``/``tests``);
+    4. ``scripts/check_uninstall.py``: add serial history through the normal APIs, then
        uninstall the bridges one by one and the core last, each in an Odoo process of its
        own, checking after each that Odoo's stock data is unchanged, the module left nothing
        behind and Odoo's stock views are valid and render.
@@ -878,10 +888,44 @@ def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: l
         problems += step_problems
         if rc:
             break
-    if not problems:
+    if not problems:  # the suite is installed with its demo data
+        smoke_problems = _smoke_tour(config, dbname, modules, artifacts, smoke)
         problems += _uninstall_one_by_one(config, dbname, logfile, artifacts)
+        problems += smoke_problems
     log(f"Install/uninstall check: {'ok' if not problems else 'FAILED'} "
         f"in {time.time() - t0:.0f}s")
+    return problems
+
+
+def _smoke_tour(config: Path, dbname: str, modules: list[str], artifacts: Path,
+                smoke: dict | None) -> list[str]:
+    """Run the ``serial_smoke`` tests on the demo database; return the problems."""
+    t0 = time.time()
+    logfile = artifacts / "odoo-smoke.log"
+    logfile.write_text("")
+    scan = LogScan(modules)
+    rc = stream_process(
+        odoo_command(config, "-d", dbname, "--test-enable", "--test-tags", "serial_smoke",
+                     "--stop-after-init", "--log-level=info"),
+        logfile, odoo_env(), scan, echo=False,
+    )
+    result = scan.result or {"failed": 0, "errors": 0, "total": 0}
+    bad = result["failed"] + result["errors"] + len(scan.skipped)
+    problems = [f"smoke tour: {record}" for record in scan.test_failures]
+    problems += [f"smoke tour: {record}" for record in scan.problems
+                 if not scan.is_test_record(record)]
+    if scan.result is None or not result["total"]:
+        problems.append(f"smoke tour: no test ran (see {logfile})")
+    if rc and not problems:
+        problems.append(f"smoke tour: exit status {rc}")
+    problems += [f"smoke tour: skipped {entry}" for entry in scan.skipped]
+    if smoke is not None:
+        smoke.update(tests=result["total"], failed=bad,
+                     passed=max(result["total"] - bad, 0))
+    log(f"  smoke tour on the demo data ({result['total']} tests, {bad} failed): "
+        f"{'ok' if not problems else 'FAILED'} in {time.time() - t0:.0f}s (log: {logfile})")
+    for problem in problems:
+        log("    " + problem.replace("\n", "\n    ")[:4000])
     return problems
 
 

@@ -72,6 +72,7 @@
         ],
         "web.assets_tests": [
             "serial_tracking/static/tests/tours/*.js",
+            "serial_tracking/static/tests/smoke/*.js",
         ],
     },
     "post_init_hook": "post_init_hook",

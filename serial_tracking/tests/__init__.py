@@ -34,12 +34,13 @@ from . import test_recall_resume
 from . import test_scanner_http
 from . import test_scanner_http_flows
 from . import test_bulk_checks
-from . import test_consistency_door
-from . import test_recall_dashboard
-from . import test_traceability_door
 from . import test_return_dialog
+from . import test_consistency_door
 from . import test_quarantine_reservation
 from . import test_numbering_rule_access
+from . import test_recall_dashboard
+from . import test_smoke
+from . import test_traceability_door
 from . import test_demo_data
 from . import test_security_guards
 from . import test_security_inputs
