@@ -42,17 +42,8 @@ BUCKET_LABELS = dict(BUCKETS)
 # counts them by where they are now: the buckets, plus quarantine.
 
 IN_QUARANTINE = "in_quarantine"
-PLACES = [
-    (IN_STOCK, "In Stock"),
-    (ALLOCATED, "Allocated to a Delivery"),
-    (IN_QUARANTINE, "In Quarantine"),
-    (IN_PRODUCTION, "In Production"),
-    (CONSUMED, "Consumed into a Unit"),
-    (AT_CUSTOMER, "At a Customer"),
-    (IN_REPAIR, "In Repair"),
-    (SCRAPPED, "Scrapped"),
-    (GONE, "Gone"),
-]
+# the buckets, with quarantine after the two places a campaign moves units out of
+PLACES = [*BUCKETS[:2], (IN_QUARANTINE, "In Quarantine"), *BUCKETS[2:]]
 PLACE_LABELS = dict(PLACES)
 
 # --- statuses: what the campaign did about it ----------------------------------------
