@@ -2,12 +2,15 @@
 door an attacker has: the export downloaded over HTTP, JSON-RPC calls as a plain stock
 user, a portal user or a user of another company, the wizards' buttons, the public page."""
 
+import base64
 import csv
 import io
 import json
+import zipfile
 from datetime import datetime, timedelta
 
 import openpyxl
+import xlsxwriter
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
@@ -16,6 +19,7 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 from ..models.report_serial_label import MAX_LABELS
 from ..models.serial_numbering import MAX_SERIALS
 from ..tools.spreadsheet import FORMULA_STARTS
+from ..wizards.serial_generate_wizard import XLSX_MAX_ROWS
 from .common import SerialTrackingCase
 from .test_traceability import TraceabilityCase
 
@@ -196,6 +200,39 @@ class TestSizeLimits(RpcMixin, HttpCase, SerialTrackingCase):
                             [context, "generate", "", MAX_SERIALS + 1, False])
         self.assertRefused(body, "UserError", f"limit of {MAX_SERIALS:,}")
         self.assertEqual(self.rule.next_number, first)  # no number burnt
+
+    def test_an_xlsx_upload_stops_at_the_last_excel_row(self):
+        """A 5 kB workbook whose second value claims row 5,000,000: openpyxl yields every
+        empty row before it, so the row number bounds the work, not the file's size."""
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer)
+        sheet = book.add_worksheet()
+        sheet.write_string(0, 0, "LL00000001")
+        sheet.write_string(XLSX_MAX_ROWS - 1, 0, "LL00000002")
+        book.close()
+        source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+        forged = io.BytesIO()
+        with zipfile.ZipFile(forged, "w") as target:
+            for item in source.infolist():
+                content = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    # the row, its cell and the sheet's dimension A1:A1048576
+                    content = content.replace(b'r="1048576"', b'r="5000000"').replace(
+                        b"A1048576", b"A5000000")
+                target.writestr(item, content)
+        move = self._confirmed_receipt(self.product, 2).move_ids
+        action = move.with_user(self.stock_user).action_open_serial_generate_wizard()
+        wizard = self.env[action["res_model"]].with_user(self.stock_user)
+        form = Form(wizard.with_context(**action["context"]))
+        form.mode = "file"
+        form.file = base64.b64encode(forged.getvalue())
+        wizard = form.save()
+        wizard.action_check()  # Check shows the refusal in the wizard
+        self.assertFalse(wizard.check_ok)
+        self.assertIn("rows past row 1,048,576", wizard.check_result)
+        with self.assertRaisesRegex(UserError, "rows past row 1,048,576"):
+            wizard.action_apply()
+        self.assertFalse(move.move_line_ids.lot_id)
 
     def test_labels_refuse_more_than_the_limit(self):
         self.product.barcode = GTIN[1:]  # printable labels: only the count is wrong

@@ -18,6 +18,7 @@ MODES = [
     ("file", "Upload a file (CSV or XLSX)"),
 ]
 PREVIEW_SHOWN = 3
+XLSX_MAX_ROWS = 1_048_576  # the last row of an Excel worksheet
 _CSV_DELIMITERS = ",;\t|"
 
 
@@ -224,17 +225,20 @@ class SerialGenerateWizard(models.TransientModel):
         try:
             rows = book.worksheets[0].iter_rows(max_col=1, values_only=True)
             for row_number, (cell,) in enumerate(rows, start=1):
+                if row_number > XLSX_MAX_ROWS:
+                    # openpyxl yields every empty row up to a row's number: a few bytes
+                    # naming row 10**9 would keep the server busy for hours
+                    raise UserError(self.env._(
+                        "%(file)s has rows past row %(max)s, the last row of an Excel "
+                        "sheet: save it again from a spreadsheet program, or upload a CSV "
+                        "file.", file=self.file_name or self.env._("The file"),
+                        max=f"{XLSX_MAX_ROWS:,}",
+                    ))
                 text = _cell_text(cell)
                 if text:
                     values.append(text)
                     if limit and len(values) >= limit:
                         break
-                elif limit and row_number > 2 * limit:  # a sheet of empty rows
-                    raise UserError(self.env._(
-                        "%(file)s has more than %(rows)s rows: upload at most %(max)s "
-                        "serial numbers at once.", file=self.file_name,
-                        rows=f"{2 * limit:,}", max=f"{MAX_SERIALS:,}",
-                    ))
         finally:
             book.close()
         return values
