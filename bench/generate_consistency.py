@@ -1,7 +1,8 @@
 """Synthetic serials for the consistency check, written set-based with COPY.
 
 ``serials`` serials of 20 products, each with the quants and the hash-chained ledger
-events real flows leave (events hashed with ``tools/ledger.py``)::
+events real flows leave (events hashed with ``tools/ledger.py``, keyed with the
+database's ledger key, as the suite hashes them)::
 
     40 %  in stock     received                               quant in WH/Stock
     40 %  shipped      received, allocated, shipped            quant at the customer
@@ -51,6 +52,9 @@ def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=10
                                            for n in range(20)]).ids
     env.flush_all()
     company, uid = env.company.id, env.uid
+    keys = env["serial.ledger.key"]
+    key = keys._serial_chain_key()
+    keys._serial_legacy_last_id()  # fixed before the first keyed event exists
     now = datetime.now().replace(microsecond=0)
     audit = (uid, now, uid, now)
     lot_start = _reserve_ids(cr, "stock_lot", serials)
@@ -67,14 +71,16 @@ def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=10
             for step, event_type in enumerate(flow):
                 to_state = _TO_STATE[event_type]
                 content = {
-                    "lot_id": lot_id, "event_type": event_type, "from_state": from_state,
-                    "to_state": to_state, "date": day + timedelta(days=step), "user_id": uid,
+                    "lot_id": lot_id, "product_id": product, "company_id": company,
+                    "event_type": event_type, "from_state": from_state,
+                    "to_state": to_state, "date": day + timedelta(days=step),
+                    "create_date": now, "user_id": uid,
                     "location_id": None, "location_dest_id": None,
                     "partner_id": partner if event_type in ("shipped", "returned") else None,
                     "document_ref": f"{prefix}/{event_type[:3].upper()}/{index // 1000:05d}",
-                    "reason_id": None, "note": None,
+                    "reason_id": None, "note": None, "picking_ref": None, "move_line_ref": None,
                 }
-                digest = ledger.event_hash(content, prev_hash)
+                digest = ledger.event_hash(content, prev_hash, key)
                 events.append((lot_id, product, company, event_type, from_state, to_state,
                                content["date"], uid, content["partner_id"],
                                content["document_ref"], prev_hash, digest, now))

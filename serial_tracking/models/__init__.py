@@ -1,5 +1,7 @@
 from . import serial_reason
 from . import serial_event
+from . import serial_ledger_key
+from . import serial_ledger_anchor
 from . import stock_location
 from . import stock_warehouse
 from . import stock_lot

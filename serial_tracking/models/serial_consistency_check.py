@@ -343,19 +343,15 @@ class SerialConsistencyCheck(models.Model):
         issue rows (see :meth:`_insert_issues`).
 
         The hash is recomputed in PostgreSQL from the same canonical text as
-        ``tools/ledger.py`` builds (fields in :data:`ledger.HASHED_FIELDS` order, NULL
-        as the empty string, dates to the second, joined by the unit separator).
+        ``tools/ledger.py`` builds, with the formula the stored hash names: the keyed
+        v2 (an HMAC-SHA256 built from PostgreSQL's ``sha256`` and the key's padded
+        halves) or, for events recorded before it only, the unkeyed v1. A keyed event
+        whose link to its transfer or line is neither empty nor the recorded id gets
+        no expected hash: it is reported as changed.
         """
-        columns = []
-        for name in ledger.HASHED_FIELDS:
-            if name == "date":
-                columns.append(SQL("COALESCE(to_char(ev.date, 'YYYY-MM-DD HH24:MI:SS'), '')"))
-            else:
-                columns.append(SQL("COALESCE(ev.%s::text, '')", SQL.identifier(name)))
-        canonical = SQL(
-            "concat_ws(%s, %s, COALESCE(ev.prev_hash, ''), %s)",
-            "\x1f", ledger.CHAIN_VERSION, SQL(", ").join(columns),
-        )
+        keys = self.env["serial.ledger.key"]
+        inner, outer = ledger.hmac_pads(keys._serial_chain_key())
+        legacy_last_id = keys._serial_legacy_last_id()
         return SQL(
             """SELECT DISTINCT ON (chain.lot_id) chain.lot_id, 'broken_chain' AS kind,
                       lot.lifecycle_state, NULL AS expected_state,
@@ -367,8 +363,16 @@ class SerialConsistencyCheck(models.Model):
                               COALESCE(lag(ev.hash) OVER (PARTITION BY ev.lot_id
                                                           ORDER BY ev.id), '')
                                   AS expected_prev,
-                              encode(sha256(convert_to(%(canonical)s, 'UTF8')), 'hex')
-                                  AS computed
+                              CASE WHEN ev.hash LIKE %(v2_like)s AND %(links)s
+                                        THEN %(v2_prefix)s
+                                        || encode(sha256(%(outer)s::bytea || sha256(
+                                               %(inner)s::bytea
+                                               || convert_to(%(v2)s, 'UTF8'))), 'hex')
+                                   WHEN ev.hash NOT LIKE %(v2_like)s
+                                        AND ev.id <= %(legacy_last_id)s
+                                        THEN encode(sha256(convert_to(%(v1)s, 'UTF8')),
+                                                    'hex')
+                              END AS computed
                          FROM serial_event ev
                         WHERE %(scope)s
                       ) AS chain
@@ -376,8 +380,41 @@ class SerialConsistencyCheck(models.Model):
                 WHERE chain.prev_hash != chain.expected_prev
                    OR chain.hash IS DISTINCT FROM chain.computed
              ORDER BY chain.lot_id, chain.id""",
-            canonical=canonical, scope=event_scope,
+            v2_like=ledger.V2_PREFIX + "%", v2_prefix=ledger.V2_PREFIX,
+            outer=outer, inner=inner, v2=self._canonical_v2_sql(),
+            legacy_last_id=legacy_last_id, v1=self._canonical_v1_sql(), scope=event_scope,
+            links=SQL(" AND ").join(
+                SQL("(ev.%s IS NULL OR ev.%s = ev.%s)", SQL.identifier(link),
+                    SQL.identifier(link), SQL.identifier(copy))
+                for link, copy in ledger.LINKS.items()),
         )
+
+    @staticmethod
+    def _column_text(name):
+        if name in ledger.DATE_FIELDS:
+            return SQL("COALESCE(to_char(ev.%s, 'YYYY-MM-DD HH24:MI:SS'), '')",
+                       SQL.identifier(name))
+        if name in ledger.EMPTY_ZERO:
+            return SQL("COALESCE(NULLIF(ev.%s, 0)::text, '')", SQL.identifier(name))
+        return SQL("COALESCE(ev.%s::text, '')", SQL.identifier(name))
+
+    @api.model
+    def _canonical_v1_sql(self):
+        """``ledger.legacy_hash``'s text: fields joined by the unit separator."""
+        columns = [self._column_text(name) for name in ledger.HASHED_FIELDS]
+        return SQL(
+            "concat_ws(%s, %s, COALESCE(ev.prev_hash, ''), %s)",
+            ledger.SEPARATOR, ledger.CHAIN_VERSION, SQL(", ").join(columns),
+        )
+
+    @api.model
+    def _canonical_v2_sql(self):
+        """``ledger.canonical_v2``: each part as ``<length>:<text>``, joined by the
+        unit separator."""
+        parts = [SQL("%s::text", ledger.CHAIN_VERSION_V2), SQL("COALESCE(ev.prev_hash, '')")]
+        parts += [self._column_text(name) for name in ledger.HASHED_FIELDS_V2]
+        return SQL("concat_ws(%s, %s)", ledger.SEPARATOR, SQL(", ").join(
+            SQL("(length(%s)::text || ':' || %s)", part, part) for part in parts))
 
     # --- every history at once, without loading the ledger ----------------------------
 
@@ -442,6 +479,52 @@ class SerialConsistencyCheck(models.Model):
             lines.append(self.env._(
                 "... and %(count)s more: run a Consistency Check for the full list and "
                 "what to do.", count=broken - len(rows)))
+        return self._notification(title, "\n".join(lines), "danger")
+
+    # --- the ledger against its newest anchor -------------------------------------------
+
+    def action_verify_anchor(self):
+        """Manager action: compare every chain with the newest anchor file written
+        outside the database, and say which anchored heads the ledger no longer holds
+        (a rewrite of the table, even one that recomputed every hash)."""
+        self.check_access("create")
+        result = self.env["serial.ledger.anchor"].sudo()._serial_verify()
+        title = self.env._("Verify Against Anchor")
+        if result["path"] is None:
+            return self._notification(title, self.env._(
+                "No anchor has been written yet: the daily job writes one, or ask your "
+                "administrator to run 'Serial Tracking: anchor the ledger'."), "warning")
+        if not result["valid"]:
+            return self._notification(title, self.env._(
+                "The newest anchor %(path)s is not signed by this database's ledger key: "
+                "it was altered or belongs elsewhere. Restore the anchors from their copy "
+                "and check again.", path=result["path"]), "danger")
+        found = result["found"]
+        if not found and result["legacy_ok"]:
+            return self._notification(title, self.env._(
+                "All %(count)s chain(s) anchored on %(date)s still end as anchored.",
+                count=result["checked"], date=result["created"][:19] + " UTC"), "success")
+        reasons = {
+            "missing": self.env._("its anchored last event is gone"),
+            "moved": self.env._("its anchored last event now belongs to another serial"),
+            "changed": self.env._("its anchored last event's hash changed"),
+        }
+        # only serials of the companies the user works in are named
+        lots = self.env["stock.lot"].search([("id", "in", [row[0] for row in found])])
+        names = {lot.id: lot.display_name for lot in lots}
+        lines = [self.env._(
+            "%(count)s of %(checked)s chain(s) anchored on %(date)s no longer end as "
+            "anchored: the ledger was rewritten. Compare it with a backup from before the "
+            "anchor.", count=len(found), checked=result["checked"],
+            date=result["created"][:19] + " UTC")]
+        if not result["legacy_ok"]:
+            lines.append(self.env._(
+                "The last event id of the unkeyed hash formula differs from the anchored "
+                "one: someone changed the system parameter %(param)s.",
+                param="serial_tracking.ledger_v1_last_id"))
+        lines += [self.env._("%(serial)s: event #%(event)s, %(reason)s",
+                             serial=names[lot_id], event=event_id, reason=reasons[reason])
+                  for lot_id, event_id, reason in found[:MAX_NAMED] if lot_id in names]
         return self._notification(title, "\n".join(lines), "danger")
 
     @api.model

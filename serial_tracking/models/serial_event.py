@@ -46,12 +46,17 @@ class SerialEvent(models.Model):
     reason_id = fields.Many2one("serial.reason", string="Reason", readonly=True)
     note = fields.Text(readonly=True)
     prev_hash = fields.Char(readonly=True)
+    # "v2:" + HMAC over every column above and below (tools/ledger.py); 64 hex digits
+    # alone: the unkeyed formula of the events recorded before it
     hash = fields.Char(readonly=True)
-    # Navigation helpers, outside the hash: they only point at the documents.
+    # Navigation to the documents. Emptied when Odoo deletes the document (an
+    # unreserved line): the hash covers the ids recorded, which never change.
     picking_id = fields.Many2one("stock.picking", readonly=True, index="btree_not_null",
                                  ondelete="set null")
     move_line_id = fields.Many2one("stock.move.line", readonly=True, index="btree_not_null",
                                    ondelete="set null")
+    picking_ref = fields.Integer(string="Transfer ID (as recorded)", readonly=True)
+    move_line_ref = fields.Integer(string="Move Line ID (as recorded)", readonly=True)
 
     _lot_chain_idx = models.Index("(lot_id, id)")
     _lot_date_idx = models.Index("(lot_id, date, id)")
@@ -108,12 +113,22 @@ class SerialEvent(models.Model):
         now = fields.Datetime.now()
         lot_ids = sorted({vals["lot_id"] for vals in vals_list})
         last_hash = self._lock_and_read_heads(lot_ids, rewritten_lot_ids)
+        owners = self._lot_owners(lot_ids)
+        keys = self.env["serial.ledger.key"]
+        key = keys._serial_chain_key()
+        keys._serial_legacy_last_id()  # fixed before the first keyed event exists
         for vals in vals_list:
             vals["date"] = fields.Datetime.to_datetime(vals.get("date") or now)
             vals.setdefault("user_id", self.env.uid)
+            vals["create_date"] = now
+            for link, copy in ledger.LINKS.items():
+                vals[copy] = vals.get(link) or None
             prev = last_hash.get(vals["lot_id"], ledger.GENESIS)
             vals["prev_hash"] = prev
-            vals["hash"] = ledger.event_hash(vals, prev)
+            # the product and company are related: stored from the serial, hashed too
+            product_id, company_id = owners[vals["lot_id"]]
+            content = dict(vals, product_id=product_id, company_id=company_id)
+            vals["hash"] = ledger.event_hash(content, prev, key)
             last_hash[vals["lot_id"]] = vals["hash"]
         if len(vals_list) >= self._BULK_APPEND:
             return self.sudo()._insert_events(vals_list)
@@ -131,12 +146,8 @@ class SerialEvent(models.Model):
         """
         self.check_access("create")
         stock_lot = self.env["stock.lot"]
-        stock_lot.flush_model(["product_id", "company_id"])
         cr = self.env.cr
-        cr.execute("SELECT id, product_id, company_id FROM stock_lot WHERE id = ANY(%s)",
-                   [list({vals["lot_id"] for vals in vals_list})])
-        owners = {lot_id: (product_id, company_id) for lot_id, product_id, company_id
-                  in cr.fetchall()}
+        owners = self._lot_owners({vals["lot_id"] for vals in vals_list})
         columns = [name for name, field in self._fields.items()
                    if field.store and field.column_type and name != "id"]
         defaults = self.default_get(columns)
@@ -148,8 +159,8 @@ class SerialEvent(models.Model):
         texts = _CopyTexts()
         for event_id, vals in zip(ids, vals_list, strict=True):
             product_id, company_id = owners[vals["lot_id"]]
-            row = dict(defaults, **vals, product_id=product_id, company_id=company_id,
-                       create_date=now)
+            row = {**defaults, "create_date": now, **vals, "product_id": product_id,
+                   "company_id": company_id}
             values = list(map(row.get, columns))
             # keyed by type too: True and 1 are equal keys, not equal texts
             keys = zip(map(type, values), values, strict=True)
@@ -170,6 +181,15 @@ class SerialEvent(models.Model):
         with self.env.protecting(written, events):
             events.modified(columns, create=True)
         return events
+
+    def _lot_owners(self, lot_ids):
+        """``{lot_id: (product_id, company_id)}``: the related columns an event stores
+        (and hashes), read as the ORM's precompute will read them."""
+        self.env["stock.lot"].flush_model(["product_id", "company_id"])
+        self.env.cr.execute("SELECT id, product_id, company_id FROM stock_lot "
+                            "WHERE id = ANY(%s)", [list(lot_ids)])
+        return {lot_id: (product_id, company_id) for lot_id, product_id, company_id
+                in self.env.cr.fetchall()}
 
     def _lock_and_read_heads(self, lot_ids, rewritten_lot_ids=()):
         """Lock serials in id order and return the hash of each one's last event.
@@ -220,13 +240,15 @@ class SerialEvent(models.Model):
     def _find_broken_chains(self, lot_ids=None):
         """Return ``{lot_id: (event_id, reason)}`` for every serial whose chain breaks."""
         self.flush_model()
-        columns = ", ".join(ledger.HASHED_FIELDS)
+        keys = self.env["serial.ledger.key"]
+        columns = ", ".join((*ledger.HASHED_FIELDS_V2, *ledger.LINKS))
         where = "WHERE lot_id = ANY(%s)" if lot_ids is not None else ""
         query = f"""SELECT id, prev_hash, hash, {columns}
                       FROM serial_event {where}
                   ORDER BY lot_id, id"""  # noqa: S608 - fixed column names only
         self.env.cr.execute(query, [list(lot_ids)] if lot_ids is not None else [])
-        return ledger.find_broken(self.env.cr.dictfetchall())
+        return ledger.find_broken(self.env.cr.dictfetchall(), keys._serial_chain_key(),
+                                  keys._serial_legacy_last_id())
 
     @api.model
     def action_verify_all(self):

@@ -142,7 +142,21 @@ class StockLot(models.Model):
                 ", ".join(self[:5].mapped("name"))))
         if vals.get("name"):
             self.env["serial.numbering"]._validate_renamed_serials(self, vals["name"])
+        if "company_id" in vals:
+            self._check_company_keeps_ledger(vals["company_id"])
         return super().write(vals)
+
+    def _check_company_keeps_ledger(self, company_id):
+        """The ledger's events store (and hash) their serial's company: moving a serial
+        with a history to another company would rewrite signed events."""
+        moved = self.filtered(lambda lot: lot.company_id.id != (company_id or False))
+        if moved and self.env["serial.event"].sudo().search_count(
+                [("lot_id", "in", moved.ids)], limit=1):
+            raise UserError(self.env._(
+                "%(serials)s: a serial with a history cannot change company: its signed "
+                "ledger events belong to the company that recorded them. Create the "
+                "serial in the other company instead.",
+                serials=", ".join(moved[:5].mapped("name"))))
 
     def _warranty_by_hand_message(self, serials):
         return self.env._(
@@ -469,6 +483,9 @@ class StockLot(models.Model):
         return self.env.cr.dictfetchall()
 
     def _serial_backfill_write(self, rows, now):
+        keys = self.env["serial.ledger.key"]
+        key = keys._serial_chain_key()
+        keys._serial_legacy_last_id()  # fixed before the first keyed event exists
         events, states = [], []
         for row in rows:
             last_event = None
@@ -490,8 +507,10 @@ class StockLot(models.Model):
                 "reason_id": None,
                 "note": f"Derived from {row['moves']} done move(s) on installation.",
             }
-            content["prev_hash"] = ledger.GENESIS
-            content["hash"] = ledger.event_hash(content, ledger.GENESIS)
+            content.update(product_id=row["product_id"], company_id=row["company_id"],
+                           create_date=now, picking_ref=None, move_line_ref=None,
+                           prev_hash=ledger.GENESIS)
+            content["hash"] = ledger.event_hash(content, ledger.GENESIS, key)
             events.append((row["product_id"], row["company_id"], content))
             states.append((row["id"], state, partner_id))
         self._serial_insert_imported_events(events, now)
