@@ -4,7 +4,7 @@ import os
 from serial_tracking.tools import ledger_anchor
 
 KEY = b"a" * 32
-HEADS = [(2, 20, "v2:bb"), (1, 10, "v2:aa")]
+HEADS = ((2, 20, "v2:bb"), (1, 10, "v2:aa"))
 
 
 def _document(heads=HEADS, key=KEY):
@@ -20,7 +20,7 @@ def test_build_sorts_and_signs():
 
 
 def test_digest_does_not_depend_on_order():
-    assert ledger_anchor.heads_digest(HEADS) == ledger_anchor.heads_digest(HEADS[::-1])
+    assert ledger_anchor.heads_digest(HEADS) == ledger_anchor.heads_digest(list(HEADS)[::-1])
 
 
 def test_edited_anchor_fails_its_signature():
