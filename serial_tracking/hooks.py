@@ -27,6 +27,8 @@ def uninstall_hook(env):
         ("module", "=", "serial_tracking"),
         ("model", "in", ("product.product", "product.template", "res.partner")),
     ]).unlink()
+    # settings the suite wrote at run time (keys, the ledger's formula boundary, limits)
+    env["ir.config_parameter"].sudo().search([("key", "=like", "serial\\_tracking.%")]).unlink()
     # Odoo's lot label was hidden on serials while ours printed them: offer it again
     lot_label = env.ref("stock.action_report_lot_label", raise_if_not_found=False)
     if lot_label:
