@@ -27,6 +27,13 @@ def uninstall_hook(env):
         ("module", "=", "serial_tracking"),
         ("model", "in", ("product.product", "product.template", "res.partner")),
     ]).unlink()
+    # The demo's warranty policies are held by the coverages they started, which have no
+    # external id: Odoo could not delete the policies row by row, and their tables are
+    # dropped with the module anyway.
+    env["ir.model.data"].search([
+        ("module", "=", "serial_tracking"),
+        ("model", "in", ("serial.warranty.policy", "serial.warranty.policy.line")),
+    ]).unlink()
     # settings the suite wrote at run time (keys, the ledger's formula boundary, limits)
     env["ir.config_parameter"].sudo().search([("key", "=like", "serial\\_tracking.%")]).unlink()
     # Odoo's lot label was hidden on serials while ours printed them: offer it again
