@@ -93,9 +93,10 @@ TRANSITIONS = {
     "dropshipped": {NEW: SHIPPED, PLANNED: SHIPPED},
     "returned": {SHIPPED: RETURNED},
     "consumed": {IN_STOCK: CONSUMED, ALLOCATED: CONSUMED, RETURNED: CONSUMED},
+    # A consumed part a repair takes out of its unit and throws away is scrapped too.
     "scrapped": {
         IN_STOCK: SCRAPPED, ALLOCATED: SCRAPPED, RETURNED: SCRAPPED,
-        QUARANTINED: SCRAPPED, IN_REPAIR: SCRAPPED,
+        QUARANTINED: SCRAPPED, IN_REPAIR: SCRAPPED, CONSUMED: SCRAPPED,
     },
     "returned_to_vendor": {
         IN_STOCK: RETURNED_TO_VENDOR, ALLOCATED: RETURNED_TO_VENDOR,

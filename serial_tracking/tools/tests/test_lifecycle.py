@@ -48,6 +48,8 @@ def test_classify_move_follows_design_table(src, dest, src_q, dest_q, event):
         ("moved", lc.ALLOCATED, lc.ALLOCATED),
         ("installed", lc.SHIPPED, lc.SHIPPED),
         ("produced", lc.CONSUMED, lc.IN_STOCK),
+        # a part a repair removes from its unit and throws away
+        ("scrapped", lc.CONSUMED, lc.SCRAPPED),
     ],
 )
 def test_allowed_transitions(event, state, expected):
@@ -69,6 +71,7 @@ def test_allowed_transitions(event, state, expected):
         ("received", lc.SHIPPED),
         ("consumed", lc.SHIPPED),
         ("consumed", lc.QUARANTINED),
+        ("scrapped", lc.SHIPPED),
         ("returned", lc.IN_STOCK),
         ("released", lc.IN_STOCK),
     ],
