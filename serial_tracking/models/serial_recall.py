@@ -106,6 +106,10 @@ class SerialRecall(models.Model):
     customer_count = fields.Integer(compute="_compute_figures", string="Customers")
     # what the campaign did about them (their recall status)
     pending_count = fields.Integer(compute="_compute_figures", string="Pending")
+    notified_count = fields.Integer(
+        compute="_compute_figures", string="Notified",
+        help="Units at customers whose customer was e-mailed about the recall; they are "
+        "still out, so not under control.")
     quarantined_count = fields.Integer(compute="_compute_figures", string="Quarantined")
     recovered_count = fields.Integer(compute="_compute_figures", string="Recovered")
     released_count = fields.Integer(compute="_compute_figures", string="Released")
@@ -248,6 +252,7 @@ class SerialRecall(models.Model):
                 "gone_count": by_place[recall_tools.GONE],
                 "customer_count": len(customers),
                 "pending_count": by_status[recall_tools.PENDING],
+                "notified_count": by_status[recall_tools.NOTIFIED],
                 "quarantined_count": by_status[recall_tools.QUARANTINED],
                 "recovered_count": by_status[recall_tools.RECOVERED],
                 "released_count": by_status[recall_tools.RELEASED],
@@ -267,7 +272,7 @@ class SerialRecall(models.Model):
             })
 
     @api.depends("state", "unit_count", "todo_count", "error_count", "pending_count",
-                 "quarantined_count", "still_at_customer_count", "in_stock_count",
+                 "notified_count", "quarantined_count", "still_at_customer_count", "in_stock_count",
                  "allocated_count", "customer_count")
     def _compute_next_step(self):
         for recall in self:
@@ -305,10 +310,11 @@ class SerialRecall(models.Model):
                 "Status.", count=self.error_count))
         if self.still_at_customer_count:
             steps.append(self.env._(
-                "%(count)s unit(s) are still at customers: a unit that comes back through "
-                "a return is marked Recovered by itself; mark those you cannot get back "
-                "Unreachable (Affected Units, Change Status, with a reason).",
-                count=self.still_at_customer_count))
+                "%(count)s unit(s) are still at customers (%(notified)s of them notified by "
+                "e-mail): a unit that comes back through a return is marked Recovered by "
+                "itself; mark those you cannot get back Unreachable (Affected Units, Change "
+                "Status, with a reason).",
+                count=self.still_at_customer_count, notified=self.notified_count))
         if self.quarantined_count:
             steps.append(self.env._(
                 "%(count)s unit(s) wait in quarantine: inspect them, then release the good "
@@ -925,11 +931,16 @@ class SerialRecall(models.Model):
         by_partner = defaultdict(lambda: self.env["serial.recall.unit"])
         for unit in units:
             by_partner[unit.partner_id] |= unit
+        emailed = self.env["serial.recall.unit"]
         for partner, partner_units in by_partner.items():
-            self._notify_customer(partner, partner_units)
+            if self._notify_customer(partner, partner_units):
+                emailed |= partner_units
         units.write({"notified_date": fields.Datetime.now()})
+        # only a customer actually e-mailed knows; the others wait on the to-do activity
+        emailed.write({"status": recall_tools.NOTIFIED})
 
     def _notify_customer(self, partner, units):
+        """Tell ``partner`` about its ``units``; ``True`` when an e-mail was sent."""
         serials = sorted(units.lot_id.mapped("display_name"))
         if partner.email:
             template = self.env.ref("serial_tracking.mail_template_serial_recall_customer")
@@ -939,7 +950,7 @@ class SerialRecall(models.Model):
             body = rendering._render_field("body_html", self.ids)[self.id]
             self.message_post(body=body, subject=subject, partner_ids=partner.ids,
                               message_type="comment", subtype_xmlid="mail.mt_comment")
-            return
+            return True
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Contact %(customer)s about recall %(recall)s",
@@ -949,6 +960,7 @@ class SerialRecall(models.Model):
                                    count=len(serials), serials=", ".join(serials))),
             user_id=(self.user_id or self.env.user).id,
         )
+        return False
 
     @api.model
     def _cron_activate(self):
@@ -975,7 +987,7 @@ class SerialRecall(models.Model):
         if self.state != "active":
             raise UserError(self.env._("%(recall)s is %(state)s: only an active recall can be "
                                        "closed.", recall=self.name, state=self.state))
-        if self.pending_count or self.todo_count:
+        if self.pending_count or self.notified_count or self.todo_count:
             return {
                 "type": "ir.actions.act_window",
                 "name": self.env._("Close Recall"),
@@ -990,10 +1002,11 @@ class SerialRecall(models.Model):
     def _close(self, reason):
         self.ensure_one()
         self.invalidate_recordset()
-        if (self.pending_count or self.todo_count) and not (reason or "").strip():
+        still_open = self.pending_count + self.notified_count
+        if (still_open or self.todo_count) and not (reason or "").strip():
             raise UserError(self.env._(
-                "%(recall)s still has %(count)s pending unit(s): give a reason to close it "
-                "anyway.", recall=self.name, count=self.pending_count))
+                "%(recall)s still has %(count)s pending or notified unit(s): give a reason "
+                "to close it anyway.", recall=self.name, count=still_open))
         self.env.cr.execute("UPDATE serial_recall_unit SET todo = FALSE WHERE recall_id = %s",
                             [self.id])
         self.env["serial.recall.unit"].invalidate_model(["todo"])

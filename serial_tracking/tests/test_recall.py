@@ -389,6 +389,9 @@ class TestRecallActivation(RecallCase):
         recall = self._recall(lot_ids=[Command.set(lots.ids)])
         recall.action_simulate()
         self._activate(recall)
+        # their customer was e-mailed: notified, and a notified unit that comes back
+        # is recovered
+        self.assertEqual(set(recall.unit_ids.mapped("status")), {"notified"})
         self._return_units(shipped, lots[:1])
         units = self._units(recall)
         self.assertEqual(units[lots[0].name].status, "recovered")
@@ -398,7 +401,7 @@ class TestRecallActivation(RecallCase):
         self.assertEqual(action["res_model"], "serial.recall.close.wizard")
         wizard = self.env["serial.recall.close.wizard"].with_user(self.manager).create(
             {"recall_id": recall.id, "reason": "  "})
-        with self.assertRaisesRegex(UserError, "2 pending unit.*give a reason"):
+        with self.assertRaisesRegex(UserError, "2 pending or notified unit.*give a reason"):
             wizard.action_close()
         self.assertEqual(recall.state, "active")
         wizard.reason = "Two customers unreachable"

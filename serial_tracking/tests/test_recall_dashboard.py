@@ -35,7 +35,7 @@ class TestRecallDashboard(RecallCase):
         names = ("in_stock_count", "allocated_count", "in_quarantine_count",
                  "customer_unit_count", "pending_count", "quarantined_count",
                  "recovered_count", "under_control_count", "reachable_count",
-                 "recovery_rate")
+                 "recovery_rate", "notified_count", "still_at_customer_count")
         return {name: getattr(form, name) for name in names}, form.next_step or ""
 
     def test_the_dashboard_follows_the_units_and_says_what_next(self):
@@ -62,8 +62,12 @@ class TestRecallDashboard(RecallCase):
             (figures["quarantined_count"], figures["recovered_count"],
              figures["under_control_count"], figures["reachable_count"],
              figures["recovery_rate"]), (7, 0, 7, 10, 70.0))
+        # their customer was e-mailed: notified, still out, not under control
+        self.assertEqual(
+            (figures["notified_count"], figures["pending_count"],
+             figures["still_at_customer_count"]), (3, 0, 3))
         self.assertIn("7 unit(s) wait in quarantine", next_step)
-        self.assertIn("3 unit(s) are still at customers", next_step)
+        self.assertIn("3 unit(s) are still at customers (3 of them notified", next_step)
         self.assertNotIn("Close the recall", next_step)
 
         # a customer sends one back: recovered, and in our stock again
@@ -80,12 +84,44 @@ class TestRecallDashboard(RecallCase):
 
         # every unit dealt with: the next step is to close
         units = recall.unit_ids
-        self._set_status(units.filtered(lambda u: u.status == "pending"), "unreachable")
+        self._set_status(units.filtered(lambda u: u.status == "notified"), "unreachable")
         self._set_status(units.filtered(lambda u: u.status == "quarantined"), "released")
         figures, next_step = self._dashboard(recall)
         self.assertEqual((figures["in_quarantine_count"], figures["in_stock_count"]), (0, 8))
         self.assertEqual((figures["reachable_count"], figures["recovery_rate"]), (8, 100.0))
         self.assertIn("Every unit is dealt with: Close the recall.", next_step)
+
+    def test_activation_marks_the_e_mailed_customers_units_notified(self):
+        # one more unit at a customer without an e-mail address: a to-do, not an e-mail
+        self._deliver(self.lots[5:6], partner=self.customer_b)
+        recall = self._new_recall()
+        recall.with_user(self.manager).action_simulate()
+        recall.with_user(self.manager).action_activate()
+
+        status = {unit.lot_id: unit.status for unit in recall.unit_ids}
+        self.assertEqual({status[lot] for lot in self.lots[:3]}, {"notified"})
+        self.assertEqual(status[self.lots[5]], "pending", "its customer was not e-mailed")
+        notice = recall.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertEqual(len(notice), 1)
+        self.assertTrue(recall.activity_ids.filtered(
+            lambda a: self.customer_b.name in a.summary))
+
+        figures, next_step = self._dashboard(recall)
+        self.assertEqual(
+            (figures["notified_count"], figures["pending_count"],
+             figures["still_at_customer_count"]), (3, 1, 4))
+        # notified units are still out: 6 quarantined of 10 reachable are under control
+        self.assertEqual(
+            (figures["under_control_count"], figures["reachable_count"],
+             figures["recovery_rate"]), (6, 10, 60.0))
+        self.assertIn("4 unit(s) are still at customers (3 of them notified", next_step)
+
+        # a notified unit is still open: it may not ship, and closing needs a reason
+        self._set_status(recall.unit_ids.filtered(lambda u: u.status == "pending"),
+                         "unreachable")
+        action = recall.with_user(self.manager).action_close()
+        self.assertEqual(action["res_model"], "serial.recall.close.wizard")
+        self.assertEqual(recall.state, "active")
 
     def _set_status(self, units, status):
         action = units.with_user(self.manager).action_open_status_wizard()

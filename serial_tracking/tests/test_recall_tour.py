@@ -30,3 +30,5 @@ class TestRecallTour(SerialTrackingCase, HttpCase):
         notice = recall.message_ids.filtered(lambda m: customer in m.partner_ids)
         self.assertEqual(len(notice), 1)
         self.assertIn("TRC0004", notice.body)
+        self.assertEqual(set(recall.unit_ids.filtered(
+            lambda u: u.lot_id in lots[3:]).mapped("status")), {"notified"})

@@ -49,6 +49,8 @@ PLACE_LABELS = dict(PLACES)
 # --- statuses: what the campaign did about it ----------------------------------------
 
 PENDING = "pending"
+# the customer holding the unit was e-mailed by activation; the unit is not back yet
+NOTIFIED = "notified"
 QUARANTINED = "quarantined"
 RECOVERED = "recovered"
 RELEASED = "released"
@@ -57,6 +59,7 @@ UNREACHABLE = "unreachable"
 
 STATUSES = [
     (PENDING, "Pending"),
+    (NOTIFIED, "Notified"),
     (QUARANTINED, "Quarantined"),
     (RECOVERED, "Recovered"),
     (RELEASED, "Released"),
@@ -65,13 +68,17 @@ STATUSES = [
 ]
 STATUS_LABELS = dict(STATUSES)
 # Statuses under which a unit still needs the campaign's attention and may not ship.
-OPEN_STATUSES = frozenset({PENDING, QUARANTINED})
-# Statuses of a unit the company holds again, or that no longer exists.
+OPEN_STATUSES = frozenset({PENDING, NOTIFIED, QUARANTINED})
+# Statuses of a unit still out at a customer, whether told about the recall or not.
+AT_CUSTOMER_STATUSES = frozenset({PENDING, NOTIFIED})
+# Statuses of a unit the company holds again, or that no longer exists (a notified unit
+# is still out: telling its customer does not bring it back).
 UNDER_CONTROL = frozenset({QUARANTINED, RECOVERED, RELEASED, DESTROYED})
 
 # Which status changes a person may make on a unit; anything else is refused.
 STATUS_CHANGES = {
     PENDING: frozenset({QUARANTINED, RECOVERED, RELEASED, DESTROYED, UNREACHABLE}),
+    NOTIFIED: frozenset({QUARANTINED, RECOVERED, RELEASED, DESTROYED, UNREACHABLE}),
     QUARANTINED: frozenset({RELEASED, DESTROYED}),
     RECOVERED: frozenset({QUARANTINED, RELEASED, DESTROYED}),
     UNREACHABLE: frozenset({PENDING, RECOVERED, DESTROYED}),
@@ -342,7 +349,7 @@ def dashboard(units):
     - ``recovery_rate``: share (0-100) of the units back under control (quarantined,
       recovered, released or destroyed: the ``under_control`` count) among those that
       can be (``reachable``: unreachable excluded);
-    - ``at_customer``: units still pending at a customer;
+    - ``at_customer``: units still out at a customer, notified or not;
     - ``in_stock_outside_quarantine``: open units in our stock not in quarantine (zero
       after a complete activation).
     """
@@ -355,7 +362,7 @@ def dashboard(units):
             controlled += 1
         elif status == UNREACHABLE:
             unreachable += 1
-        if bucket == AT_CUSTOMER and status == PENDING:
+        if bucket == AT_CUSTOMER and status in AT_CUSTOMER_STATUSES:
             at_customer += 1
         if bucket in (IN_STOCK, ALLOCATED) and status in OPEN_STATUSES and not in_quarantine:
             outside += 1

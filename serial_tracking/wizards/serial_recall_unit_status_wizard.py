@@ -9,8 +9,11 @@ class SerialRecallUnitStatusWizard(models.TransientModel):
     _description = "Change the Status of Recalled Units"
 
     unit_ids = fields.Many2many("serial.recall.unit", string="Units", required=True)
+    # pending is where units start, notified is set by activation's e-mail: neither is
+    # a person's choice
     status = fields.Selection(
-        [(key, label) for key, label in recall_tools.STATUSES if key != "pending"],
+        [(key, label) for key, label in recall_tools.STATUSES
+         if key not in (recall_tools.PENDING, recall_tools.NOTIFIED)],
         required=True, default="released",
     )
     reason = fields.Text(help="Needed to release, destroy or give up on a unit.")

@@ -205,6 +205,21 @@ def test_dashboard():
     assert rc.dashboard([])["recovery_rate"] == 0.0
 
 
+def test_dashboard_notified_unit_is_still_at_customer():
+    # telling the customer does not bring the unit back: still out, not under control
+    figures = rc.dashboard([
+        (rc.AT_CUSTOMER, rc.NOTIFIED, False),
+        (rc.AT_CUSTOMER, rc.PENDING, False),
+        (rc.AT_CUSTOMER, rc.RECOVERED, False),
+    ])
+    assert figures["at_customer"] == 2
+    assert figures["by_status"][rc.NOTIFIED] == 1
+    assert (figures["under_control"], figures["reachable"]) == (1, 3)
+    assert rc.NOTIFIED in rc.OPEN_STATUSES
+    assert rc.activation_action(rc.AT_CUSTOMER, rc.NOTIFIED) == rc.NOTHING
+    assert rc.check_status_change("SN1", rc.NOTIFIED, rc.RECOVERED, "") is None
+
+
 def test_batches():
     assert rc.batches(range(5), 2) == [[0, 1], [2, 3], [4]]
     assert rc.batches([], 3) == []

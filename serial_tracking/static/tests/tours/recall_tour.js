@@ -80,6 +80,10 @@ registry.category("web_tour.tours").add("serial_tracking_recall_campaign", {
             trigger: ".o_form_view .o_field_widget[name='in_quarantine_count']:contains('3')",
         },
         {
+            content: "... and the two units at the e-mailed customer are notified",
+            trigger: ".o_form_view .o_field_widget[name='notified_count']:contains('2')",
+        },
+        {
             content: "... and says what comes next",
             trigger: ".o_form_view div[name='next_step']:contains('3 unit(s) wait in quarantine')",
         },
