@@ -8,7 +8,8 @@ from odoo.exceptions import UserError
 from odoo.addons.serial_tracking.tools import recall as recall_tools
 
 # Units a recall ticket still has to deal with: not yet back, released or destroyed.
-_TICKET_STATUSES = (recall_tools.PENDING, recall_tools.QUARANTINED, recall_tools.UNREACHABLE)
+_TICKET_STATUSES = (recall_tools.PENDING, recall_tools.NOTIFIED, recall_tools.QUARANTINED,
+                    recall_tools.UNREACHABLE)
 
 
 class SerialRecall(models.Model):
