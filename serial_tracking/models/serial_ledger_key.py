@@ -1,13 +1,6 @@
-import logging
-import os
-import secrets
-
 from odoo import api, models
-from odoo.tools import config
 
-from ..tools import ledger, unit_proof
-
-_logger = logging.getLogger(__name__)
+from ..tools import ledger
 
 #: Server configuration option holding the ledger secret (same for every database).
 CONFIG_OPTION = "serial_tracking_ledger_secret"
@@ -50,22 +43,8 @@ class SerialLedgerKey(models.AbstractModel):
 
     @api.model
     def _serial_load_secret(self):
-        configured = config.get(CONFIG_OPTION)
-        if configured:
-            return unit_proof.check_secret(configured.encode(), "the server configuration")
-        path = os.path.join(config["data_dir"], "serial_tracking",
-                            f"{self.env.cr.dbname}.ledger.key")
-        try:
-            return unit_proof.load_or_create_secret(path)
-        except OSError as exc:
-            _logger.warning("Cannot keep the serial ledger key in %s (%s): using the system "
-                            "parameter %s, readable by administrators.", path, exc, PARAM)
-        params = self.env["ir.config_parameter"].sudo()
-        secret = params.get_param(PARAM)
-        if not secret:
-            secret = secrets.token_hex(unit_proof.SECRET_BYTES)
-            params.set_param(PARAM, secret)
-        return secret.encode()
+        return self.env["serial.unit.proof"]._serial_keep_secret(
+            CONFIG_OPTION, f"{self.env.cr.dbname}.ledger.key", PARAM, "serial ledger key")
 
     @api.model
     def _serial_legacy_last_id(self):

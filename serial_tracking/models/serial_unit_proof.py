@@ -39,20 +39,28 @@ class SerialUnitProof(models.AbstractModel):
 
     @api.model
     def _serial_load_secret(self):
-        configured = config.get(CONFIG_OPTION)
+        return self._serial_keep_secret(CONFIG_OPTION, f"{self.env.cr.dbname}.key", PARAM,
+                                        "serial proof key")
+
+    @api.model
+    def _serial_keep_secret(self, config_option, file_name, param, what):
+        """A secret from the server option ``config_option``, else from the file
+        ``<data_dir>/serial_tracking/<file_name>`` (created once), else -- only when that
+        folder cannot be written -- from the system parameter ``param``."""
+        configured = config.get(config_option)
         if configured:
             return unit_proof.check_secret(configured.encode(), "the server configuration")
-        path = os.path.join(config["data_dir"], "serial_tracking", f"{self.env.cr.dbname}.key")
+        path = os.path.join(config["data_dir"], "serial_tracking", file_name)
         try:
             return unit_proof.load_or_create_secret(path)
         except OSError as exc:
-            _logger.warning("Cannot keep the serial proof key in %s (%s): using the system "
-                            "parameter %s, readable by administrators.", path, exc, PARAM)
+            _logger.warning("Cannot keep the %s in %s (%s): using the system parameter %s, "
+                            "readable by administrators.", what, path, exc, param)
         params = self.env["ir.config_parameter"].sudo()
-        secret = params.get_param(PARAM)
+        secret = params.get_param(param)
         if not secret:
             secret = secrets.token_hex(unit_proof.SECRET_BYTES)
-            params.set_param(PARAM, secret)
+            params.set_param(param, secret)
         return secret.encode()
 
     @api.model
