@@ -248,6 +248,9 @@ def scenario_numbering(bench, args):
     odoo_path = bench.task("bench_plain", "generate_receive", serials=5000, path="odoo")
     wizard_small = bench.task("bench_suite", "generate_receive", serials=5000, path="wizard")
     wizard = bench.task("bench_suite", "generate_receive", serials=args.serials, path="wizard")
+    # the wizard with the set-based paths turned off in the settings: Odoo's methods
+    wizard_orm = bench.task("bench_suite", "generate_receive", serials=5000, path="wizard",
+                            fast_path=False)
     # the same, each step committed as the user's requests are, on scratch copies
     odoo_requests = _task_on_copy(bench, "bench_plain", "generate_receive", serials=5000,
                                   path="odoo", requests=True)
@@ -261,6 +264,7 @@ def scenario_numbering(bench, args):
             (f"Odoo path, {odoo_path['serials']}, one transaction", odoo_path),
             (f"wizard, {wizard_small['serials']}, one transaction", wizard_small),
             (f"wizard, {wizard['serials']}, one transaction", wizard),
+            (f"wizard, set-based off, {wizard_orm['serials']}, one tr.", wizard_orm),
             (f"Odoo path, {odoo_requests['serials']}, one per step", odoo_requests),
             (f"wizard, {wizard_requests['serials']}, one per step", wizard_requests)):
         print(f"{label:<44}{run['make_s']:>10.1f}{run['validate_s']:>12.1f}"
@@ -273,6 +277,8 @@ def scenario_numbering(bench, args):
     print(f"throughput ratio wizard@{wizard['serials']} / Odoo@5000, one transaction per "
           f"step: {ratio_requests}  (target >= 10)")
     print(f"throughput ratio wizard@5000 / Odoo@5000: {ratio_small}")
+    ratio_orm = round(wizard_small["serials_per_s"] / wizard_orm["serials_per_s"], 2)
+    print(f"throughput ratio wizard@5000 set-based / set-based off: {ratio_orm}")
     print(f"wizard@{wizard['serials']} total: {wizard['total_s']}s / "
           f"{wizard_requests['total_s']}s  (target < 120s)")
     print(f"validate {pasted['serials']} pasted against {pasted['existing']} existing: "
@@ -280,6 +286,8 @@ def scenario_numbering(bench, args):
     _save("numbering", {
         "serials": args.serials,
         "odoo_5000": odoo_path, "wizard_5000": wizard_small, "wizard": wizard,
+        "wizard_5000_set_based_off": wizard_orm,
+        "throughput_ratio_set_based_over_off_5000": ratio_orm,
         "throughput_ratio": ratio, "throughput_ratio_5000": ratio_small,
         "odoo_5000_per_step": odoo_requests, "wizard_per_step": wizard_requests,
         "throughput_ratio_per_step": ratio_requests,

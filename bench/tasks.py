@@ -199,7 +199,7 @@ def _confirmed_receipt(env, product, quantity):
     return receipt
 
 
-def generate_receive(env, serials=100000, path="wizard", requests=False):
+def generate_receive(env, serials=100000, path="wizard", requests=False, fast_path=True):
     """Make ``serials`` new serials for one receipt and validate it.
 
     ``path="wizard"`` (suite): the generation wizard's server code on the receipt move,
@@ -209,6 +209,9 @@ def generate_receive(env, serials=100000, path="wizard", requests=False):
     serial created with the ORM, then the receipt is validated.
     Both are timed from the confirmed receipt (whose placeholder lines each path
     replaces) to the validated receipt.
+
+    ``fast_path=False`` (wizard only): the setting that turns the suite's set-based
+    paths off, so the wizard's serials, lines and quants go through Odoo's methods.
 
     ``requests=False``: everything in one transaction, rolled back. ``requests=True``:
     confirming, making the serials and validating each commit, as the three requests
@@ -223,6 +226,8 @@ def generate_receive(env, serials=100000, path="wizard", requests=False):
             "max_length": 15, "uniqueness": "company",
         })
         values["serial_format_rule_id"] = rule.id
+        env["ir.config_parameter"].set_param("serial_tracking.bulk_fast_path",
+                                             "on" if fast_path else "off")
     product = env["product.product"].create(values)
     receipt = _confirmed_receipt(env, product, serials)
     move = receipt.move_ids
@@ -280,6 +285,9 @@ def generate_receive(env, serials=100000, path="wizard", requests=False):
         result["events"] = env["serial.event"].search_count([("lot_id", "in", lots.ids)])
     if path == "wizard":
         result["ranges"] = move.serial_ranges
+        result["set_based"] = {operation: env["serial.bulk"]._serial_fast_path(operation)
+                               for operation in ("create_serials", "create_lines",
+                                                 "receive_quants")}
     return result
 
 

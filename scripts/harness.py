@@ -823,6 +823,14 @@ def run_odoo_suite(folder: str | os.PathLike, result_file: str | os.PathLike | N
             if problems:
                 outcome["failed"] += 1
                 outcome["checks_failed"].append("install-uninstall")
+        fast: dict = {}
+        fast_problems = fast_path_check(folder, db, paths, artifacts, fast)
+        outcome["passed"] += fast.get("passed", 0)
+        outcome["failed"] += fast.get("failed", 0)
+        outcome["tests"] += fast.get("tests", 0)
+        if fast_problems:
+            outcome["failed"] += 1
+            outcome["checks_failed"].append("fast-path")
         outcome["status"] = "failed" if outcome["failed"] else "ok"
         return done()
     finally:
@@ -900,32 +908,76 @@ def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: l
 def _smoke_tour(config: Path, dbname: str, modules: list[str], artifacts: Path,
                 smoke: dict | None) -> list[str]:
     """Run the ``serial_smoke`` tests on the demo database; return the problems."""
+    return _tagged_tests(config, dbname, modules, artifacts / "odoo-smoke.log",
+                         "smoke tour", ["--test-tags", "serial_smoke"], smoke)
+
+
+def _tagged_tests(config: Path, dbname: str, modules: list[str], logfile: Path, title: str,
+                  args: list[str], counts: dict | None) -> list[str]:
+    """Run Odoo with ``--test-enable`` and ``args`` (the tags, modules to install) on
+    ``dbname``; return the problems and put the test counts into ``counts``
+    (``passed``/``failed``/``tests``). No test run is a problem."""
     t0 = time.time()
-    logfile = artifacts / "odoo-smoke.log"
     logfile.write_text("")
     scan = LogScan(modules)
     rc = stream_process(
-        odoo_command(config, "-d", dbname, "--test-enable", "--test-tags", "serial_smoke",
-                     "--stop-after-init", "--log-level=info"),
+        odoo_command(config, "-d", dbname, "--test-enable", *args, "--stop-after-init",
+                     "--log-level=info"),
         logfile, odoo_env(), scan, echo=False,
     )
     result = scan.result or {"failed": 0, "errors": 0, "total": 0}
     bad = result["failed"] + result["errors"] + len(scan.skipped)
-    problems = [f"smoke tour: {record}" for record in scan.test_failures]
-    problems += [f"smoke tour: {record}" for record in scan.problems
+    problems = [f"{title}: {record}" for record in scan.test_failures]
+    problems += [f"{title}: {record}" for record in scan.problems
                  if not scan.is_test_record(record)]
     if scan.result is None or not result["total"]:
-        problems.append(f"smoke tour: no test ran (see {logfile})")
+        problems.append(f"{title}: no test ran (see {logfile})")
     if rc and not problems:
-        problems.append(f"smoke tour: exit status {rc}")
-    problems += [f"smoke tour: skipped {entry}" for entry in scan.skipped]
-    if smoke is not None:
-        smoke.update(tests=result["total"], failed=bad,
-                     passed=max(result["total"] - bad, 0))
-    log(f"  smoke tour on the demo data ({result['total']} tests, {bad} failed): "
+        problems.append(f"{title}: exit status {rc}")
+    problems += [f"{title}: skipped {entry}" for entry in scan.skipped]
+    if counts is not None:
+        counts.update(tests=result["total"], failed=bad,
+                      passed=max(result["total"] - bad, 0))
+    log(f"  {title} ({result['total']} tests, {bad} failed): "
         f"{'ok' if not problems else 'FAILED'} in {time.time() - t0:.0f}s (log: {logfile})")
     for problem in problems:
         log("    " + problem.replace("\n", "\n    ")[:4000])
+    return problems
+
+
+def fast_path_check(folder: Path, db: dict, paths: list[str], artifacts: Path,
+                    counts: dict) -> list[str]:
+    """The set-based paths of ``serial_tracking/models/bulk`` on a database of their own.
+
+    1. ``serial_tracking`` alone (nothing else hooks the methods those paths stand in
+       for, so they run), and the tests tagged ``serial_fast_path``: the same receipt
+       through both paths, compared row by row;
+    2. ``tests/stock_override_probe`` installed on top, a stand-in for a third-party
+       module that overrides ``stock.lot.create`` and ``stock.move.line._action_done``:
+       its tests check that the guard turns those paths off and that every record
+       reaches its overrides.
+    The test counts of both go into ``counts``; returns the problems.
+    """
+    log("Fast-path check on database 'st_fast' (serial_tracking alone, then a module "
+        "overriding Odoo's methods)")
+    config = write_odoo_config(
+        folder / "odoo-fast.conf", db, [*paths, str(REPO_ROOT / "tests")],
+        str(folder / "odoo-data"), http_port=free_port(),
+    )
+    steps = [
+        ("set-based against Odoo's path", ["-i", "serial_tracking", "--test-tags",
+                                           "serial_fast_path"]),
+        ("beside a module overriding Odoo's methods",
+         ["-i", "stock_override_probe", "--test-tags", "/stock_override_probe"]),
+    ]
+    problems: list[str] = []
+    for index, (title, args) in enumerate(steps):
+        step: dict = {}
+        problems += _tagged_tests(config, "st_fast", ["serial_tracking", "stock_override_probe"],
+                                  artifacts / f"odoo-fast-path-{index + 1}.log", title, args,
+                                  step)
+        for key in ("passed", "failed", "tests"):
+            counts[key] = counts.get(key, 0) + step.get(key, 0)
     return problems
 
 

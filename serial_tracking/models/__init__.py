@@ -4,6 +4,8 @@ from . import serial_ledger_key
 from . import serial_ledger_anchor
 from . import stock_location
 from . import stock_warehouse
+# before the models it extends: its _action_done runs inside the ledger's
+from . import bulk
 from . import stock_lot
 from . import stock_move_line
 from . import serial_demo_builder
@@ -14,7 +16,6 @@ from . import product_category
 from . import product_template
 from . import product_product
 from . import stock_move
-from . import stock_picking
 from . import stock_quant
 from . import serial_traceability
 from . import serial_traceability_report

@@ -1,36 +1,20 @@
-import itertools
-import logging
 from collections import defaultdict
 from typing import NamedTuple
 
-from psycopg2 import OperationalError
-
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, split_every
 
 from ..tools import numbering, ranges
-
-_logger = logging.getLogger(__name__)
+from ..tools.fast_path import BULK_MIN
 
 # Offending values listed in one message; the rest are counted.
 MAX_LISTED = 20
 # Marks values already checked by the server itself. A private object, not True, so that
 # a client cannot skip the rules by sending the context key over RPC.
 NUMBERS_CHECKED = object()
-# From this many serials on, lots and move lines are written as copies of one row made
-# by the ORM (see _copy_rows); below, a plain multi-create is fast enough.
-BULK_MIN = 500
-_INSERT_CHUNK = 50000
 # Most serial numbers made, pasted or uploaded at once (every door: the wizard, Odoo's
 # own "Generate Serials" dialog, RPC); a rule's counter is never moved by more.
 MAX_SERIALS = 1_000_000
-# More distinct value sets than this and _flush_uniform leaves the flush to the ORM.
-_UNIFORM_GROUPS_MAX = 20
-# Field types whose cache value is the column value, immutable (see _prime_cache).
-_PLAIN_CACHE_TYPES = frozenset({"char", "selection", "many2one", "integer", "float",
-                                "boolean", "date", "datetime", "monetary"})
-_MISSING = object()
 # What the generation wizard accepts for products without a rule: Odoo takes any name,
 # the wizard still refuses blanks, control characters and runaway lengths.
 UNRULED_SPEC = numbering.ValidationSpec(charset="any", min_len=1, max_len=128)
@@ -368,15 +352,17 @@ class SerialNumbering(models.AbstractModel):
     def _create_serials(self, product, names):
         """Create serials whose names were validated; returns them in the order given.
 
-        Small sets go through a plain multi-create; big ones create the first serial
-        with the ORM (so every default and hook applies, lifecycle state 'planned'
-        included) and copy its row for the others.
+        Small sets, and any set where the set-based path is off, go through a plain
+        multi-create; big ones create the first serial with the ORM (so every default
+        and hook applies, lifecycle state 'planned' included) and copy its row for the
+        others (``serial.bulk``).
         """
         lots = self.env["stock.lot"].with_context(serial_numbers_checked=NUMBERS_CHECKED)
-        if len(names) < BULK_MIN:
+        bulk = self.env["serial.bulk"]
+        if len(names) < BULK_MIN or not bulk._serial_fast_path("create_serials"):
             return lots.create([{"product_id": product.id, "name": name} for name in names])
         template = lots.create({"product_id": product.id, "name": names[0]})
-        return template + lots.browse(self._copy_rows(template, "name", names[1:]))
+        return template + lots.browse(bulk._copy_rows(template, "name", names[1:]))
 
     @api.model
     def _add_move_lines(self, move, lots):
@@ -393,7 +379,8 @@ class SerialNumbering(models.AbstractModel):
             ("state", "not in", ("done", "cancel")),
         ]
         placeholders = lines.search(placeholder_domain, order="id")
-        bulk = len(lots) >= BULK_MIN and move._should_bypass_reservation()
+        bulk = (len(lots) >= BULK_MIN and move._should_bypass_reservation()
+                and self.env["serial.bulk"]._serial_fast_path("create_lines"))
         reusable = lines.search(placeholder_domain + [
             ("quantity", "=", 1), ("product_uom_id", "=", move.product_id.uom_id.id),
             ("package_id", "=", False), ("result_package_id", "=", False),
@@ -409,8 +396,9 @@ class SerialNumbering(models.AbstractModel):
                     "%(serials)s: not serial numbers of %(product)s; generate them for "
                     "that product.", serials=", ".join(strangers[:MAX_LISTED].mapped("name")),
                     product=move.product_id.display_name))
-            self._write_column(reusable, "lot_id", lots[:len(reusable)].ids,
-                               {"picked": True} if picked else None, checked=("product_id",))
+            self.env["serial.bulk"]._write_column(
+                reusable, "lot_id", lots[:len(reusable)].ids,
+                {"picked": True} if picked else None, checked=("product_id",))
         lots = lots[len(reusable):]
         base = move._prepare_move_line_vals(quantity=1)
         base.pop("lot_name", None)
@@ -420,7 +408,8 @@ class SerialNumbering(models.AbstractModel):
             return reusable + lines.create([dict(base, lot_id=lot.id, quantity=1)
                                             for lot in lots])
         template = lines.create([dict(base, lot_id=lot.id, quantity=1) for lot in lots[:1]])
-        copies = lines.browse(self._copy_rows(template, "lot_id", lots[1:].ids))
+        copies = lines.browse(self.env["serial.bulk"]._copy_rows(template, "lot_id",
+                                                                 lots[1:].ids))
         return reusable + template + copies
 
     @api.model
@@ -436,201 +425,3 @@ class SerialNumbering(models.AbstractModel):
         others = move.picking_id.move_ids - move
         return bool(move.picking_id) and not others.filtered(
             lambda other: other.state not in ("done", "cancel") and not other.picked)
-
-    @api.model
-    def _write_column(self, records, column, values, constants=None, checked=()):
-        """``records[i].column = values[i]`` (and ``constants`` on every record) with one
-        UPDATE, then what the ORM does after a write: caches, dependent fields and the
-        constraints on the columns written, but those on a field of ``checked`` (the
-        caller checked them set-wise)."""
-        self.env.flush_all()
-        field = records._fields[column]
-        constants = constants or {}
-        assignments = [SQL("%s = v.value", SQL.identifier(column))] + [
-            SQL("%s = %s", SQL.identifier(name), value) for name, value in constants.items()
-        ]
-        self.env.cr.execute(SQL(
-            """UPDATE %(table)s t
-                  SET %(assignments)s, write_uid = %(uid)s,
-                      write_date = (now() AT TIME ZONE 'UTC')
-                 FROM unnest(%(ids)s::int4[], %(values)s::%(type)s[]) AS v(id, value)
-                WHERE t.id = v.id""",
-            table=SQL.identifier(records._table), assignments=SQL(", ").join(assignments),
-            uid=self.env.uid, ids=records.ids, values=list(values),
-            type=SQL(field.column_type[1]),
-        ))
-        self._refresh_statistics(records._table, len(records))
-        records.invalidate_recordset([column, *constants, "write_uid", "write_date"],
-                                     flush=False)
-        self._invalidate_inverses(records)
-        self._prime_cache(records, column, values)
-        for name, value in constants.items():
-            self._prime_cache(records, name, itertools.repeat(value, len(records)))
-        records.modified([column, *constants])
-        records._validate_fields([column, *constants], excluded_names=checked)
-
-    @api.model
-    def _copy_rows(self, template, column, values, check=True):
-        """Insert one copy of ``template``'s row per value, with ``column`` set to it.
-
-        Every other stored column keeps what the ORM computed for the template; the
-        computed fields that depend on ``column`` are recomputed, dependent fields of
-        other models are marked as the ORM does on create, and the Python constraints
-        on ``column`` run on the new rows (unless ``check`` is False because the caller
-        knows they hold). Returns the new ids in the order of values.
-        """
-        if not values:
-            return []
-        model = template.browse()
-        model.check_access("create")
-        # The template's row must be in the database; other pending writes may wait (a
-        # receipt's validation writes its lines' state and date together later on).
-        template.flush_recordset()
-        copied = [field for field in model._fields.values()
-                  if field.store and field.column_type and field.name not in ("id", column)]
-        table = SQL.identifier(model._table)
-        columns = SQL(", ").join(SQL.identifier(field.name) for field in copied)
-        sources = SQL(", ").join(SQL.identifier("t", field.name) for field in copied)
-        value_type = SQL(model._fields[column].column_type[1])
-        id_of = {}
-        for chunk in split_every(_INSERT_CHUNK, values, list):
-            self.env.cr.execute(SQL(
-                """INSERT INTO %(table)s (%(columns)s, %(column)s)
-                   SELECT %(sources)s, v.value
-                     FROM %(table)s t,
-                          unnest(%(chunk)s::%(type)s[]) WITH ORDINALITY AS v(value, position)
-                    WHERE t.id = %(template)s
-                 ORDER BY v.position
-                RETURNING id, %(column)s""",
-                table=table, columns=columns, column=SQL.identifier(column), sources=sources,
-                chunk=chunk, type=value_type, template=template.id,
-            ))
-            id_of.update((value, record_id) for record_id, value in self.env.cr.fetchall())
-        ids = [id_of[value] for value in values]
-        self._refresh_statistics(model._table, len(ids))
-        self._invalidate_inverses(model)
-        records = model.browse(ids)
-        self._prime_cache(records, column, values, template, copied)
-        depends = model.pool.field_depends
-        varying = {column} | {
-            field.name for field in model._fields.values()
-            if field.store and field.compute
-            and any(path.split(".")[0] == column for path in depends[field])
-        }
-        # the column holds the value given, whatever its own compute would say
-        kept = [field for field in model._fields.values()
-                if field.store and field.compute
-                and (field.name == column or field.name not in varying)]
-        with self.env.protecting(kept, records):
-            records.modified([field.name for field in model._fields.values() if field.store],
-                             create=True)
-        if check:
-            records._validate_fields(varying)
-        return ids
-
-    @api.model
-    def _prime_cache(self, records, column, values, template=None, copied=()):
-        """Cache what is known of rows just written by SQL: ``values`` of ``column``,
-        and the template's cached values of the ``copied`` columns. The constraints
-        and hooks that follow on 100,000 rows then read nothing back.
-
-        Only plain scalar and many2one values: they are stored as they are in the
-        cache, and one immutable value may be shared by every record.
-        """
-        env = records.env
-
-        def plain(field):
-            return (field.type in _PLAIN_CACHE_TYPES and field.store and field.column_type
-                    and not field.translate and not field.company_dependent
-                    and field not in env._field_depends_context)
-
-        field = records._fields[column]
-        if plain(field):
-            field._insert_cache(records, values)
-        for copied_field in copied if template else ():
-            cached = copied_field._get_cache(env).get(template.id, _MISSING)
-            if cached is not _MISSING and plain(copied_field):
-                copied_field._update_cache(records, cached)
-
-    @api.model
-    def _flush_uniform(self, model):
-        """Write ``model``'s pending values with one UPDATE per distinct set of values;
-        returns False, writing nothing, when the ORM's own flush should do it.
-
-        The ORM writes pending values a hundred rows per statement, each value inlined:
-        a thousand statements when a 100,000-serial receipt is validated, although
-        nearly all its lines get the same state and date and its serials the same
-        lifecycle state. Small batches, and batches whose values mostly differ, are
-        left to the ORM.
-        """
-        env = model.env
-        dirty = env._field_dirty
-        pending = {field: ids for field in model._fields.values() if (ids := dirty.get(field))}
-        if (not pending or max(len(ids) for ids in pending.values()) < BULK_MIN
-                or model._parent_store
-                or any(field.translate or field.company_dependent or not field.column_type
-                       or field in env._field_depends_context for field in pending)):
-            return False
-        # grouped by the cached values, converted for the database once per group
-        caches = [(field, ids, env.transaction.field_data[field])
-                  for field, ids in pending.items()]
-        groups = defaultdict(list)
-        try:
-            for record_id in {record_id for ids in pending.values() for record_id in ids}:
-                key = tuple((field, cache[record_id])
-                            for field, ids, cache in caches if record_id in ids)
-                groups[key].append(record_id)
-        except TypeError:  # an unhashable value (json): let the ORM write it
-            return False
-        if len(groups) > _UNIFORM_GROUPS_MAX:
-            return False
-        for field in pending:
-            dirty.pop(field)
-        for key, ids in groups.items():
-            record = model.browse(ids[:1])
-            values = {field.name: field.convert_to_column_insert(value, record, validate=False)
-                      for field, value in key}
-            if model._log_access:
-                values.setdefault("write_uid", self.env.uid)
-                values.setdefault("write_date", self.env.cr.now())
-            self.env.cr.execute(SQL(
-                "UPDATE %s SET %s WHERE id = ANY(%s)",
-                SQL.identifier(model._table),
-                SQL(", ").join(SQL("%s = %s", SQL.identifier(name), value)
-                               for name, value in values.items()),
-                sorted(ids),
-            ))
-        return True
-
-    def _invalidate_inverses(self, model):
-        """Forget the cached one2many values that new rows of ``model`` extend.
-
-        Nothing else in the cache is stale after an INSERT, and nothing pending is
-        flushed: one2many values are never waiting to be written.
-        """
-        for field in model._fields.values():
-            for inverse in model.pool.field_inverses[field]:
-                self.env[inverse.model_name].invalidate_model([inverse.name], flush=False)
-
-    def _refresh_statistics(self, table, rows):
-        """ANALYZE ``table`` when its planner statistics predate the ``rows`` just written.
-
-        On a young database the statistics say "empty table": every later UPDATE of
-        the ORM (100 rows at a time) then scans all the new rows, which makes a
-        100,000-serial receipt quadratic. A table already known to be big is left
-        alone. ANALYZE keeps a lock that only other ANALYZE/VACUUM wait for, until the
-        end of the transaction: give up at once rather than wait behind another batch.
-        """
-        cr = self.env.cr
-        cr.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
-        if cr.fetchone()[0] >= rows:
-            return
-        cr.execute("SHOW lock_timeout")
-        previous = cr.fetchone()[0]
-        try:
-            with cr.savepoint(flush=False):
-                cr.execute("SELECT set_config('lock_timeout', '200ms', true)")
-                cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
-                cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
-        except OperationalError:
-            _logger.info("Statistics of %s not refreshed: another batch holds them", table)

@@ -7,7 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import ledger, lifecycle, warranty
-from .serial_numbering import BULK_MIN
 
 _logger = logging.getLogger(__name__)
 
@@ -164,30 +163,6 @@ class StockLot(models.Model):
             "set by hand. A Serial Tracking Manager gives more coverage with 'Extend "
             "Warranty'.", serials=serials)
 
-    @api.constrains("name", "product_id", "company_id")
-    def _check_unique_lot(self):
-        """Odoo's uniqueness check, on big batches only for the serials that can break it.
-
-        Odoo groups every name of the batch in Python: 100,000 groups for a big
-        receipt. Only a name that another serial of the same product carries (in any
-        company) can be a duplicate, so the database names those and Odoo's own check
-        runs on them.
-        """
-        if len(self) < BULK_MIN:
-            return super()._check_unique_lot()
-        self.flush_model(["name", "product_id", "company_id"])
-        self.env.cr.execute(
-            """SELECT lot.id FROM stock_lot lot
-                WHERE lot.id = ANY(%s)
-                  AND EXISTS (SELECT 1 FROM stock_lot other
-                               WHERE other.name = lot.name
-                                 AND other.product_id = lot.product_id
-                                 AND other.id <> lot.id)""",
-            [self.ids],
-        )
-        shared = self.browse([lot_id for lot_id, in self.env.cr.fetchall()])
-        return super(StockLot, shared)._check_unique_lot() if shared else None
-
     # --- Odoo's own "next serial" paths follow the numbering rule ---------------------
 
     @api.model
@@ -295,12 +270,6 @@ class StockLot(models.Model):
                 "lifecycle_date": now,
                 "current_partner_id": holder,
             })
-
-    def _flush(self):
-        # one UPDATE for the serials a big receipt or recall moves to one state
-        if self.env["serial.numbering"]._flush_uniform(self):
-            return None
-        return super()._flush()
 
     def _serial_sync_allocation(self, previous_pickings=None):
         """Follow reservations of these serials on outgoing moves.

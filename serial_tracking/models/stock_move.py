@@ -4,7 +4,6 @@ from collections import defaultdict
 from odoo import api, fields, models
 
 from ..tools import ranges
-from .serial_numbering import BULK_MIN
 
 # Ranges and gaps shown on a move; the full list is one click away.
 MAX_RANGES_SHOWN = 6
@@ -19,42 +18,6 @@ class StockMove(models.Model):
         help="The serial numbers of the move as ranges, with the numbers missing inside them.",
     )
     serial_line_count = fields.Integer(compute="_compute_serial_ranges")
-
-    def write(self, vals):
-        result = super().write(vals)
-        if "state" in vals:
-            self._serial_settle_line_states()
-        return result
-
-    def _serial_settle_line_states(self):
-        """Give the lines of these moves the state (and, once done, the ``picked``) that
-        Odoo's computes would give them, without running the computes.
-
-        A move's new state marks its lines' related ``state`` and their ``picked`` to
-        recompute; the ORM then assigns them line by line, two seconds on a receipt of
-        100,000 serials. The values are known: the move's state, and ``picked`` set on
-        the lines of a done move (``stock.move.line._compute_picked``). Small moves, and
-        lines not waiting for those computes, are left to the ORM.
-        """
-        lines = self.env["stock.move.line"]
-        state_field, picked_field = lines._fields["state"], lines._fields["picked"]
-        tocompute = self.env.transaction.tocompute
-        pending_state = tocompute.get(state_field)
-        if not pending_state or len(pending_state) < BULK_MIN:
-            return
-        pending_picked = tocompute.get(picked_field, set())
-        for move in self:
-            line_ids = move.move_line_ids._ids
-            if len(line_ids) < BULK_MIN:
-                continue
-            todo = lines.browse([line_id for line_id in line_ids if line_id in pending_state])
-            state_field._update_cache(todo, move.state, dirty=True)
-            self.env.remove_to_compute(state_field, todo)
-            if move.state == "done" and pending_picked:
-                picked = todo.browse([line_id for line_id in todo._ids
-                                      if line_id in pending_picked])
-                picked_field._update_cache(picked, True, dirty=True)
-                self.env.remove_to_compute(picked_field, picked)
 
     @api.depends("move_line_ids.lot_id", "move_line_ids.lot_name")
     def _compute_serial_ranges(self):

@@ -5,7 +5,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..tools import lifecycle
-from .serial_numbering import BULK_MIN
+from ..tools.fast_path import BULK_MIN
 
 # Move line fields whose change can reserve or free a serial on a delivery.
 _ALLOCATION_FIELDS = frozenset({"lot_id", "quantity", "move_id", "location_id"})
@@ -85,9 +85,7 @@ class StockMoveLine(models.Model):
 
     def _action_done(self):
         self._serial_check_customer_returns()
-        copies, templates = self._serial_bulk_receipt_split()
-        result = super(StockMoveLine, self - copies)._action_done()
-        copies._serial_bulk_receive(templates)
+        result = super()._action_done()
         self.exists()._serial_record_done_moves()
         return result
 
@@ -276,97 +274,3 @@ class StockMoveLine(models.Model):
             or self.reference
             or ""
         )
-
-    # --- bulk receipt of new serials -------------------------------------------------
-
-    def _flush(self):
-        # one UPDATE for the lines a big validation makes done together
-        if self.env["serial.numbering"]._flush_uniform(self):
-            return None
-        return super()._flush()
-
-    def _serial_bulk_receipt_split(self):
-        """``(copies, {copy line id: (template line id, its serial id)})`` for a big
-        receipt of new serials.
-
-        Odoo moves quants one line at a time (two quant creations per serial), which
-        takes minutes for 100,000 serials. Lines receiving a serial that has no quant
-        anywhere yet, one unit from a supplier location into an internal one, without
-        package or owner, all leave the same two quants: the first line of each
-        (product, source, destination, company) goes through Odoo, the others copy its
-        quants (see ``_serial_bulk_receive``).
-        """
-        no_split = self.browse(), {}
-        if len(self) < BULK_MIN:
-            return no_split
-        # Only what the query reads: the lines' pending 'picked' and 'date' must stay in
-        # the cache, to be written in the same UPDATE as their 'state' later on.
-        self.flush_model(["lot_id", "move_id", "product_id", "location_id",
-                          "location_dest_id", "company_id", "quantity", "product_uom_id",
-                          "package_id", "result_package_id", "owner_id"])
-        self.env["stock.move"].flush_model(["is_inventory"])
-        self.env["stock.quant"].flush_model(["lot_id"])
-        # One query instead of ten field reads per line.
-        self.env.cr.execute(
-            """SELECT ml.id, ml.lot_id, ml.product_id, ml.location_id, ml.location_dest_id,
-                      ml.company_id
-                 FROM stock_move_line ml
-                 JOIN stock_move move ON move.id = ml.move_id
-                 JOIN product_product product ON product.id = ml.product_id
-                 JOIN product_template template ON template.id = product.product_tmpl_id
-                 JOIN stock_location source ON source.id = ml.location_id
-                 JOIN stock_location dest ON dest.id = ml.location_dest_id
-                WHERE ml.id = ANY(%s)
-                  AND ml.lot_id IS NOT NULL
-                  AND ml.quantity = 1 AND ml.product_uom_id = template.uom_id
-                  AND ml.package_id IS NULL AND ml.result_package_id IS NULL
-                  AND ml.owner_id IS NULL AND NOT COALESCE(move.is_inventory, FALSE)
-                  AND template.tracking = 'serial' AND template.is_storable
-                  AND source.usage = 'supplier' AND dest.usage = 'internal'
-                  -- a serial never held anywhere before
-                  AND NOT EXISTS (SELECT 1 FROM stock_quant quant
-                                   WHERE quant.lot_id = ml.lot_id)
-             ORDER BY ml.id""",
-            [self.ids],
-        )
-        rows = self.env.cr.fetchall()
-        lot_count = defaultdict(int)
-        for _line_id, lot_id, *_key in rows:
-            lot_count[lot_id] += 1
-        groups = defaultdict(list)
-        for line_id, lot_id, *key in rows:
-            if lot_count[lot_id] == 1:  # received once in this batch
-                groups[tuple(key)].append((line_id, lot_id))
-        templates = {line_id: (lines[0][0], lot_id)
-                     for lines in groups.values() for line_id, lot_id in lines[1:]}
-        if len(templates) < BULK_MIN:
-            return no_split
-        return self.browse(list(templates)), templates
-
-    def _serial_bulk_receive(self, templates):
-        """Give each line the quants its template line got from Odoo's own validation."""
-        if not self:
-            return
-        by_template = defaultdict(list)
-        for template_id, lot_id in templates.values():
-            by_template[template_id].append(lot_id)
-        numbering = self.env["serial.numbering"]
-        quants = self.env["stock.quant"].sudo()
-        lots = self.env["stock.lot"]
-        location = lots._fields["location_id"]
-        for template_id, lot_ids in by_template.items():
-            template_lot = self.browse(template_id).lot_id
-            copied_lots = lots.browse(lot_ids)
-            # Quant constraints (lot of the right product) hold: the lines' own do.
-            for quant in quants.search([("lot_id", "=", template_lot.id)]):
-                numbering._copy_rows(quant, "lot_id", lot_ids, check=False)
-                # The lot's single location is the template's: set below instead of
-                # recomputing it from each serial's quants.
-                self.env.remove_to_compute(location, copied_lots)
-            # As a compute would (cache, no inverse): it is written in the same UPDATE
-            # as the lifecycle state that follows.
-            with self.env.protecting([location], copied_lots):
-                copied_lots.location_id = template_lot.location_id
-        # The lines' date: Odoo writes it on the lines it moves, then once more on all
-        # the lines of the moves it marks done right after (stock.move._action_done,
-        # the one caller of this method); the second write covers these lines.

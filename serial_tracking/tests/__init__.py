@@ -35,6 +35,7 @@ from . import test_recall_resume
 from . import test_scanner_http
 from . import test_scanner_http_flows
 from . import test_bulk_checks
+from . import test_fast_path
 from . import test_return_dialog
 from . import test_consistency_door
 from . import test_quarantine_reservation

@@ -1,6 +1,6 @@
 from odoo import models
 
-from .serial_numbering import BULK_MIN
+from ...tools.fast_path import BULK_MIN
 
 
 class StockPicking(models.Model):
@@ -21,7 +21,8 @@ class StockPicking(models.Model):
             ["picking_id", "product_id", "picked", "quantity", "product_uom_id"])
         self.env.cr.execute(
             "SELECT count(*) FROM stock_move_line WHERE picking_id = ANY(%s)", [self.ids])
-        if self.env.cr.fetchone()[0] < BULK_MIN:
+        if (self.env.cr.fetchone()[0] < BULK_MIN
+                or not self.env["serial.bulk"]._serial_fast_path("sanity_check")):
             return super()._get_lot_move_lines_for_sanity_check(
                 none_done_picking_ids, separate_pickings)
         if separate_pickings:
