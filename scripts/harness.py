@@ -812,25 +812,20 @@ def run_odoo_suite(folder: str | os.PathLike, result_file: str | os.PathLike | N
             f"{skipped} skipped; {scan.warnings} warnings in the log; "
             f"failed checks: {', '.join(checks) or 'none'}")
 
+        # the tests of the checks below count like the suite's; a failed check once more
+        checks = [("fast-path", lambda counts: fast_path_check(folder, db, paths, artifacts,
+                                                               counts))]
         if install_check:
-            smoke: dict = {}
-            problems = install_uninstall_check(config, db, modules, paths, artifacts,
-                                               smoke=smoke)
-            # the smoke tour's tests count like the suite's; the check counts once more
-            outcome["passed"] += smoke.get("passed", 0)
-            outcome["failed"] += smoke.get("failed", 0)
-            outcome["tests"] += smoke.get("tests", 0)
+            checks.insert(0, ("install-uninstall", lambda counts: install_uninstall_check(
+                config, db, modules, paths, artifacts, smoke=counts)))
+        for name, check in checks:
+            counts: dict = {}
+            problems = check(counts)
+            for key in ("passed", "failed", "tests"):
+                outcome[key] += counts.get(key, 0)
             if problems:
                 outcome["failed"] += 1
-                outcome["checks_failed"].append("install-uninstall")
-        fast: dict = {}
-        fast_problems = fast_path_check(folder, db, paths, artifacts, fast)
-        outcome["passed"] += fast.get("passed", 0)
-        outcome["failed"] += fast.get("failed", 0)
-        outcome["tests"] += fast.get("tests", 0)
-        if fast_problems:
-            outcome["failed"] += 1
-            outcome["checks_failed"].append("fast-path")
+                outcome["checks_failed"].append(name)
         outcome["status"] = "failed" if outcome["failed"] else "ok"
         return done()
     finally:

@@ -25,17 +25,26 @@ _IDENTITY = frozenset({"id", "name", "lot_name", "reference", "origin", "documen
                        "hash", "prev_hash", "picking_ref", "move_line_ref", "sequence"})
 
 
+def receive_generated(case, picking):
+    """Fill ``picking``'s move with the serials of its product's rule through the move's
+    Generate Serials wizard, as a user does."""
+    action = picking.move_ids.action_open_serial_generate_wizard()
+    case.env[action["res_model"]].with_context(**action["context"]).create({}).action_apply()
+    return picking.move_ids.move_line_ids
+
+
+def give_rule(case, prefix):
+    """A numbering rule on ``case.product`` with serials ``<prefix>0000001`` on."""
+    case.product.serial_format_rule_id = case.env["serial.format.rule"].create({
+        "name": f"{prefix} serials", "pattern": prefix + "{SEQ:7}", "charset": "gs1_ai21"})
+
+
 @tagged("serial_fast_path", "-standard", "post_install", "-at_install")
 class TestFastPath(SerialTrackingCase):
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.rule = cls.env["serial.format.rule"].create({
-            "name": "Fast path serials", "pattern": "FP{SEQ:7}", "charset": "gs1_ai21",
-        })
-        cls.product.serial_format_rule_id = cls.rule
-        cls.bulk = cls.env["serial.bulk"]
+    def setUp(self):
+        super().setUp()
+        give_rule(self, "FP")
 
     def _set_fast_path(self, on):
         self.env["ir.config_parameter"].sudo().set_param(SWITCH_PARAM, "on" if on else "off")
@@ -44,28 +53,21 @@ class TestFastPath(SerialTrackingCase):
         """A receipt of RECEIPT serials as a user makes it: the move's Generate Serials
         wizard, then Validate."""
         picking = self._confirmed_receipt(self.product, RECEIPT)
-        move = picking.move_ids
-        action = move.action_open_serial_generate_wizard()
-        self.env[action["res_model"]].with_context(**action["context"]).create(
-            {}).action_apply()
+        receive_generated(self, picking)
         self._validate(picking)
         self.env.flush_all()
         return picking
 
     def test_every_operation_runs_set_based_here(self):
         """On this database nothing but Odoo's stock and the suite hooks those methods."""
-        verdicts = self.bulk._serial_verdicts()
+        verdicts = self.env["serial.bulk"]._serial_verdicts()
         self.assertEqual(set(verdicts), set(fast_path.OPERATIONS))
         off = [verdict.reason() for verdict in verdicts.values() if not verdict.enabled]
         self.assertFalse(off)
 
     def test_big_receipt_takes_the_set_based_path(self):
         """All but one line copy their quants; the switch in the settings turns it off."""
-        picking = self._confirmed_receipt(self.product, RECEIPT)
-        action = picking.move_ids.action_open_serial_generate_wizard()
-        self.env[action["res_model"]].with_context(**action["context"]).create(
-            {}).action_apply()
-        lines = picking.move_ids.move_line_ids
+        lines = receive_generated(self, self._confirmed_receipt(self.product, RECEIPT))
         lines.picked = True
         plan = lines._serial_receipt_plan()
         self.assertEqual(len(plan), RECEIPT - 1, "all but one line are copied")

@@ -1,6 +1,7 @@
 from odoo.tests import tagged
 
 from odoo.addons.serial_tracking.tests.common import SerialTrackingCase
+from odoo.addons.serial_tracking.tests.test_fast_path import give_rule, receive_generated
 
 from ..models.seen import seen
 
@@ -30,14 +31,9 @@ class TestOverridesSeeEveryRecord(SerialTrackingCase):
             "would bypass")
 
     def test_big_receipt_reaches_the_overrides(self):
-        rule = self.env["serial.format.rule"].create({
-            "name": "Probe serials", "pattern": "PR{SEQ:7}", "charset": "gs1_ai21"})
-        self.product.serial_format_rule_id = rule
+        give_rule(self, "PR")
         picking = self._confirmed_receipt(self.product, RECEIPT)
-        action = picking.move_ids.action_open_serial_generate_wizard()
-        self.env[action["res_model"]].with_context(**action["context"]).create(
-            {}).action_apply()
-        lines = picking.move_ids.move_line_ids
+        lines = receive_generated(self, picking)
         self.assertEqual(len(lines), RECEIPT)
         self.assertFalse(lines._serial_receipt_plan(), "Odoo's own path")
         self._validate(picking)
