@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 from ..tools import digital_link, gs1, label_layout, label_symbols, unit_proof
+from . import tools_messages
 
 #: Text a label may show, in the order it is printed.
 LABEL_TEXTS = ("product", "gtin", "serial", "batch", "expiry", "company")
@@ -180,7 +181,7 @@ class ReportSerialLabel(models.AbstractModel):
                 label = self._serial_label(lot, symbologies, texts, layout)
             except (UserError, label_symbols.LabelSymbolError, gs1.GS1Error,
                     digital_link.DigitalLinkError) as exc:
-                problems.append(f"{lot.display_name}: {exc}")
+                problems.append(f"{lot.display_name}: {tools_messages.translate(self.env, exc)}")
                 continue
             labels.extend([label] * copies)
         if problems:

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import check_digits, numbering
+from . import tools_messages
 
 PRESETS = [
     ("imei", "IMEI (15 digits, Luhn)"),
@@ -142,14 +143,16 @@ class SerialFormatRule(models.Model):
             except (numbering.NumberingError, numbering.ValidationSpecError,
                     check_digits.CheckDigitError) as error:
                 raise ValidationError(self.env._(
-                    'Numbering rule "%(rule)s": %(problem)s', rule=rule.name, problem=error,
+                    'Numbering rule "%(rule)s": %(problem)s', rule=rule.name,
+                    problem=tools_messages.translate(self.env, error),
                 )) from None
             problems = numbering.validate_batch([sample], spec)
             if problems:
                 raise ValidationError(self.env._(
                     'Numbering rule "%(rule)s" would make %(sample)s, which its own checks '
                     "refuse (%(problem)s). Adjust the pattern or the checks so that they agree.",
-                    rule=rule.name, sample=sample, problem=problems[0].message,
+                    rule=rule.name, sample=sample,
+                    problem=tools_messages.translate(self.env, problems[0]),
                 ))
 
     def _compiled_pattern(self):
@@ -277,7 +280,7 @@ class SerialFormatRule(models.Model):
             raise UserError(self.env._(
                 'Numbering rule "%(rule)s" cannot make %(count)s more numbers: %(problem)s. '
                 "Widen {SEQ:n} in the pattern or reset the counter.",
-                rule=self.name, count=count, problem=error,
+                rule=self.name, count=count, problem=tools_messages.translate(self.env, error),
             )) from None
 
     def _checked_for_generation(self, product, warehouse):
@@ -293,7 +296,8 @@ class SerialFormatRule(models.Model):
             compiled = self._compiled_pattern()
         except numbering.NumberingError as error:
             raise UserError(self.env._(
-                'Numbering rule "%(rule)s": %(problem)s', rule=self.name, problem=error,
+                'Numbering rule "%(rule)s": %(problem)s', rule=self.name,
+                problem=tools_messages.translate(self.env, error),
             )) from None
         if compiled.uses_product_ref and not product.default_code:
             raise UserError(self.env._(
@@ -327,7 +331,7 @@ class SerialFormatRule(models.Model):
                 warehouse_code=_SAMPLE_WAREHOUSE, product_ref=_SAMPLE_REFERENCE,
             )
         except (numbering.NumberingError, check_digits.CheckDigitError) as error:
-            return str(error)
+            return tools_messages.translate(self.env, error)
         lines = [*names, "…"]
         if compiled.uses_warehouse or compiled.uses_product_ref:
             lines.append(self.env._(

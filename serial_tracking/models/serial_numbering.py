@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools import numbering, ranges
 from ..tools.fast_path import BULK_MIN
+from . import tools_messages
 
 # Offending values listed in one message; the rest are counted.
 MAX_LISTED = 20
@@ -199,8 +200,7 @@ class SerialNumbering(models.AbstractModel):
                                                   check_algorithm=algorithm)
             start = found[0] if len(found) == 1 and len(found[0]) == 1 else None
             if start is None or start.is_verbatim:
-                raise ranges.RangeError(self.env._(
-                    "%(serial)s is not one number to count on from", serial=first.strip()))
+                raise ranges.RangeError("ranges.not_one_number", serial=first.strip())
             span = ranges.Range(start.prefix, start.start, start.start + count - 1,
                                 start.width, start.suffix)
             return ranges.expand([span], limit=count, check_algorithm=algorithm)
@@ -208,7 +208,7 @@ class SerialNumbering(models.AbstractModel):
             raise UserError(self.env._(
                 'First serial number (numbering rule "%(rule)s"): %(problem)s. Enter a '
                 "valid number of the rule, or leave it empty to take the rule's next "
-                "numbers.", rule=rule.name, problem=error,
+                "numbers.", rule=rule.name, problem=tools_messages.translate(self.env, error),
             )) from None
 
     def _default_warehouse(self):
@@ -315,7 +315,7 @@ class SerialNumbering(models.AbstractModel):
     def _explain(self, problem, taken, taken_typed):
         """The message of ``problem``, naming where an existing number already is."""
         if problem.code != "exists":
-            return problem.message
+            return tools_messages.translate(self.env, problem)
         if problem.value in taken:
             return self.env._("%(serial)s: already exists for %(product)s",
                               serial=problem.value, product=taken[problem.value])

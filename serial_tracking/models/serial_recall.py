@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..tools import lifecycle, ranges
 from ..tools import recall as recall_tools
+from . import tools_messages
 
 # Up to this many units to act on, activation runs in the request; above, in the cron.
 SYNC_LIMIT = 1000
@@ -403,7 +404,7 @@ class SerialRecall(models.Model):
             except ranges.RangeError as error:
                 problems.append(self.env._(
                     "Serial ranges: %(error)s. Write ranges as SN0001-SN0100; SN0200.",
-                    error=error))
+                    error=tools_messages.translate(self.env, error)))
         if problems:
             raise UserError(self.env._("%(recall)s cannot be simulated:\n%(problems)s",
                                        recall=self.name, problems="\n".join(problems)))

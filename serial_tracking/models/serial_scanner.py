@@ -4,6 +4,7 @@ from odoo.fields import Domain
 
 from ..tools import lifecycle, scan_input
 from ..tools import numbering as numbering_tools
+from . import tools_messages
 from .serial_numbering import NUMBERS_CHECKED, Batch
 
 # Mode -> group needed on top of Inventory user.
@@ -333,7 +334,8 @@ class SerialScanner(models.AbstractModel):
                 self._refuse(self.env._(
                     '%(problem)s (numbering rule "%(rule)s" of %(product)s): the label was '
                     "misread or is wrong. Scan it again; if it still fails, put the unit "
-                    "aside.", problem=problems[0].message, rule=rule.name,
+                    "aside.", problem=tools_messages.translate(self.env, problems[0]),
+                    rule=rule.name,
                     product=product.display_name,
                 ))
         if not lots:

@@ -104,6 +104,48 @@ class SerialTrackingCase(TransactionCase):
         self._validate(picking)
         return picking
 
+    def _order(self, quantity, product=None):
+        """A delivery of ``quantity`` units that names no serial (not confirmed): Odoo
+        chooses the serials when it reserves."""
+        product = product or self.product
+        picking = self._picking(self.warehouse.out_type_id, self.stock, self.customer_location,
+                                self.customer)
+        self.env["stock.move"].create({
+            "picking_id": picking.id, "product_id": product.id, "product_uom_qty": quantity,
+            "product_uom": product.uom_id.id, "location_id": self.stock.id,
+            "location_dest_id": self.customer_location.id,
+        })
+        return picking
+
+    def _loose_move(self, lots, source, destination):
+        """A confirmed and picked move of exactly these serials outside any picking, as
+        production and consumption make them; the caller runs ``_action_done``."""
+        product = lots.product_id
+        move = self.env["stock.move"].create({
+            "product_id": product.id, "product_uom_qty": len(lots),
+            "product_uom": product.uom_id.id, "location_id": source.id,
+            "location_dest_id": destination.id,
+            "move_line_ids": [Command.create({
+                "product_id": product.id, "lot_id": lot.id, "quantity": 1,
+                "location_id": source.id, "location_dest_id": destination.id,
+            }) for lot in lots],
+        })
+        move._action_confirm()
+        move.picked = True
+        return move
+
+    def _use_lots(self, move, lots, quantities=None):
+        """Make ``move`` (a component or part move) use exactly these lots, in order,
+        whatever Odoo reserved; ``quantities`` per lot, 1 each by default."""
+        move.move_line_ids.unlink()
+        self.env["stock.move.line"].create([{
+            "move_id": move.id, "product_id": lot.product_id.id, "lot_id": lot.id,
+            "quantity": quantities[index] if quantities else 1.0,
+            "location_id": move.location_id.id, "location_dest_id": move.location_dest_id.id,
+        } for index, lot in enumerate(lots)])
+        move.picked = True
+        return move
+
     def _validate(self, picking):
         picking.move_ids.picked = True
         result = picking.button_validate()

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import SerialTrackingCase
@@ -93,13 +92,7 @@ class TestLifecycleFlows(SerialTrackingCase):
         _picking, lots = self._receive(["QN-1", "QN-2"])
         quarantined = lots.filtered(lambda lot: lot.name == "QN-1")
         self._transition(quarantined, "quarantine", self.stock_manager, self.reason_quarantine)
-        delivery = self._picking(self.warehouse.out_type_id, self.stock, self.customer_location,
-                                 self.customer)
-        self.env["stock.move"].create({
-            "picking_id": delivery.id, "product_id": self.product.id, "product_uom_qty": 2,
-            "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
-            "location_dest_id": self.customer_location.id,
-        })
+        delivery = self._order(2)
         delivery.action_confirm()
         delivery.action_assign()
         self.assertEqual(delivery.move_ids.move_line_ids.lot_id.mapped("name"), ["QN-2"])
@@ -138,33 +131,10 @@ class TestLifecycleFlows(SerialTrackingCase):
 
     def test_consumption_and_production_through_the_production_location(self):
         _picking, lots = self._receive(["PC-1"])
-        consume = self.env["stock.move"].create({
-            "product_id": self.product.id, "product_uom_qty": 1,
-            "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
-            "location_dest_id": self.production_location.id,
-            "move_line_ids": [Command.create({
-                "product_id": self.product.id, "lot_id": lots.id, "quantity": 1,
-                "location_id": self.stock.id,
-                "location_dest_id": self.production_location.id,
-            })],
-        })
-        consume._action_confirm()
-        consume.picked = True
-        consume._action_done()
+        self._loose_move(lots, self.stock, self.production_location)._action_done()
         self.assertLastEvent(lots, "consumed", "consumed")
         produced = self.env["stock.lot"].create({"name": "PC-FG-1", "product_id": self.product.id})
-        output = self.env["stock.move"].create({
-            "product_id": self.product.id, "product_uom_qty": 1,
-            "product_uom": self.product.uom_id.id,
-            "location_id": self.production_location.id, "location_dest_id": self.stock.id,
-            "move_line_ids": [Command.create({
-                "product_id": self.product.id, "lot_id": produced.id, "quantity": 1,
-                "location_id": self.production_location.id, "location_dest_id": self.stock.id,
-            })],
-        })
-        output._action_confirm()
-        output.picked = True
-        output._action_done()
+        self._loose_move(produced, self.production_location, self.stock)._action_done()
         self.assertLastEvent(produced, "produced", "in_stock")
 
     def test_new_warehouse_gets_a_quarantine_location(self):

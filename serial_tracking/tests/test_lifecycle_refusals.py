@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -76,18 +75,7 @@ class TestLifecycleRefusals(SerialTrackingCase):
     def test_consuming_a_unit_that_is_not_in_stock_is_refused(self):
         _picking, lot = self._receive(["RF-C1"])
         self._deliver(lot)
-        move = self.env["stock.move"].create({
-            "product_id": self.product.id, "product_uom_qty": 1,
-            "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
-            "location_dest_id": self.production_location.id,
-            "move_line_ids": [Command.create({
-                "product_id": self.product.id, "lot_id": lot.id, "quantity": 1,
-                "location_id": self.stock.id,
-                "location_dest_id": self.production_location.id,
-            })],
-        })
-        move._action_confirm()
-        move.picked = True
+        move = self._loose_move(lot, self.stock, self.production_location)
         self.assertRefused(lot, move._action_done, "RF-C1", "shipped", "consume a unit")
 
     def test_a_batch_lists_every_offending_serial(self):

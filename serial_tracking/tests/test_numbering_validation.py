@@ -3,7 +3,10 @@ from stdnum import luhn
 from odoo.exceptions import ValidationError
 from odoo.service.model import call_kw
 from odoo.tests import Form, tagged
+from odoo.tools.translate import TranslationModuleReader, code_translations
 
+from ..models import tools_messages
+from ..tools import messages
 from .common import SerialTrackingCase
 
 
@@ -214,6 +217,54 @@ class TestNumberingValidation(SerialTrackingCase):
             wizard.action_apply()
         self.assertEqual(self._lot_count(), 0)
         self.assertFalse(move.move_line_ids.lot_id)
+
+    # --- in the user's language ---------------------------------------------------
+
+    def test_sentences_of_the_core_are_translatable(self):
+        # the model's translatable copies are the sentences the core uses
+        self.assertEqual(
+            {code: self.env._(lazy) for code, lazy in tools_messages.SENTENCES.items()},
+            messages.SENTENCES)
+        self.assertEqual(
+            {text: self.env._(lazy) for text, lazy in tools_messages._CHECK_CHARSETS.items()},
+            {text: text for text in messages.LABELS["check_charset"].values()})
+        # and Odoo's translation export finds them
+        exported = {term[4] for term in TranslationModuleReader(
+            self.env.cr, modules=["serial_tracking"])}
+        missing = set(messages.SENTENCES.values()) - exported
+        self.assertFalse(missing, "sentences of the core not exported for translation")
+
+    def test_refusals_of_the_core_read_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        key = ("serial_tracking", "fr_FR")
+        translations = code_translations.get_python_translations(*key)
+        self.addCleanup(code_translations.python_translations.pop, key, None)
+        code_translations.python_translations[key] = dict(translations, **{
+            messages.SENTENCES["check_digits.wrong_check"]:
+                "%(value)s : le caractère de contrôle devrait être %(expected)s",
+            messages.SENTENCES["numbering.pattern"]:
+                "modèle de numéro de série %(pattern)r, caractère %(character)s : %(problem)s",
+            messages.SENTENCES["numbering.capitals"]:
+                "les jetons s'écrivent en majuscules : {%(token)s}",
+        })
+        lots = self.env["stock.lot"].with_user(self.stock_user)
+        # a problem of a typed serial, created as the web client does
+        with self.assertRaises(ValidationError) as caught:
+            call_kw(lots, "create", [[{"product_id": self.phone.id, "name": "356938030000012"}]],
+                    {"context": {"lang": "fr_FR"}})
+        self.assertIn("356938030000012 : le caractère de contrôle devrait être 3",
+                      caught.exception.args[0])
+        with self.assertRaisesRegex(ValidationError,
+                                    "356938030000012: check character should be 3"):
+            call_kw(lots, "create", [[{"product_id": self.phone.id, "name": "356938030000012"}]],
+                    {"context": {"lang": "en_US"}})
+        # an error of the core inside another: both parts are translated
+        rules = self.env["serial.format.rule"].with_context(lang="fr_FR")
+        with self.assertRaises(ValidationError) as caught:
+            rules.create({"name": "Minuscules", "pattern": "SN{seq:4}"})
+        self.assertIn("modèle de numéro de série 'SN{seq:4}', caractère 3 : les jetons "
+                      "s'écrivent en majuscules : {SEQ:4}", caught.exception.args[0])
+        self.assertEqual(self._lot_count(), 0)
 
     @staticmethod
     def _luhn(body):

@@ -20,15 +20,10 @@ class TestQuarantineReservation(SerialTrackingCase):
         self._add_move(picking, lots.product_id, [{"lot_id": lot.id} for lot in lots])
         return self._validate(picking)
 
-    def _order(self, quantity):
-        """A delivery of ``quantity`` units with no serial named, as a sale makes it."""
-        picking = self._picking(self.warehouse.out_type_id, self.stock, self.customer_location,
-                                self.customer)
-        picking.move_ids = [(0, 0, {
-            "product_id": self.product.id, "product_uom_qty": quantity,
-            "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
-            "location_dest_id": self.customer_location.id,
-        })]
+    def _order(self, quantity, product=None):
+        """A delivery of ``quantity`` units with no serial named, confirmed as a sale
+        makes it."""
+        picking = super()._order(quantity, product)
         picking.action_confirm()
         return picking
 

@@ -309,13 +309,7 @@ class TestRecallActivation(RecallCase):
         self.assertEqual(recall.still_at_customer_count, 3)
 
         # no affected unit can be reserved: Odoo's own reservation takes the spares
-        order = self._picking(self.warehouse.out_type_id, self.stock, self.customer_location,
-                              self.customer)
-        move = self.env["stock.move"].create({
-            "picking_id": order.id, "product_id": self.product.id, "product_uom_qty": 5,
-            "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
-            "location_dest_id": self.customer_location.id,
-        })
+        move = self._order(5).move_ids
         move._action_confirm()
         move._action_assign()
         self.assertEqual(sorted(move.move_line_ids.lot_id.mapped("name")), self.spare_names)
@@ -530,13 +524,8 @@ class TestRecallRelocation(RecallCase):
         lots._serial_move_to_location(lambda lot: lot.location_id.warehouse_id.lot_stock_id)
         self.env.invalidate_all()
         self.assertEqual(set(lots.mapped("lifecycle_state")), {"in_stock"})
-        order = self._picking(self.warehouse.out_type_id, self.stock, self.customer_location,
-                              self.customer)
-        move = self.env["stock.move"].create({
-            "picking_id": order.id, "product_id": self.product.id, "product_uom_qty": 5,
-            "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
-            "location_dest_id": self.customer_location.id,
-        })
+        order = self._order(5)
+        move = order.move_ids
         order.action_confirm()
         order.action_assign()
         self.assertEqual(move.quantity, 5)

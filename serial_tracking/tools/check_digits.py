@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 from stdnum.iso7064 import mod_11_2, mod_37_36, mod_97_10
 
+from . import messages
+
 DIGITS = "0123456789"
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ALNUM_UPPER = DIGITS + UPPER
@@ -50,8 +52,29 @@ _LUHN_DOUBLED = bytes.maketrans(DIGITS.encode(), b"0246813579")
 _ASCII_ZERO = ord("0")
 
 
-class CheckDigitError(ValueError):
+class CheckDigitError(messages.CodedError):
     """A check character cannot be computed or read for the given input."""
+
+
+# The sentences of CheckDigitError, by code (see ``messages``). ``check_label`` and
+# ``check_charset`` are algorithm names, rendered as the algorithm's label and the
+# characters it reads.
+SENTENCES = {
+    "check_digits.vin_body_length": "a VIN without its check digit has %(length)s characters, "
+                                    "%(body)r has %(got)s",
+    "check_digits.unknown_algorithm": "unknown check algorithm %(algorithm)r; use one of: "
+                                      "%(known)s",
+    "check_digits.not_text": "check characters are computed on text, not on %(value)r",
+    "check_digits.empty_body": "%(check_label)s: there is nothing to compute a check "
+                               "character on",
+    "check_digits.body_charset": "%(check_label)s accepts %(check_charset)s only; %(body)r "
+                                 "has %(char)r at position %(position)s",
+    "check_digits.vin_length": "a VIN has %(length)s characters, %(value)r has %(got)s",
+    "check_digits.too_short": "%(value)r is too short to carry %(count)s check character(s) "
+                              "after a number",
+    "check_digits.wrong_check": "%(value)s: check character should be %(expected)s",
+    "check_digits.wrong_checks": "%(value)s: check characters should be %(expected)s",
+}
 
 
 class Algorithm(NamedTuple):
@@ -104,10 +127,8 @@ def _mod97_10_check(body):
 def _vin_check(body):
     """ISO 3779 check digit of a VIN given without it (16 characters)."""
     if len(body) != VIN_LENGTH - 1:
-        raise CheckDigitError(
-            f"a VIN without its check digit has {VIN_LENGTH - 1} characters, "
-            f"{body!r} has {len(body)}"
-        )
+        raise CheckDigitError("check_digits.vin_body_length", length=VIN_LENGTH - 1,
+                              body=body, got=len(body))
     values = body.translate(_VIN_TRANSLITERATION).encode("ascii")
     total = sum(map(operator.mul, values, _VIN_WEIGHTS_WITHOUT_CHECK)) - _VIN_ZERO_OFFSET
     remainder = total % 11
@@ -178,29 +199,25 @@ def _rule(algorithm):
     try:
         return _RULES[algorithm]
     except (KeyError, TypeError):
-        known = ", ".join(_RULES)
-        raise CheckDigitError(
-            f"unknown check algorithm {algorithm!r}; use one of: {known}"
-        ) from None
+        raise CheckDigitError("check_digits.unknown_algorithm", algorithm=algorithm,
+                              known=", ".join(_RULES)) from None
 
 
 def _require_text(value):
     if not isinstance(value, str):
-        raise CheckDigitError(f"check characters are computed on text, not on {value!r}")
+        raise CheckDigitError("check_digits.not_text", value=value)
 
 
 def _require_body(algorithm, rule, body):
     """Refuse bodies the algorithm cannot read, naming the first offending character."""
     _require_text(body)
     if not body:
-        raise CheckDigitError(f"{rule.label}: there is nothing to compute a check character on")
+        raise CheckDigitError("check_digits.empty_body", check_label=algorithm)
     if rule.charset is None or _ACCEPTS[algorithm](body):
         return
     index, char = next((i, c) for i, c in enumerate(body) if c not in rule.charset)
-    raise CheckDigitError(
-        f"{rule.label} accepts {rule.charset_description} only; "
-        f"{body!r} has {char!r} at position {index + 1}"
-    )
+    raise CheckDigitError("check_digits.body_charset", check_label=algorithm,
+                          check_charset=algorithm, body=body, char=char, position=index + 1)
 
 
 def check_length(algorithm):
@@ -236,7 +253,8 @@ def split_check(algorithm, full):
     _require_text(full)
     if algorithm == "vin":
         if len(full) != VIN_LENGTH:
-            raise CheckDigitError(f"a VIN has {VIN_LENGTH} characters, {full!r} has {len(full)}")
+            raise CheckDigitError("check_digits.vin_length", length=VIN_LENGTH, value=full,
+                                  got=len(full))
         # Checked on the whole VIN so that the position named is the one the user sees.
         _require_body(algorithm, rule, full)
         return (
@@ -246,9 +264,7 @@ def split_check(algorithm, full):
     if not rule.check_length:
         return full, ""
     if len(full) <= rule.check_length:
-        raise CheckDigitError(
-            f"{full!r} is too short to carry {rule.check_length} check character(s) after a number"
-        )
+        raise CheckDigitError("check_digits.too_short", value=full, count=rule.check_length)
     return full[: -rule.check_length], full[-rule.check_length :]
 
 
@@ -305,12 +321,21 @@ def _make_checker(algorithm, rule):
 
 _CHECKERS = {name: _make_checker(name, rule) for name, rule in _RULES.items()}
 
+messages.register(SENTENCES, {
+    "check_label": {name: rule.label for name, rule in _RULES.items()},
+    "check_charset": {name: rule.charset_description for name, rule in _RULES.items()},
+})
+
+
+def wrong_check_code(expected):
+    """The sentence code of a wrong check of ``expected`` characters."""
+    return "check_digits.wrong_check" if len(expected) == 1 else "check_digits.wrong_checks"
+
 
 def validate(algorithm, full):
     """Return ``full`` if its check character(s) are right, else raise CheckDigitError."""
     expected = expected_check(algorithm, full)
     _body, check = split_check(algorithm, full)
     if check != expected:
-        noun = "check character" if len(expected) == 1 else "check characters"
-        raise CheckDigitError(f"{full}: {noun} should be {expected}")
+        raise CheckDigitError(wrong_check_code(expected), value=full, expected=expected)
     return full

@@ -84,11 +84,16 @@ _BAD_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class DigitalLinkError(ValueError):
-    """A GS1 Digital Link URI that cannot be read or built; ``ai`` names the AI if known."""
+    """A GS1 Digital Link URI that cannot be read or built; ``ai`` names the AI if known.
 
-    def __init__(self, message, *, ai=None):
+    ``coded_message`` is the :class:`messages.Message` of the GS1 problem it stands for,
+    if any, so that Odoo can say it in the user's language.
+    """
+
+    def __init__(self, message, *, ai=None, coded_message=None):
         super().__init__(message)
         self.ai = ai
+        self.coded_message = coded_message
 
 
 @dataclass(frozen=True)
@@ -221,7 +226,7 @@ def build_digital_link(
     try:
         elements = gs1.GS1ElementString(pairs, today=today)
     except gs1.GS1Error as exc:
-        raise DigitalLinkError(str(exc), ai=exc.ai) from exc
+        raise DigitalLinkError(str(exc), ai=exc.ai, coded_message=exc.coded_message) from exc
     key = _primary_key(elements, primary)
     qualifiers = _path_qualifiers(key, elements, lot_in_query)
     path = "".join(f"/{ai}/{_encode(elements[ai])}" for ai in (key, *qualifiers))
@@ -382,7 +387,7 @@ def parse_digital_link(uri, *, today=None):
     try:
         elements = gs1.GS1ElementString([*path_pairs, *query_pairs], today=today)
     except gs1.GS1Error as exc:
-        raise DigitalLinkError(str(exc), ai=exc.ai) from exc
+        raise DigitalLinkError(str(exc), ai=exc.ai, coded_message=exc.coded_message) from exc
     return DigitalLink(
         base=f"{match['scheme'].lower()}://{match['host']}{prefix}",
         primary_key=path_pairs[0][0],

@@ -40,7 +40,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from . import check_digits
+from . import check_digits, messages
 
 #: FNC1 as scanners transmit it: ASCII 29, group separator.
 GS = "\x1d"
@@ -104,18 +104,75 @@ _AI_LENGTH_BY_PREFIX = {
 _DATE_LINTERS = ("yymmd0", "yymmdd")
 
 
-class GS1Error(ValueError):
+class GS1Error(messages.CodedError):
     """Invalid GS1 data: which AI (if known), where, and what was expected.
 
     ``ai`` is the Application Identifier concerned (``None`` when the data could not be read
     that far); ``position`` is the 0-based offset, in the text given to :func:`parse`, that the
-    message names first (``None`` for values given to a builder).
+    message names first (``None`` for values given to a builder). With ``framed``, the
+    sentence starts with the AI and the position (the problems of one value).
     """
 
-    def __init__(self, message, *, ai=None, position=None):
-        super().__init__(message)
+    def __init__(self, code, *, ai=None, position=None, framed=False, **params):
         self.ai = ai
         self.position = position
+        self.framed = framed
+        # the sentences name them too
+        known = {"ai": ai, "position": position}
+        super().__init__(code, **{k: v for k, v in known.items() if v is not None}, **params)
+
+    def _framed(self, problem):
+        if not self.framed:
+            return problem
+        if self.position is None:
+            return messages.Message("gs1.of_ai", {"ai": self.ai, "problem": problem})
+        return messages.Message("gs1.of_ai_at", {"ai": self.ai, "position": self.position,
+                                                 "problem": problem})
+
+
+# The sentences of GS1Error, by code (see ``messages``).
+SENTENCES = {
+    "gs1.of_ai": "AI %(ai)s: %(problem)s",
+    "gs1.of_ai_at": "AI %(ai)s at position %(position)s: %(problem)s",
+    "gs1.unknown_ai": "unknown AI %(ai)s",
+    "gs1.not_gtin": "%(value)r is not a GTIN: expected 8, 12, 13 or 14 digits",
+    "gs1.wrong_check": "check digit should be %(expected)s, got %(got)s",
+    "gs1.bad_month": "%(value)s is not a valid date (month %(month)s)",
+    "gs1.day_zero": "%(value)s is not a valid date (day 00 is not allowed for AI %(ai)s)",
+    "gs1.bad_day": "%(value)s is not a valid date (%(year)s-%(month)s has %(days)s days)",
+    "gs1.bad_hour": "%(value)s is not a valid time (hour %(hour)s)",
+    "gs1.bad_minute": "%(value)s is not a valid time (minute %(minute)s)",
+    "gs1.first_digit_zero": "the first digit must be 0, got %(value)s",
+    "gs1.bad_piece": "piece %(piece)s of %(total)s is not a valid piece of a total",
+    "gs1.offset": "offset %(index)s",
+    "gs1.position": "position %(position)s",
+    "gs1.expected_digit": "expected a digit at %(where)s, got %(char)r",
+    "gs1.not_cset82": "%(char)r at %(where)s is not in GS1 character set 82",
+    "gs1.length": "expected %(expected)s, got %(length)s",
+    "gs1.length_fnc1": "expected %(expected)s, got %(length)s (missing FNC1 separator?)",
+    "gs1.length_none": "expected %(expected)s, got none",
+    "gs1.digits": "%(count)s digits",
+    "gs1.characters": "%(count)s characters",
+    "gs1.digits_between": "%(min)s to %(max)s digits",
+    "gs1.characters_between": "%(min)s to %(max)s characters",
+    "gs1.followed_by": "%(first)s followed by %(then)s",
+    "gs1.optionally_followed_by": "%(first)s optionally followed by %(then)s",
+    "gs1.year_window": "year %(year)s cannot be written with two digits (GS1 window "
+                       "%(first)s-%(last)s)",
+    "gs1.given_twice": "given twice with different values (%(first)r, then %(then)r)",
+    "gs1.exclusive": "cannot be used together with AI %(other)s",
+    "gs1.nothing_to_build": "there is no element string to build",
+    "gs1.bad_symbology": "invalid symbology identifier %(identifier)r at position %(position)s",
+    "gs1.not_gs1_format": "ISO/IEC 15434 format %(format)r at position %(position)s does not "
+                          "carry GS1 data",
+    "gs1.expected_ai": "expected an AI at position %(position)s, got %(char)r",
+    "gs1.incomplete_ai": "incomplete AI %(ai_text)r at position %(position)s",
+    "gs1.unknown_ai_at": "unknown AI %(ai)s at position %(position)s",
+    "gs1.expected_tag": "expected '(' and an AI at position %(position)s",
+    "gs1.bare_gtin": "expected %(digits)s digits after %(symbology)s, got %(value)r",
+    "gs1.nothing_to_read": "there is no GS1 data to read",
+}
+messages.register(SENTENCES)
 
 
 @dataclass(frozen=True)
@@ -137,10 +194,12 @@ class Component:
         return self.min_length == self.max_length
 
     def describe(self):
-        unit = "digits" if self.charset == "N" else "characters"
+        """What the part looks like, as a :class:`messages.Message`: ``13 digits``."""
         if self.fixed:
-            return f"{self.max_length} {unit}"
-        return f"{self.min_length} to {self.max_length} {unit}"
+            code = "gs1.digits" if self.charset == "N" else "gs1.characters"
+            return messages.Message(code, {"count": self.max_length})
+        code = "gs1.digits_between" if self.charset == "N" else "gs1.characters_between"
+        return messages.Message(code, {"min": self.min_length, "max": self.max_length})
 
 
 @dataclass(frozen=True)
@@ -185,16 +244,20 @@ class AIDefinition:
         return None
 
     def describe(self):
-        """What a value looks like, for error messages: ``14 digits``, ``1 to 20 characters``."""
+        """What a value looks like, for error messages: ``14 digits``, ``1 to 20 characters``
+        (a :class:`messages.Message`)."""
         rest = list(self.components)
         digits = 0
         # Leading fixed digit parts read as one number to people: "14 digits", not "1 + 13".
         while rest and rest[0].charset == "N" and rest[0].fixed and not rest[0].optional:
             digits += rest.pop(0).max_length
-        text = f"{digits} digits" if digits else rest.pop(0).describe()
+        if digits:
+            text = messages.Message("gs1.digits", {"count": digits})
+        else:
+            text = rest.pop(0).describe()
         for component in rest:
-            joiner = " optionally followed by " if component.optional else " followed by "
-            text += joiner + component.describe()
+            joiner = "gs1.optionally_followed_by" if component.optional else "gs1.followed_by"
+            text = messages.Message(joiner, {"first": text, "then": component.describe()})
         return text
 
 
@@ -366,7 +429,7 @@ def ai_definition(ai):
     try:
         return AI_TABLE[ai]
     except KeyError:
-        raise GS1Error(f"unknown AI {ai}", ai=ai) from None
+        raise GS1Error("gs1.unknown_ai", ai=ai) from None
 
 
 def are_exclusive(ai, other):
@@ -408,7 +471,7 @@ def normalize_gtin(value):
     if not isinstance(value, str):
         raise TypeError(f"a GTIN is given as text, not as {value!r}")
     if not (_is_digits(value) and len(value) in (8, 12, 13, 14)):
-        raise GS1Error(f"{value!r} is not a GTIN: expected 8, 12, 13 or 14 digits", ai="01")
+        raise GS1Error("gs1.not_gtin", ai="01", value=value)
     return validate_value("01", value.zfill(14))
 
 
@@ -438,19 +501,15 @@ class _Context:
         self.position = position  # input offset of the value, None for built values
         self.origin = origin  # input offset of each value character
 
-    def fail(self, detail):
-        lead = (
-            f"AI {self.ai}"
-            if self.position is None
-            else f"AI {self.ai} at position {self.position}"
-        )
-        raise GS1Error(f"{lead}: {detail}", ai=self.ai, position=self.position)
+    def fail(self, code, **params):
+        """Raise the GS1Error ``code`` of this value, framed with its AI and position."""
+        raise GS1Error(code, ai=self.ai, position=self.position, framed=True, **params)
 
     def locate(self, index):
         """Name value character ``index``: its input position, or its offset in the value."""
         if self.origin is None:
-            return f"offset {index}"
-        return f"position {self.origin[index]}"
+            return messages.Message("gs1.offset", {"index": index})
+        return messages.Message("gs1.position", {"position": self.origin[index]})
 
 
 def _is_digits(text):
@@ -461,40 +520,40 @@ def _is_digits(text):
 def _lint_csum(part, ctx):
     expected = gs1_check_digit(part[:-1])
     if part[-1] != expected:
-        ctx.fail(f"check digit should be {expected}, got {part[-1]}")
+        ctx.fail("gs1.wrong_check", expected=expected, got=part[-1])
 
 
 def _lint_date(part, ctx, day_zero_allowed):
     month, day = int(part[2:4]), int(part[4:6])
     if not 1 <= month <= 12:
-        ctx.fail(f"{part} is not a valid date (month {part[2:4]})")
+        ctx.fail("gs1.bad_month", value=part, month=part[2:4])
     if day == 0:
         if not day_zero_allowed:
-            ctx.fail(f"{part} is not a valid date (day 00 is not allowed for AI {ctx.ai})")
+            ctx.fail("gs1.day_zero", value=part)
         return
     # The century decides February 29th (2000 was a leap year, 2100 will not be).
     year = expand_year(int(part[:2]), ctx.today)
     days = calendar.monthrange(year, month)[1]
     if day > days:
-        ctx.fail(f"{part} is not a valid date ({year}-{month:02d} has {days} days)")
+        ctx.fail("gs1.bad_day", value=part, year=year, month=f"{month:02d}", days=days)
 
 
 def _lint_hhmm(part, ctx):
     if int(part[:2]) > 23:
-        ctx.fail(f"{part} is not a valid time (hour {part[:2]})")
+        ctx.fail("gs1.bad_hour", value=part, hour=part[:2])
     if int(part[2:]) > 59:
-        ctx.fail(f"{part} is not a valid time (minute {part[2:]})")
+        ctx.fail("gs1.bad_minute", value=part, minute=part[2:])
 
 
 def _lint_zero(part, ctx):
     if part != "0":
-        ctx.fail(f"the first digit must be 0, got {part}")
+        ctx.fail("gs1.first_digit_zero", value=part)
 
 
 def _lint_pieceoftotal(part, ctx):
     piece, total = int(part[:2]), int(part[2:])
     if not 0 < piece <= total:
-        ctx.fail(f"piece {part[:2]} of {part[2:]} is not a valid piece of a total")
+        ctx.fail("gs1.bad_piece", piece=part[:2], total=part[2:])
 
 
 _LINTERS = {
@@ -514,16 +573,21 @@ def _check_charset(component, part, offset, ctx):
             continue
         where = ctx.locate(offset + index)
         if component.charset == "N":
-            ctx.fail(f"expected a digit at {where}, got {char!r}")
-        ctx.fail(f"{char!r} at {where} is not in GS1 character set 82")
+            ctx.fail("gs1.expected_digit", where=where, char=char)
+        ctx.fail("gs1.not_cset82", char=char, where=where)
 
 
-def _check_value(definition, value, ctx, too_long_hint=""):
-    """Raise a GS1Error through ``ctx`` unless ``value`` is valid for ``definition``."""
+def _check_value(definition, value, ctx, fnc1_hint=False):
+    """Raise a GS1Error through ``ctx`` unless ``value`` is valid for ``definition``;
+    ``fnc1_hint`` suggests a missing FNC1 separator when the value is too long."""
     if not definition.min_length <= len(value) <= definition.max_length:
-        got = len(value) or "none"
-        hint = too_long_hint if len(value) > definition.max_length else ""
-        ctx.fail(f"expected {definition.describe()}, got {got}{hint}")
+        if not value:
+            code = "gs1.length_none"
+        elif fnc1_hint and len(value) > definition.max_length:
+            code = "gs1.length_fnc1"
+        else:
+            code = "gs1.length"
+        ctx.fail(code, expected=definition.describe(), length=len(value))
     offset = 0
     for component in definition.components:
         part = (
@@ -555,7 +619,7 @@ def _format_value(definition, value, ctx):
 def _check_year(year, ctx):
     first, last = century_window(ctx.today)
     if not first <= year <= last:
-        ctx.fail(f"year {year} cannot be written with two digits (GS1 window {first}-{last})")
+        ctx.fail("gs1.year_window", year=year, first=first, last=last)
 
 
 def validate_value(ai, value, *, today=None):
@@ -578,11 +642,11 @@ def _assemble(fields):
         if ai in values:
             # Scanners and label layouts repeat fields; only a contradiction is an error.
             if values[ai] != value:
-                ctx.fail(f"given twice with different values ({values[ai]!r}, then {value!r})")
+                ctx.fail("gs1.given_twice", first=values[ai], then=value)
             continue
         for other in values:
             if are_exclusive(ai, other):
-                ctx.fail(f"cannot be used together with AI {other}")
+                ctx.fail("gs1.exclusive", other=other)
         values[ai] = value
     return values
 
@@ -779,7 +843,7 @@ def build_element_string(pairs, fnc1=GS, *, reorder=True, today=None):
         raise ValueError("fnc1 must be a non-empty string")
     items = _ordered(_elements(pairs, today), reorder)
     if not items:
-        raise GS1Error("there is no element string to build")
+        raise GS1Error("gs1.nothing_to_build")
     parts = []
     for index, (ai, value) in enumerate(items):
         parts.append(ai + value)
@@ -796,7 +860,7 @@ def to_human_readable(pairs, *, reorder=True, today=None):
     """``(01)09521234543213(21)12345``: the text printed under a GS1 barcode."""
     items = _ordered(_elements(pairs, today), reorder)
     if not items:
-        raise GS1Error("there is no element string to build")
+        raise GS1Error("gs1.nothing_to_build")
     return _human_readable(items)
 
 
@@ -834,10 +898,7 @@ def _read_symbology(data, start, end):
     if start >= end or data[start] != "]":
         return None, start
     if not _SYMBOLOGY_RE.match(data, start, end):
-        raise GS1Error(
-            f"invalid symbology identifier {data[start : start + 3]!r} at position {start}",
-            position=start,
-        )
+        raise GS1Error("gs1.bad_symbology", position=start, identifier=data[start : start + 3])
     return data[start : start + 3], start + 3
 
 
@@ -847,10 +908,7 @@ def _strip_envelope(data, start, end):
         return start, end
     fmt = data[start + 4 : start + 6]
     if fmt != "05" or not data.startswith(GS, start + 6, end):
-        raise GS1Error(
-            f"ISO/IEC 15434 format {fmt!r} at position {start + 4} does not carry GS1 data",
-            position=start + 4,
-        )
+        raise GS1Error("gs1.not_gs1_format", position=start + 4, format=fmt)
     if data.endswith("\x04", start, end):
         end -= 1
     if data.endswith("\x1e", start, end):
@@ -887,23 +945,21 @@ def _read_ai(source, index):
     """The AI starting at ``index`` of the prepared text, or a GS1Error saying why not."""
     text, position = source.text, source.origin[index]
     if text[index] not in _DIGITS:
-        raise GS1Error(
-            f"expected an AI at position {position}, got {text[index]!r}", position=position
-        )
+        raise GS1Error("gs1.expected_ai", position=position, char=text[index])
     length = _AI_LENGTH_BY_PREFIX.get(text[index : index + 2], 2)
     ai = text[index : index + length]
     if len(ai) < length or not _is_digits(ai):
-        raise GS1Error(f"incomplete AI {ai!r} at position {position}", position=position)
+        raise GS1Error("gs1.incomplete_ai", position=position, ai_text=ai)
     if ai not in AI_TABLE:
-        raise GS1Error(f"unknown AI {ai} at position {position}", ai=ai, position=position)
+        raise GS1Error("gs1.unknown_ai_at", ai=ai, position=position)
     return ai
 
 
-def _field(source, ai, start, end, today, too_long_hint=""):
+def _field(source, ai, start, end, today, fnc1_hint=False):
     """Validate ``text[start:end]`` as the value of ``ai``; return the field triple."""
     ctx = _Context(ai, today, source.origin[start], source.origin[start:end])
     value = source.text[start:end]
-    _check_value(AI_TABLE[ai], value, ctx, too_long_hint)
+    _check_value(AI_TABLE[ai], value, ctx, fnc1_hint)
     return ai, value, ctx
 
 
@@ -921,7 +977,7 @@ def _parse_raw(source, today):
         end = len(text) if separator < 0 else separator
         if definition.predefined:
             end = min(end, start + definition.max_length)
-        fields.append(_field(source, ai, start, end, today, " (missing FNC1 separator?)"))
+        fields.append(_field(source, ai, start, end, today, fnc1_hint=True))
         index = end
     return fields
 
@@ -955,11 +1011,11 @@ def _parse_bracketed(source, today):
         match = _TAG_RE.match(text, index)
         if not match:
             position = source.origin[index]
-            raise GS1Error(f"expected '(' and an AI at position {position}", position=position)
+            raise GS1Error("gs1.expected_tag", position=position)
         ai = match[1]
         position = source.origin[match.start(1)]
         if ai not in AI_TABLE:
-            raise GS1Error(f"unknown AI {ai} at position {position}", ai=ai, position=position)
+            raise GS1Error("gs1.unknown_ai_at", ai=ai, position=position)
         end = _next_tag(text, match.end())
         fields.append(_field(source, ai, match.end(), end, today))
         index = end
@@ -973,7 +1029,7 @@ def _parse_bare_gtin(source, today):
     start = source.text.index(value) if value else 0
     ctx = _Context("01", today, source.origin[start], source.origin[start : start + len(value)])
     if len(value) != digits or not _is_digits(value):
-        ctx.fail(f"expected {digits} digits after {source.symbology}, got {value!r}")
+        ctx.fail("gs1.bare_gtin", digits=digits, symbology=source.symbology, value=value)
     value = value.zfill(14)
     _check_value(AI_TABLE["01"], value, _Context("01", today, ctx.position))
     return [("01", value, ctx)]
@@ -993,7 +1049,7 @@ def parse(data, *, today=None, separators=DEFAULT_SEPARATORS):
     source = _prepare(data, separators)
     content = source.text.strip(GS)
     if not content:
-        raise GS1Error("there is no GS1 data to read", position=source.origin[-1])
+        raise GS1Error("gs1.nothing_to_read", position=source.origin[-1])
     if source.symbology in _BARE_GTIN_SYMBOLOGIES:
         fields = _parse_bare_gtin(source, today)
     elif content.startswith("("):

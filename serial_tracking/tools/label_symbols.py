@@ -49,7 +49,15 @@ _GS1_128_MAX = 48  # data characters GS1 allows in one GS1-128 symbol
 
 
 class LabelSymbolError(ValueError):
-    """The data cannot be drawn in the requested symbology; the message says why."""
+    """The data cannot be drawn in the requested symbology; the message says why.
+
+    ``coded_message`` is the :class:`messages.Message` of the GS1 problem it stands for,
+    if any, so that Odoo can say it in the user's language.
+    """
+
+    def __init__(self, message, *, coded_message=None):
+        super().__init__(message)
+        self.coded_message = coded_message
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,7 @@ def _elements(data, today):
             return data
         elements = gs1.GS1ElementString(data, today=today)
     except gs1.GS1Error as exc:
-        raise LabelSymbolError(str(exc)) from exc
+        raise LabelSymbolError(str(exc), coded_message=exc.coded_message) from exc
     if not elements:
         raise LabelSymbolError("there is no GS1 data to draw")
     return elements

@@ -36,31 +36,103 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import NamedTuple
 
-from . import check_digits
+from . import check_digits, messages
 
 MAX_SEQUENCE_WIDTH = 20  # the longest GS1 serial (AI 21)
 
 
-class NumberingError(ValueError):
+class NumberingError(messages.CodedError):
     """Base class of the errors of this module."""
 
 
 class PatternError(NumberingError):
-    """A pattern that cannot be compiled; names the position and the problem."""
+    """A pattern that cannot be compiled; names the position and the problem.
 
-    def __init__(self, pattern, position, problem):
+    ``problem`` is the :class:`messages.Message` of what is wrong at ``position``.
+    """
+
+    def __init__(self, pattern, position, code, **params):
         self.pattern = pattern
         self.position = position  # 0-based index in the pattern
-        self.problem = problem
-        super().__init__(f"serial number pattern {pattern!r}, character {position + 1}: {problem}")
+        super().__init__(code, **params)
+
+    def _framed(self, problem):
+        return messages.Message("numbering.pattern", {
+            "pattern": self.pattern, "character": self.position + 1, "problem": problem})
 
 
 class RenderError(NumberingError):
     """A valid pattern that cannot render with the given inputs."""
 
 
-class ValidationSpecError(ValueError):
+class ValidationSpecError(messages.CodedError):
     """A ValidationSpec whose settings contradict each other."""
+
+
+# The sentences of this module's errors and problems, by code (see ``messages``).
+# ``charset_label`` is a charset name of ``CHARSETS``, rendered as its label.
+SENTENCES = {
+    "numbering.pattern": "serial number pattern %(pattern)r, character %(character)s: "
+                         "%(problem)s",
+    "numbering.seq_width": "the width of {SEQ:n} must be 1 to %(max)s digits, not %(width)s",
+    "numbering.seq_no_width": "{SEQ} needs a width, e.g. {SEQ:6} for 000001",
+    "numbering.capitals": "tokens are written in capitals: {%(token)s}",
+    "numbering.unknown_token": "unknown token {%(token)s}; use one of %(known)s, or {{ and }} "
+                               "for literal braces",
+    "numbering.unopened_brace": "'}' closes no token; write '}}' for a literal brace",
+    "numbering.unclosed_brace": "'{' opens a token that is never closed; write '{{' for a "
+                                "literal brace",
+    "numbering.control_in_pattern": "invisible or control character U+%(codepoint)s is not "
+                                    "allowed in serial numbers",
+    "numbering.empty_pattern": "the pattern is empty",
+    "numbering.no_sequence": "the pattern needs a sequence {SEQ:n}, otherwise every number is "
+                             "the same",
+    "numbering.two_sequences": "only one {SEQ:n} is allowed",
+    "numbering.check_not_last": "{CHECK} must be the last token: it is computed over "
+                                "everything before it",
+    "numbering.vin_position": "a VIN check digit goes after the 8th character: the text before "
+                              "it must be literal text or fixed-width tokens ending exactly "
+                              "there",
+    "numbering.pattern_not_text": "a pattern is text",
+    "numbering.cannot_carry_check": "pattern %(pattern)r cannot carry a %(algorithm)s check "
+                                    "character: %(error)s",
+    "numbering.sequence_number_invalid": "the sequence number must be a whole number of 0 or "
+                                         "more: %(number)r",
+    "numbering.count_invalid": "the count must be a whole number of 0 or more: %(number)r",
+    "numbering.sequence_too_big": "sequence number %(last)s does not fit in {SEQ:%(width)s} of "
+                                  "pattern %(pattern)r; the largest is %(max)s",
+    "numbering.needs_date": "pattern %(pattern)r needs a date, got %(date)r",
+    "numbering.needs_warehouse": "pattern %(pattern)r uses {WH} but no warehouse code was "
+                                 "given",
+    "numbering.needs_reference": "pattern %(pattern)r uses {REF} but the product has no "
+                                 "internal reference",
+    "numbering.check_without_algorithm": "pattern %(pattern)r ends with {CHECK} but the check "
+                                         "algorithm is 'none'; choose an algorithm or remove "
+                                         "{CHECK}",
+    "numbering.algorithm_without_check": "the check algorithm is %(algorithm)r but pattern "
+                                         "%(pattern)r has no {CHECK}; add {CHECK} at its end",
+    "numbering.unknown_charset": "unknown charset %(charset)r; use one of: %(known)s",
+    "numbering.lengths": "lengths must satisfy 1 <= min_len <= max_len, got %(min)s and "
+                         "%(max)s",
+    "numbering.spec_algorithm": "%(error)s",
+    "numbering.invalid_regex": "invalid regex %(regex)r: %(error)s",
+    # problems of supplied numbers
+    "numbering.type": "%(value)r: a serial number must be text",
+    "numbering.empty": "(empty): a serial number cannot be empty",
+    "numbering.control": "%(value)r: invisible or control character U+%(codepoint)s at "
+                         "position %(position)s",
+    "numbering.spaces": "%(value)r: starts or ends with a space",
+    "numbering.charset": "%(value)s: %(char)r at position %(position)s is not allowed; use "
+                         "%(charset_label)s",
+    "numbering.length_exact": "%(value)s: has %(length)s characters, needs %(min)s",
+    "numbering.length_min": "%(value)s: has %(length)s characters, needs at least %(min)s",
+    "numbering.length_max": "%(value)s: has %(length)s characters, allows at most %(max)s",
+    "numbering.format": "%(value)s: does not match the expected format %(format)s",
+    "numbering.check_format": "%(value)s: %(error)s",
+    "numbering.duplicate": "%(value)s: duplicate of %(value)s in this batch (line "
+                           "%(first_line)s)",
+    "numbering.exists": "%(value)s: already exists",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -127,24 +199,17 @@ def _read_token(pattern, position, name):
     if sequence:
         width = int(sequence.group(1))
         if not 1 <= width <= MAX_SEQUENCE_WIDTH:
-            raise PatternError(
-                pattern,
-                position,
-                f"the width of {{SEQ:n}} must be 1 to {MAX_SEQUENCE_WIDTH} digits, not {width}",
-            )
+            raise PatternError(pattern, position, "numbering.seq_width",
+                               max=MAX_SEQUENCE_WIDTH, width=width)
         return Token("SEQ", position, width=width)
     if name == "SEQ":
-        raise PatternError(pattern, position, "{SEQ} needs a width, e.g. {SEQ:6} for 000001")
+        raise PatternError(pattern, position, "numbering.seq_no_width")
     if name != name.upper() and (
         name.upper() in _NAMED_TOKENS or _SEQUENCE_TOKEN.fullmatch(name.upper())
     ):
-        raise PatternError(pattern, position, f"tokens are written in capitals: {{{name.upper()}}}")
+        raise PatternError(pattern, position, "numbering.capitals", token=name.upper())
     known = ", ".join(written for written in TOKENS if " " not in written)
-    raise PatternError(
-        pattern,
-        position,
-        f"unknown token {{{name}}}; use one of {known}, or {{{{ and }}}} for literal braces",
-    )
+    raise PatternError(pattern, position, "numbering.unknown_token", token=name, known=known)
 
 
 def _tokenize(pattern):
@@ -160,30 +225,20 @@ def _tokenize(pattern):
             literal.append(char)
             index += 2
         elif char == "}":
-            raise PatternError(
-                pattern, index, "'}' closes no token; write '}}' for a literal brace"
-            )
+            raise PatternError(pattern, index, "numbering.unopened_brace")
         elif char == "{":
             end = pattern.find("}", index + 1)
             reopened = pattern.find("{", index + 1)
             if end == -1 or -1 < reopened < end:
-                raise PatternError(
-                    pattern,
-                    index,
-                    "'{' opens a token that is never closed; write '{{' for a literal brace",
-                )
+                raise PatternError(pattern, index, "numbering.unclosed_brace")
             if literal:
                 tokens.append(Token("TEXT", literal_start, text="".join(literal)))
                 literal = []
             tokens.append(_read_token(pattern, index, pattern[index + 1 : end]))
             index = end + 1
         elif not char.isprintable():
-            raise PatternError(
-                pattern,
-                index,
-                f"invisible or control character U+{ord(char):04X} "
-                "is not allowed in serial numbers",
-            )
+            raise PatternError(pattern, index, "numbering.control_in_pattern",
+                               codepoint=f"{ord(char):04X}")
         else:
             literal_start = literal_start if literal else index
             literal.append(char)
@@ -196,23 +251,15 @@ def _tokenize(pattern):
 def _check_structure(pattern, tokens):
     """Refuse patterns that would make duplicate or unreadable numbers."""
     if not tokens:
-        raise PatternError(pattern, 0, "the pattern is empty")
+        raise PatternError(pattern, 0, "numbering.empty_pattern")
     sequences = [token for token in tokens if token.kind == "SEQ"]
     if not sequences:
-        raise PatternError(
-            pattern,
-            max(len(pattern) - 1, 0),
-            "the pattern needs a sequence {SEQ:n}, otherwise every number is the same",
-        )
+        raise PatternError(pattern, max(len(pattern) - 1, 0), "numbering.no_sequence")
     if len(sequences) > 1:
-        raise PatternError(pattern, sequences[1].position, "only one {SEQ:n} is allowed")
+        raise PatternError(pattern, sequences[1].position, "numbering.two_sequences")
     for token in tokens[:-1]:
         if token.kind == "CHECK":
-            raise PatternError(
-                pattern,
-                token.position,
-                "{CHECK} must be the last token: it is computed over everything before it",
-            )
+            raise PatternError(pattern, token.position, "numbering.check_not_last")
 
 
 # ---------------------------------------------------------------------------
@@ -293,47 +340,36 @@ class CompiledPattern:
             return list(map(partial(check_digits.with_check, algorithm), bodies))
         except check_digits.CheckDigitError as error:
             # e.g. literal text the algorithm cannot read: a pattern problem, said as one.
-            raise RenderError(
-                f"pattern {self.pattern!r} cannot carry a {algorithm} check character: {error}"
-            ) from error
+            raise RenderError("numbering.cannot_carry_check", pattern=self.pattern,
+                              algorithm=algorithm, error=error) from error
 
     def _check_sequence(self, start_seq, count):
-        for name, number in (("sequence number", start_seq), ("count", count)):
+        for code, number in (("numbering.sequence_number_invalid", start_seq),
+                             ("numbering.count_invalid", count)):
             if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-                raise RenderError(f"the {name} must be a whole number of 0 or more: {number!r}")
+                raise RenderError(code, number=number)
         last = start_seq + max(count, 1) - 1
         if last > self.max_sequence:
-            raise RenderError(
-                f"sequence number {last} does not fit in {{SEQ:{self.sequence_width}}} of "
-                f"pattern {self.pattern!r}; the largest is {self.max_sequence}"
-            )
+            raise RenderError("numbering.sequence_too_big", last=last, width=self.sequence_width,
+                              pattern=self.pattern, max=self.max_sequence)
 
     def _check_inputs(self, date, warehouse_code, product_ref, algorithm):
         self._check_algorithm(algorithm)
         if self.uses_date and not isinstance(date, datetime.date):
-            raise RenderError(f"pattern {self.pattern!r} needs a date, got {date!r}")
+            raise RenderError("numbering.needs_date", pattern=self.pattern, date=date)
         if self.uses_warehouse and not warehouse_code:
-            raise RenderError(
-                f"pattern {self.pattern!r} uses {{WH}} but no warehouse code was given"
-            )
+            raise RenderError("numbering.needs_warehouse", pattern=self.pattern)
         if self.uses_product_ref and not product_ref:
-            raise RenderError(
-                f"pattern {self.pattern!r} uses {{REF}} but the product has no internal reference"
-            )
+            raise RenderError("numbering.needs_reference", pattern=self.pattern)
 
     def _check_algorithm(self, algorithm):
         """The pattern and the rule's algorithm must agree on whether there is a check."""
         check_digits.check_length(algorithm)  # refuses unknown names
         if self.has_check and algorithm == "none":
-            raise RenderError(
-                f"pattern {self.pattern!r} ends with {{CHECK}} but the check algorithm is "
-                "'none'; choose an algorithm or remove {CHECK}"
-            )
+            raise RenderError("numbering.check_without_algorithm", pattern=self.pattern)
         if not self.has_check and algorithm != "none":
-            raise RenderError(
-                f"the check algorithm is {algorithm!r} but pattern {self.pattern!r} has no "
-                "{CHECK}; add {CHECK} at its end"
-            )
+            raise RenderError("numbering.algorithm_without_check", algorithm=algorithm,
+                              pattern=self.pattern)
 
     @staticmethod
     def _render_fixed(tokens, date, warehouse_code, product_ref):
@@ -443,12 +479,7 @@ class CompiledPattern:
         else:
             if offset == check_digits.VIN_CHECK_INDEX:
                 return [*parts, check_part]
-        raise PatternError(
-            self.pattern,
-            token.position,
-            "a VIN check digit goes after the 8th character: the text before it must be "
-            "literal text or fixed-width tokens ending exactly there",
-        )
+        raise PatternError(self.pattern, token.position, "numbering.vin_position")
 
     def _token_width(self, token, warehouse_code, product_ref):
         """Characters the token renders to, or None when it varies."""
@@ -466,7 +497,7 @@ class CompiledPattern:
 def compile_pattern(pattern):
     """Check ``pattern`` and return its CompiledPattern; raise PatternError if it is wrong."""
     if not isinstance(pattern, str):
-        raise PatternError(str(pattern), 0, "a pattern is text")
+        raise PatternError(str(pattern), 0, "numbering.pattern_not_text")
     tokens = _tokenize(pattern)
     _check_structure(pattern, tokens)
     return CompiledPattern(pattern, tokens)
@@ -518,23 +549,20 @@ class ValidationSpec:
 
     def __post_init__(self):
         if self.charset not in CHARSETS:
-            raise ValidationSpecError(
-                f"unknown charset {self.charset!r}; use one of: {', '.join(CHARSETS)}"
-            )
+            raise ValidationSpecError("numbering.unknown_charset", charset=self.charset,
+                                      known=", ".join(CHARSETS))
         if not 1 <= self.min_len <= self.max_len:
-            raise ValidationSpecError(
-                f"lengths must satisfy 1 <= min_len <= max_len, got {self.min_len} and "
-                f"{self.max_len}"
-            )
+            raise ValidationSpecError("numbering.lengths", min=self.min_len, max=self.max_len)
         try:
             check_digits.check_length(self.check_algorithm)
         except check_digits.CheckDigitError as error:
-            raise ValidationSpecError(str(error)) from None
+            raise ValidationSpecError("numbering.spec_algorithm", error=error) from None
         if self.regex is not None:
             try:
                 re.compile(self.regex)
             except re.error as error:
-                raise ValidationSpecError(f"invalid regex {self.regex!r}: {error}") from None
+                raise ValidationSpecError("numbering.invalid_regex", regex=self.regex,
+                                          error=str(error)) from None
 
 
 PRESETS = {
@@ -553,12 +581,24 @@ PRESETS = {
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with one supplied value; ``line`` counts from 1."""
+    """One thing wrong with one supplied value; ``line`` counts from 1.
+
+    ``code`` says what is wrong (``too_short``, ``duplicate``...); ``detail`` is the
+    :class:`messages.Message` of the sentence that says it, ``message`` its English text.
+    """
 
     value: str
     code: str
-    message: str
+    detail: messages.Message
     line: int
+
+    @property
+    def message(self):
+        return str(self.detail)
+
+    @property
+    def coded_message(self):
+        return self.detail
 
 
 class _Validator:
@@ -610,35 +650,31 @@ class _Validator:
         return is_acceptable
 
     def problem(self, value):
-        """``(code, message)`` of the first thing wrong with ``value``, or None."""
+        """``(code, message)`` of the first thing wrong with ``value``, or None;
+        ``message`` is a :class:`messages.Message`."""
         spec = self.spec
         if not isinstance(value, str):
-            return "type", f"{value!r}: a serial number must be text"
+            return "type", _said("numbering.type", value=value)
         if not value:
-            return "empty", "(empty): a serial number cannot be empty"
+            return "empty", _said("numbering.empty")
         if not value.isprintable():
             index, char = next((i, c) for i, c in enumerate(value) if not c.isprintable())
-            return "control", (
-                f"{value!r}: invisible or control character U+{ord(char):04X} "
-                f"at position {index + 1}"
-            )
+            return "control", _said("numbering.control", value=value,
+                                    codepoint=f"{ord(char):04X}", position=index + 1)
         if self.charset_re is None:
             if value[0] == " " or value[-1] == " ":
-                return "spaces", f"{value!r}: starts or ends with a space"
+                return "spaces", _said("numbering.spaces", value=value)
         elif not self.charset_re.fullmatch(value):
             characters = CHARSETS[spec.charset].characters
             index, char = next((i, c) for i, c in enumerate(value) if c not in characters)
-            return "charset", (
-                f"{value}: {char!r} at position {index + 1} is not allowed; "
-                f"use {CHARSETS[spec.charset].label}"
-            )
+            return "charset", _said("numbering.charset", value=value, char=char,
+                                    position=index + 1, charset_label=spec.charset)
         length = len(value)
         if length < spec.min_len or length > spec.max_len:
             return self._length_problem(value, length)
         if self.user_re is not None and not self.user_re.fullmatch(value):
-            return "format", (
-                f"{value}: does not match the expected format {spec.regex_hint or spec.regex}"
-            )
+            return "format", _said("numbering.format", value=value,
+                                   format=spec.regex_hint or spec.regex)
         if self.check:
             return self._check_problem(value)
         return None
@@ -646,13 +682,14 @@ class _Validator:
     def _length_problem(self, value, length):
         spec = self.spec
         if spec.min_len == spec.max_len:
-            needed = f"needs {spec.min_len}"
+            template = "numbering.length_exact"
         elif length < spec.min_len:
-            needed = f"needs at least {spec.min_len}"
+            template = "numbering.length_min"
         else:
-            needed = f"allows at most {spec.max_len}"
+            template = "numbering.length_max"
         code = "too_short" if length < spec.min_len else "too_long"
-        return code, f"{value}: has {length} characters, {needed}"
+        return code, _said(template, value=value, length=length, min=spec.min_len,
+                           max=spec.max_len)
 
     def _check_problem(self, value):
         algorithm = self.spec.check_algorithm
@@ -661,14 +698,23 @@ class _Validator:
         try:
             expected = check_digits.expected_check(algorithm, value)
         except check_digits.CheckDigitError as error:
-            return "check_format", f"{value}: {error}"
-        noun = "check character" if len(expected) == 1 else "check characters"
-        return "check", f"{value}: {noun} should be {expected}"
+            return "check_format", _said("numbering.check_format", value=value, error=error)
+        return "check", _said(check_digits.wrong_check_code(expected), value=value,
+                              expected=expected)
+
+
+def _said(code, **params):
+    return messages.Message(code, params)
 
 
 @lru_cache(maxsize=64)
 def _validator(spec):
     return _Validator(spec)
+
+
+messages.register(SENTENCES, {
+    "charset_label": {name: charset.label for name, charset in CHARSETS.items()},
+})
 
 
 def validate_batch(values, spec, existing=frozenset(), max_problems=None):
@@ -693,16 +739,11 @@ def validate_batch(values, spec, existing=frozenset(), max_problems=None):
             continue
         first_line = first_lines.setdefault(value, line)
         if first_line != line:
-            problems.append(
-                Problem(
-                    value,
-                    "duplicate",
-                    f"{value}: duplicate of {value} in this batch (line {first_line})",
-                    line,
-                )
-            )
+            problems.append(Problem(value, "duplicate", _said(
+                "numbering.duplicate", value=value, first_line=first_line), line))
         elif value in existing:
-            problems.append(Problem(value, "exists", f"{value}: already exists", line))
+            problems.append(Problem(value, "exists", _said("numbering.exists", value=value),
+                                    line))
         if max_problems is not None and len(problems) >= max_problems:
             return problems[:max_problems]
     return problems

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 
-from . import check_digits
+from . import check_digits, messages
 
 DEFAULT_LIMIT = 100_000
 EN_DASH = "\u2013"
@@ -42,14 +42,63 @@ _SOFT_GAP = re.compile(r"[ \t]+")
 _ASCII_DIGITS = frozenset("0123456789")
 
 
-class RangeError(ValueError):
+class RangeError(messages.CodedError):
     """Bad range or range expression; ``position`` is a 0-based index in the text."""
 
-    def __init__(self, message, position=None):
+    def __init__(self, code, position=None, **params):
         self.position = position
-        if position is not None:
-            message = f"{message} (at character {position + 1})"
-        super().__init__(message)
+        super().__init__(code, **params)
+
+    def _framed(self, problem):
+        if self.position is None:
+            return problem
+        return messages.Message("ranges.at_character",
+                                {"problem": problem, "character": self.position + 1})
+
+
+# The sentences of RangeError, by code (see ``messages``).
+SENTENCES = {
+    "ranges.at_character": "%(problem)s (at character %(character)s)",
+    "ranges.affixes_not_text": "prefix and suffix are text: %(prefix)r, %(suffix)r",
+    "ranges.start_invalid": "start must be a whole number of 0 or more, not %(number)r",
+    "ranges.end_invalid": "end must be a whole number of 0 or more, not %(number)r",
+    "ranges.width_invalid": "width must be a whole number of 0 or more, not %(number)r",
+    "ranges.verbatim": "a single verbatim value has start = end = 0 and no suffix",
+    "ranges.range_backwards": "range %(range)s: runs backwards; write the lower number first",
+    "ranges.too_many_digits": "%(end)s has more than %(width)s digits",
+    "ranges.digit_affixes": "the prefix %(prefix)r must not end with a digit and the suffix "
+                            "%(suffix)r must hold none",
+    "ranges.serial_not_text": "serial numbers are text, not %(value)r",
+    "ranges.over_limit": "the ranges hold %(total)s serial numbers, more than the limit of "
+                         "%(limit)s",
+    "ranges.expression_not_text": "a range expression is text, not %(text)r",
+    "ranges.item_too_long": "%(start)s…: an item of %(length)s characters is longer than the "
+                            "limit of %(limit)s (two serial numbers of %(serial_limit)s and an "
+                            "operator)",
+    "ranges.expression_over_limit": "the expression holds more than %(limit)s serial numbers; "
+                                    "split it up",
+    "ranges.nothing_before": "%(word)r has no serial number before it",
+    "ranges.nothing_after": "%(word)r has no serial number after it",
+    "ranges.ends_open": "%(word)r ends a range with no serial number after it",
+    "ranges.two_operators": "%(word)r holds more than one range operator",
+    "ranges.ambiguous": "%(word)r can be read as several ranges; write it with '..' between "
+                        "the first and the last number",
+    "ranges.serial_too_long": "%(start)s…: a serial number of %(length)s characters is longer "
+                              "than the limit of %(limit)s",
+    "ranges.check_format": "%(value)s: %(error)s",
+    "ranges.operator_in_end": "%(value)r holds a range operator; write a range as first..last",
+    "ranges.no_counter": "%(value)r has no number to count from",
+    "ranges.prefixes_differ": "%(shown)s: the ends have different prefixes (%(prefix)r and "
+                              "%(other)r)",
+    "ranges.suffixes_differ": "%(shown)s: the ends have different suffixes (%(suffix)r and "
+                              "%(other)r)",
+    "ranges.widths_differ": "%(shown)s: the numbers have %(first)s and %(last)s digits; write "
+                            "both ends with the same zero padding",
+    "ranges.backwards": "%(shown)s: runs backwards; write the lower number first",
+    "ranges.not_one_number": "%(serial)s is not one number to count on from",
+    "ranges.no_digits": "%(serial)s has no digits to count on from",
+}
+messages.register(SENTENCES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,25 +117,22 @@ class Range:
 
     def __post_init__(self):
         if not isinstance(self.prefix, str) or not isinstance(self.suffix, str):
-            raise RangeError(f"prefix and suffix are text: {self.prefix!r}, {self.suffix!r}")
+            raise RangeError("ranges.affixes_not_text", prefix=self.prefix, suffix=self.suffix)
         for name in ("start", "end", "width"):
             number = getattr(self, name)
             if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-                raise RangeError(f"{name} must be a whole number of 0 or more, not {number!r}")
+                raise RangeError(f"ranges.{name}_invalid", number=number)
         if self.width == 0:
             if self.start or self.end or self.suffix or not self.prefix:
-                raise RangeError("a single verbatim value has start = end = 0 and no suffix")
+                raise RangeError("ranges.verbatim")
             return
         if self.start > self.end:
-            raise RangeError(f"range {self}: runs backwards; write the lower number first")
+            raise RangeError("ranges.range_backwards", range=str(self))
         if self.end >= 10**self.width:
-            raise RangeError(f"{self.end} has more than {self.width} digits")
+            raise RangeError("ranges.too_many_digits", end=self.end, width=self.width)
         if self.prefix[-1:] in _ASCII_DIGITS or not _ASCII_DIGITS.isdisjoint(self.suffix):
             # Otherwise "SN1" + "05" would read back as "SN" + "105".
-            raise RangeError(
-                f"the prefix {self.prefix!r} must not end with a digit and the suffix "
-                f"{self.suffix!r} must hold none"
-            )
+            raise RangeError("ranges.digit_affixes", prefix=self.prefix, suffix=self.suffix)
 
     @classmethod
     def single(cls, value):
@@ -197,7 +243,7 @@ def compress(values, check_algorithm="none"):
     verbatim = set()
     for value in values:
         if not isinstance(value, str):
-            raise RangeError(f"serial numbers are text, not {value!r}")
+            raise RangeError("ranges.serial_not_text", value=value)
         parts = split_serial(value, check_algorithm)
         if parts is None:
             verbatim.add(value)
@@ -256,7 +302,7 @@ def expand(ranges, limit=DEFAULT_LIMIT, check_algorithm="none"):
     """
     total = sum(len(serial_range) for serial_range in ranges)
     if limit is not None and total > limit:
-        raise RangeError(f"the ranges hold {total} serial numbers, more than the limit of {limit}")
+        raise RangeError("ranges.over_limit", total=total, limit=limit)
     values = []
     for serial_range in ranges:
         values.extend(serial_range.values(check_algorithm))
@@ -306,26 +352,22 @@ def parse_range_expression(text, limit=DEFAULT_LIMIT, check_algorithm="none", hy
     or more than ``limit`` numbers in all.
     """
     if not isinstance(text, str):
-        raise RangeError(f"a range expression is text, not {text!r}")
+        raise RangeError("ranges.expression_not_text", text=text)
     check_digits.check_length(check_algorithm)  # refuses unknown names before any work
     ranges = []
     total = 0
     for position, left, right_position, right in _items(text):
         if len(left) > _MAX_ITEM_LENGTH:  # bounds the hyphens tried in _parse_word
-            raise RangeError(
-                f"{left[:20]}…: an item of {len(left)} characters is longer than the limit "
-                f"of {_MAX_ITEM_LENGTH} (two serial numbers of {MAX_SERIAL_LENGTH} and an "
-                "operator)", position)
+            raise RangeError("ranges.item_too_long", position, start=left[:20],
+                             length=len(left), limit=_MAX_ITEM_LENGTH,
+                             serial_limit=MAX_SERIAL_LENGTH)
         if right is None:
             serial_range = _parse_word(left, position, check_algorithm, hyphen_is_range)
         else:
             serial_range = _range_between(left, position, right, right_position, check_algorithm)
         total += len(serial_range)
         if limit is not None and total > limit:
-            raise RangeError(
-                f"the expression holds more than {limit} serial numbers; split it up",
-                position,
-            )
+            raise RangeError("ranges.expression_over_limit", position, limit=limit)
         ranges.append(serial_range)
     return ranges
 
@@ -349,7 +391,7 @@ def _items(text):
     while index < len(words):
         position, word = words[index]
         if word in _OPERATORS:
-            raise RangeError(f"{word!r} has no serial number before it", position)
+            raise RangeError("ranges.nothing_before", position, word=word)
         after = _trailing_operator(word)
         if after and soft_gap(index):
             next_position, next_word = words[index + 1]
@@ -358,7 +400,7 @@ def _items(text):
         elif soft_gap(index) and words[index + 1][1] in _OPERATORS:
             operator_position, operator = words[index + 1]
             if not soft_gap(index + 1):
-                raise RangeError(f"{operator!r} has no serial number after it", operator_position)
+                raise RangeError("ranges.nothing_after", operator_position, word=operator)
             yield position, word, words[index + 2][0], words[index + 2][1]
             index += 3
         elif soft_gap(index) and _leading_operator(words[index + 1][1]):
@@ -368,7 +410,7 @@ def _items(text):
             index += 2
         else:
             if _trailing_operator(word) in _EXPLICIT_OPERATORS:
-                raise RangeError(f"{word!r} ends a range with no serial number after it", position)
+                raise RangeError("ranges.ends_open", position, word=word)
             yield position, word, None, None
             index += 1
 
@@ -387,7 +429,7 @@ def _parse_word(word, position, check_algorithm, hyphen_is_range):
         if operator in word:
             left, separator, right = word.partition(operator)
             if any(other in right for other in _EXPLICIT_OPERATORS):
-                raise RangeError(f"{word!r} holds more than one range operator", position)
+                raise RangeError("ranges.two_operators", position, word=word)
             right_position = position + len(left) + len(separator)
             return _range_between(left, position, right, right_position, check_algorithm)
     if hyphen_is_range and "-" in word:
@@ -398,11 +440,7 @@ def _parse_word(word, position, check_algorithm, hyphen_is_range):
             and (found := _hyphen_range(word[:index], word[index + 1 :], check_algorithm))
         ]
         if len(candidates) > 1:
-            raise RangeError(
-                f"{word!r} can be read as several ranges; write it with '..' between the "
-                "first and the last number",
-                position,
-            )
+            raise RangeError("ranges.ambiguous", position, word=word)
         if candidates:
             return candidates[0]
     return _single(word, position, check_algorithm)
@@ -424,9 +462,8 @@ def _hyphen_range(left, right, check_algorithm):
 
 def _check_length(value, position):
     if len(value) > MAX_SERIAL_LENGTH:
-        raise RangeError(
-            f"{value[:20]}…: a serial number of {len(value)} characters is longer than the "
-            f"limit of {MAX_SERIAL_LENGTH}", position)
+        raise RangeError("ranges.serial_too_long", position, start=value[:20],
+                         length=len(value), limit=MAX_SERIAL_LENGTH)
 
 
 def _single(value, position, check_algorithm):
@@ -446,8 +483,8 @@ def _require_check(value, position, check_algorithm):
     try:
         expected = check_digits.expected_check(check_algorithm, value)
     except check_digits.CheckDigitError as error:
-        raise RangeError(f"{value}: {error}", position) from None
-    raise RangeError(f"{value}: check character should be {expected}", position)
+        raise RangeError("ranges.check_format", position, value=value, error=error) from None
+    raise RangeError("check_digits.wrong_check", position, value=value, expected=expected)
 
 
 def _range_between(left, left_position, right, right_position, check_algorithm):
@@ -458,31 +495,23 @@ def _range_between(left, left_position, right, right_position, check_algorithm):
         _check_length(value, position)
         # "0000..- 0001..": an end holding an operator could never be read back
         if any(operator in value for operator in _EXPLICIT_OPERATORS):
-            raise RangeError(
-                f"{value!r} holds a range operator; write a range as first..last", position)
+            raise RangeError("ranges.operator_in_end", position, value=value)
         _require_check(value, position, check_algorithm)
         parts = split_serial(value, check_algorithm)
         if parts is None:
-            raise RangeError(f"{value!r} has no number to count from", position)
+            raise RangeError("ranges.no_counter", position, value=value)
         ends.append(parts)
     (prefix, first, suffix), (right_prefix, last, right_suffix) = ends
     shown = f"{left}{EN_DASH}{right}"
     if prefix != right_prefix:
-        raise RangeError(
-            f"{shown}: the ends have different prefixes ({prefix!r} and {right_prefix!r})",
-            left_position,
-        )
+        raise RangeError("ranges.prefixes_differ", left_position, shown=shown, prefix=prefix,
+                         other=right_prefix)
     if suffix != right_suffix:
-        raise RangeError(
-            f"{shown}: the ends have different suffixes ({suffix!r} and {right_suffix!r})",
-            left_position,
-        )
+        raise RangeError("ranges.suffixes_differ", left_position, shown=shown, suffix=suffix,
+                         other=right_suffix)
     if len(first) != len(last):
-        raise RangeError(
-            f"{shown}: the numbers have {len(first)} and {len(last)} digits; write both "
-            "ends with the same zero padding",
-            right_position,
-        )
+        raise RangeError("ranges.widths_differ", right_position, shown=shown,
+                         first=len(first), last=len(last))
     if int(first) > int(last):
-        raise RangeError(f"{shown}: runs backwards; write the lower number first", left_position)
+        raise RangeError("ranges.backwards", left_position, shown=shown)
     return Range(prefix, int(first), int(last), len(first), suffix)

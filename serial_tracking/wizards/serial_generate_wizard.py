@@ -8,6 +8,7 @@ import openpyxl
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..models import tools_messages
 from ..models.serial_numbering import MAX_SERIALS, Batch
 from ..tools import ranges
 
@@ -174,17 +175,15 @@ class SerialGenerateWizard(models.TransientModel):
             if len(found) == 1 and len(found[0]) == 1:
                 first = found[0]
                 if first.is_verbatim:
-                    raise ranges.RangeError(self.env._(
-                        "%(serial)s has no digits to count on from",
-                        serial=self.first_number.strip(),
-                    ))
+                    raise ranges.RangeError("ranges.no_digits",
+                                            serial=self.first_number.strip())
                 found = [ranges.Range(first.prefix, first.start,
                                       first.start + self.quantity - 1, first.width, first.suffix)]
             return ranges.expand(found, limit=MAX_SERIALS, check_algorithm=algorithm)
         except ranges.RangeError as error:
             raise UserError(self.env._(
                 "First number: %(problem)s. Enter a number such as SN000001, or ranges such "
-                "as SN0001-SN0100.", problem=error,
+                "as SN0001-SN0100.", problem=tools_messages.translate(self.env, error),
             )) from None
 
     def _names_from_paste(self, reserve):

@@ -3,7 +3,32 @@ from odoo import Command
 from odoo.addons.serial_tracking.tests.common import SerialTrackingCase
 
 
-class MrpGenealogyCase(SerialTrackingCase):
+class MrpCase(SerialTrackingCase):
+    """Manufacturing orders of ``cls.bom`` (set by the subclass), run as in Odoo's form:
+    confirmed, their components consumed as named, their finished units named."""
+
+    def _production(self, quantity, bom=None):
+        production = self.env["mrp.production"].create({
+            "bom_id": (bom or self.bom).id, "product_qty": quantity,
+        })
+        production.action_confirm()
+        return production
+
+    def _consume(self, production, product, lots, quantities=None):
+        """Make the component move of ``product`` consume exactly these lots, in order."""
+        move = production.move_raw_ids.filtered(lambda m: m.product_id == product)
+        return self._use_lots(move, lots, quantities)
+
+    def _produce_as(self, production, names):
+        finished = self.env["stock.lot"].create([
+            {"name": name, "product_id": production.product_id.id} for name in names
+        ])
+        production.lot_producing_ids = finished
+        production.qty_producing = len(finished)
+        return finished.sorted("name")
+
+
+class MrpGenealogyCase(MrpCase):
     """A server (serial) built from two mainboards (serial) and thermal paste (lot)."""
 
     @classmethod
@@ -38,33 +63,6 @@ class MrpGenealogyCase(SerialTrackingCase):
         self._validate(picking)
         return self.env["stock.lot"].search([("product_id", "=", product.id),
                                              ("name", "=", name)])
-
-    def _production(self, quantity, bom=None):
-        production = self.env["mrp.production"].create({
-            "bom_id": (bom or self.bom).id, "product_qty": quantity,
-        })
-        production.action_confirm()
-        return production
-
-    def _consume(self, production, product, lots, quantities=None):
-        """Make the component move of ``product`` consume exactly these lots, in order."""
-        move = production.move_raw_ids.filtered(lambda m: m.product_id == product)
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create([{
-            "move_id": move.id, "product_id": product.id, "lot_id": lot.id,
-            "quantity": quantities[index] if quantities else 1.0,
-            "location_id": move.location_id.id, "location_dest_id": move.location_dest_id.id,
-        } for index, lot in enumerate(lots)])
-        move.picked = True
-        return move
-
-    def _produce_as(self, production, names):
-        finished = self.env["stock.lot"].create([
-            {"name": name, "product_id": production.product_id.id} for name in names
-        ])
-        production.lot_producing_ids = finished
-        production.qty_producing = len(finished)
-        return finished.sorted("name")
 
     def _links(self, **domain):
         return self.env["serial.genealogy"].search(

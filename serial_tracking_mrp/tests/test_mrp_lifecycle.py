@@ -2,11 +2,11 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.serial_tracking.tests.common import SerialTrackingCase
+from .common import MrpCase
 
 
 @tagged("post_install", "-at_install")
-class TestMrpLifecycle(SerialTrackingCase):
+class TestMrpLifecycle(MrpCase):
     """Manufacturing orders move serials through the lifecycle: the finished unit is
     produced into stock, the component unit is consumed."""
 
@@ -27,37 +27,19 @@ class TestMrpLifecycle(SerialTrackingCase):
             "bom_line_ids": [Command.create({"product_id": cls.component.id, "product_qty": 1})],
         })
 
-    def _production(self):
-        production = self.env["mrp.production"].create({
-            "bom_id": self.bom.id,
-            "product_qty": 1.0,
-        })
-        production.action_confirm()
+    def _production(self, quantity=1.0, bom=None):
+        production = super()._production(quantity, bom)
         self.assertEqual(production.state, "confirmed")
         return production
 
     def _use_component(self, production, lot):
         """Make the component move consume exactly this serial, whatever was reserved."""
-        move = production.move_raw_ids
-        self.assertEqual(len(move), 1)
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create({
-            "move_id": move.id,
-            "product_id": lot.product_id.id,
-            "lot_id": lot.id,
-            "quantity": 1.0,
-            "location_id": move.location_id.id,
-            "location_dest_id": move.location_dest_id.id,
-        })
-        move.picked = True
+        self.assertEqual(len(production.move_raw_ids), 1)
+        self._consume(production, self.component, lot)
 
     def _produce_as(self, production, finished_name):
         """Name the finished unit of the MO (a new serial, still planned)."""
-        finished = self.env["stock.lot"].create({
-            "name": finished_name, "product_id": self.product.id,
-        })
-        production.lot_producing_ids = finished
-        production.qty_producing = 1.0
+        finished = super()._produce_as(production, [finished_name])
         self.assertEqual(finished.lifecycle_state, "planned")
         return finished
 

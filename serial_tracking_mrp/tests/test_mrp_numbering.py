@@ -2,11 +2,11 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from odoo.addons.serial_tracking.tests.common import SerialTrackingCase
+from .common import MrpCase
 
 
 @tagged("post_install", "-at_install")
-class TestMrpNumbering(SerialTrackingCase):
+class TestMrpNumbering(MrpCase):
     """Serials of manufacturing orders come from the finished product's rule: the
     generation wizard on the order, Odoo's "Generate Serial" and its "assign serial
     numbers" dialog, through real orders marked done."""
@@ -27,13 +27,6 @@ class TestMrpNumbering(SerialTrackingCase):
             "bom_line_ids": [Command.create({"product_id": cls.screws.id,
                                              "product_qty": 4})],
         })
-
-    def _production(self, quantity):
-        production = self.env["mrp.production"].create({
-            "bom_id": self.bom.id, "product_qty": quantity,
-        })
-        production.action_confirm()
-        return production
 
     def _expected(self, first, count):
         code = self.warehouse.code

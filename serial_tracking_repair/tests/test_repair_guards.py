@@ -6,20 +6,11 @@ from odoo.tests import tagged
 
 from odoo.addons.serial_tracking.tests.test_security_guards import RpcCase
 
+from .common import RepairMixin
+
 
 @tagged("post_install", "-at_install")
-class TestRepairGuards(RpcCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.repair_type = cls.warehouse.repair_type_id
-
-    def _returned_unit(self, name, ship, back):
-        _receipt, unit = self._on(ship, self._receive, [name])
-        delivery = self._on(ship, self._deliver, unit)
-        self._on(back, self._return, delivery, unit)
-        return unit
+class TestRepairGuards(RepairMixin, RpcCase):
 
     def _repair(self, unit, day):
         return self._on(day, self.env["repair.order"].create, {
@@ -30,11 +21,11 @@ class TestRepairGuards(RpcCase):
 
     def test_stock_user_cannot_decide_the_warranty(self):
         # shipped long ago: the coverage ended, the verdict says not covered
-        unit = self._returned_unit("RG-1", ship="2024-01-10", back="2024-02-01")
+        unit = self._returned_unit("RG-1", days=("2024-01-10", "2024-01-10", "2024-02-01"))
         repair = self._repair(unit, "2026-02-01")
         self.assertEqual(repair.serial_verdict, "ineligible")
         self.assertFalse(repair.under_warranty)
-        eligible = self._returned_unit("RG-2", ship="2026-01-10", back="2026-01-20")
+        eligible = self._returned_unit("RG-2", days=("2026-01-10", "2026-01-10", "2026-01-20"))
         good_check = self._repair(eligible, "2026-02-01").serial_check_id
         self.assertEqual(good_check.verdict, "eligible")
         forged = {"serial_warranty_decided": True}

@@ -4,30 +4,13 @@ from odoo.tests import tagged
 
 from odoo.addons.serial_tracking.tests.common import SerialTrackingCase
 
+from .common import RepairMixin
+
 
 @tagged("post_install", "-at_install")
-class TestRepairLifecycle(SerialTrackingCase):
+class TestRepairLifecycle(RepairMixin, SerialTrackingCase):
     """A repair consumes the serial-tracked parts it adds and puts the repaired unit in
     repair from confirmation to the end."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.part = cls.env["product.product"].create({
-            "name": "Battery Pack",
-            "type": "consu",
-            "is_storable": True,
-            "tracking": "serial",
-        })
-        cls.repair_type = cls.warehouse.repair_type_id
-
-    def _returned_unit(self, name):
-        """A unit sold to the customer and brought back through a return."""
-        _receipt, unit = self._receive([name])
-        delivery = self._deliver(unit)
-        self._return(delivery, unit)
-        self.assertEqual(unit.lifecycle_state, "returned")
-        return unit
 
     def _repair(self, unit):
         repair = self.env["repair.order"].create({
@@ -46,21 +29,6 @@ class TestRepairLifecycle(SerialTrackingCase):
         repair.action_repair_start()
         self.assertEqual(repair.state, "under_repair")
         return repair
-
-    def _use_part(self, repair, lot):
-        """Make the part line use exactly this serial, whatever was reserved."""
-        move = repair.move_ids
-        self.assertEqual(len(move), 1)
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create({
-            "move_id": move.id,
-            "product_id": lot.product_id.id,
-            "lot_id": lot.id,
-            "quantity": 1.0,
-            "location_id": move.location_id.id,
-            "location_dest_id": move.location_dest_id.id,
-        })
-        move.picked = True
 
     def test_repair_consumes_the_added_part(self):
         unit = self._returned_unit("LT-R1")

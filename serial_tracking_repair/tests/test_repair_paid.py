@@ -3,28 +3,21 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.serial_tracking.tests.warranty_common import WarrantyCase
 
+from .common import RepairMixin
+
 
 @tagged("post_install", "-at_install")
-class TestRepairPaid(WarrantyCase):
+class TestRepairPaid(RepairMixin, WarrantyCase):
     """The "None: Paid Repair" warranty claim, set on the repair form: the customer pays,
     no verdict is asked, the unit goes through the repair as any other. Policy: full
     coverage, 24 months from shipment."""
 
+    returned_days = ("2025-01-02", "2025-01-10", "2025-01-20")
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.repair_type = cls.warehouse.repair_type_id
         cls.reason = cls.env.ref("serial_tracking.reason_manager_override")
-
-    def _returned_unit(self, name):
-        _receipt, unit = self._on("2025-01-02", self._receive, [name])
-        delivery = self._on("2025-01-10", self._deliver, unit)
-        self._on("2025-01-20", self._return, delivery, unit)
-        return unit
-
-    def _start(self, repair, day):
-        self.assertIs(self._on(day, repair.action_validate), True)
-        self._on(day, repair.action_repair_start)
 
     def _form(self, unit, user=None):
         form = Form(self.env["repair.order"].with_user(user or self.stock_user).with_context(

@@ -2,20 +2,13 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.serial_tracking.tests.common import SerialTrackingCase
 
+from .common import RepairMixin
+
 
 @tagged("post_install", "-at_install")
-class TestRepairRemovedPart(SerialTrackingCase):
+class TestRepairRemovedPart(RepairMixin, SerialTrackingCase):
     """A part a repair takes out of the unit goes to Odoo's removed-parts location (an
     inventory-loss location): it is scrapped, no longer consumed."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.part = cls.env["product.product"].create({
-            "name": "Battery Pack", "type": "consu", "is_storable": True,
-            "tracking": "serial",
-        })
-        cls.repair_type = cls.warehouse.repair_type_id
 
     def _repair(self, unit, lines):
         """A repair order made in its form with ``(line type, part serial)`` lines,
@@ -35,13 +28,7 @@ class TestRepairRemovedPart(SerialTrackingCase):
         repair.action_repair_start()
         for move, (line_type, lot) in zip(repair.move_ids.sorted("id"), lines, strict=True):
             self.assertEqual(move.repair_line_type, line_type)
-            move.move_line_ids.unlink()
-            self.env["stock.move.line"].create({
-                "move_id": move.id, "product_id": lot.product_id.id, "lot_id": lot.id,
-                "quantity": 1.0, "location_id": move.location_id.id,
-                "location_dest_id": move.location_dest_id.id,
-            })
-            move.picked = True
+            self._use_lots(move, lot)
         repair.action_repair_end()
         self.assertEqual(repair.state, "done")
         return repair

@@ -6,24 +6,20 @@ from odoo.tests import tagged
 
 from odoo.addons.serial_tracking.tests.warranty_common import WarrantyCase
 
+from .common import RepairMixin
+
 
 @tagged("post_install", "-at_install")
-class TestRepairWarranty(WarrantyCase):
+class TestRepairWarranty(RepairMixin, WarrantyCase):
     """Repair orders on real returned units: verdict, override, repair state, clock pause
     and part swaps. Policy: full coverage, 24 months from shipment, paused in repair."""
+
+    returned_days = ("2025-01-02", "2025-01-10", "2025-01-20")
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.part = cls._make_product("Battery Pack")
-        cls.repair_type = cls.warehouse.repair_type_id
         cls.reason = cls.env.ref("serial_tracking.reason_manager_override")
-
-    def _returned_unit(self, name, product=None, ship="2025-01-10", back="2025-01-20"):
-        _receipt, unit = self._on("2025-01-02", self._receive, [name], product=product)
-        delivery = self._on(ship, self._deliver, unit)
-        self._on(back, self._return, delivery, unit)
-        return unit
 
     def _repair(self, unit, day, lines=(), **values):
         return self._on(day, self.env["repair.order"].create, dict(
@@ -31,21 +27,6 @@ class TestRepairWarranty(WarrantyCase):
             partner_id=self.customer.id, picking_type_id=self.repair_type.id,
             move_ids=[Command.create(dict(line, product_uom_qty=1.0)) for line in lines],
         ))
-
-    def _start(self, repair, day):
-        self.assertIs(self._on(day, repair.action_validate), True)
-        self._on(day, repair.action_repair_start)
-
-    def _use(self, repair, line_type, lot):
-        move = repair.move_ids.filtered(lambda m: m.repair_line_type == line_type)
-        self.assertEqual(len(move), 1)
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create({
-            "move_id": move.id, "product_id": lot.product_id.id, "lot_id": lot.id,
-            "quantity": 1.0, "location_id": move.location_id.id,
-            "location_dest_id": move.location_dest_id.id,
-        })
-        move.picked = True
 
     # --- verdict ------------------------------------------------------------------------
 
@@ -155,7 +136,7 @@ class TestRepairWarranty(WarrantyCase):
         fitting = self._repair(unit, "2025-03-01", [
             {"repair_line_type": "add", "product_id": self.part.id}])
         self._start(fitting, "2025-03-01")
-        self._use(fitting, "add", first)
+        self._use_part(fitting, first, "add")
         self._on("2025-03-02", fitting.action_repair_end)
         link = self.env["serial.genealogy"].search([("child_lot_id", "=", unit.id)])
         self.assertEqual((link.parent_lot_id, link.link_type, link.document_ref),
@@ -167,8 +148,8 @@ class TestRepairWarranty(WarrantyCase):
             {"repair_line_type": "add", "product_id": self.part.id},
         ])
         self._start(swap, "2025-04-01")
-        self._use(swap, "remove", first)
-        self._use(swap, "add", second)
+        self._use_part(swap, first, "remove")
+        self._use_part(swap, second, "add")
         self._on("2025-04-02", swap.action_repair_end)
 
         self.assertEqual(swap.state, "done")
