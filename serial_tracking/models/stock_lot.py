@@ -35,7 +35,6 @@ class StockLot(models.Model):
 
     lifecycle_state = fields.Selection(
         lifecycle.STATES,
-        string="Lifecycle State",
         index=True,
         readonly=True,
         copy=False,
