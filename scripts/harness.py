@@ -1013,6 +1013,11 @@ _DEBIAN_CHECKS = {
                             ("chromium", "chromium-browser", "google-chrome",
                              "google-chrome-stable")),
     "poppler-utils": lambda: bool(shutil.which("pdftoppm")),
+    # the lint stage: pre-commit needs git; its eslint and prettier hooks run on the system's
+    # node (language_version: system), with their npm packages from the npm registry
+    "git": lambda: bool(shutil.which("git")),
+    "nodejs": lambda: bool(shutil.which("node")),
+    "npm": lambda: bool(shutil.which("npm")),
 }
 
 
@@ -1027,9 +1032,10 @@ def ensure_dependencies(test: bool, with_odoo: bool, pip: bool = True) -> list[s
     """Install what is missing; return the list of problems (empty when all is there).
 
     PyPI: ``requirements.txt`` (+ ``requirements-test.txt`` when ``test``) and, when Odoo is
-    importable, ``requirements-oca.txt`` with ``--no-deps``. Debian (only when Odoo is
-    importable, since only the Odoo runs need them): postgresql, wkhtmltopdf and, for tests,
-    chromium and poppler-utils -- ``apt-get`` runs only if one of their binaries is missing.
+    importable, ``requirements-oca.txt`` with ``--no-deps``. Debian: for tests, git, nodejs
+    and npm (the lint hooks); when Odoo is importable (only the Odoo runs need them),
+    postgresql, wkhtmltopdf and, for tests, chromium and poppler-utils -- ``apt-get`` runs
+    only if one of their binaries is missing.
     Without ``pip`` (the private venv, whose stamp already covers the requirements) only the
     Debian packages are checked.
     """
@@ -1045,9 +1051,9 @@ def ensure_dependencies(test: bool, with_odoo: bool, pip: bool = True) -> list[s
         proc = subprocess.run(argv, cwd=REPO_ROOT, env=env, check=False)
         if proc.returncode != 0:
             problems.append(f"'{' '.join(argv[1:])}' failed (exit {proc.returncode})")
-    if not with_odoo:
-        return problems
-    wanted = ["postgresql", "wkhtmltopdf"] + (["chromium", "poppler-utils"] if test else [])
+    wanted = ["git", "nodejs", "npm"] if test else []
+    if with_odoo:
+        wanted += ["postgresql", "wkhtmltopdf"] + (["chromium", "poppler-utils"] if test else [])
     missing = [pkg for pkg in wanted if not _DEBIAN_CHECKS[pkg]()]
     if not missing:
         return problems

@@ -2,10 +2,12 @@
     "name": "Serial Tracking",
     "summary": "Lifecycle, tamper-evident history, warranty, recalls and labels for every serial",
     "version": "19.0.1.0.0",
-    "category": "Inventory/Inventory",
+    "category": "Supply Chain/Serial Tracking",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Authors",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["serial-tracking"],
     "depends": ["stock", "barcodes"],
     "external_dependencies": {
         "python": ["python-stdnum", "python-barcode", "qrcode", "zint-bindings"],

@@ -3,10 +3,12 @@
     "summary": "Serial-aware helpdesk tickets: warranty verdicts, returns, repairs and "
     "recall tickets",
     "version": "19.0.1.0.0",
-    "category": "After-Sales",
+    "category": "Supply Chain/Serial Tracking",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Authors",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["serial-tracking"],
     "depends": ["serial_tracking", "helpdesk_mgmt"],
     "data": [
         "security/ir.model.access.csv",

@@ -2,10 +2,12 @@
     "name": "Serial Tracking - Manufacturing",
     "summary": "Per-unit genealogy from manufacturing orders: which component is in which unit",
     "version": "19.0.1.1.0",
-    "category": "Supply Chain/Manufacturing",
+    "category": "Supply Chain/Serial Tracking",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Authors",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["serial-tracking"],
     "depends": ["serial_tracking", "mrp"],
     "data": [
         "security/ir.model.access.csv",

@@ -2,10 +2,12 @@
     "name": "Serial Tracking - Repair",
     "summary": "Warranty-aware repair orders: verdict, repair state, clock pause, part swaps",
     "version": "19.0.1.0.0",
-    "category": "Supply Chain/Inventory",
+    "category": "Supply Chain/Serial Tracking",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Authors",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["serial-tracking"],
     "depends": ["serial_tracking", "repair"],
     "data": [
         "security/ir.model.access.csv",

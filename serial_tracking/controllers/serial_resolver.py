@@ -165,7 +165,8 @@ class SerialResolver(http.Controller):
             errors["email"] = env._("Enter a valid e-mail address.")
         if lot.lifecycle_state not in _REGISTRABLE:
             return {"form": form, "errors": {"form": env._(
-                "Only a product delivered to a customer can be registered. Please contact us.")}}
+                "Only a product delivered to a customer can be registered. "
+                "Please contact us.")}}
         day = self._serial_parse_date(form["date"])
         today = fields.Date.context_today(lot)
         shipped = self._serial_shipment_date(lot)

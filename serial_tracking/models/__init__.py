@@ -19,7 +19,6 @@ from . import stock_move
 from . import stock_quant
 from . import serial_traceability
 from . import serial_traceability_report
-from . import stock_lot_genealogy
 from . import serial_warranty_policy
 from . import serial_warranty_policy_line
 from . import serial_warranty
@@ -31,7 +30,6 @@ from . import serial_scanner
 from . import serial_recall
 from . import serial_recall_unit
 from . import serial_recall_simulation
-from . import stock_lot_recall
 from . import stock_move_line_recall
 from . import res_company
 from . import res_config_settings
@@ -40,4 +38,3 @@ from . import report_serial_label_formats
 from . import serial_resolver_attempt
 from . import serial_unit_proof
 from . import serial_ownership_claim
-from . import stock_lot_scanner

@@ -38,7 +38,7 @@ class SerialConsistencyIssue(models.Model):
         "hold the unit nowhere in our stock.",
     )
     location_id = fields.Many2one("stock.location", string="Held In", readonly=True)
-    event_id = fields.Many2one("serial.event", string="Event", readonly=True)
+    event_id = fields.Many2one("serial.event", readonly=True)
     chain_break = fields.Selection(
         [("link", "Does not follow the previous event"),
          ("content", "Content does not match its hash")],

@@ -464,7 +464,8 @@ class SerialEligibilityCheck(models.Model):
         serial, as an ``override`` event in its ledger."""
         if not self.env.user.has_group("serial_tracking.group_serial_manager"):
             raise AccessError(self.env._(
-                "Only a Serial Tracking Manager may override an eligibility verdict (%(serials)s). "
+                "Only a Serial Tracking Manager may override an eligibility verdict "
+                "(%(serials)s). "
                 "Ask a manager.", serials=", ".join(self.mapped("serial_name")),
             ))
         if not reason:

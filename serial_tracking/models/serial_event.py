@@ -41,9 +41,9 @@ class SerialEvent(models.Model):
     user_id = fields.Many2one("res.users", string="Done By", readonly=True, ondelete="restrict")
     location_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", readonly=True, index=True)
     document_ref = fields.Char(string="Document", readonly=True, index=True)
-    reason_id = fields.Many2one("serial.reason", string="Reason", readonly=True)
+    reason_id = fields.Many2one("serial.reason", readonly=True)
     note = fields.Text(readonly=True)
     prev_hash = fields.Char(readonly=True)
     # "v2:" + HMAC over every column above and below (tools/ledger.py); 64 hex digits

@@ -150,7 +150,8 @@ class SerialFormatRule(models.Model):
             if problems:
                 raise ValidationError(self.env._(
                     'Numbering rule "%(rule)s" would make %(sample)s, which its own checks '
-                    "refuse (%(problem)s). Adjust the pattern or the checks so that they agree.",
+                    "refuse (%(problem)s). Adjust the pattern or the checks so that they "
+                    "agree.",
                     rule=rule.name, sample=sample,
                     problem=tools_messages.translate(self.env, problems[0]),
                 ))

@@ -175,7 +175,8 @@ class SerialOwnershipClaim(models.Model):
             "partner_id": partner.id,
             "document_ref": self.env._("Online registration"),
             "note": self.env._(
-                "Claimed on the public serial page by %(name)s <%(email)s>, e-mail confirmed "
+                "Claimed on the public serial page by %(name)s <%(email)s>, e-mail "
+                "confirmed "
                 "on %(confirmed)s, accepted by %(user)s",
                 name=self.claimant_name, email=self.email,
                 confirmed=self.email_confirmed_date, user=self.env.user.name),

@@ -66,7 +66,7 @@ class SerialRecall(models.Model):
                                    domain=[("tracking", "=", "serial")], check_company=True)
     lot_ids = fields.Many2many("stock.lot", "serial_recall_lot_rel", "recall_id", "lot_id",
                                string="Serials", check_company=True)
-    serial_ranges = fields.Text(string="Serial Ranges",
+    serial_ranges = fields.Text(
                                 help="Ranges of serial numbers, e.g. SN0001-SN0100; SN0200")
     supplier_ids = fields.Many2many("res.partner", "serial_recall_supplier_rel", "recall_id",
                                     "partner_id", string="Suppliers",

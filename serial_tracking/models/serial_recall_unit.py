@@ -32,13 +32,13 @@ class SerialRecallUnit(models.Model):
                               help="Where the unit was when the campaign was simulated.")
     status = fields.Selection(recall_tools.STATUSES, required=True, default="pending",
                               readonly=True)
-    status_reason = fields.Char(string="Status Reason", readonly=True)
+    status_reason = fields.Char(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True,
                                  help="The customer holding the unit.")
     parent_lot_id = fields.Many2one("stock.lot", string="Consumed Into",
                                     index="btree_not_null", readonly=True,
                                     help="The unit this one is built into.")
-    location_id = fields.Many2one("stock.location", string="Location", readonly=True,
+    location_id = fields.Many2one("stock.location", readonly=True,
                                   help="Where the unit was in our stock when simulated.")
     picking_id = fields.Many2one(
         "stock.picking", string="Delivery", readonly=True,

@@ -28,8 +28,8 @@ class SerialWarrantyPolicyLine(models.Model):
         help="Starts the clock at the latest this long after another event, for instance "
         "'from installation, but no later than 90 days after shipment'.",
     )
-    cap_duration = fields.Integer(string="Cap Duration")
-    cap_unit = fields.Selection(warranty.DURATION_UNITS, string="Cap Unit",
+    cap_duration = fields.Integer()
+    cap_unit = fields.Selection(warranty.DURATION_UNITS,
                                 default=warranty.DAY)
     return_window_days = fields.Integer(
         string="Return Window (days)",

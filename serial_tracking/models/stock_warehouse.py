@@ -6,7 +6,6 @@ class StockWarehouse(models.Model):
 
     quarantine_location_id = fields.Many2one(
         "stock.location",
-        string="Quarantine Location",
         check_company=True,
         help="Where this warehouse keeps quarantined units. It sits outside the stock "
         "location, so nothing in it is reserved.",

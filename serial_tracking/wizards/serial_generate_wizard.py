@@ -33,10 +33,10 @@ class SerialGenerateWizard(models.TransientModel):
     _name = "serial.generate.wizard"
     _description = "Generate or Import Serial Numbers"
 
-    move_id = fields.Many2one("stock.move", string="Move", readonly=True, ondelete="cascade")
+    move_id = fields.Many2one("stock.move", readonly=True, ondelete="cascade")
     picking_id = fields.Many2one(related="move_id.picking_id")
     product_id = fields.Many2one(
-        "product.product", string="Product", required=True,
+        "product.product", required=True,
         domain="[('tracking', '!=', 'none'), ('is_storable', '=', True)]",
     )
     rule_id = fields.Many2one("serial.format.rule", string="Numbering Rule",

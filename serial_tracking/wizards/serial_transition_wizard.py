@@ -40,7 +40,7 @@ class SerialTransitionWizard(models.TransientModel):
         default="quarantine",
     )
     reason_id = fields.Many2one(
-        "serial.reason", string="Reason",
+        "serial.reason",
         domain="[('applies_to', 'in', ('any', action))]",
     )
     note = fields.Text()

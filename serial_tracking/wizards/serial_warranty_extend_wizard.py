@@ -23,7 +23,7 @@ class SerialWarrantyExtendWizard(models.TransientModel):
     duration = fields.Integer(required=True, default=12)
     duration_unit = fields.Selection(warranty.DURATION_UNITS, string="Unit", required=True,
                                      default=warranty.MONTH)
-    reason_id = fields.Many2one("serial.reason", string="Reason", required=True,
+    reason_id = fields.Many2one("serial.reason", required=True,
                                 domain="[('applies_to', 'in', ('any', 'override'))]")
     note = fields.Text()
 

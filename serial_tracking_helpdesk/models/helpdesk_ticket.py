@@ -36,7 +36,6 @@ class HelpdeskTicket(models.Model):
     # helpdesk_mgmt has no product on tickets: the serial brings one.
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         compute="_compute_product_id",
         store=True,
         readonly=False,

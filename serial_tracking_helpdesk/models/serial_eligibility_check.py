@@ -5,7 +5,7 @@ class SerialEligibilityCheck(models.Model):
     _inherit = "serial.eligibility.check"
 
     ticket_id = fields.Many2one(
-        "helpdesk.ticket", string="Ticket", readonly=True, index="btree_not_null",
+        "helpdesk.ticket", readonly=True, index="btree_not_null",
         ondelete="set null", help="The helpdesk ticket the verdict was asked from.",
     )
     # A manager's override on a ticket stands for one return: of the unit, from the

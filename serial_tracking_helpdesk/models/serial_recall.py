@@ -18,7 +18,7 @@ class SerialRecall(models.Model):
     _inherit = "serial.recall"
 
     helpdesk_team_id = fields.Many2one(
-        "helpdesk.ticket.team", string="Helpdesk Team", check_company=True, tracking=True,
+        "helpdesk.ticket.team", check_company=True, tracking=True,
         help="The team that gets one ticket per customer holding recalled units.",
     )
     helpdesk_ticket_ids = fields.One2many("helpdesk.ticket", "serial_recall_id",

@@ -12,7 +12,7 @@ class StockLot(models.Model):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     ticket_count = fields.Integer(
-        compute="_compute_ticket_count", string="Ticket Count",
+        compute="_compute_ticket_count",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 

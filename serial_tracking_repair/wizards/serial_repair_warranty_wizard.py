@@ -14,7 +14,7 @@ class SerialRepairWarrantyWizard(models.TransientModel):
     serial_reasons_html = fields.Html(related="repair_id.serial_reasons_html")
     decision = fields.Selection([("covered", "Covered"), ("not_covered", "Not Covered")],
                                 required=True, default="covered")
-    reason_id = fields.Many2one("serial.reason", string="Reason", required=True,
+    reason_id = fields.Many2one("serial.reason", required=True,
                                 domain="[('applies_to', 'in', ('any', 'override'))]")
     note = fields.Text()
 

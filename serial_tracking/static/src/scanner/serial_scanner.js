@@ -75,6 +75,7 @@ export class SerialScanner extends Component {
         // Browsers refuse to play before the first user gesture: stay silent then.
         const playing = sound.play();
         if (playing && playing.catch) {
+            // eslint-disable-next-line no-empty-function -- the refusal is expected
             playing.catch(() => {});
         }
     }
