@@ -30,7 +30,6 @@ from . import serial_scanner
 from . import serial_recall
 from . import serial_recall_unit
 from . import serial_recall_simulation
-from . import stock_move_line_recall
 from . import res_company
 from . import res_config_settings
 from . import report_serial_label

@@ -24,6 +24,7 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         self.env["ir.config_parameter"].sudo().set_param(
             SWITCH_PARAM, "on" if self.serial_bulk_fast_path else "off")
+        return result

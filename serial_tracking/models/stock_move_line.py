@@ -42,12 +42,14 @@ class StockMoveLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._serial_check_recall_on_create(vals_list)
         self.env["serial.numbering"]._validate_typed_serials(vals_list)
         lines = super().create(vals_list)
         lines._serial_delivery_lines().lot_id._serial_sync_allocation()
         return lines
 
     def write(self, vals):
+        self._serial_check_recall_on_write(vals)
         if vals.get("lot_name") and not vals.get("lot_id"):
             self.env["serial.numbering"]._validate_typed_serial_write(self, vals["lot_name"])
         if not _ALLOCATION_FIELDS & set(vals):
@@ -69,6 +71,42 @@ class StockMoveLine(models.Model):
         lots.exists()._serial_sync_allocation(pickings)
         return result
 
+    # --- recalls: a recalled serial is neither reserved on nor shipped by a delivery ----
+    # Every check runs before anything is written and costs one query, only for lines
+    # that name a serial.
+
+    def _serial_check_recall_on_create(self, vals_list):
+        move_ids = {vals["move_id"] for vals in vals_list
+                    if vals.get("lot_id") and vals.get("move_id")}
+        if not move_ids:
+            return
+        delivery_moves = self.env["stock.move"].browse(move_ids)._serial_delivery_moves()
+        delivery_ids = set(delivery_moves.ids)
+        lots = self.env["stock.lot"].browse({
+            vals["lot_id"] for vals in vals_list
+            if vals.get("lot_id") and vals.get("move_id") in delivery_ids
+        })
+        if lots:
+            lots._serial_check_not_recalled(", ".join(delivery_moves.picking_id.mapped("name")))
+
+    def _serial_check_recall_on_write(self, vals):
+        if not (vals.get("lot_id") or vals.get("quantity")):
+            return
+        if vals.get("lot_id"):
+            delivery_moves = self.move_id._serial_delivery_moves()
+            lines = self.filtered(lambda ml: ml.move_id in delivery_moves)
+            lots = self.env["stock.lot"].browse(vals["lot_id"])
+        else:
+            lines = self._serial_delivery_lines()
+            lots = lines.lot_id
+        if lines and lots:
+            lots._serial_check_not_recalled(", ".join(lines.picking_id.mapped("name")))
+
+    def _serial_check_recall_on_done(self):
+        lines = self._serial_delivery_lines().filtered(lambda ml: ml.quantity > 0)
+        if lines:
+            lines.lot_id._serial_check_not_recalled(", ".join(lines.picking_id.mapped("name")))
+
     def _serial_delivery_lines(self):
         """Serial lines that can reserve for a customer: only those can change
         allocation, so receipts and internal moves cost nothing here."""
@@ -84,6 +122,7 @@ class StockMoveLine(models.Model):
     # --- done moves: one event per line ---------------------------------------------
 
     def _action_done(self):
+        self._serial_check_recall_on_done()
         self._serial_check_customer_returns()
         result = super()._action_done()
         self.exists()._serial_record_done_moves()

@@ -5,7 +5,10 @@
     "version": "19.0.1.0.0",
     "category": "Hidden/Tests",
     "license": "LGPL-3",
-    "author": "serial_tracking",
+    "author": "Serial Tracking Authors",
+    "website": "https://github.com/serial-tracking/serial_tracking",
+    "maintainers": ["serial-tracking"],
+    "development_status": "Beta",
     "depends": ["stock"],
     "installable": True,
 }
