@@ -443,6 +443,10 @@ class TestRecallActivation(RecallCase):
         self.assertLastEvent(lots[0], "released", "in_stock")
         self.assertFalse(lots[0]._serial_active_recalls())
         self.assertEqual(lots[1]._serial_active_recalls(), recall)
+        with self.assertRaisesRegex(UserError, "final"):
+            self.env["serial.recall.unit.status.wizard"].with_user(self.manager).create(
+                {"unit_ids": [Command.set(unit.ids)], "status": "destroyed",
+                 "reason": "x"}).action_apply()
 
     def test_status_change_refusal_reads_in_the_users_language(self):
         use_french(self, {
@@ -465,10 +469,6 @@ class TestRecallActivation(RecallCase):
                                     "unreachable; allowed: destroyed, released."):
             wizard.action_apply()
         self.assertEqual(unit.status, "quarantined")
-        with self.assertRaisesRegex(UserError, "final"):
-            self.env["serial.recall.unit.status.wizard"].with_user(self.manager).create(
-                {"unit_ids": [Command.set(unit.ids)], "status": "destroyed",
-                 "reason": "x"}).action_apply()
 
     def test_report_lists_units_by_bucket_and_customer(self):
         self._deliver(self.lots[:2])
