@@ -366,7 +366,8 @@ def translate(env, value):
     """The sentence of ``value`` in ``env``'s language.
 
     ``value`` is a :class:`tools.messages.Message`, an error of the core
-    (:class:`tools.messages.CodedError`) or a ``numbering.Problem``; anything else is
+    (:class:`tools.messages.CodedError`), a ``numbering.Problem`` or a
+    ``lifecycle.Refusal``; anything else is
     shown as ``str(value)``.
     """
     message = messages.message_of(value)
