@@ -367,8 +367,7 @@ def translate(env, value):
 
     ``value`` is a :class:`tools.messages.Message`, an error of the core
     (:class:`tools.messages.CodedError`), a ``numbering.Problem`` or a
-    ``lifecycle.Refusal``; anything else is
-    shown as ``str(value)``.
+    ``lifecycle.Refusal``; anything else is shown as ``str(value)``.
     """
     message = messages.message_of(value)
     if message is None:
