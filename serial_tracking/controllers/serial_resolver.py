@@ -18,6 +18,7 @@ from odoo import fields, http
 from odoo.http import request
 from odoo.tools import email_normalize
 
+from ..models import tools_messages
 from ..models.serial_ownership_claim import CLAIMABLE as _REGISTRABLE
 from ..tools import digital_link, unit_proof
 
@@ -32,8 +33,9 @@ class SerialResolver(http.Controller):
         try:
             link = digital_link.parse_digital_link(self._serial_request_uri())
         except digital_link.DigitalLinkError as exc:
+            error = tools_messages.translate(request.env, exc)
             return self._serial_render("serial_tracking.resolver_malformed",
-                                       {"error": str(exc)}, status=400)
+                                       {"error": error}, status=400)
         post_request = request.httprequest.method == "POST"
         # counted before the unit is looked up: unknown serials cost the same as known ones
         if not request.env["serial.resolver.attempt"]._serial_allow(

@@ -397,7 +397,8 @@ class SerialRecall(models.Model):
 
     def _check_criteria(self):
         self.ensure_one()
-        problems = recall_tools.check_criteria(self._criteria())
+        problems = [tools_messages.translate(self.env, problem)
+                    for problem in recall_tools.check_criteria(self._criteria())]
         if self.serial_ranges:
             try:
                 ranges.parse_range_expression(self.serial_ranges, limit=None)

@@ -272,7 +272,8 @@ class SerialScanner(models.AbstractModel):
         if scan.kind == scan_input.MALFORMED:
             self._refuse(self.env._(
                 "%(code)s is not valid GS1 data: %(problem)s. Scan the label again; if it "
-                "still fails, type the serial number.", code=scan.text, problem=scan.error,
+                "still fails, type the serial number.", code=scan.text,
+                problem=tools_messages.translate(self.env, scan.problem),
             ))
         product = self.env["product.product"]
         if scan.gtin:

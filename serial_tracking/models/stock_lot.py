@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..tools import ledger, lifecycle, warranty
 from ..tools import recall as recall_tools
+from . import tools_messages
 from .stock_move_line import SerialEventExtra
 
 _logger = logging.getLogger(__name__)
@@ -236,7 +237,8 @@ class StockLot(models.Model):
                 lifecycle.Refusal(r.serial.display_name, r.event_type, r.state, r.document)
                 for r in refusals
             ]
-            raise UserError(lifecycle.format_refusals(named))
+            raise UserError(lifecycle.format_refusals(
+                named, say=lambda message: tools_messages.translate(self.env, message)))
         vals_list = []
         final = {}
         for index, from_state, to_state in decisions:

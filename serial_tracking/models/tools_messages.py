@@ -8,7 +8,17 @@ same), so that Odoo's translation export finds them, and renders a core message 
 
 from odoo.tools.translate import LazyTranslate
 
-from ..tools import check_digits, gs1, messages, numbering, ranges
+from ..tools import (
+    check_digits,
+    digital_link,
+    gs1,
+    label_symbols,
+    lifecycle,
+    messages,
+    numbering,
+    ranges,
+)
+from ..tools import recall as recall_tools
 
 _lt = LazyTranslate(__name__)
 
@@ -209,6 +219,132 @@ SENTENCES = {
     "gs1.expected_tag": _lt("expected '(' and an AI at position %(position)s"),
     "gs1.bare_gtin": _lt("expected %(digits)s digits after %(symbology)s, got %(value)r"),
     "gs1.nothing_to_read": _lt("there is no GS1 data to read"),
+    "recall.already": _lt("%(serial)s is already %(new_status)s; choose another status."),
+    "recall.cannot_change": _lt(
+        "%(serial)s cannot go from %(old_status)s to %(new_status)s; allowed: "
+        "%(allowed_statuses)s."
+    ),
+    "recall.status_final": _lt(
+        "%(serial)s cannot go from %(old_status)s to %(new_status)s; its status is final."
+    ),
+    "recall.needs_reason": _lt("%(serial)s: marking it %(new_status)s needs a reason; give one."),
+    "recall.no_criteria": _lt(
+        "The recall has no criteria: choose products, lots, serial ranges, a supplier, a "
+        "date window or component lots."
+    ),
+    "recall.supplier_window_needs_supplier": _lt(
+        "A supplier date window needs a supplier: choose the supplier whose deliveries are "
+        "affected."
+    ),
+    "recall.window_backwards": _lt(
+        "%(window)s: the window starts after it ends (%(date_from)s > %(date_to)s); swap the "
+        "dates."
+    ),
+    "recall.supplier_window": _lt("Supplier window"),
+    "recall.produced_window": _lt("Produced/received window"),
+    "digital_link.gs1": _lt("%(error)s"),
+    "digital_link.bad_resolver": _lt("%(resolver)r is not a resolver address such as %(default)s"),
+    "digital_link.not_primary_key": _lt("AI %(ai)s is not a primary key of these data"),
+    "digital_link.needs_primary_key": _lt(
+        "a Digital Link needs a primary key, one of AIs %(keys)s"
+    ),
+    "digital_link.stray_qualifier": _lt(
+        "AI %(ai)s is a key qualifier that cannot follow primary key AI %(primary)s"
+    ),
+    "digital_link.bad_extension_name": _lt(
+        "%(name)r cannot name an extension: it is empty or an AI"
+    ),
+    "digital_link.extension_not_unicode": _lt("extension %(name)r is not valid Unicode text"),
+    "digital_link.malformed_percent": _lt("%(what)s: malformed percent-encoding %(escape)r"),
+    "digital_link.percent_not_utf8": _lt("%(what)s: percent-encoding is not valid UTF-8"),
+    "digital_link.ai_where": _lt("AI %(ai)s %(where)s"),
+    "digital_link.in_path": _lt("in the path"),
+    "digital_link.in_query": _lt("in the query string"),
+    "digital_link.query_name": _lt("query parameter name"),
+    "digital_link.query_parameter": _lt("query parameter %(name)r"),
+    "digital_link.value_where": _lt("%(error)s (%(where)s)"),
+    "digital_link.key_without_value": _lt(
+        "AI %(ai)s in the path must be followed by its value and by /AI/value pairs"
+    ),
+    "digital_link.no_primary_key": _lt("no GS1 primary key (such as /01/<GTIN>) in the URI path"),
+    "digital_link.not_qualifier": _lt("AI %(ai)s is not a key qualifier of AI %(primary)s"),
+    "digital_link.attribute_in_path": _lt(
+        "AI %(ai)s is not a key qualifier of AI %(primary)s (data attributes go in the query "
+        "string)"
+    ),
+    "digital_link.qualifier_order": _lt(
+        "key qualifiers after AI %(primary)s must be in the order %(orders)s, got %(got)s"
+    ),
+    "digital_link.either": _lt("%(first)s or %(then)s"),
+    "digital_link.unexpected_element": _lt(
+        "unexpected path element %(element)r after AI %(primary)s"
+    ),
+    "digital_link.parameter_without_name": _lt("query parameter %(parameter)r has no name"),
+    "digital_link.unknown_query_ai": _lt("unknown AI %(ai)s in the query string"),
+    "digital_link.qualifier_in_query": _lt("AI %(ai)s is a key qualifier: it belongs in the path"),
+    "digital_link.query_ai_without_value": _lt("AI %(ai)s in the query string has no value"),
+    "digital_link.uri_character": _lt(
+        "character %(char)r at position %(position)s is not allowed in a URI"
+    ),
+    "digital_link.not_http": _lt("a GS1 Digital Link URI starts with https:// or http://"),
+    "digital_link.bad_host": _lt("%(host)r is not a host name"),
+    "lifecycle.refused": _lt(
+        "%(serial)s: cannot be %(event_type)s because it is %(lifecycle_state)s; %(advice)s."
+    ),
+    "lifecycle.refused_on": _lt(
+        "%(serial)s: cannot be %(event_type)s on %(document)s because it is "
+        "%(lifecycle_state)s; %(advice)s."
+    ),
+    "lifecycle.new": _lt("new"),
+    "lifecycle.more": _lt("... and %(count)s more."),
+    "lifecycle.advice": _lt("check the unit's history"),
+    "lifecycle.advice_received": _lt(
+        "receive a new serial number, or return the unit through its own document"
+    ),
+    "lifecycle.advice_found": _lt(
+        "the unit is already accounted for; count its current location instead"
+    ),
+    "lifecycle.advice_produced": _lt("use a new serial number for the finished unit"),
+    "lifecycle.advice_allocated": _lt(
+        "pick another unit that is in stock (a quarantined unit must be released first)"
+    ),
+    "lifecycle.advice_shipped": _lt(
+        "pick another unit that is in stock; quarantined, scrapped, consumed or shipped "
+        "units cannot leave again"
+    ),
+    "lifecycle.advice_returned": _lt("only a unit delivered to a customer can come back from one"),
+    "lifecycle.advice_consumed": _lt("consume a unit that is in stock"),
+    "lifecycle.advice_scrapped": _lt("only a unit in our stock can be scrapped"),
+    "lifecycle.advice_returned_to_vendor": _lt(
+        "only a unit in our stock can go back to the vendor"
+    ),
+    "lifecycle.advice_quarantined": _lt("only a unit in our stock can be quarantined"),
+    "lifecycle.advice_released": _lt("only a quarantined unit can be released"),
+    "lifecycle.advice_installed": _lt("only a unit delivered to a customer can be installed"),
+    "lifecycle.advice_registered": _lt("only a delivered or stocked unit can be registered"),
+    "lifecycle.advice_in_repair": _lt(
+        "only a unit in stock, returned or at the customer can enter repair"
+    ),
+    "lifecycle.advice_repaired": _lt("only a unit in repair can leave repair"),
+    "label_symbols.gs1": _lt("%(error)s"),
+    "label_symbols.no_gs1_data": _lt("there is no GS1 data to draw"),
+    "label_symbols.code128_empty": _lt("Code 128 needs a non-empty text"),
+    "label_symbols.code128_charset": _lt(
+        "Code 128 cannot carry %(chars)r of %(text)r: use printable ASCII only"
+    ),
+    "label_symbols.code128_too_long": _lt(
+        "%(text)r has %(length)s characters; Code 128 labels take at most %(max)s"
+    ),
+    "label_symbols.code128_encoder": _lt("Code 128 cannot carry %(text)r: %(encoder)s"),
+    "label_symbols.gs1_128_too_long": _lt(
+        "%(data)s needs %(length)s characters; a GS1-128 symbol carries at most %(max)s: use "
+        "GS1 DataMatrix or print fewer AIs"
+    ),
+    "label_symbols.qr_empty": _lt("a QR Code needs a non-empty URI"),
+    "label_symbols.encoder": _lt("%(symbology)s of %(data)s: %(encoder)s"),
+    "label_symbols.unknown_symbology": _lt(
+        "unknown symbology %(symbology)r; use one of %(known)s"
+    ),
 }
 
 # What ``check_digits`` says an algorithm reads (its ``check_charset`` parameter).
@@ -222,15 +358,16 @@ _CHECK_CHARSETS = {
 }
 
 # Modules whose sentences are copied above: imported so that their sentences are known.
-_CORE = (check_digits, gs1, numbering, ranges)
+_CORE = (check_digits, digital_link, gs1, label_symbols, lifecycle, numbering, ranges,
+         recall_tools)
 
 
 def translate(env, value):
     """The sentence of ``value`` in ``env``'s language.
 
     ``value`` is a :class:`tools.messages.Message`, an error of the core
-    (:class:`tools.messages.CodedError`) or a ``numbering.Problem``; anything else is
-    shown as ``str(value)``.
+    (:class:`tools.messages.CodedError`), a ``numbering.Problem`` or a
+    ``lifecycle.Refusal``; anything else is shown as ``str(value)``.
     """
     message = messages.message_of(value)
     if message is None:
@@ -246,11 +383,21 @@ def _sentence(env, code):
 
 def _labels(env):
     """The labels of the coded parameters, in ``env``'s language."""
-    def selection(field_name):
-        field = env["serial.format.rule"]._fields[field_name]
+    def selection(field_name, model="serial.format.rule"):
+        field = env[model]._fields[field_name]
         return dict(field._description_selection(env))
 
+    def lower(labels):
+        # a state or status in the middle of a sentence
+        return {code: label.lower() for code, label in labels.items()}
+
+    statuses = lower(selection("status", "serial.recall.unit"))
     return {
+        "event_type": lower(selection("event_type", "serial.event")),
+        "lifecycle_state": lower(selection("lifecycle_state", "stock.lot")),
+        "old_status": statuses,
+        "new_status": statuses,
+        "allowed_statuses": statuses,
         "check_label": selection("check_algorithm"),
         "charset_label": selection("charset"),
         "check_charset": {

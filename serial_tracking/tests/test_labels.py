@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common import SerialTrackingCase
+from .translation_common import use_french
 
 GTIN13 = "9521234543213"  # GS1 General Specifications example GTIN, as an EAN-13
 GTIN14 = "0" + GTIN13
@@ -113,6 +114,22 @@ class TestSerialLabels(SerialTrackingCase):
             self._wizard(lots).action_print()
         self.assertIn("Sérial 1", str(caught.exception))
         self.assertIn("AI 21", str(caught.exception))
+
+    def test_label_refusals_read_in_the_users_language(self):
+        use_french(self, {
+            "label_symbols.code128_charset": "Code 128 ne peut pas porter %(chars)r de "
+                                             "%(text)r : seulement de l'ASCII imprimable",
+        })
+        _picking, lots = self._receive(["Sérial 2"])
+        wizard = self._wizard(lots, print_gs1_datamatrix=False, print_code128=True)
+        with self.assertRaises(UserError) as caught:
+            wizard.with_context(lang="fr_FR").action_print()
+        self.assertIn("Sérial 2: Code 128 ne peut pas porter 'é' de 'Sérial 2' : seulement "
+                      "de l'ASCII imprimable", str(caught.exception))
+        with self.assertRaises(UserError) as caught:
+            wizard.action_print()
+        self.assertIn("Sérial 2: Code 128 cannot carry 'é' of 'Sérial 2': use printable ASCII "
+                      "only", str(caught.exception))
 
     def test_gs1_data_is_built_only_for_gs1_symbols(self):
         """'#' is outside GS1's character set 82: refused in a GS1 symbol, printed in Code 128."""

@@ -1,7 +1,9 @@
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import SerialTrackingCase
+from .translation_common import use_french
 
 
 @tagged("post_install", "-at_install")
@@ -86,6 +88,24 @@ class TestLifecycleRefusals(SerialTrackingCase):
         self._add_move(receipt, self.product, [{"lot_id": lot.id} for lot in lots])
         receipt.move_ids.picked = True
         self.assertRefused(lots, receipt.button_validate, "RF-B1", "RF-B2", "RF-B3")
+
+    def test_refusals_read_in_the_users_language(self):
+        use_french(self, {
+            "lifecycle.refused": "%(serial)s : ne peut pas être %(event_type)s car il est "
+                                 "%(lifecycle_state)s ; %(advice)s.",
+            "lifecycle.advice_released": "seule une unité en quarantaine peut être libérée",
+        })
+        _picking, lot = self._receive(["RF-FR1"])
+        wizard = self.env["serial.transition.wizard"].with_user(self.stock_manager).create({
+            "lot_ids": [Command.set(lot.ids)], "action": "release",
+            "reason_id": self.reason_release.id})
+        # the event and the state are said by their labels (English: no translation loaded)
+        self.assertRefused(lot, wizard.with_context(lang="fr_FR").action_apply,
+                           "RF-FR1 : ne peut pas être released car il est in stock ; seule une "
+                           "unité en quarantaine peut être libérée.")
+        self.assertRefused(lot, wizard.action_apply,
+                           "RF-FR1: cannot be released because it is in stock; only a "
+                           "quarantined unit can be released.")
 
     def test_lifecycle_state_cannot_be_written_by_hand(self):
         _picking, lot = self._receive(["RF-W1"])

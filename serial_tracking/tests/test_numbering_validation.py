@@ -3,11 +3,13 @@ from stdnum import luhn
 from odoo.exceptions import ValidationError
 from odoo.service.model import call_kw
 from odoo.tests import Form, tagged
-from odoo.tools.translate import TranslationModuleReader, code_translations
+from odoo.tools.translate import TranslationModuleReader
 
 from ..models import tools_messages
-from ..tools import messages
+from ..tools import digital_link, label_symbols, lifecycle, messages
+from ..tools import recall as recall_tools
 from .common import SerialTrackingCase
+from .translation_common import use_french
 
 
 @tagged("post_install", "-at_install")
@@ -225,9 +227,19 @@ class TestNumberingValidation(SerialTrackingCase):
         self.assertEqual(
             {code: self.env._(lazy) for code, lazy in tools_messages.SENTENCES.items()},
             messages.SENTENCES)
+        # among them those of the recall checks, the lifecycle refusals, the Digital Link
+        # and label errors
+        for module in (recall_tools, lifecycle, digital_link, label_symbols):
+            self.assertLessEqual(set(module.SENTENCES), set(tools_messages.SENTENCES),
+                                 module.__name__)
         self.assertEqual(
             {text: self.env._(lazy) for text, lazy in tools_messages._CHECK_CHARSETS.items()},
             {text: text for text in messages.LABELS["check_charset"].values()})
+        # the labels the models give coded parameters are the core's, in English
+        labels = tools_messages._labels(self.env)
+        for name in ("event_type", "lifecycle_state", "old_status", "new_status",
+                     "allowed_statuses"):
+            self.assertEqual(labels[name], messages.LABELS[name], name)
         # and Odoo's translation export finds them
         exported = {term[4] for term in TranslationModuleReader(
             self.env.cr, modules=["serial_tracking"])}
@@ -235,17 +247,12 @@ class TestNumberingValidation(SerialTrackingCase):
         self.assertFalse(missing, "sentences of the core not exported for translation")
 
     def test_refusals_of_the_core_read_in_the_users_language(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        key = ("serial_tracking", "fr_FR")
-        translations = code_translations.get_python_translations(*key)
-        self.addCleanup(code_translations.python_translations.pop, key, None)
-        code_translations.python_translations[key] = dict(translations, **{
-            messages.SENTENCES["check_digits.wrong_check"]:
+        use_french(self, {
+            "check_digits.wrong_check":
                 "%(value)s : le caractère de contrôle devrait être %(expected)s",
-            messages.SENTENCES["numbering.pattern"]:
+            "numbering.pattern":
                 "modèle de numéro de série %(pattern)r, caractère %(character)s : %(problem)s",
-            messages.SENTENCES["numbering.capitals"]:
-                "les jetons s'écrivent en majuscules : {%(token)s}",
+            "numbering.capitals": "les jetons s'écrivent en majuscules : {%(token)s}",
         })
         lots = self.env["stock.lot"].with_user(self.stock_user)
         # a problem of a typed serial, created as the web client does

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import SerialTrackingCase
+from .translation_common import use_french
 
 
 class RecallCase(SerialTrackingCase):
@@ -133,6 +134,25 @@ class TestRecallCriteria(RecallCase):
             self._recall(date_from=now, date_to=now - timedelta(days=1)).action_simulate()
         with self.assertRaisesRegex(UserError, "no criteria"):
             self._recall().action_simulate()
+
+    def test_criteria_problems_read_in_the_users_language(self):
+        use_french(self, {
+            "recall.window_backwards": "%(window)s : la période commence après sa fin "
+                                       "(%(date_from)s > %(date_to)s) ; inversez les dates.",
+            "recall.produced_window": "Période de production ou de réception",
+            "recall.supplier_window_needs_supplier": "Une période fournisseur demande un "
+                                                     "fournisseur.",
+        })
+        now = fields.Datetime.now()
+        recall = self._recall(date_from=now, date_to=now - timedelta(days=1),
+                              supplier_date_from=now)
+        with self.assertRaises(UserError) as caught:
+            recall.with_context(lang="fr_FR").action_simulate()
+        message = caught.exception.args[0]
+        self.assertIn("Une période fournisseur demande un fournisseur.", message)
+        self.assertIn("Période de production ou de réception : la période commence après sa "
+                      "fin", message)
+        self.assertEqual(recall.state, "draft")
 
     def test_components_through_genealogy_at_any_depth(self):
         cell = self.lots_a[:1]
@@ -427,6 +447,28 @@ class TestRecallActivation(RecallCase):
             self.env["serial.recall.unit.status.wizard"].with_user(self.manager).create(
                 {"unit_ids": [Command.set(unit.ids)], "status": "destroyed",
                  "reason": "x"}).action_apply()
+
+    def test_status_change_refusal_reads_in_the_users_language(self):
+        use_french(self, {
+            "recall.cannot_change": "%(serial)s ne peut pas passer de %(old_status)s à "
+                                    "%(new_status)s ; permis : %(allowed_statuses)s.",
+        })
+        lots = self.lots[:1]
+        recall = self._recall(lot_ids=[Command.set(lots.ids)])
+        recall.action_simulate()
+        self._activate(recall)
+        unit = self._units(recall)[lots[0].name]
+        self.assertEqual(unit.status, "quarantined")
+        wizard = self.env["serial.recall.unit.status.wizard"].with_user(self.manager).create(
+            {"unit_ids": [Command.set(unit.ids)], "status": "unreachable", "reason": "gone"})
+        # the statuses are said by their labels (English here: no translation is loaded)
+        with self.assertRaisesRegex(UserError, f"{lots[0].name} ne peut pas passer de "
+                                    "quarantined à unreachable ; permis : destroyed, released."):
+            wizard.with_context(lang="fr_FR").action_apply()
+        with self.assertRaisesRegex(UserError, f"{lots[0].name} cannot go from quarantined to "
+                                    "unreachable; allowed: destroyed, released."):
+            wizard.action_apply()
+        self.assertEqual(unit.status, "quarantined")
 
     def test_report_lists_units_by_bucket_and_customer(self):
         self._deliver(self.lots[:2])

@@ -9,6 +9,7 @@ from odoo.tools import config
 
 from odoo.addons.serial_tracking.models.serial_ownership_claim import CLAIM_WRITE
 
+from .translation_common import use_french
 from .warranty_common import WarrantyCase
 
 GTIN = "09521234543213"
@@ -150,6 +151,20 @@ class TestSerialResolver(HttpCase, WarrantyCase):
             response = self._get(path)
             self.assertEqual(response.status_code, 400, path)
             self.assertIn("o_resolver_malformed", response.text, path)
+
+    def test_malformed_uri_is_explained_in_the_visitors_language(self):
+        use_french(self, {
+            "digital_link.value_where": "%(error)s (%(where)s)",
+            "digital_link.in_path": "dans le chemin",
+            "gs1.wrong_check": "le chiffre de contrôle devrait être %(expected)s, pas %(got)s",
+        })
+        path = f"/01/{GTIN[:-1]}4/21/X"
+        french = self._get(path, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+        self.assertEqual(french.status_code, 400)
+        self.assertIn("AI 01: le chiffre de contrôle devrait être 3, pas 4 (dans le chemin)",
+                      french.text)
+        english = self._get(path, headers={"Accept-Language": "en-US"})
+        self.assertIn("AI 01: check digit should be 3, got 4 (in the path)", english.text)
 
     # --- registration ------------------------------------------------------------------------
 

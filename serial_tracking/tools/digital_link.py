@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, unquote
 
-from . import gs1
+from . import gs1, messages
 
 #: GS1's own resolver, used when no resolver is given.
 DEFAULT_RESOLVER = "https://id.gs1.org"
@@ -83,17 +83,72 @@ _HOST_RE = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 _BAD_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
-class DigitalLinkError(ValueError):
+class DigitalLinkError(messages.CodedError):
     """A GS1 Digital Link URI that cannot be read or built; ``ai`` names the AI if known.
 
-    ``coded_message`` is the :class:`messages.Message` of the GS1 problem it stands for,
-    if any, so that Odoo can say it in the user's language.
+    ``code`` and ``params`` say what is wrong (see :data:`SENTENCES`); an error that
+    stands for a GS1 problem (:meth:`of_gs1`) has that problem's message as its
+    ``coded_message``, so that Odoo can say it in the user's language.
     """
 
-    def __init__(self, message, *, ai=None, coded_message=None):
-        super().__init__(message)
+    def __init__(self, code, *, ai=None, **params):
         self.ai = ai
-        self.coded_message = coded_message
+        # the sentences name it too
+        super().__init__(code, **({"ai": ai} if ai is not None else {}), **params)
+
+    @classmethod
+    def of_gs1(cls, error):
+        """The error of a Digital Link whose GS1 data has ``error`` (a :class:`gs1.GS1Error`)."""
+        return cls("digital_link.gs1", ai=error.ai, error=error)
+
+    def _framed(self, problem):
+        if problem.code == "digital_link.gs1":
+            return messages.message_of(problem.params["error"])
+        return problem
+
+
+# The sentences of DigitalLinkError, by code (see ``messages``).
+SENTENCES = {
+    "digital_link.gs1": "%(error)s",
+    "digital_link.bad_resolver": "%(resolver)r is not a resolver address such as %(default)s",
+    "digital_link.not_primary_key": "AI %(ai)s is not a primary key of these data",
+    "digital_link.needs_primary_key": "a Digital Link needs a primary key, one of AIs %(keys)s",
+    "digital_link.stray_qualifier": "AI %(ai)s is a key qualifier that cannot follow primary "
+                                    "key AI %(primary)s",
+    "digital_link.bad_extension_name": "%(name)r cannot name an extension: it is empty or an AI",
+    "digital_link.extension_not_unicode": "extension %(name)r is not valid Unicode text",
+    "digital_link.malformed_percent": "%(what)s: malformed percent-encoding %(escape)r",
+    "digital_link.percent_not_utf8": "%(what)s: percent-encoding is not valid UTF-8",
+    "digital_link.ai_where": "AI %(ai)s %(where)s",
+    "digital_link.in_path": "in the path",
+    "digital_link.in_query": "in the query string",
+    "digital_link.query_name": "query parameter name",
+    "digital_link.query_parameter": "query parameter %(name)r",
+    "digital_link.value_where": "%(error)s (%(where)s)",
+    "digital_link.key_without_value": "AI %(ai)s in the path must be followed by its value and "
+                                      "by /AI/value pairs",
+    "digital_link.no_primary_key": "no GS1 primary key (such as /01/<GTIN>) in the URI path",
+    "digital_link.not_qualifier": "AI %(ai)s is not a key qualifier of AI %(primary)s",
+    "digital_link.attribute_in_path": "AI %(ai)s is not a key qualifier of AI %(primary)s "
+                                      "(data attributes go in the query string)",
+    "digital_link.qualifier_order": "key qualifiers after AI %(primary)s must be in the order "
+                                    "%(orders)s, got %(got)s",
+    "digital_link.either": "%(first)s or %(then)s",
+    "digital_link.unexpected_element": "unexpected path element %(element)r after AI "
+                                       "%(primary)s",
+    "digital_link.parameter_without_name": "query parameter %(parameter)r has no name",
+    "digital_link.unknown_query_ai": "unknown AI %(ai)s in the query string",
+    "digital_link.qualifier_in_query": "AI %(ai)s is a key qualifier: it belongs in the path",
+    "digital_link.query_ai_without_value": "AI %(ai)s in the query string has no value",
+    "digital_link.uri_character": "character %(char)r at position %(position)s is not allowed "
+                                  "in a URI",
+    "digital_link.not_http": "a GS1 Digital Link URI starts with https:// or http://",
+    "digital_link.bad_host": "%(host)r is not a host name",
+}
+messages.register(SENTENCES)
+# Where in the URI a value was read: the code of its sentence.
+_IN_PATH = messages.Message("digital_link.in_path")
+_IN_QUERY = messages.Message("digital_link.in_query")
 
 
 @dataclass(frozen=True)
@@ -150,21 +205,20 @@ def _normalize_resolver(resolver):
         or "#" in text
         or not all(" " < char < "\x7f" for char in text)
     ):
-        raise DigitalLinkError(f"{resolver!r} is not a resolver address such as {DEFAULT_RESOLVER}")
+        raise DigitalLinkError("digital_link.bad_resolver", resolver=resolver,
+                               default=DEFAULT_RESOLVER)
     return f"{match['scheme'].lower()}://{match['host']}{match['path'].rstrip('/')}"
 
 
 def _primary_key(elements, primary):
     if primary is not None:
         if primary not in PRIMARY_KEYS or primary not in elements:
-            raise DigitalLinkError(f"AI {primary} is not a primary key of these data", ai=primary)
+            raise DigitalLinkError("digital_link.not_primary_key", ai=primary)
         return primary
     for ai in elements:
         if ai in PRIMARY_KEYS:
             return ai
-    raise DigitalLinkError(
-        "a Digital Link needs a primary key, one of AIs " + ", ".join(PRIMARY_KEYS)
-    )
+    raise DigitalLinkError("digital_link.needs_primary_key", keys=", ".join(PRIMARY_KEYS))
 
 
 def _path_qualifiers(primary, elements, lot_in_query):
@@ -183,10 +237,7 @@ def _path_qualifiers(primary, elements, lot_in_query):
             candidates.append(chosen)
     if not candidates:
         stray = next(ai for ai in present if ai not in _QUERY_QUALIFIERS)
-        raise DigitalLinkError(
-            f"AI {stray} is a key qualifier that cannot follow primary key AI {primary}",
-            ai=stray,
-        )
+        raise DigitalLinkError("digital_link.stray_qualifier", ai=stray, primary=primary)
     return max(candidates, key=len)
 
 
@@ -195,11 +246,11 @@ def _check_extensions(extensions):
         if not isinstance(name, str) or not isinstance(value, str):
             raise TypeError(f"an extension is a (name, value) pair of text, not {(name, value)!r}")
         if not name or (name.isascii() and name.isdigit()) or name in QUERY_SHORT_NAMES:
-            raise DigitalLinkError(f"{name!r} cannot name an extension: it is empty or an AI")
+            raise DigitalLinkError("digital_link.bad_extension_name", name=name)
         try:
             (name + value).encode("utf-8")
         except UnicodeEncodeError:
-            raise DigitalLinkError(f"extension {name!r} is not valid Unicode text") from None
+            raise DigitalLinkError("digital_link.extension_not_unicode", name=name) from None
 
 
 def build_digital_link(
@@ -226,7 +277,7 @@ def build_digital_link(
     try:
         elements = gs1.GS1ElementString(pairs, today=today)
     except gs1.GS1Error as exc:
-        raise DigitalLinkError(str(exc), ai=exc.ai, coded_message=exc.coded_message) from exc
+        raise DigitalLinkError.of_gs1(exc) from exc
     key = _primary_key(elements, primary)
     qualifiers = _path_qualifiers(key, elements, lot_in_query)
     path = "".join(f"/{ai}/{_encode(elements[ai])}" for ai in (key, *qualifiers))
@@ -245,25 +296,32 @@ def build_digital_link(
 
 
 def _decode(raw, what):
-    """Percent-decode ``raw``; a malformed escape or invalid UTF-8 is an error."""
+    """Percent-decode ``raw``; a malformed escape or invalid UTF-8 is an error.
+
+    ``what`` (a :class:`messages.Message`) names the part of the URI in the error.
+    """
     bad = _BAD_PERCENT_RE.search(raw)
     if bad:
-        raise DigitalLinkError(f"{what}: malformed percent-encoding {raw[bad.start() :][:3]!r}")
+        raise DigitalLinkError("digital_link.malformed_percent", what=what,
+                               escape=raw[bad.start() :][:3])
     try:
         return unquote(raw, errors="strict")
     except UnicodeDecodeError:
-        raise DigitalLinkError(f"{what}: percent-encoding is not valid UTF-8") from None
+        raise DigitalLinkError("digital_link.percent_not_utf8", what=what) from None
 
 
 def _value(ai, raw, where, today):
-    """Decoded, validated value of ``ai``; GTINs of 8, 12 or 13 digits padded to 14."""
-    value = _decode(raw, f"AI {ai} {where}")
+    """Decoded, validated value of ``ai``; GTINs of 8, 12 or 13 digits padded to 14.
+
+    ``where`` is :data:`_IN_PATH` or :data:`_IN_QUERY`.
+    """
+    value = _decode(raw, messages.Message("digital_link.ai_where", {"ai": ai, "where": where}))
     if ai == "01" and value.isascii() and value.isdigit() and len(value) in (8, 12, 13):
         value = value.zfill(14)
     try:
         return gs1.validate_value(ai, value, today=today)
     except gs1.GS1Error as exc:
-        raise DigitalLinkError(f"{exc} ({where})", ai=ai) from exc
+        raise DigitalLinkError("digital_link.value_where", ai=ai, error=exc, where=where) from exc
 
 
 def _path_ai(code):
@@ -285,11 +343,8 @@ def _find_primary(segments):
     for segment in segments:
         ai = _path_ai(segment)
         if ai in PRIMARY_KEYS:
-            raise DigitalLinkError(
-                f"AI {ai} in the path must be followed by its value and by /AI/value pairs",
-                ai=ai,
-            )
-    raise DigitalLinkError("no GS1 primary key (such as /01/<GTIN>) in the URI path")
+            raise DigitalLinkError("digital_link.key_without_value", ai=ai)
+    raise DigitalLinkError("digital_link.no_primary_key")
 
 
 def _check_qualifier_order(primary, qualifiers):
@@ -299,18 +354,19 @@ def _check_qualifier_order(primary, qualifiers):
     for ai in qualifiers:
         if not any(ai in sequence for sequence in sequences):
             attribute = ai in gs1.AI_TABLE and ai not in _QUALIFIERS
-            hint = " (data attributes go in the query string)" if attribute else ""
-            raise DigitalLinkError(f"AI {ai} is not a key qualifier of AI {primary}{hint}", ai=ai)
+            code = "digital_link.attribute_in_path" if attribute else "digital_link.not_qualifier"
+            raise DigitalLinkError(code, ai=ai, primary=primary)
     for sequence in sequences:
         if all(ai in sequence for ai in qualifiers):
             positions = [sequence.index(ai) for ai in qualifiers]
             if positions == sorted(set(positions)):
                 return
-    orders = " or ".join("/".join(sequence) for sequence in sequences)
-    raise DigitalLinkError(
-        f"key qualifiers after AI {primary} must be in the order {orders}, "
-        f"got {'/'.join(qualifiers)}"
-    )
+    orders = "/".join(sequences[0])
+    for sequence in sequences[1:]:
+        orders = messages.Message("digital_link.either",
+                                  {"first": orders, "then": "/".join(sequence)})
+    raise DigitalLinkError("digital_link.qualifier_order", primary=primary, orders=orders,
+                           got="/".join(qualifiers))
 
 
 def _parse_path(path, today):
@@ -324,10 +380,11 @@ def _parse_path(path, today):
     qualifiers = [_path_ai(code) or code for code in codes]
     for code, ai in zip(codes, qualifiers, strict=True):
         if ai == code and ai not in gs1.AI_TABLE:
-            raise DigitalLinkError(f"unexpected path element {code!r} after AI {primary}")
+            raise DigitalLinkError("digital_link.unexpected_element", element=code,
+                                   primary=primary)
     _check_qualifier_order(primary, qualifiers)
     pairs = [
-        (ai, _value(ai, raw, "in the path", today))
+        (ai, _value(ai, raw, _IN_PATH, today))
         for ai, raw in zip([primary, *qualifiers], segments[index + 1 :: 2], strict=True)
     ]
     prefix = "/".join(segments[:index])
@@ -341,20 +398,21 @@ def _parse_query(query, today):
         if not param:
             continue
         raw_name, has_value, raw = param.partition("=")
-        name = _decode(raw_name, "query parameter name")
+        name = _decode(raw_name, messages.Message("digital_link.query_name"))
         if not name:
-            raise DigitalLinkError(f"query parameter {param!r} has no name")
+            raise DigitalLinkError("digital_link.parameter_without_name", parameter=param)
         ai = QUERY_SHORT_NAMES.get(name, name)
         if not (ai.isascii() and ai.isdigit()):
-            extensions.append((name, _decode(raw, f"query parameter {name!r}")))
+            what = messages.Message("digital_link.query_parameter", {"name": name})
+            extensions.append((name, _decode(raw, what)))
             continue
         if ai not in gs1.AI_TABLE:
-            raise DigitalLinkError(f"unknown AI {ai} in the query string", ai=ai)
+            raise DigitalLinkError("digital_link.unknown_query_ai", ai=ai)
         if ai in _QUALIFIERS and ai not in _QUERY_QUALIFIERS:
-            raise DigitalLinkError(f"AI {ai} is a key qualifier: it belongs in the path", ai=ai)
+            raise DigitalLinkError("digital_link.qualifier_in_query", ai=ai)
         if not has_value or not raw:
-            raise DigitalLinkError(f"AI {ai} in the query string has no value", ai=ai)
-        pairs.append((ai, _value(ai, raw, "in the query string", today)))
+            raise DigitalLinkError("digital_link.query_ai_without_value", ai=ai)
+        pairs.append((ai, _value(ai, raw, _IN_QUERY, today)))
     return pairs, extensions
 
 
@@ -362,14 +420,12 @@ def _split_uri(uri):
     text = uri.strip()
     for index, char in enumerate(text):
         if not " " < char < "\x7f":
-            raise DigitalLinkError(
-                f"character {char!r} at position {index} is not allowed in a URI"
-            )
+            raise DigitalLinkError("digital_link.uri_character", char=char, position=index)
     match = _URI_RE.fullmatch(text)
     if not match or match["scheme"].lower() not in ("http", "https"):
-        raise DigitalLinkError("a GS1 Digital Link URI starts with https:// or http://")
+        raise DigitalLinkError("digital_link.not_http")
     if not _HOST_RE.fullmatch(match["host"]):
-        raise DigitalLinkError(f"{match['host']!r} is not a host name")
+        raise DigitalLinkError("digital_link.bad_host", host=match["host"])
     return match
 
 
@@ -387,7 +443,7 @@ def parse_digital_link(uri, *, today=None):
     try:
         elements = gs1.GS1ElementString([*path_pairs, *query_pairs], today=today)
     except gs1.GS1Error as exc:
-        raise DigitalLinkError(str(exc), ai=exc.ai, coded_message=exc.coded_message) from exc
+        raise DigitalLinkError.of_gs1(exc) from exc
     return DigitalLink(
         base=f"{match['scheme'].lower()}://{match['host']}{prefix}",
         primary_key=path_pairs[0][0],

@@ -23,7 +23,7 @@ import qrcode
 import zint
 from barcode.errors import BarcodeError
 
-from . import gs1
+from . import gs1, messages
 
 #: Code 128 function character FNC1 as python-barcode takes it.
 FNC1 = "\xf1"
@@ -48,16 +48,44 @@ _CODE128_MAX = 80  # characters; past this a Code 128 symbol is too wide for any
 _GS1_128_MAX = 48  # data characters GS1 allows in one GS1-128 symbol
 
 
-class LabelSymbolError(ValueError):
+class LabelSymbolError(messages.CodedError):
     """The data cannot be drawn in the requested symbology; the message says why.
 
-    ``coded_message`` is the :class:`messages.Message` of the GS1 problem it stands for,
-    if any, so that Odoo can say it in the user's language.
+    ``code`` and ``params`` say what is wrong (see :data:`SENTENCES`); an error that
+    stands for a GS1 problem (:meth:`of_gs1`) has that problem's message as its
+    ``coded_message``, so that Odoo can say it in the user's language.
     """
 
-    def __init__(self, message, *, coded_message=None):
-        super().__init__(message)
-        self.coded_message = coded_message
+    @classmethod
+    def of_gs1(cls, error):
+        """The error of GS1 data that ``error`` (a :class:`gs1.GS1Error`) refused."""
+        return cls("label_symbols.gs1", error=error)
+
+    def _framed(self, problem):
+        if problem.code == "label_symbols.gs1":
+            return messages.message_of(problem.params["error"])
+        return problem
+
+
+# The sentences of LabelSymbolError, by code (see ``messages``). ``encoder`` is what an
+# encoding library said (English: it cannot be translated).
+SENTENCES = {
+    "label_symbols.gs1": "%(error)s",
+    "label_symbols.no_gs1_data": "there is no GS1 data to draw",
+    "label_symbols.code128_empty": "Code 128 needs a non-empty text",
+    "label_symbols.code128_charset": "Code 128 cannot carry %(chars)r of %(text)r: use "
+                                     "printable ASCII only",
+    "label_symbols.code128_too_long": "%(text)r has %(length)s characters; Code 128 labels "
+                                      "take at most %(max)s",
+    "label_symbols.code128_encoder": "Code 128 cannot carry %(text)r: %(encoder)s",
+    "label_symbols.gs1_128_too_long": "%(data)s needs %(length)s characters; a GS1-128 symbol "
+                                      "carries at most %(max)s: use GS1 DataMatrix or print "
+                                      "fewer AIs",
+    "label_symbols.qr_empty": "a QR Code needs a non-empty URI",
+    "label_symbols.encoder": "%(symbology)s of %(data)s: %(encoder)s",
+    "label_symbols.unknown_symbology": "unknown symbology %(symbology)r; use one of %(known)s",
+}
+messages.register(SENTENCES)
 
 
 @dataclass(frozen=True)
@@ -152,29 +180,27 @@ def _elements(data, today):
             return data
         elements = gs1.GS1ElementString(data, today=today)
     except gs1.GS1Error as exc:
-        raise LabelSymbolError(str(exc), coded_message=exc.coded_message) from exc
+        raise LabelSymbolError.of_gs1(exc) from exc
     if not elements:
-        raise LabelSymbolError("there is no GS1 data to draw")
+        raise LabelSymbolError("label_symbols.no_gs1_data")
     return elements
 
 
 def code128(text):
     """Code 128 of ``text`` (a serial number): printable ASCII, up to 80 characters."""
     if not isinstance(text, str) or not text:
-        raise LabelSymbolError("Code 128 needs a non-empty text")
+        raise LabelSymbolError("label_symbols.code128_empty")
     bad = sorted({char for char in text if not " " <= char <= "~"})
     if bad:
-        raise LabelSymbolError(
-            f"Code 128 cannot carry {''.join(bad)!r} of {text!r}: use printable ASCII only"
-        )
+        raise LabelSymbolError("label_symbols.code128_charset", chars="".join(bad), text=text)
     if len(text) > _CODE128_MAX:
-        raise LabelSymbolError(
-            f"{text!r} has {len(text)} characters; Code 128 labels take at most {_CODE128_MAX}"
-        )
+        raise LabelSymbolError("label_symbols.code128_too_long", text=text, length=len(text),
+                               max=_CODE128_MAX)
     try:
         modules = barcode.get_barcode_class("code128")(text).build()[0]
     except BarcodeError as exc:  # pragma: no cover - the checks above come first
-        raise LabelSymbolError(f"Code 128 cannot carry {text!r}: {exc}") from exc
+        raise LabelSymbolError("label_symbols.code128_encoder", text=text,
+                               encoder=str(exc)) from exc
     svg, width = _linear_svg(modules)
     return Symbol("code128", svg, text, text, width, _LINEAR_HEIGHT)
 
@@ -184,10 +210,8 @@ def gs1_128(data, *, today=None):
     elements = _elements(data, today)
     content = elements.element_string()
     if len(content) > _GS1_128_MAX:
-        raise LabelSymbolError(
-            f"{elements.human_readable()} needs {len(content)} characters; a GS1-128 symbol "
-            f"carries at most {_GS1_128_MAX}: use GS1 DataMatrix or print fewer AIs"
-        )
+        raise LabelSymbolError("label_symbols.gs1_128_too_long", data=elements.human_readable(),
+                               length=len(content), max=_GS1_128_MAX)
     code = barcode.get_barcode_class("gs1_128")(elements.element_string(fnc1=FNC1))
     modules = code.build()[0]
     svg, width = _linear_svg(modules)
@@ -197,7 +221,7 @@ def gs1_128(data, *, today=None):
 def qr_link(uri):
     """QR Code of a URI (the GS1 Digital Link of the unit), error correction level M."""
     if not isinstance(uri, str) or not uri:
-        raise LabelSymbolError("a QR Code needs a non-empty URI")
+        raise LabelSymbolError("label_symbols.qr_empty")
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(uri.encode("utf-8"))
     code.make(fit=True)
@@ -217,7 +241,8 @@ def _zint(symbology, elements, quiet, name):
     if symbol.errtxt:
         # zint only warns on GS1 rules; gs1 validated the data already, so this is a bug or
         # a capacity limit and must not print an unreadable symbol
-        raise LabelSymbolError(f"{name} of {elements.human_readable()}: {symbol.errtxt}")
+        raise LabelSymbolError("label_symbols.encoder", symbology=name,
+                               data=elements.human_readable(), encoder=symbol.errtxt)
     symbol.buffer_vector()
     vector = symbol.vector
     module = vector.width / symbol.width
@@ -263,9 +288,8 @@ def render(symbology, *, serial=None, elements=None, link=None, today=None):
         return gs1_datamatrix(elements, today=today)
     if symbology == "gs1_qr":
         return gs1_qr(elements, today=today)
-    raise LabelSymbolError(
-        f"unknown symbology {symbology!r}; use one of {', '.join(SYMBOLOGIES)}"
-    )
+    raise LabelSymbolError("label_symbols.unknown_symbology", symbology=symbology,
+                           known=", ".join(SYMBOLOGIES))
 
 
 __all__ = [

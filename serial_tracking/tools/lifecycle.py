@@ -8,6 +8,8 @@ or a refusal that explains itself.
 
 from dataclasses import dataclass
 
+from . import messages
+
 # --- states --------------------------------------------------------------------------
 
 PLANNED = "planned"
@@ -116,26 +118,45 @@ TRANSITIONS = {
     "note": dict(_EVERY_STATE),
 }
 
-# What to tell the user when a transition is refused, by event type.
-_ADVICE = {
-    "received": "receive a new serial number, or return the unit through its own document",
-    "found": "the unit is already accounted for; count its current location instead",
-    "produced": "use a new serial number for the finished unit",
-    "allocated": "pick another unit that is in stock (a quarantined unit must be released "
-                 "first)",
-    "shipped": "pick another unit that is in stock; quarantined, scrapped, consumed or "
-               "shipped units cannot leave again",
-    "returned": "only a unit delivered to a customer can come back from one",
-    "consumed": "consume a unit that is in stock",
-    "scrapped": "only a unit in our stock can be scrapped",
-    "returned_to_vendor": "only a unit in our stock can go back to the vendor",
-    "quarantined": "only a unit in our stock can be quarantined",
-    "released": "only a quarantined unit can be released",
-    "installed": "only a unit delivered to a customer can be installed",
-    "registered": "only a delivered or stocked unit can be registered",
-    "in_repair": "only a unit in stock, returned or at the customer can enter repair",
-    "repaired": "only a unit in repair can leave repair",
+# The sentences of a refusal, by code (see ``messages``): ``event_type`` and
+# ``lifecycle_state`` are codes, said as their labels in lower case; the advice is a
+# sentence of its own per event type (``lifecycle.advice_<event type>``).
+SENTENCES = {
+    "lifecycle.refused": "%(serial)s: cannot be %(event_type)s because it is "
+                         "%(lifecycle_state)s; %(advice)s.",
+    "lifecycle.refused_on": "%(serial)s: cannot be %(event_type)s on %(document)s because it "
+                            "is %(lifecycle_state)s; %(advice)s.",
+    "lifecycle.new": "new",
+    "lifecycle.more": "... and %(count)s more.",
+    "lifecycle.advice": "check the unit's history",
+    "lifecycle.advice_received": "receive a new serial number, or return the unit through "
+                                 "its own document",
+    "lifecycle.advice_found": "the unit is already accounted for; count its current "
+                              "location instead",
+    "lifecycle.advice_produced": "use a new serial number for the finished unit",
+    "lifecycle.advice_allocated": "pick another unit that is in stock (a quarantined unit must "
+                                  "be released first)",
+    "lifecycle.advice_shipped": "pick another unit that is in stock; quarantined, scrapped, "
+                                "consumed or shipped units cannot leave again",
+    "lifecycle.advice_returned": "only a unit delivered to a customer can come back from one",
+    "lifecycle.advice_consumed": "consume a unit that is in stock",
+    "lifecycle.advice_scrapped": "only a unit in our stock can be scrapped",
+    "lifecycle.advice_returned_to_vendor": "only a unit in our stock can go back to the vendor",
+    "lifecycle.advice_quarantined": "only a unit in our stock can be quarantined",
+    "lifecycle.advice_released": "only a quarantined unit can be released",
+    "lifecycle.advice_installed": "only a unit delivered to a customer can be installed",
+    "lifecycle.advice_registered": "only a delivered or stocked unit can be registered",
+    "lifecycle.advice_in_repair": "only a unit in stock, returned or at the customer can enter "
+                                  "repair",
+    "lifecycle.advice_repaired": "only a unit in repair can leave repair",
 }
+messages.register(SENTENCES, {
+    "event_type": {event: label.lower() for event, label in EVENT_LABELS.items()},
+    "lifecycle_state": {state: label.lower() for state, label in STATE_LABELS.items()},
+})
+# What to tell the user when a transition is refused: event types with advice of their own.
+_ADVICE = frozenset(code.removeprefix("lifecycle.advice_") for code in SENTENCES
+                    if code.startswith("lifecycle.advice_"))
 
 
 @dataclass(frozen=True)
@@ -147,14 +168,25 @@ class Refusal:
     state: str | None
     document: str = ""
 
+    @property
+    def coded_message(self):
+        """The refusal as a :class:`messages.Message`, for Odoo to say in the user's
+        language."""
+        advice = (f"lifecycle.advice_{self.event_type}" if self.event_type in _ADVICE
+                  else "lifecycle.advice")
+        params = {
+            "serial": self.serial,
+            "event_type": self.event_type,
+            "lifecycle_state": self.state or messages.Message("lifecycle.new"),
+            "advice": messages.Message(advice),
+        }
+        if self.document:
+            return messages.Message("lifecycle.refused_on", dict(params, document=self.document))
+        return messages.Message("lifecycle.refused", params)
+
     def message(self):
-        state = STATE_LABELS[self.state].lower() if self.state else "new"
-        where = f" on {self.document}" if self.document else ""
-        advice = _ADVICE.get(self.event_type, "check the unit's history")
-        return (
-            f"{self.serial}: cannot be {EVENT_LABELS[self.event_type].lower()}{where} "
-            f"because it is {state}; {advice}."
-        )
+        """The refusal in English."""
+        return str(self.coded_message)
 
 
 def next_state(event_type, state):
@@ -242,11 +274,12 @@ def plan_transitions(items):
     return decisions, refusals
 
 
-def format_refusals(refusals, limit=20):
-    """One message listing every refused unit, cut at ``limit`` lines."""
-    lines = [refusal.message() for refusal in refusals[:limit]]
+def format_refusals(refusals, limit=20, say=str):
+    """One message listing every refused unit, cut at ``limit`` lines; ``say`` renders
+    a :class:`messages.Message` (in English by default)."""
+    lines = [say(refusal.coded_message) for refusal in refusals[:limit]]
     if len(refusals) > limit:
-        lines.append(f"... and {len(refusals) - limit} more.")
+        lines.append(say(messages.Message("lifecycle.more", {"count": len(refusals) - limit})))
     return "\n".join(lines)
 
 

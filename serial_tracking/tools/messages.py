@@ -7,7 +7,8 @@ a translatable copy of every sentence (``models/tools_messages.py``; a test keep
 same) and renders the message in the reader's language.
 
 A parameter may itself be a message (a check-digit problem inside a range problem); a
-parameter named in :data:`LABELS` is a code of a vocabulary, rendered as its label.
+parameter named in :data:`LABELS` is a code of a vocabulary, rendered as its label (a list
+of codes as their labels, separated by commas).
 """
 
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ def render(message, sentences=None, labels=None):
             value = render(inner, sentences, labels)
         elif name in labels and isinstance(value, str):
             value = labels[name].get(value, value)
+        elif name in labels and isinstance(value, (list, tuple)):
+            value = ", ".join(labels[name].get(item, item) for item in value)
         values[name] = value
     template = sentences(message.code) if callable(sentences) else sentences[message.code]
     return template % values

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import lifecycle
+from . import lifecycle, messages
 
 # --- buckets: where an affected unit is ----------------------------------------------
 
@@ -218,35 +218,68 @@ def activation_action(bucket, status):
     }.get(bucket, NOTHING)
 
 
+# The sentences of the criteria and status checks, by code (see ``messages``); a status
+# parameter (``old_status``, ``new_status``, the list ``allowed_statuses``) is a status
+# code, said as its label in lower case.
+SENTENCES = {
+    "recall.already": "%(serial)s is already %(new_status)s; choose another status.",
+    "recall.cannot_change": "%(serial)s cannot go from %(old_status)s to %(new_status)s; "
+                            "allowed: %(allowed_statuses)s.",
+    "recall.status_final": "%(serial)s cannot go from %(old_status)s to %(new_status)s; its "
+                           "status is final.",
+    "recall.needs_reason": "%(serial)s: marking it %(new_status)s needs a reason; give one.",
+    "recall.no_criteria": "The recall has no criteria: choose products, lots, serial ranges, a "
+                          "supplier, a date window or component lots.",
+    "recall.supplier_window_needs_supplier": "A supplier date window needs a supplier: choose "
+                                             "the supplier whose deliveries are affected.",
+    "recall.window_backwards": "%(window)s: the window starts after it ends (%(date_from)s > "
+                               "%(date_to)s); swap the dates.",
+    "recall.supplier_window": "Supplier window",
+    "recall.produced_window": "Produced/received window",
+}
+_STATUS_LABELS_LOWER = {status: label.lower() for status, label in STATUS_LABELS.items()}
+messages.register(SENTENCES, {
+    "old_status": _STATUS_LABELS_LOWER,
+    "new_status": _STATUS_LABELS_LOWER,
+    "allowed_statuses": _STATUS_LABELS_LOWER,
+})
+#: The date windows of the criteria -> the code of their name.
+WINDOWS = {"supplier": "recall.supplier_window", "produced": "recall.produced_window"}
+
+
 def check_status_change(serial, old, new, reason):
-    """``None`` when ``old`` -> ``new`` is allowed, else a message naming serial and fix."""
+    """``None`` when ``old`` -> ``new`` is allowed, else a :class:`messages.Message`
+    naming serial and fix (its ``str()`` is the English sentence)."""
     if old == new:
-        return f"{serial} is already {STATUS_LABELS[new].lower()}; choose another status."
+        return messages.Message("recall.already", {"serial": serial, "new_status": new})
     if new not in STATUS_CHANGES.get(old, ()):
-        allowed = ", ".join(sorted(STATUS_LABELS[s].lower() for s in STATUS_CHANGES[old]))
-        return (
-            f"{serial} cannot go from {STATUS_LABELS[old].lower()} to "
-            f"{STATUS_LABELS[new].lower()}; "
-            + (f"allowed: {allowed}." if allowed else "its status is final.")
-        )
+        allowed = sorted(STATUS_CHANGES[old], key=lambda status: STATUS_LABELS[status].lower())
+        if not allowed:
+            return messages.Message("recall.status_final", {
+                "serial": serial, "old_status": old, "new_status": new})
+        return messages.Message("recall.cannot_change", {
+            "serial": serial, "old_status": old, "new_status": new, "allowed_statuses": allowed})
     if new in NEEDS_REASON and not (reason or "").strip():
-        return f"{serial}: marking it {STATUS_LABELS[new].lower()} needs a reason; give one."
+        return messages.Message("recall.needs_reason", {"serial": serial, "new_status": new})
     return None
 
 
 # --- criteria -------------------------------------------------------------------------
 
 
-def check_window(label, date_from, date_to):
-    """Problems of one date window (either end may be open, not both backwards)."""
+def check_window(window, date_from, date_to):
+    """Problems of one date window (either end may be open, not both backwards), as
+    :class:`messages.Message`; ``window`` is a key of :data:`WINDOWS`."""
     if date_from and date_to and _as_datetime(date_from) > _as_datetime(date_to):
-        return [f"{label}: the window starts after it ends ({date_from} > {date_to}); "
-                f"swap the dates."]
+        return [messages.Message("recall.window_backwards", {
+            "window": messages.Message(WINDOWS[window]),
+            "date_from": date_from, "date_to": date_to})]
     return []
 
 
 def check_criteria(criteria):
-    """Every problem of a set of criteria, as messages; an empty list means usable.
+    """Every problem of a set of criteria, as :class:`messages.Message` (``str()`` is the
+    English sentence); an empty list means usable.
 
     :param criteria: dict with ``product_ids``, ``lot_ids``, ``serial_ranges`` (text),
         ``supplier_ids``, ``supplier_date_from``/``_to``, ``date_from``/``date_to``,
@@ -260,16 +293,13 @@ def check_criteria(criteria):
         criteria.get("component_lot_ids"),
     ]
     if not any(given):
-        problems.append("The recall has no criteria: choose products, lots, serial ranges, a "
-                        "supplier, a date window or component lots.")
+        problems.append(messages.Message("recall.no_criteria"))
     if (criteria.get("supplier_date_from") or criteria.get("supplier_date_to")) and not \
             criteria.get("supplier_ids"):
-        problems.append("A supplier date window needs a supplier: choose the supplier whose "
-                        "deliveries are affected.")
-    problems += check_window("Supplier window", criteria.get("supplier_date_from"),
+        problems.append(messages.Message("recall.supplier_window_needs_supplier"))
+    problems += check_window("supplier", criteria.get("supplier_date_from"),
                              criteria.get("supplier_date_to"))
-    problems += check_window("Produced/received window", criteria.get("date_from"),
-                             criteria.get("date_to"))
+    problems += check_window("produced", criteria.get("date_from"), criteria.get("date_to"))
     return problems
 
 

@@ -7,7 +7,8 @@ type the same. :func:`classify` tells apart
   parentheses, or unbracketed starting with a valid GTIN) or as a GS1 Digital Link URI; its
   GTIN, serial (AI 21), batch (AI 10) and expiry (AI 17) are read out;
 - ``malformed``: text that announces GS1 data but is not valid GS1 data; ``error`` says what
-  is wrong (the AI, the position and what was expected);
+  is wrong (the AI, the position and what was expected), ``problem`` is the parser's error,
+  whose code and parameters let Odoo say it in the user's language;
 - ``product``: a bare EAN-13 / UPC-A / EAN-8 announced by its symbology identifier;
 - ``text``: anything else, to be matched by the caller against serial numbers, product
   barcodes, document names or location barcodes (``gtin_like`` tells whether it could be a
@@ -22,7 +23,7 @@ No ``odoo`` import: the scanner model calls this and does the look-ups.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from . import digital_link, gs1
@@ -66,6 +67,7 @@ class ScanInput:
     symbology: str | None = None
     error: str | None = None
     gtin_like: bool = False
+    problem: Exception | None = field(default=None, compare=False, repr=False)
 
     @property
     def product_codes(self):
@@ -148,7 +150,8 @@ def _parse_gs1(text, symbology, today):
         elements = gs1.parse(text, today=today)
         return _from_elements(elements, text, "element string", symbology)
     except (gs1.GS1Error, digital_link.DigitalLinkError) as error:
-        return ScanInput(kind=MALFORMED, text=text, symbology=symbology, error=str(error))
+        return ScanInput(kind=MALFORMED, text=text, symbology=symbology, error=str(error),
+                         problem=error)
 
 
 def classify(raw, *, today=None):
@@ -185,7 +188,8 @@ def _bare_gtin(text, symbology, today):
     try:
         elements = gs1.parse(text, today=today)
     except gs1.GS1Error as error:
-        return ScanInput(kind=MALFORMED, text=text, symbology=symbology, error=str(error))
+        return ScanInput(kind=MALFORMED, text=text, symbology=symbology, error=str(error),
+                         problem=error)
     return ScanInput(kind=PRODUCT, text=text[3:], gtin=elements.gtin, symbology=symbology,
                      gtin_like=True)
 

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models import tools_messages
 from ..tools import recall as recall_tools
 
 
@@ -44,7 +45,7 @@ class SerialRecallUnitStatusWizard(models.TransientModel):
             problem = recall_tools.check_status_change(unit.lot_id.name, unit.status,
                                                        self.status, self.reason)
             if problem:
-                problems.append(problem)
+                problems.append(tools_messages.translate(self.env, problem))
         if problems:
             raise UserError("\n".join(problems[:20]))
         if self.status == recall_tools.RELEASED and self.return_to_stock:

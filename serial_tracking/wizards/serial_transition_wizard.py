@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models import tools_messages
 from ..tools import lifecycle
 
 # Wizard action -> the ledger event it produces.
@@ -92,7 +93,8 @@ class SerialTransitionWizard(models.TransientModel):
             if refusal:
                 refusals.append(refusal)
         if refusals:
-            raise UserError(lifecycle.format_refusals(refusals))
+            raise UserError(lifecycle.format_refusals(
+                refusals, say=lambda message: tools_messages.translate(self.env, message)))
         if self.action in _PHYSICAL_ACTIONS:
             unplaced = self.lot_ids.filtered(
                 lambda lot: lot.location_id.usage not in ("internal", "transit")

@@ -159,3 +159,234 @@ def test_wrappers_of_gs1_errors_keep_the_coded_message():
     with pytest.raises(digital_link.DigitalLinkError) as caught:
         digital_link.build_digital_link([("01", "09521234543213"), ("21", "é")])
     assert messages.message_of(caught.value).params["problem"].code == "gs1.not_cset82"
+
+
+# -- recall checks ------------------------------------------------------------------------
+
+
+def test_recall_criteria_problems_are_coded():
+    from .. import recall
+
+    (empty,) = recall.check_criteria({})
+    assert (empty.code, empty.params) == ("recall.no_criteria", {})
+    problems = recall.check_criteria({"product_ids": [1], "supplier_date_from": "2025-03-01",
+                                      "date_from": "2025-03-01", "date_to": "2025-02-01"})
+    assert [problem.code for problem in problems] == [
+        "recall.supplier_window_needs_supplier", "recall.window_backwards"]
+    window = problems[1]
+    assert window.params["window"].code == "recall.produced_window"
+    assert (window.params["date_from"], window.params["date_to"]) == ("2025-03-01",
+                                                                      "2025-02-01")
+    assert str(window) == ("Produced/received window: the window starts after it ends "
+                           "(2025-03-01 > 2025-02-01); swap the dates.")
+    # the window's name is a sentence of its own, translated with the rest
+    assert _upper(window).startswith("<<PRODUCED/RECEIVED WINDOW>: THE WINDOW STARTS")
+
+
+def test_recall_status_changes_say_statuses_by_their_labels():
+    from .. import recall
+
+    problem = recall.check_status_change("SN1", recall.QUARANTINED, recall.PENDING, "x")
+    assert problem.code == "recall.cannot_change"
+    assert problem.params == {"serial": "SN1", "old_status": "quarantined",
+                              "new_status": "pending",
+                              "allowed_statuses": ["destroyed", "released"]}
+    assert str(problem) == ("SN1 cannot go from quarantined to pending; allowed: destroyed, "
+                            "released.")
+    # a list of codes is said as the list of their labels
+    assert _upper(problem) == ("<SN1 CANNOT GO FROM QUARANTINED TO PENDING; ALLOWED: "
+                               "DESTROYED, RELEASED.>")
+    final = recall.check_status_change("SN1", recall.RELEASED, recall.PENDING, "x")
+    assert (final.code, str(final)) == (
+        "recall.status_final", "SN1 cannot go from released to pending; its status is final.")
+    unreachable = recall.check_status_change("SN1", recall.PENDING, recall.UNREACHABLE, " ")
+    assert (unreachable.code, str(unreachable)) == (
+        "recall.needs_reason", "SN1: marking it unreachable needs a reason; give one.")
+    same = recall.check_status_change("SN1", recall.NOTIFIED, recall.NOTIFIED, "x")
+    assert (same.code, str(same)) == ("recall.already",
+                                      "SN1 is already notified; choose another status.")
+
+
+# -- lifecycle refusals -------------------------------------------------------------------
+
+
+def test_lifecycle_refusal_is_coded():
+    from .. import lifecycle
+
+    refusal = lifecycle.Refusal("SN42", "shipped", lifecycle.QUARANTINED, "WH/OUT/00007")
+    message = refusal.coded_message
+    assert message.code == "lifecycle.refused_on"
+    assert (message.params["event_type"], message.params["lifecycle_state"],
+            message.params["document"]) == ("shipped", "quarantined", "WH/OUT/00007")
+    assert message.params["advice"].code == "lifecycle.advice_shipped"
+    assert refusal.message() == str(message) == (
+        "SN42: cannot be shipped on WH/OUT/00007 because it is quarantined; pick another "
+        "unit that is in stock; quarantined, scrapped, consumed or shipped units cannot leave "
+        "again.")
+    # a new unit, no document, an event with no advice of its own
+    new = lifecycle.Refusal("SN1", "moved", None).coded_message
+    assert (new.code, new.params["lifecycle_state"].code, new.params["advice"].code) == (
+        "lifecycle.refused", "lifecycle.new", "lifecycle.advice")
+    assert str(new) == "SN1: cannot be moved because it is new; check the unit's history."
+    assert _upper(new) == ("<SN1: CANNOT BE MOVED BECAUSE IT IS <NEW>; <CHECK THE UNIT'S "
+                           "HISTORY>.>")
+
+
+def test_format_refusals_says_each_line_with_the_given_renderer():
+    from .. import lifecycle
+
+    refusals = [lifecycle.Refusal(f"SN{i}", "shipped", lifecycle.SCRAPPED) for i in range(3)]
+    text = lifecycle.format_refusals(refusals, limit=2, say=_upper)
+    assert text.splitlines()[0].startswith("<SN0: CANNOT BE SHIPPED BECAUSE IT IS SCRAPPED;")
+    assert text.splitlines()[-1] == "<... AND 1 MORE.>"
+    assert lifecycle.format_refusals(refusals, limit=2).endswith("... and 1 more.")
+
+
+# -- Digital Link errors --------------------------------------------------------------------
+
+_GTIN = "09521234543213"
+
+
+@pytest.mark.parametrize(("uri", "code", "params", "text"), [
+    ("ftp://x/01/1", "digital_link.not_http", {},
+     "a GS1 Digital Link URI starts with https:// or http://"),
+    ("https://bad host/01/1", "digital_link.uri_character", {"char": " ", "position": 11},
+     "character ' ' at position 11 is not allowed in a URI"),
+    ("https://a/products", "digital_link.no_primary_key", {},
+     "no GS1 primary key (such as /01/<GTIN>) in the URI path"),
+    ("https://a/01", "digital_link.key_without_value", {"ai": "01"},
+     "AI 01 in the path must be followed by its value and by /AI/value pairs"),
+    (f"https://a/01/{_GTIN}/zz/1", "digital_link.unexpected_element",
+     {"element": "zz", "primary": "01"}, "unexpected path element 'zz' after AI 01"),
+    (f"https://a/01/{_GTIN}/17/250101", "digital_link.attribute_in_path",
+     {"ai": "17", "primary": "01"},
+     "AI 17 is not a key qualifier of AI 01 (data attributes go in the query string)"),
+    ("https://a/414/9521234543213/21/1", "digital_link.not_qualifier",
+     {"ai": "21", "primary": "414"}, "AI 21 is not a key qualifier of AI 414"),
+    (f"https://a/01/{_GTIN}/21/X?=3", "digital_link.parameter_without_name",
+     {"parameter": "=3"}, "query parameter '=3' has no name"),
+    (f"https://a/01/{_GTIN}?99999=1", "digital_link.unknown_query_ai", {"ai": "99999"},
+     "unknown AI 99999 in the query string"),
+    (f"https://a/01/{_GTIN}?21=1", "digital_link.qualifier_in_query", {"ai": "21"},
+     "AI 21 is a key qualifier: it belongs in the path"),
+    (f"https://a/01/{_GTIN}?17=", "digital_link.query_ai_without_value", {"ai": "17"},
+     "AI 17 in the query string has no value"),
+])
+def test_digital_link_errors_carry_code_and_params(uri, code, params, text):
+    from .. import digital_link
+
+    with pytest.raises(digital_link.DigitalLinkError) as caught:
+        digital_link.parse_digital_link(uri)
+    error = caught.value
+    assert (error.code, error.params, str(error)) == (code, params, text)
+    assert error.ai == params.get("ai")
+
+
+def test_digital_link_value_error_names_where_it_was_read():
+    from .. import digital_link
+
+    with pytest.raises(digital_link.DigitalLinkError) as caught:
+        digital_link.parse_digital_link(f"https://a/01/{_GTIN[:-1]}4/21/X")
+    error = caught.value
+    assert (error.code, error.ai) == ("digital_link.value_where", "01")
+    assert error.params["where"].code == "digital_link.in_path"
+    assert error.params["error"].code == "gs1.wrong_check"
+    assert str(error) == "AI 01: check digit should be 3, got 4 (in the path)"
+    # the GS1 problem, its frame and the "(in the path)" suffix are all translated
+    assert _upper(error) == ("<<AI 01: <CHECK DIGIT SHOULD BE 3, GOT 4>> (<IN THE PATH>)>")
+    with pytest.raises(digital_link.DigitalLinkError) as caught:
+        digital_link.parse_digital_link(f"https://a/01/{_GTIN}?x=%C3")
+    assert caught.value.params["what"].code == "digital_link.query_parameter"
+    assert _upper(caught.value) == ("<<QUERY PARAMETER 'x'>: PERCENT-ENCODING IS NOT VALID "
+                                    "UTF-8>")
+
+
+def test_digital_link_qualifier_order_lists_the_alternatives():
+    from .. import digital_link
+
+    with pytest.raises(digital_link.DigitalLinkError) as caught:
+        digital_link.parse_digital_link(f"https://a/01/{_GTIN}/21/X/10/B")
+    error = caught.value
+    assert error.code == "digital_link.qualifier_order"
+    assert error.params["orders"].code == "digital_link.either"
+    assert str(error) == ("key qualifiers after AI 01 must be in the order 22/10/21 or 235, "
+                          "got 21/10")
+    assert "<22/10/21 OR 235>" in _upper(error)
+
+
+def test_digital_link_build_errors_are_coded():
+    from .. import digital_link
+
+    with pytest.raises(digital_link.DigitalLinkError) as caught:
+        digital_link.build_digital_link([("01", _GTIN)], "ftp://x")
+    assert (caught.value.code, caught.value.params) == (
+        "digital_link.bad_resolver", {"resolver": "ftp://x",
+                                      "default": digital_link.DEFAULT_RESOLVER})
+    with pytest.raises(digital_link.DigitalLinkError) as caught:
+        digital_link.build_digital_link([("01", _GTIN), ("254", "1")])
+    assert (caught.value.code, caught.value.ai, str(caught.value)) == (
+        "digital_link.stray_qualifier", "254",
+        "AI 254 is a key qualifier that cannot follow primary key AI 01")
+    with pytest.raises(digital_link.DigitalLinkError) as caught:
+        digital_link.build_digital_link([("01", _GTIN)], extensions=[("17", "x")])
+    assert caught.value.code == "digital_link.bad_extension_name"
+    # a wrapped GS1 error: its code says so, its message is the GS1 one
+    with pytest.raises(digital_link.DigitalLinkError) as caught:
+        digital_link.build_digital_link([("01", _GTIN), ("21", "é")])
+    assert (caught.value.code, caught.value.ai) == ("digital_link.gs1", "21")
+    assert caught.value.coded_message is caught.value.params["error"].coded_message
+
+
+# -- label symbol errors --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("symbology", "values", "code", "params", "text"), [
+    ("code128", {"serial": ""}, "label_symbols.code128_empty", {},
+     "Code 128 needs a non-empty text"),
+    ("code128", {"serial": "Sé"}, "label_symbols.code128_charset",
+     {"chars": "é", "text": "Sé"}, "Code 128 cannot carry 'é' of 'Sé': use printable ASCII only"),
+    ("code128", {"serial": "X" * 81}, "label_symbols.code128_too_long",
+     {"text": "X" * 81, "length": 81, "max": 80},
+     f"{'X' * 81!r} has 81 characters; Code 128 labels take at most 80"),
+    ("qr_link", {"link": ""}, "label_symbols.qr_empty", {}, "a QR Code needs a non-empty URI"),
+    ("gs1_128", {"elements": []}, "label_symbols.no_gs1_data", {},
+     "there is no GS1 data to draw"),
+    ("pdf417", {}, "label_symbols.unknown_symbology",
+     {"symbology": "pdf417", "known": "code128, gs1_128, qr_link, gs1_qr, gs1_datamatrix"},
+     "unknown symbology 'pdf417'; use one of code128, gs1_128, qr_link, gs1_qr, "
+     "gs1_datamatrix"),
+])
+def test_label_symbol_errors_carry_code_and_params(symbology, values, code, params, text):
+    from .. import label_symbols
+
+    with pytest.raises(label_symbols.LabelSymbolError) as caught:
+        label_symbols.render(symbology, **values)
+    assert (caught.value.code, caught.value.params, str(caught.value)) == (code, params, text)
+
+
+def test_label_symbol_too_long_for_gs1_128_names_the_data():
+    from .. import label_symbols
+
+    with pytest.raises(label_symbols.LabelSymbolError) as caught:
+        label_symbols.gs1_128([("01", _GTIN), ("21", "X" * 20), ("10", "Y" * 20)])
+    error = caught.value
+    assert (error.code, error.params["length"], error.params["max"]) == (
+        "label_symbols.gs1_128_too_long", 61, 48)
+    assert str(error).startswith(f"(01){_GTIN}(21){'X' * 20}(10){'Y' * 20} needs 61 "
+                                 "characters; a GS1-128 symbol carries at most 48")
+
+
+# -- scans ----------------------------------------------------------------------------------
+
+
+def test_malformed_scan_keeps_the_parsers_error():
+    from .. import digital_link, scan_input
+
+    scan = scan_input.classify(f"https://a/01/{_GTIN[:-1]}4/21/X")
+    assert scan.kind == scan_input.MALFORMED
+    assert isinstance(scan.problem, digital_link.DigitalLinkError)
+    assert scan.error == str(scan.problem)
+    scan = scan_input.classify("(01)123")
+    assert scan.problem.code == "gs1.length" and scan.error == str(scan.problem)
+    # the error object does not make two equal scans differ
+    assert scan == scan_input.classify("(01)123")
