@@ -294,9 +294,6 @@ class SerialScanner(models.AbstractModel):
         codes = [code for code in dict.fromkeys(codes) if code]
         if not codes:
             return self.env["product.product"]
-        # The multi-company rule of products reads the companies' hierarchy: that column
-        # alone, not the whole company rows.
-        self.env.companies.fetch(["parent_path"])
         # its fields with it: every scan of a product reads them next
         return self.env["product.product"].search_fetch([("barcode", "in", codes)], None,
                                                         limit=1)

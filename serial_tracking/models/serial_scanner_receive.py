@@ -6,16 +6,6 @@ from .serial_numbering import NUMBERS_CHECKED, Batch
 
 # States of a serial that exists only as a number: it may still be received.
 _RECEIVABLE = frozenset({False, None, lifecycle.PLANNED})
-# What a receiving scan reads of the product's template and of the move, fetched alone:
-# not the dozens of other columns of these wide rows (building and reading them was a
-# tenth of a scan's time). A column missing here costs one more query, nothing else.
-_TEMPLATE_FIELDS = ["tracking", "is_storable", "company_id", "categ_id", "serial_format_rule_id",
-                    "uom_id", "type", "name"]
-_RECEIPT_MOVE_FIELDS = [
-    "location_id", "location_dest_id", "picked", "picking_id", "picking_type_id", "product_id",
-    "production_id", "raw_material_production_id", "state", "product_uom_qty", "quantity",
-    "product_uom", "company_id",
-]
 
 
 class SerialScanner(models.AbstractModel):
@@ -30,11 +20,9 @@ class SerialScanner(models.AbstractModel):
     def _receive_unit(self, picking, scan, product, serial, lots, params):
         """Receive the unit ``serial`` on ``picking`` (see ``_scan_transfer``)."""
         product = self._receipt_product(picking, product, lots, params)
-        moves = self._open_moves(picking, product, self._known_fields("stock.move",
-                                                                     _RECEIPT_MOVE_FIELDS))
+        moves = self._open_moves(picking, product)
         if not moves:
             self._not_on_document(picking, product, serial)
-        product.product_tmpl_id.fetch(self._known_fields("product.template", _TEMPLATE_FIELDS))
         if product.tracking != "serial":
             self._refuse(self.env._(
                 "%(product)s is not tracked by serial number: receive it in the receipt form.",
@@ -196,13 +184,6 @@ class SerialScanner(models.AbstractModel):
                 vals["quantity"] = 1
             if not placeholder.picking_id:
                 vals["picking_id"] = picking.id  # so the receipt's form lists it
-            # the write looks at where the line comes from and where the move goes, the
-            # answer names them: one read, of those two columns
-            self.env["stock.location"].browse(
-                {placeholder.location_id.id, move.location_dest_id.id},
-            ).fetch(["usage", "complete_name"])
-            # and its recall check at the operation type's code: that column alone
-            move.picking_type_id.fetch(["code"])
             with self._keeping_picked(move):
                 placeholder.write(vals)
             return placeholder

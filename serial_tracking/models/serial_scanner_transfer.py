@@ -144,25 +144,25 @@ class SerialScanner(models.AbstractModel):
             return self._product_scan(product, prompt)
         return on_unit(picking, scan, product, serial, lots, params)
 
-    def _known_fields(self, model, fnames):
-        """``fnames`` of ``model`` in this database (some come with optional modules)."""
-        fields_ = self.env[model]._fields
-        return [fname for fname in fnames if fname in fields_]
-
-    def _open_moves(self, picking, product, fnames=None):
+    def _open_moves(self, picking, product):
         """The open moves of ``product`` on ``picking``, in the document's order: one
-        query for them and their fields (``fnames``, all by default; not every move of a
-        long document)."""
+        query for them and their fields (not every move of a long document)."""
         return self.env["stock.move"].search_fetch([
             ("picking_id", "=", picking.id), ("product_id", "=", product.id),
             ("state", "not in", ("done", "cancel")),
-        ], fnames)
+        ], None)
 
     def _keeping_picked(self, moves):
         """Context for marking one more line picked on ``moves``: Odoo would read every
         line of each move again to find it picked, but a move already marked picked stays
         so (exactly), so its flag is kept out of that recount. A long receipt's scan
-        then costs no more than a short one's."""
+        then costs no more than a short one's.
+
+        ``env.protecting`` is the ORM's own tool, not a stock API, and no plain ORM call
+        keeps a stored compute from running; it stays because the scanner benchmark
+        (issue 21: 300-unit documents, 100,000 serials) measured scans without it at
+        about 37 ms of CPU instead of 20 (receive) and 21 instead of 12 (pick), with
+        two more queries each. The result is the same with or without it."""
         return self.env.protecting([moves._fields["picked"]], moves.filtered("picked"))
 
     def _label(self, document, product_id):
