@@ -146,7 +146,9 @@ class SerialScanner(models.AbstractModel):
 
     def _open_moves(self, picking, product):
         """The open moves of ``product`` on ``picking``, in the document's order: one
-        query for them and their fields (not every move of a long document)."""
+        query for them and their fields (not every move of a long document). A search
+        reading them later cost a receive scan one more query and about 24 ms of CPU
+        instead of 20 on the scanner benchmark (issue 21)."""
         return self.env["stock.move"].search_fetch([
             ("picking_id", "=", picking.id), ("product_id", "=", product.id),
             ("state", "not in", ("done", "cancel")),
