@@ -27,6 +27,12 @@ from . import report_serial_warranty_certificate
 from . import serial_consistency_check
 from . import serial_consistency_issue
 from . import serial_scanner
+from . import serial_scanner_lookup
+from . import serial_scanner_transfer
+from . import serial_scanner_receive
+from . import serial_scanner_pick
+from . import serial_scanner_count
+from . import serial_scanner_quarantine
 from . import serial_recall
 from . import serial_recall_unit
 from . import serial_recall_simulation
