@@ -237,12 +237,10 @@ class SerialEvent(models.Model):
         """Return ``{lot_id: (event_id, reason)}`` for every serial whose chain breaks."""
         self.flush_model()
         keys = self.env["serial.ledger.key"]
-        columns = ", ".join((*ledger.HASHED_FIELDS_V2, *ledger.LINKS))
-        where = "WHERE lot_id = ANY(%s)" if lot_ids is not None else ""
-        query = f"""SELECT id, prev_hash, hash, {columns}
-                      FROM serial_event {where}
-                  ORDER BY lot_id, id"""  # noqa: S608 - fixed column names only
-        self.env.cr.execute(query, [list(lot_ids)] if lot_ids is not None else [])
+        columns = SQL(", ").join(map(SQL.identifier, (*ledger.HASHED_FIELDS_V2, *ledger.LINKS)))
+        where = SQL("WHERE lot_id = ANY(%s)", list(lot_ids)) if lot_ids is not None else SQL()
+        self.env.cr.execute(SQL("SELECT id, prev_hash, hash, %s FROM serial_event %s "
+                                "ORDER BY lot_id, id", columns, where))
         return ledger.find_broken(self.env.cr.dictfetchall(), keys._serial_chain_key(),
                                   keys._serial_legacy_last_id())
 
