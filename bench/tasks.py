@@ -991,3 +991,50 @@ def odoo_internal_transfer(env, big_lot, units=2000, prefix="G5"):
     return {"units": int(sum(picking.move_ids.mapped("quantity"))), "state": picking.state,
             "seconds": round(seconds, 2),
             "units_per_s": round(units / seconds, 1)}
+
+
+
+def ledger_append(env, events=100000):
+    """Seconds ``serial.event._append`` takes to write ``events`` prepared events of as
+    many fresh serials (one bulk receipt's ledger rows), and of those the seconds of
+    ``_insert_events`` (the multi-row INSERTs and the ORM's bookkeeping after them).
+    One event in ten has a note with a tab, a backslash and a newline, read back."""
+    Event = env["serial.event"]
+    product = env["product.product"].create({
+        "name": "Ledger Bench", "type": "consu", "is_storable": True, "tracking": "serial"})
+    env.cr.execute(
+        """INSERT INTO stock_lot (name, product_id, company_id, lifecycle_state,
+                                  create_uid, create_date, write_uid, write_date)
+           SELECT 'LB-' || g, %s, %s, 'in_stock', 1, now(), 1, now()
+             FROM generate_series(1, %s) g RETURNING id""",
+        [product.id, env.company.id, events])
+    lot_ids = [row[0] for row in env.cr.fetchall()]
+    note = "tab\there, back\\slash\nnewline"
+    vals_list = [{
+        "lot_id": lot_id, "event_type": "received", "from_state": False,
+        "to_state": "in_stock", "location_id": env.ref("stock.stock_location_suppliers").id,
+        "location_dest_id": env.ref("stock.stock_location_stock").id,
+        "partner_id": env.company.partner_id.id, "document_ref": "WH/IN/BENCH",
+        "note": note if index % 10 == 0 else False,
+    } for index, lot_id in enumerate(lot_ids)]
+    env.flush_all()
+    model = type(Event)
+    insert = model._insert_events
+    inserting = []
+
+    def timed_insert(self, rows):
+        started = time.perf_counter()
+        result = insert(self, rows)
+        inserting.append(time.perf_counter() - started)
+        return result
+
+    model._insert_events = timed_insert
+    try:
+        seconds, written = _timed(env, lambda: Event._append(vals_list))
+    finally:
+        model._insert_events = insert
+    env.cr.execute("SELECT count(*) FILTER (WHERE note = %s), count(*) FILTER (WHERE note IS NULL) "
+                   "FROM serial_event WHERE lot_id = ANY(%s)", [note, lot_ids])
+    notes, empty = env.cr.fetchone()
+    return {"events": len(written), "notes_kept": notes, "null_notes": empty,
+            "append_s": round(seconds, 3), "insert_s": round(sum(inserting), 3)}

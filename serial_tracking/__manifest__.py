@@ -1,7 +1,7 @@
 {
     "name": "Serial Tracking",
     "summary": "Lifecycle, tamper-evident history, warranty, recalls and labels for every serial",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Supply Chain/Serial Tracking",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Authors",

@@ -2,7 +2,7 @@
     "name": "Serial Tracking - Helpdesk",
     "summary": "Serial-aware helpdesk tickets: warranty verdicts, returns, repairs and "
     "recall tickets",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Supply Chain/Serial Tracking",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Authors",

@@ -1,7 +1,7 @@
 {
     "name": "Serial Tracking - Manufacturing",
     "summary": "Per-unit genealogy from manufacturing orders: which component is in which unit",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Supply Chain/Serial Tracking",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Authors",

@@ -1,7 +1,7 @@
 {
     "name": "Serial Tracking - Repair",
     "summary": "Warranty-aware repair orders: verdict, repair state, clock pause, part swaps",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Supply Chain/Serial Tracking",
     "website": "https://github.com/serial-tracking/serial_tracking",
     "author": "Serial Tracking Authors",

@@ -1,7 +1,6 @@
-import io
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import ledger, lifecycle
 
@@ -141,8 +140,11 @@ class SerialEvent(models.Model):
     def _insert_events(self, vals_list):
         """Insert prepared events (hash chained) and return them, as ``create`` would.
 
-        The ids are drawn first and the rows COPYed in: for a receipt of 100,000
-        serials, building and parsing an INSERT costs more than the rows themselves.
+        The ids are drawn first and the rows inserted by multi-row INSERTs. COPY was
+        measured against it (``bench/tasks.py:ledger_append``, 100,000 events on the
+        2-core bench machine under load): COPY took 13-23 s for the statement against
+        26-39 s, but the whole ``_append`` only ~1.2-1.3x less (25 s against 30 s,
+        median of separate runs), not enough to keep a COPY text escaper of our own.
         """
         self.check_access("create")
         stock_lot = self.env["stock.lot"]
@@ -155,24 +157,18 @@ class SerialEvent(models.Model):
                    [f"{self._table}_id_seq", len(vals_list)])
         ids = [event_id for event_id, in cr.fetchall()]
         now = fields.Datetime.now()
-        buffer = io.StringIO()
-        texts = _CopyTexts()
+        rows = []
         for event_id, vals in zip(ids, vals_list, strict=True):
             product_id, company_id = owners[vals["lot_id"]]
             row = {**defaults, "create_date": now, **vals, "product_id": product_id,
                    "company_id": company_id}
-            values = list(map(row.get, columns))
-            # keyed by type too: True and 1 are equal keys, not equal texts
-            keys = zip(map(type, values), values, strict=True)
-            buffer.write("\t".join([str(event_id), *map(texts.__getitem__, keys)]))
-            buffer.write("\n")
-        buffer.seek(0)
+            # an empty value (False, None, "") is NULL, as the ORM stores it
+            rows.append((event_id, *(None if value is False or value == "" else value
+                                     for value in map(row.get, columns))))
         self.flush_model()
-        cr._obj.copy_expert(
-            "COPY serial_event (id, %s) FROM STDIN"
-            % ", ".join(f'"{name}"' for name in columns),  # field names only
-            buffer,
-        )
+        insert = SQL("INSERT INTO %s (id, %s)", SQL.identifier(self._table),
+                     SQL(", ").join(map(SQL.identifier, columns)))
+        cr.execute_values(insert.code + " VALUES %s", rows, page_size=1000)
         events = self.browse(ids)
         # what the ORM does after its INSERT: caches and dependent fields; the related
         # product and company were written with the rows, not to be computed again
@@ -241,12 +237,10 @@ class SerialEvent(models.Model):
         """Return ``{lot_id: (event_id, reason)}`` for every serial whose chain breaks."""
         self.flush_model()
         keys = self.env["serial.ledger.key"]
-        columns = ", ".join((*ledger.HASHED_FIELDS_V2, *ledger.LINKS))
-        where = "WHERE lot_id = ANY(%s)" if lot_ids is not None else ""
-        query = f"""SELECT id, prev_hash, hash, {columns}
-                      FROM serial_event {where}
-                  ORDER BY lot_id, id"""  # noqa: S608 - fixed column names only
-        self.env.cr.execute(query, [list(lot_ids)] if lot_ids is not None else [])
+        columns = SQL(", ").join(map(SQL.identifier, (*ledger.HASHED_FIELDS_V2, *ledger.LINKS)))
+        where = SQL("WHERE lot_id = ANY(%s)", list(lot_ids)) if lot_ids is not None else SQL()
+        self.env.cr.execute(SQL("SELECT id, prev_hash, hash, %s FROM serial_event %s "
+                                "ORDER BY lot_id, id", columns, where))
         return ledger.find_broken(self.env.cr.dictfetchall(), keys._serial_chain_key(),
                                   keys._serial_legacy_last_id())
 
@@ -255,28 +249,3 @@ class SerialEvent(models.Model):
         """Every hash chain of the companies in the switcher, verified in the database
         in one pass: only the broken chains come back, however long the ledger."""
         return self.env["serial.consistency.check"]._verify_all_notification()
-
-
-# COPY's text format: a backslash, tab, newline or carriage return inside a value is
-# written as its escape; an empty value (False, None, "") is NULL as for the ORM.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-class _CopyTexts(dict):
-    """COPY texts of ``(type, value)`` keys, remembered: the events of a batch repeat
-    most of their values (locations, document, states, date). Unique ones (serial,
-    hashes) would only fill it, hence the cap."""
-
-    def __missing__(self, key):
-        text = _copy_text(key[1])
-        if len(self) < 4096:
-            self[key] = text
-        return text
-
-
-def _copy_text(value):
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES) if value else "\\N"
-    if value is None or value is False:
-        return "\\N"
-    return "t" if value is True else str(value)

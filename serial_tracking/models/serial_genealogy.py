@@ -1,13 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 
-def _active(alias, dated):
-    """SQL for "link ``alias`` is in force": now, or at ``%(at)s`` when ``dated``."""
-    if dated:
-        return (f"{alias}.link_type != 'removed' AND {alias}.date_from <= %(at)s "
-                f"AND ({alias}.date_to IS NULL OR {alias}.date_to > %(at)s)")
-    return f"{alias}.link_type != 'removed' AND {alias}.date_to IS NULL"
+def _active(alias, at=None):
+    """SQL for "link ``alias`` is in force": now, or at ``at`` when given."""
+    link = SQL.identifier(alias)
+    if at:
+        return SQL("%(g)s.link_type != 'removed' AND %(g)s.date_from <= %(at)s "
+                   "AND (%(g)s.date_to IS NULL OR %(g)s.date_to > %(at)s)", g=link, at=at)
+    return SQL("%(g)s.link_type != 'removed' AND %(g)s.date_to IS NULL", g=link)
 
 
 class SerialGenealogy(models.Model):
@@ -120,20 +122,20 @@ class SerialGenealogy(models.Model):
             return set()
         start, step = ("parent_lot_id", "child_lot_id") if direction == "down" else (
             "child_lot_id", "parent_lot_id")
-        active = _active("g", bool(at))
+        active = _active("g", at)
         self.flush_model()
         # UNION (not UNION ALL) deduplicates, which also stops on any cycle.
-        query = f"""
+        query = SQL("""
             WITH RECURSIVE reach(lot_id) AS (
-                SELECT g.{step} FROM serial_genealogy g
-                 WHERE g.{start} = ANY(%(ids)s) AND {active}
+                SELECT %(step)s FROM serial_genealogy g
+                 WHERE %(start)s = ANY(%(ids)s) AND %(active)s
                  UNION
-                SELECT n.lot_id FROM reach r CROSS JOIN LATERAL (
-                    {self._walk_step_sql(start, step, active)}
-                ) n
+                SELECT n.lot_id FROM reach r CROSS JOIN LATERAL (%(walk)s) n
             )
-            SELECT lot_id FROM reach"""  # noqa: S608 - column names are ours
-        rows = self._walk_execute(query, {"ids": list(lot_ids), "at": at})
+            SELECT lot_id FROM reach""",
+            step=SQL.identifier("g", step), start=SQL.identifier("g", start),
+            ids=list(lot_ids), active=active, walk=self._walk_step_sql(start, step, active))
+        rows = self._walk_execute(query)
         return {row[0] for row in rows} - set(lot_ids)
 
     @api.model
@@ -145,10 +147,11 @@ class SerialGenealogy(models.Model):
         merge-join against the whole link table at every level (seconds on a million
         links) over one index probe per reached lot (milliseconds).
         """
-        return (f"SELECT g.{step} AS lot_id FROM serial_genealogy g "
-                f"WHERE g.{start} = r.lot_id AND {active} OFFSET 0")
+        return SQL("SELECT %s AS lot_id FROM serial_genealogy g WHERE %s = r.lot_id "
+                   "AND %s OFFSET 0", SQL.identifier("g", step), SQL.identifier("g", start),
+                   active)
 
-    def _walk_execute(self, query, params):
+    def _walk_execute(self, query):
         """Run a walk without JIT compilation, which costs more than the walk itself
         (its cost estimate, inflated by the recursion, always triggers it)."""
         cr = self.env.cr
@@ -157,7 +160,7 @@ class SerialGenealogy(models.Model):
         if jit_on:
             cr.execute("SET LOCAL jit = off")
         try:
-            cr.execute(query, params)
+            cr.execute(query)
             return cr.fetchall()
         finally:
             if jit_on:
@@ -175,22 +178,22 @@ class SerialGenealogy(models.Model):
             return []
         start, step = ("parent_lot_id", "child_lot_id") if direction == "down" else (
             "child_lot_id", "parent_lot_id")
-        active = _active("g", bool(at))
+        active = _active("g", at)
         self.flush_model()
-        query = f"""
+        query = SQL("""
             WITH RECURSIVE reach(lot_id) AS (
                 SELECT unnest(%(ids)s::int[])
                  UNION
-                SELECT n.lot_id FROM reach r CROSS JOIN LATERAL (
-                    {self._walk_step_sql(start, step, active)}
-                ) n
+                SELECT n.lot_id FROM reach r CROSS JOIN LATERAL (%(walk)s) n
             )
             SELECT e.* FROM reach r CROSS JOIN LATERAL (
                 SELECT g.id, g.parent_lot_id, g.child_lot_id, g.quantity, g.link_type,
                        g.date_from, g.date_to, g.document_ref
                   FROM serial_genealogy g
-                 WHERE g.{start} = r.lot_id AND {active}
+                 WHERE %(start)s = r.lot_id AND %(active)s
                 OFFSET 0
             ) e
-             ORDER BY e.id"""  # noqa: S608 - column names are ours
-        return self._walk_execute(query, {"ids": list(lot_ids), "at": at})
+             ORDER BY e.id""",
+            ids=list(lot_ids), walk=self._walk_step_sql(start, step, active),
+            start=SQL.identifier("g", start), active=active)
+        return self._walk_execute(query)

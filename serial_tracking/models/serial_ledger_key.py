@@ -52,7 +52,7 @@ class SerialLedgerKey(models.AbstractModel):
         is written or checked, as the last event id then (the keyed code writes no
         unkeyed hash). An unkeyed hash on a later event is a forgery."""
         params = self.env["ir.config_parameter"].sudo()
-        value = params.get_param(LEGACY_PARAM)
+        value = params.get_param(LEGACY_PARAM, None)  # "0" is a value, not a missing one
         if value is None:
             self.env["serial.event"].flush_model()
             self.env.cr.execute("SELECT COALESCE(max(id), 0) FROM serial_event "

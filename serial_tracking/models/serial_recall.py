@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools import lifecycle, ranges
 from ..tools import recall as recall_tools
@@ -410,45 +411,42 @@ class SerialRecall(models.Model):
             raise UserError(self.env._("%(recall)s cannot be simulated:\n%(problems)s",
                                        recall=self.name, problems="\n".join(problems)))
 
-    def _affected_sql(self, params):
+    def _affected_sql(self):
         """``(with_clause, select)``: SQL selecting the serials that match every
         criterion, as ``(id, product_id, lifecycle_state, current_partner_id,
         location_id)`` rows; ``with_clause`` (empty, or a CTE followed by a comma)
-        goes in front of the statement, ``params`` receives the values."""
+        goes in front of the statement."""
         self.ensure_one()
-        where = ["pt.tracking = 'serial'",
-                 "(lot.company_id = %(company)s OR lot.company_id IS NULL)"]
-        params["company"] = self.company_id.id
+        where = [SQL("pt.tracking = 'serial'"),
+                 SQL("(lot.company_id = %s OR lot.company_id IS NULL)", self.company_id.id)]
         if self.product_ids:
-            where.append("lot.product_id = ANY(%(products)s)")
-            params["products"] = self.product_ids.ids
+            where.append(SQL("lot.product_id = ANY(%s)", self.product_ids.ids))
         if self.lot_ids:
-            where.append("lot.id = ANY(%(lots)s)")
-            params["lots"] = self.lot_ids.ids
+            where.append(SQL("lot.id = ANY(%s)", self.lot_ids.ids))
         if self.serial_ranges:
-            where.append(self._ranges_sql(params))
+            where.append(self._ranges_sql())
         if self.supplier_ids:
-            where.append(
+            where.append(SQL(
                 """lot.id IN (SELECT e.lot_id FROM serial_event e
                                JOIN res_partner p ON p.id = e.partner_id
                               WHERE e.event_type = 'received'
                                 AND p.commercial_partner_id = ANY(%(suppliers)s)
                                 AND e.date >= %(supplier_from)s
-                                AND e.date <= %(supplier_to)s)""")
-            params["suppliers"] = self.supplier_ids.commercial_partner_id.ids
-            params["supplier_from"] = self.supplier_date_from or fields.Datetime.to_datetime(
-                "1900-01-01")
-            params["supplier_to"] = self.supplier_date_to or fields.Datetime.to_datetime(
-                "9999-12-31")
+                                AND e.date <= %(supplier_to)s)""",
+                suppliers=self.supplier_ids.commercial_partner_id.ids,
+                supplier_from=self.supplier_date_from or fields.Datetime.to_datetime(
+                    "1900-01-01"),
+                supplier_to=self.supplier_date_to or fields.Datetime.to_datetime(
+                    "9999-12-31")))
         if self.date_from or self.date_to:
-            where.append(
+            where.append(SQL(
                 """lot.id IN (SELECT e.lot_id FROM serial_event e
                               WHERE e.event_type IN ('received', 'produced', 'found')
-                                AND e.date >= %(window_from)s AND e.date <= %(window_to)s)""")
-            params["window_from"] = self.date_from or fields.Datetime.to_datetime("1900-01-01")
-            params["window_to"] = self.date_to or fields.Datetime.to_datetime("9999-12-31")
-        with_clause = ""
-        lots = "stock_lot lot"
+                                AND e.date >= %(window_from)s AND e.date <= %(window_to)s)""",
+                window_from=self.date_from or fields.Datetime.to_datetime("1900-01-01"),
+                window_to=self.date_to or fields.Datetime.to_datetime("9999-12-31")))
+        with_clause = SQL()
+        lots = SQL("stock_lot lot")
         if self.component_lot_ids:
             # the component lots and every unit containing them, at any depth, walked in
             # the same statement (the same index-probing walk as serial.genealogy._walk)
@@ -457,56 +455,51 @@ class SerialRecall(models.Model):
             # hash the whole lot table
             genealogy = self.env["serial.genealogy"]
             genealogy.flush_model()
-            active = "g.link_type != 'removed' AND g.date_to IS NULL"
-            with_clause = f"""
+            active = SQL("g.link_type != 'removed' AND g.date_to IS NULL")
+            with_clause = SQL("""
                 reach(lot_id) AS (
-                    SELECT unnest(%(components)s::int[])
+                    SELECT unnest(%s::int[])
                      UNION
-                    SELECT n.lot_id FROM reach r CROSS JOIN LATERAL (
-                        {genealogy._walk_step_sql("parent_lot_id", "child_lot_id", active)}
-                    ) n
-                ),"""
-            lots = """reach CROSS JOIN LATERAL (
+                    SELECT n.lot_id FROM reach r CROSS JOIN LATERAL (%s) n
+                ),""", self.component_lot_ids.ids,
+                genealogy._walk_step_sql("parent_lot_id", "child_lot_id", active))
+            lots = SQL("""reach CROSS JOIN LATERAL (
                          SELECT * FROM stock_lot reached WHERE reached.id = reach.lot_id
-                         OFFSET 0) lot"""
-            params["components"] = self.component_lot_ids.ids
-        select = f"""
+                         OFFSET 0) lot""")
+        select = SQL("""
             SELECT lot.id, lot.product_id, lot.lifecycle_state, lot.current_partner_id,
                    lot.location_id
-              FROM {lots}
+              FROM %s
               JOIN product_product pp ON pp.id = lot.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE {" AND ".join(where)}"""  # noqa: S608 - clauses are ours
+             WHERE %s""", lots, SQL(" AND ").join(where))
         return with_clause, select
 
-    def _ranges_sql(self, params):
+    def _ranges_sql(self):
         """SQL matching ``stock_lot.name`` against the recall's serial ranges."""
         parsed = ranges.parse_range_expression(self.serial_ranges, limit=None)
         clauses = []
         verbatim = []
-        for index, serial_range in enumerate(ranges.merge_ranges(parsed)):
+        for serial_range in ranges.merge_ranges(parsed):
             parts = recall_tools.range_sql_parts(serial_range)
             if parts is None:
                 verbatim.append(serial_range.prefix)
                 continue
             prefix, width, suffix, start, end = parts
-            key = f"r{index}"
-            params.update({f"{key}_p": prefix, f"{key}_pl": len(prefix), f"{key}_w": width,
-                           f"{key}_s": suffix, f"{key}_sl": len(suffix),
-                           f"{key}_len": len(prefix) + width + len(suffix),
-                           f"{key}_a": start, f"{key}_b": end})
-            counter = f"substr(lot.name, %({key}_pl)s + 1, %({key}_w)s)"
-            clauses.append(
-                f"""(length(lot.name) = %({key}_len)s
-                     AND left(lot.name, %({key}_pl)s) = %({key}_p)s
-                     AND right(lot.name, %({key}_sl)s) = %({key}_s)s
-                     AND (CASE WHEN {counter} ~ '^[0-9]+$'
-                               THEN {counter}::numeric END)
-                         BETWEEN %({key}_a)s AND %({key}_b)s)""")
+            counter = SQL("substr(lot.name, %s + 1, %s)", len(prefix), width)
+            clauses.append(SQL(
+                """(length(lot.name) = %(length)s
+                     AND left(lot.name, %(prefix_length)s) = %(prefix)s
+                     AND right(lot.name, %(suffix_length)s) = %(suffix)s
+                     AND (CASE WHEN %(counter)s ~ '^[0-9]+$'
+                               THEN %(counter)s::numeric END)
+                         BETWEEN %(start)s AND %(end)s)""",
+                length=len(prefix) + width + len(suffix), prefix_length=len(prefix),
+                prefix=prefix, suffix_length=len(suffix), suffix=suffix, counter=counter,
+                start=start, end=end))
         if verbatim:
-            params["verbatim"] = verbatim
-            clauses.append("lot.name = ANY(%(verbatim)s)")
-        return "(" + " OR ".join(clauses) + ")"
+            clauses.append(SQL("lot.name = ANY(%s)", verbatim))
+        return SQL("(%s)", SQL(" OR ").join(clauses))
 
     # --- simulation -----------------------------------------------------------------
 
@@ -563,23 +556,20 @@ class SerialRecall(models.Model):
         """
         self.ensure_one()
         self.env.flush_all()
-        params = {"recall": self.id, "now": fields.Datetime.now(),
-                  "reservable": sorted(recall_tools.RESERVABLE_STATES),
-                  "consumed": lifecycle.CONSUMED,
-                  "our_stock": sorted(recall_tools.IN_OUR_STOCK),
-                  "at_customer": recall_tools.AT_CUSTOMER, "shipped": lifecycle.SHIPPED}
-        with_clause, select = self._affected_sql(params)
-        bucket = recall_tools.bucket_sql("f.state", "f.picking_id IS NOT NULL",
-                                         "f.parent_lot_id IS NOT NULL")
-        status = recall_tools.initial_status_sql("b.bucket", "b.state", "b.in_quarantine")
+        now = fields.Datetime.now()
+        with_clause, select = self._affected_sql()
+        # the bucket and status rules as SQL expressions of constants (tools.recall)
+        bucket = SQL(recall_tools.bucket_sql("f.state", "f.picking_id IS NOT NULL",
+                                             "f.parent_lot_id IS NOT NULL"))
+        status = SQL(recall_tools.initial_status_sql("b.bucket", "b.state", "b.in_quarantine"))
         # Set-wise joins on the affected lots (each a hash join or one index probe per
         # lot), rather than per-lot subqueries: on 100,000 lots, the per-row machinery
         # of a lateral subquery costs more than the lookups themselves.
-        diff, only_new, diff_counts = self._units_diff_sql()
-        query = f"""
-            WITH RECURSIVE {with_clause}
+        diff, only_new, diff_counts = self._units_diff_sql(now)
+        query = SQL("""
+            WITH RECURSIVE %(with_clause)s
             lots(id, product_id, state, current_partner_id, location_id) AS MATERIALIZED (
-                {select}
+                %(select)s
             ),
             reserved AS (
                 SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.picking_id
@@ -624,10 +614,10 @@ class SerialRecall(models.Model):
              LEFT JOIN built ON built.lot_id = lots.id
             ),
             bucketed AS (
-                SELECT f.*, {bucket} AS bucket FROM facts f
+                SELECT f.*, %(bucket)s AS bucket FROM facts f
             ),
             units AS MATERIALIZED (
-                SELECT b.lot_id, b.product_id, b.bucket, {status} AS status,
+                SELECT b.lot_id, b.product_id, b.bucket, %(status)s AS status,
                        CASE WHEN b.bucket = %(at_customer)s
                             THEN b.current_partner_id END AS partner_id,
                        b.parent_lot_id,
@@ -637,7 +627,7 @@ class SerialRecall(models.Model):
                             ELSE b.picking_id END AS picking_id
                   FROM bucketed b
             ),
-            {diff}
+            %(diff)s
             added AS (
                 INSERT INTO serial_recall_unit (recall_id, lot_id, bucket, status,
                        partner_id, parent_lot_id, location_id, picking_id, create_date,
@@ -645,14 +635,19 @@ class SerialRecall(models.Model):
                 SELECT %(recall)s, n.lot_id, n.bucket, n.status, n.partner_id,
                        n.parent_lot_id, n.location_id, n.picking_id, %(now)s, %(now)s
                   FROM units n
-                 {only_new}
+                 %(only_new)s
              RETURNING 1
             )
             SELECT n.bucket, n.product_id, n.partner_id, count(*),
-                   (SELECT count(*) FROM added), {diff_counts}
+                   (SELECT count(*) FROM added), %(diff_counts)s
               FROM units n
-          GROUP BY 1, 2, 3"""  # noqa: S608 - clauses are ours, values are params
-        rows = self._execute_without_jit(query, params)
+          GROUP BY 1, 2, 3""",
+            with_clause=with_clause, select=select, bucket=bucket, status=status, diff=diff,
+            only_new=only_new, diff_counts=diff_counts, recall=self.id, now=now,
+            reservable=sorted(recall_tools.RESERVABLE_STATES), consumed=lifecycle.CONSUMED,
+            our_stock=sorted(recall_tools.IN_OUR_STOCK), at_customer=recall_tools.AT_CUSTOMER,
+            shipped=lifecycle.SHIPPED)
+        rows = self._execute_without_jit(query)
         counts = rows[0][4:] if rows else (0, 0, 0)
         written = {"total": sum(row[3] for row in rows), "added": counts[0],
                    "changed": counts[1], "removed": counts[2],
@@ -664,17 +659,17 @@ class SerialRecall(models.Model):
         self.invalidate_recordset()
         return written
 
-    def _units_diff_sql(self):
+    def _units_diff_sql(self, now):
         """``(ctes, insert_filter, counts)``: the parts of :meth:`_write_units` that
         remove, update and skip the units already listed; nothing for a first
         simulation, which only inserts."""
         self.env.cr.execute("SELECT EXISTS (SELECT FROM serial_recall_unit WHERE recall_id = %s)",
                             [self.id])
         if not self.env.cr.fetchone()[0]:
-            return "", "", "0, 0"
+            return SQL(), SQL(), SQL("0, 0")
         # Before activation, a unit carries nothing but the simulation's facts; any trace
         # of activation is cleared with the row's update.
-        ctes = """
+        ctes = SQL("""
             removed AS (
                 DELETE FROM serial_recall_unit u
                  WHERE u.recall_id = %(recall)s AND EXISTS (SELECT FROM units)
@@ -699,12 +694,13 @@ class SerialRecall(models.Model):
                         OR u.quarantine_picking_id IS NOT NULL
                         OR u.notified_date IS NOT NULL)
              RETURNING 1
-            ),"""
-        only_new = """WHERE NOT EXISTS (SELECT FROM serial_recall_unit u
-                                   WHERE u.recall_id = %(recall)s AND u.lot_id = n.lot_id)"""
-        return ctes, only_new, "(SELECT count(*) FROM changed), (SELECT count(*) FROM removed)"
+            ),""", recall=self.id, now=now)
+        only_new = SQL("""WHERE NOT EXISTS (SELECT FROM serial_recall_unit u
+                                   WHERE u.recall_id = %s AND u.lot_id = n.lot_id)""", self.id)
+        return ctes, only_new, SQL(
+            "(SELECT count(*) FROM changed), (SELECT count(*) FROM removed)")
 
-    def _execute_without_jit(self, query, params):
+    def _execute_without_jit(self, query):
         """Run one big statement without JIT compilation: its cost estimate, inflated by
         the recursive walk, triggers a compilation that costs more than the work."""
         cr = self.env.cr
@@ -712,7 +708,7 @@ class SerialRecall(models.Model):
         jit_on = cr.fetchone()[0] == "on"
         if jit_on:
             cr.execute("SET LOCAL jit = off")
-        cr.execute(query, params)
+        cr.execute(query)
         rows = cr.fetchall()
         if jit_on:
             cr.execute("SET LOCAL jit = on")

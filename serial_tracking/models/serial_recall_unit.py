@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.tools import SQL, sql
 
 from ..tools import recall as recall_tools
 
@@ -58,13 +57,6 @@ class SerialRecallUnit(models.Model):
     _recall_lot_uniq = models.Constraint("UNIQUE(recall_id, lot_id)",
                                          "A serial is listed once per recall.")
     _recall_todo_idx = models.Index("(recall_id, id) WHERE todo")
-
-    def init(self):
-        # earlier versions stored a copy of the serial's product (with a foreign key
-        # checked on every row written): the product is now read from the serial
-        if sql.column_exists(self.env.cr, self._table, "product_id"):
-            self.env.cr.execute(SQL("ALTER TABLE %s DROP COLUMN product_id",
-                                    SQL.identifier(self._table)))
 
     def action_open_status_wizard(self):
         return {

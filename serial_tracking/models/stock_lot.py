@@ -1,10 +1,9 @@
 import logging
 from collections import defaultdict
 
-from psycopg2.extras import execute_values
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools import ledger, lifecycle, warranty
 from ..tools import recall as recall_tools
@@ -386,24 +385,22 @@ class StockLot(models.Model):
     def _cron_serial_backfill(self):
         return self._serial_backfill(commit=True)
 
-    _BACKFILL_SERIALS = """
+    _BACKFILL_SERIALS = SQL("""
         FROM stock_lot lot
         JOIN product_product pp ON pp.id = lot.product_id
         JOIN product_template pt ON pt.id = pp.product_tmpl_id
-       WHERE pt.tracking = 'serial' AND lot.lifecycle_state IS NULL"""
+       WHERE pt.tracking = 'serial' AND lot.lifecycle_state IS NULL""")
 
     def _serial_backfill_count(self):
         self.env["stock.lot"].flush_model(["lifecycle_state"])
-        self.env.cr.execute(f"SELECT count(*) {self._BACKFILL_SERIALS}")  # noqa: S608 - constant
+        self.env.cr.execute(SQL("SELECT count(*) %s", self._BACKFILL_SERIALS))
         return self.env.cr.fetchone()[0]
 
     def _serial_backfill_next(self, after_id, limit):
         """The ids of the next ``limit`` serials without a state, after ``after_id``."""
         self.env["stock.lot"].flush_model(["lifecycle_state"])
-        self.env.cr.execute(
-            f"SELECT lot.id {self._BACKFILL_SERIALS} AND lot.id > %s ORDER BY lot.id LIMIT %s",  # noqa: S608
-            [after_id, limit],
-        )
+        self.env.cr.execute(SQL("SELECT lot.id %s AND lot.id > %s ORDER BY lot.id LIMIT %s",
+                                self._BACKFILL_SERIALS, after_id, limit))
         return [lot_id for lot_id, in self.env.cr.fetchall()]
 
     def _serial_backfill_facts(self, lot_ids):
@@ -494,8 +491,7 @@ class StockLot(models.Model):
             events.append((row["product_id"], row["company_id"], content))
             states.append((row["id"], state, partner_id))
         self._serial_insert_imported_events(events, now)
-        execute_values(
-            self.env.cr._obj,
+        self.env.cr.execute_values(
             """UPDATE stock_lot AS lot
                   SET lifecycle_state = v.state, current_partner_id = v.partner_id,
                       lifecycle_date = v.since
@@ -518,12 +514,9 @@ class StockLot(models.Model):
              c["note"], c["prev_hash"], c["hash"], now)
             for product_id, company_id, c in events
         ]
-        execute_values(
-            self.env.cr._obj,
-            f"INSERT INTO serial_event ({', '.join(columns)}) VALUES %s",
-            values,
-            page_size=5000,
-        )
+        insert = SQL("INSERT INTO serial_event (%s)",
+                     SQL(", ").join(map(SQL.identifier, columns)))
+        self.env.cr.execute_values(insert.code + " VALUES %s", values, page_size=5000)
 
     # --- history queries ----------------------------------------------------------
 

@@ -47,6 +47,29 @@ class TestLedger(SerialTrackingCase):
             self.assertGreaterEqual(event.create_date, started)
             self.assertLessEqual(event.date, event.create_date)
 
+    def test_both_ways_of_writing_events_keep_any_text(self):
+        """A note with tabs, backslashes, line breaks, quotes and percent signs reads
+        back as written whichever way the events went in; an empty one is NULL."""
+        note = "tab\there, back\\slash \\N \\t\nnew line\r\n'quote' \"q\" %s %(x)s"
+        Event = self.env["serial.event"]
+        _picking, one = self._receive(["LG-T1"])
+        _picking, many = self._receive(["LG-T2", "LG-T3", "LG-T4"])
+        _picking, empty = self._receive(["LG-T5", "LG-T6", "LG-T7"])
+        self._deliver(one | many | empty)
+        self._transition(one, "install", self.stock_user, note=note)  # the ORM's create
+        with patch.object(type(Event), "_BULK_APPEND", 2):  # many events: one INSERT
+            self._transition(many, "install", self.stock_user, note=note)
+            self._transition(empty, "install", self.stock_user, note="")
+        self.env.invalidate_all()
+        for lot in one | many:
+            self.assertEqual(self.assertLastEvent(lot, "installed", "shipped").note, note)
+        installed = self._events(empty).filtered(lambda event: event.event_type == "installed")
+        self.assertEqual(len(installed), 3)
+        self.env.cr.execute("SELECT count(*) FROM serial_event WHERE id = ANY(%s) "
+                            "AND note IS NULL", [installed.ids])
+        self.assertEqual(self.env.cr.fetchone()[0], 3)
+        self.assertEqual(Event._find_broken_chains((one | many | empty).ids), {})
+
     def test_chain_links_each_event_to_the_previous_one(self):
         _picking, lot = self._receive(["LG-3"])
         self._deliver(lot)

@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import SQL
 
 from ..models.serial_ledger_key import LEGACY_PARAM
 from ..tools import ledger
@@ -62,9 +63,8 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
 
     def _rows(self, lot):
         self.env.flush_all()
-        self.env.cr.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM serial_event WHERE lot_id = %s ORDER BY id",
-            [lot.id])
+        self.env.cr.execute(SQL("SELECT %s FROM serial_event WHERE lot_id = %s ORDER BY id",
+                                SQL(", ").join(map(SQL.identifier, _COLUMNS)), lot.id))
         return self.env.cr.dictfetchall()
 
     def _rewrite(self, lot, change, digest):
@@ -125,8 +125,8 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
             event = self._events(by_name[name]).filtered("picking_id")[-1:]
             self.assertTrue(event.move_line_id and event.picking_ref)
             self.assertNotEqual(event.picking_id, receipt.picking_id)
-            self.env.cr.execute(f"UPDATE serial_event SET {assignment} "  # noqa: S608
-                                "WHERE id = %s", [value, event.id])
+            self.env.cr.execute(SQL("UPDATE serial_event SET %s WHERE id = %s",
+                                    SQL(assignment, value), event.id))
         self.env.invalidate_all()
         result = self._verify_history(lots)
         self.assertEqual(result["type"], "danger")
