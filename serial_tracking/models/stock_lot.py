@@ -490,33 +490,7 @@ class StockLot(models.Model):
             content["hash"] = ledger.event_hash(content, ledger.GENESIS, key)
             events.append((row["product_id"], row["company_id"], content))
             states.append((row["id"], state, partner_id))
-        self._serial_insert_imported_events(events, now)
-        self.env.cr.execute_values(
-            """UPDATE stock_lot AS lot
-                  SET lifecycle_state = v.state, current_partner_id = v.partner_id,
-                      lifecycle_date = v.since
-                 FROM (VALUES %s) AS v(id, state, partner_id, since)
-                WHERE lot.id = v.id""",
-            [(lot_id, state, partner_id, now) for lot_id, state, partner_id in states],
-            template="(%s, %s, %s::integer, %s::timestamp)",
-            page_size=5000,
-        )
-
-    def _serial_insert_imported_events(self, events, now):
-        columns = ("lot_id", "product_id", "company_id", "event_type", "from_state",
-                   "to_state", "date", "user_id", "location_id", "location_dest_id",
-                   "partner_id", "document_ref", "reason_id", "note", "prev_hash", "hash",
-                   "create_date")
-        values = [
-            (c["lot_id"], product_id, company_id, c["event_type"], c["from_state"],
-             c["to_state"], c["date"], c["user_id"], c["location_id"],
-             c["location_dest_id"], c["partner_id"], c["document_ref"], c["reason_id"],
-             c["note"], c["prev_hash"], c["hash"], now)
-            for product_id, company_id, c in events
-        ]
-        insert = SQL("INSERT INTO serial_event (%s)",
-                     SQL(", ").join(map(SQL.identifier, columns)))
-        self.env.cr.execute_values(insert.code + " VALUES %s", values, page_size=5000)
+        self._serial_backfill_save(events, states, now)
 
     # --- history queries ----------------------------------------------------------
 

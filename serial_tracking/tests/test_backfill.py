@@ -6,19 +6,23 @@ from .common import SerialTrackingCase
 from .warranty_common import WarrantyCase
 
 
+def forget_the_ledger(env, lots):
+    """What a database looks like before the suite is installed: no events, no states."""
+    env.flush_all()
+    env.cr.execute("DELETE FROM serial_event WHERE lot_id = ANY(%s)", [lots.ids])
+    env.cr.execute(
+        "UPDATE stock_lot SET lifecycle_state = NULL, current_partner_id = NULL "
+        "WHERE id = ANY(%s)", [lots.ids],
+    )
+    env.invalidate_all()
+
+
 @tagged("post_install", "-at_install")
 class TestBackfill(SerialTrackingCase):
     """Installing on a database that already has serials derives their states."""
 
     def _forget_the_ledger(self, lots):
-        # What a database looks like before the suite is installed: no events, no states.
-        self.env.flush_all()
-        self.env.cr.execute("DELETE FROM serial_event WHERE lot_id = ANY(%s)", [lots.ids])
-        self.env.cr.execute(
-            "UPDATE stock_lot SET lifecycle_state = NULL, current_partner_id = NULL "
-            "WHERE id = ANY(%s)", [lots.ids],
-        )
-        self.env.invalidate_all()
+        forget_the_ledger(self.env, lots)
 
     def test_backfill_derives_states_from_stock_history(self):
         _picking, lots = self._receive(["BF-1", "BF-2", "BF-3", "BF-4", "BF-5"])

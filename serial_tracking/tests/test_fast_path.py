@@ -18,6 +18,7 @@ from odoo.tools import SQL
 from ..models.bulk.serial_bulk import SWITCH_PARAM
 from ..tools import fast_path
 from .common import SerialTrackingCase
+from .test_backfill import forget_the_ledger
 
 RECEIPT = 1000
 # Columns that differ between any two receipts, whichever path wrote them.
@@ -93,6 +94,24 @@ class TestFastPath(SerialTrackingCase):
         self.assertEqual(sum(fast["stock_lot"].values()), RECEIPT)
         self.assertEqual(sum(fast["stock_quant"].values()), 2 * RECEIPT,
                          "one quant in stock and one at the vendor per serial")
+
+    def test_backfill_writes_the_same_rows_both_ways(self):
+        """The back-fill of serials that existed before installation: states and
+        ``imported`` events the same with one statement per batch and through the ORM."""
+        _picking, lots = self._receive([f"BFP-{number}" for number in range(6)])
+        self._deliver(lots[:2])
+        rows = {}
+        for on in (True, False):
+            self._set_fast_path(on)
+            forget_the_ledger(self.env, lots)
+            self.assertGreaterEqual(self.env["stock.lot"]._serial_backfill(), len(lots))
+            self.env.flush_all()
+            roles = {"lot_id": {lot.id: lot.name for lot in lots}}
+            rows[on] = {table: self._table_rows(table, records.ids, roles) for table, records in
+                        (("stock_lot", lots), ("serial_event", self._events(lots)))}
+            self.assertEqual(self.env["serial.event"]._find_broken_chains(lots.ids), {})
+        self.assertEqual(rows[True], rows[False])
+        self.assertEqual(set(lots.mapped("lifecycle_state")), {"in_stock", "shipped"})
 
     def _rows_of(self, picking):
         """``{table: Counter(row)}``: the rows the receipt wrote, each a tuple of

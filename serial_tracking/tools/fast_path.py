@@ -49,6 +49,8 @@ OPERATIONS = {
     "sanity_check": (("stock.picking", "_get_lot_move_lines_for_sanity_check"),),
     # serial.event._append: big batches of ledger events in one statement
     "ledger_append": (("serial.event", "create"),),
+    # the back-fill on installation: states and "imported" events of existing serials
+    "backfill": (("stock.lot", "write"), ("serial.event", "create")),
 }
 
 # Odoo modules whose overrides of those methods were read and are known to do nothing

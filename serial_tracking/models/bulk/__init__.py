@@ -26,7 +26,10 @@ quant_check         ``stock.quant.check_quantity``              ``stock_quant.py
 unique_serial_check ``stock.lot._check_unique_lot``             ``stock_lot.py`` here
 sanity_check        ``stock.picking._get_lot_move_lines_for_     ``stock_picking.py`` here
                     sanity_check``
-ledger_append       ``serial.event.create``                     ``serial.event._append``
+ledger_append       ``serial.event.create``                     ``serial_event.py`` here
+backfill            ``stock.lot.write``, ``serial.event.create``  ``stock_lot.py`` here
+                    (the states and ``imported`` events of
+                    serials that existed before installation)
 ==================  ==========================================  ==============================
 
 What stays the same: every default and hook of the first record (made by the ORM), the
@@ -44,6 +47,7 @@ setting "Set-based bulk operations" (Inventory > Settings) turns every operation
 """
 
 from . import serial_bulk
+from . import serial_event
 from . import stock_lot
 from . import stock_move_line
 from . import stock_picking
