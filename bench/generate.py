@@ -39,7 +39,8 @@ def _copy(cr, table, columns, rows):
         buffer.write("\n")
     buffer.seek(0)
     cr.copy_expert(
-        f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer  # noqa: S608
+        f"COPY {table} ({', '.join(columns)}) FROM STDIN",
+        buffer,  # noqa: S608
     )
 
 
@@ -71,12 +72,17 @@ class Generator:
     def _setup(self):
         env = self.env
         self.company = env.company
-        self.warehouse = env["stock.warehouse"].search([("company_id", "=", self.company.id)],
-                                                       limit=1)
+        self.warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", self.company.id)], limit=1
+        )
         self.stock = self.warehouse.lot_stock_id
-        self.shelf = env["stock.location"].create({
-            "name": f"{self.prefix} Shelf", "usage": "internal", "location_id": self.stock.id,
-        })
+        self.shelf = env["stock.location"].create(
+            {
+                "name": f"{self.prefix} Shelf",
+                "usage": "internal",
+                "location_id": self.stock.id,
+            }
+        )
         self.supplier = env.ref("stock.stock_location_suppliers")
         self.customer = env.ref("stock.stock_location_customers")
         self.scrap = env["stock.location"].search(
@@ -87,11 +93,18 @@ class Generator:
         self.customers = env["res.partner"].create(
             [{"name": f"{self.prefix} Customer {n}"} for n in range(20)]
         )
-        self.products = env["product.product"].create([
-            {"name": f"{self.prefix} Product {n}", "default_code": f"{self.prefix}-P{n}",
-             "type": "consu", "is_storable": True, "tracking": "serial"}
-            for n in range(self.product_count)
-        ])
+        self.products = env["product.product"].create(
+            [
+                {
+                    "name": f"{self.prefix} Product {n}",
+                    "default_code": f"{self.prefix}-P{n}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "tracking": "serial",
+                }
+                for n in range(self.product_count)
+            ]
+        )
         self.uom_id = self.products[:1].uom_id.id
         self.routes = {
             "receipt": (self.supplier.id, self.stock.id, self.warehouse.in_type_id.id),
@@ -139,8 +152,9 @@ class Generator:
         self._write_lines(lines, picking_id, move_id)
         self._write_quants(quants)
         self.env.invalidate_all()
-        self.cr.execute("ANALYZE stock_lot, stock_move, stock_move_line, stock_quant, "
-                        "stock_picking")
+        self.cr.execute(
+            "ANALYZE stock_lot, stock_move, stock_move_line, stock_quant, stock_picking"
+        )
         return {
             "serials": self.serials,
             "products": self.product_count,
@@ -154,11 +168,25 @@ class Generator:
 
     def _write_lots(self, lots):
         audit = self._audit()
-        _copy(self.cr, "stock_lot",
-              ("id", "name", "product_id", "company_id", "location_id",
-               "create_uid", "create_date", "write_uid", "write_date"),
-              ((lot_id, name, product, self.company.id, location, *audit)
-               for lot_id, name, product, location in lots))
+        _copy(
+            self.cr,
+            "stock_lot",
+            (
+                "id",
+                "name",
+                "product_id",
+                "company_id",
+                "location_id",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            (
+                (lot_id, name, product, self.company.id, location, *audit)
+                for lot_id, name, product, location in lots
+            ),
+        )
 
     def _picking_name(self, block, flow):
         return f"{self.prefix}/{flow.upper()}/{block // BLOCK:06d}"
@@ -176,14 +204,44 @@ class Generator:
                 continue
             source, destination, picking_type = self.routes[flow]
             date = self.start + timedelta(seconds=block)
-            rows.append((picking_id[block, flow], self._picking_name(block, flow), source,
-                         destination, picking_type, "direct", "done", self.company.id,
-                         self._picking_partner(block, flow), date, date, *audit))
-        _copy(self.cr, "stock_picking",
-              ("id", "name", "location_id", "location_dest_id", "picking_type_id",
-               "move_type", "state", "company_id", "partner_id", "date_done",
-               "scheduled_date", "create_uid", "create_date", "write_uid", "write_date"),
-              rows)
+            rows.append(
+                (
+                    picking_id[block, flow],
+                    self._picking_name(block, flow),
+                    source,
+                    destination,
+                    picking_type,
+                    "direct",
+                    "done",
+                    self.company.id,
+                    self._picking_partner(block, flow),
+                    date,
+                    date,
+                    *audit,
+                )
+            )
+        _copy(
+            self.cr,
+            "stock_picking",
+            (
+                "id",
+                "name",
+                "location_id",
+                "location_dest_id",
+                "picking_type_id",
+                "move_type",
+                "state",
+                "company_id",
+                "partner_id",
+                "date_done",
+                "scheduled_date",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            rows,
+        )
 
     def _write_moves(self, keys, picking_id, move_id, move_qty):
         audit = self._audit()
@@ -195,36 +253,125 @@ class Generator:
             source, destination, picking_type = self.routes[flow]
             product = self.products[(block // BLOCK) % self.product_count].id
             date = self.start + timedelta(seconds=block)
-            rows.append((move_id[block, flow], self.company.id, product, self.uom_id, source,
-                         destination, destination, "make_to_stock", qty, qty, qty, date,
-                         "done", picking_id[block, flow], picking_type,
-                         self._picking_name(block, flow), "t", *audit))
-        _copy(self.cr, "stock_move",
-              ("id", "company_id", "product_id", "product_uom", "location_id",
-               "location_dest_id", "location_final_id", "procure_method", "product_uom_qty",
-               "quantity", "product_qty", "date", "state", "picking_id", "picking_type_id",
-               "reference", "picked", "create_uid", "create_date", "write_uid", "write_date"),
-              rows)
+            rows.append(
+                (
+                    move_id[block, flow],
+                    self.company.id,
+                    product,
+                    self.uom_id,
+                    source,
+                    destination,
+                    destination,
+                    "make_to_stock",
+                    qty,
+                    qty,
+                    qty,
+                    date,
+                    "done",
+                    picking_id[block, flow],
+                    picking_type,
+                    self._picking_name(block, flow),
+                    "t",
+                    *audit,
+                )
+            )
+        _copy(
+            self.cr,
+            "stock_move",
+            (
+                "id",
+                "company_id",
+                "product_id",
+                "product_uom",
+                "location_id",
+                "location_dest_id",
+                "location_final_id",
+                "procure_method",
+                "product_uom_qty",
+                "quantity",
+                "product_qty",
+                "date",
+                "state",
+                "picking_id",
+                "picking_type_id",
+                "reference",
+                "picked",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            rows,
+        )
 
     def _write_lines(self, lines, picking_id, move_id):
         audit = self._audit()
-        _copy(self.cr, "stock_move_line",
-              ("company_id", "product_id", "product_uom_id", "location_id",
-               "location_dest_id", "date", "lot_id", "quantity", "quantity_product_uom",
-               "move_id", "picking_id", "state", "picked",
-               "create_uid", "create_date", "write_uid", "write_date"),
-              ((self.company.id, product, self.uom_id, source, destination, date, lot_id,
-                1, 1, move_id[block, flow], picking_id[block, flow], "done", "t", *audit)
-               for lot_id, product, flow, block, source, destination, date in lines))
+        _copy(
+            self.cr,
+            "stock_move_line",
+            (
+                "company_id",
+                "product_id",
+                "product_uom_id",
+                "location_id",
+                "location_dest_id",
+                "date",
+                "lot_id",
+                "quantity",
+                "quantity_product_uom",
+                "move_id",
+                "picking_id",
+                "state",
+                "picked",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            (
+                (
+                    self.company.id,
+                    product,
+                    self.uom_id,
+                    source,
+                    destination,
+                    date,
+                    lot_id,
+                    1,
+                    1,
+                    move_id[block, flow],
+                    picking_id[block, flow],
+                    "done",
+                    "t",
+                    *audit,
+                )
+                for lot_id, product, flow, block, source, destination, date in lines
+            ),
+        )
 
     def _write_quants(self, quants):
         audit = self._audit()
-        _copy(self.cr, "stock_quant",
-              ("product_id", "location_id", "lot_id", "quantity", "reserved_quantity",
-               "in_date", "company_id", "create_uid", "create_date", "write_uid",
-               "write_date"),
-              ((product, location, lot_id, 1, 0, in_date, self.company.id, *audit)
-               for product, location, lot_id, in_date in quants))
+        _copy(
+            self.cr,
+            "stock_quant",
+            (
+                "product_id",
+                "location_id",
+                "lot_id",
+                "quantity",
+                "reserved_quantity",
+                "in_date",
+                "company_id",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            (
+                (product, location, lot_id, 1, 0, in_date, self.company.id, *audit)
+                for product, location, lot_id, in_date in quants
+            ),
+        )
 
 
 def generate(env, serials, products=None, prefix="GEN"):

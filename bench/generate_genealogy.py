@@ -43,26 +43,34 @@ class GenealogyGenerator:
         self.modules = self.packs * MODULES_PER_PACK
         self.built_cells = self.modules * CELLS_PER_MODULE
         self.spare_cells = (self.modules + SWAP_EVERY - 1) // SWAP_EVERY
-        self.loose_modules = serials - (self.vehicles + self.packs + self.modules
-                                        + self.built_cells + self.spare_cells)
+        self.loose_modules = serials - (
+            self.vehicles + self.packs + self.modules + self.built_cells + self.spare_cells
+        )
 
     def _setup(self):
         env = self.env
         self.company = env.company
         names = ("Electrolyte", "Cell", "Module", "Pack", "Vehicle")
         self.products = {
-            name: env["product.product"].create({
-                "name": f"{self.prefix} {name}", "type": "consu", "is_storable": True,
-                "tracking": "lot" if name == "Electrolyte" else "serial",
-            })
+            name: env["product.product"].create(
+                {
+                    "name": f"{self.prefix} {name}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "tracking": "lot" if name == "Electrolyte" else "serial",
+                }
+            )
             for name in names
         }
         self.production = env["stock.location"].search(
             [("usage", "=", "production"), ("company_id", "in", [self.company.id, False])],
             limit=1,
         )
-        self.stock = env["stock.warehouse"].search(
-            [("company_id", "=", self.company.id)], limit=1).lot_stock_id
+        self.stock = (
+            env["stock.warehouse"]
+            .search([("company_id", "=", self.company.id)], limit=1)
+            .lot_stock_id
+        )
         self.customer_location = env.ref("stock.stock_location_customers")
         self.customer = env["res.partner"].create({"name": f"{self.prefix} Fleet Customer"})
         env.flush_all()
@@ -77,8 +85,10 @@ class GenealogyGenerator:
         product = {name: record.id for name, record in self.products.items()}
 
         electrolyte = [next(next_id) for _n in range(LOTS)]
-        lots += [(lot_id, f"{self.prefix}-EL{n:03d}", product["Electrolyte"], self.stock.id,
-                  None, None) for n, lot_id in enumerate(electrolyte)]
+        lots += [
+            (lot_id, f"{self.prefix}-EL{n:03d}", product["Electrolyte"], self.stock.id, None, None)
+            for n, lot_id in enumerate(electrolyte)
+        ]
         cells = [next(next_id) for _n in range(self.built_cells + self.spare_cells)]
         modules = [next(next_id) for _n in range(self.modules + self.loose_modules)]
         packs = [next(next_id) for _n in range(self.packs)]
@@ -95,46 +105,102 @@ class GenealogyGenerator:
             else:
                 lot = electrolyte[1 + (index - BIG_LOT_CELLS) // other_cells]
             built = index < self.built_cells
-            lots.append((cell, f"{self.prefix}-C{index:07d}", product["Cell"],
-                         self.production.id if built else self.stock.id,
-                         "consumed" if built else "in_stock", None))
-            links.append((lot, cell, "built_in", 0.05, day(index // 10), None,
-                          f"{self.prefix}/MO/CELL/{index // 1000:05d}"))
+            lots.append(
+                (
+                    cell,
+                    f"{self.prefix}-C{index:07d}",
+                    product["Cell"],
+                    self.production.id if built else self.stock.id,
+                    "consumed" if built else "in_stock",
+                    None,
+                )
+            )
+            links.append(
+                (
+                    lot,
+                    cell,
+                    "built_in",
+                    0.05,
+                    day(index // 10),
+                    None,
+                    f"{self.prefix}/MO/CELL/{index // 1000:05d}",
+                )
+            )
         # cells -> modules, with one swap per SWAP_EVERY modules
-        spares = iter(cells[self.built_cells:])
+        spares = iter(cells[self.built_cells :])
         for index, module in enumerate(modules):
             built = index < self.modules
-            lots.append((module, f"{self.prefix}-M{index:07d}", product["Module"],
-                         self.production.id if built else self.stock.id,
-                         "consumed" if built else "in_stock", None))
+            lots.append(
+                (
+                    module,
+                    f"{self.prefix}-M{index:07d}",
+                    product["Module"],
+                    self.production.id if built else self.stock.id,
+                    "consumed" if built else "in_stock",
+                    None,
+                )
+            )
             if not built:
                 continue
             when = day(10000 + index // 3)
             document = f"{self.prefix}/MO/MOD/{index:07d}"
-            members = cells[index * CELLS_PER_MODULE:(index + 1) * CELLS_PER_MODULE]
+            members = cells[index * CELLS_PER_MODULE : (index + 1) * CELLS_PER_MODULE]
             for position, cell in enumerate(members):
                 if position == 0 and index % SWAP_EVERY == 0:
                     repaired = when + timedelta(days=200)
                     repair = f"{self.prefix}/RO/{index:07d}"
                     links.append((cell, module, "built_in", 1.0, when, repaired, document))
                     links.append((cell, module, "removed", 1.0, repaired, repaired, repair))
-                    links.append((next(spares), module, "installed", 1.0, repaired, None,
-                                  repair))
+                    links.append((next(spares), module, "installed", 1.0, repaired, None, repair))
                 else:
                     links.append((cell, module, "built_in", 1.0, when, None, document))
         # modules -> packs -> vehicles
         for index, pack in enumerate(packs):
-            lots.append((pack, f"{self.prefix}-P{index:07d}", product["Pack"],
-                         self.production.id, "consumed", None))
+            lots.append(
+                (
+                    pack,
+                    f"{self.prefix}-P{index:07d}",
+                    product["Pack"],
+                    self.production.id,
+                    "consumed",
+                    None,
+                )
+            )
             when = day(80000 + index // 2)
-            for module in modules[index * MODULES_PER_PACK:(index + 1) * MODULES_PER_PACK]:
-                links.append((module, pack, "built_in", 1.0, when, None,
-                              f"{self.prefix}/MO/PACK/{index:07d}"))
+            for module in modules[index * MODULES_PER_PACK : (index + 1) * MODULES_PER_PACK]:
+                links.append(
+                    (
+                        module,
+                        pack,
+                        "built_in",
+                        1.0,
+                        when,
+                        None,
+                        f"{self.prefix}/MO/PACK/{index:07d}",
+                    )
+                )
         for index, vehicle in enumerate(vehicles):
-            lots.append((vehicle, f"{self.prefix}-V{index:07d}", product["Vehicle"],
-                         self.customer_location.id, "shipped", self.customer.id))
-            links.append((packs[index], vehicle, "built_in", 1.0, day(130000 + index), None,
-                          f"{self.prefix}/MO/VEH/{index:07d}"))
+            lots.append(
+                (
+                    vehicle,
+                    f"{self.prefix}-V{index:07d}",
+                    product["Vehicle"],
+                    self.customer_location.id,
+                    "shipped",
+                    self.customer.id,
+                )
+            )
+            links.append(
+                (
+                    packs[index],
+                    vehicle,
+                    "built_in",
+                    1.0,
+                    day(130000 + index),
+                    None,
+                    f"{self.prefix}/MO/VEH/{index:07d}",
+                )
+            )
 
         self._write_lots(lots)
         self._write_links(links)
@@ -156,23 +222,73 @@ class GenealogyGenerator:
 
     def _write_lots(self, lots):
         audit = self._audit()
-        _copy(self.cr, "stock_lot",
-              ("id", "name", "product_id", "company_id", "location_id", "lifecycle_state",
-               "lifecycle_date", "current_partner_id",
-               "create_uid", "create_date", "write_uid", "write_date"),
-              ((lot_id, name, product, self.company.id, location, state,
-                self.now if state else None, partner, *audit)
-               for lot_id, name, product, location, state, partner in lots))
+        _copy(
+            self.cr,
+            "stock_lot",
+            (
+                "id",
+                "name",
+                "product_id",
+                "company_id",
+                "location_id",
+                "lifecycle_state",
+                "lifecycle_date",
+                "current_partner_id",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            (
+                (
+                    lot_id,
+                    name,
+                    product,
+                    self.company.id,
+                    location,
+                    state,
+                    self.now if state else None,
+                    partner,
+                    *audit,
+                )
+                for lot_id, name, product, location, state, partner in lots
+            ),
+        )
 
     def _write_links(self, links):
         audit = self._audit()
-        _copy(self.cr, "serial_genealogy",
-              ("parent_lot_id", "child_lot_id", "link_type", "quantity", "date_from",
-               "date_to", "document_ref", "company_id",
-               "create_uid", "create_date", "write_uid", "write_date"),
-              ((parent, child, link_type, quantity, date_from, date_to, document,
-                self.company.id, *audit)
-               for parent, child, link_type, quantity, date_from, date_to, document in links))
+        _copy(
+            self.cr,
+            "serial_genealogy",
+            (
+                "parent_lot_id",
+                "child_lot_id",
+                "link_type",
+                "quantity",
+                "date_from",
+                "date_to",
+                "document_ref",
+                "company_id",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            (
+                (
+                    parent,
+                    child,
+                    link_type,
+                    quantity,
+                    date_from,
+                    date_to,
+                    document,
+                    self.company.id,
+                    *audit,
+                )
+                for parent, child, link_type, quantity, date_from, date_to, document in links
+            ),
+        )
 
 
 def generate_genealogy(env, serials=1000000, prefix="G5"):

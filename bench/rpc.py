@@ -23,32 +23,36 @@ class Client:
 
     def __init__(self, base, timeout=300):
         self.base, self.timeout = base, timeout
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
         self.ids = 0
 
     def call(self, path, params):
         self.ids += 1
-        body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": self.ids,
-                           "params": params}).encode()
-        request = urllib.request.Request(self.base + path, data=body,
-                                         headers={"Content-Type": "application/json"})
+        body = json.dumps(
+            {"jsonrpc": "2.0", "method": "call", "id": self.ids, "params": params}
+        ).encode()
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Content-Type": "application/json"}
+        )
         with self.opener.open(request, timeout=self.timeout) as response:
             answer = json.loads(response.read())
         if "error" in answer:
             data = answer["error"].get("data") or {}
-            raise RpcError(data.get("name") or "error",
-                           data.get("message") or answer["error"].get("message"))
+            raise RpcError(
+                data.get("name") or "error", data.get("message") or answer["error"].get("message")
+            )
         return answer["result"]
 
     def login(self, db, login, password):
-        return self.call("/web/session/authenticate",
-                         {"db": db, "login": login, "password": password})
+        return self.call(
+            "/web/session/authenticate", {"db": db, "login": login, "password": password}
+        )
 
     def model(self, model, method, *args, **kwargs):
-        return self.call(f"/web/dataset/call_kw/{model}/{method}",
-                         {"model": model, "method": method, "args": list(args),
-                          "kwargs": kwargs})
+        return self.call(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
 
 
 def wait_ready(base, process, who, seconds=240):

@@ -47,29 +47,54 @@ def prepare(admin, samples, stamp):
     first = admin.model("stock.lot", "search", [], limit=1, order="id asc")[0]
     last = admin.model("stock.lot", "search", [], limit=1, order="id desc")[0]
     ids = random.sample(range(first, last + 1), min(samples * 2, last - first + 1))
-    names = [row["name"] for row in admin.model("stock.lot", "search_read",
-                                                [("id", "in", ids)], ["name"])]
+    names = [
+        row["name"]
+        for row in admin.model("stock.lot", "search_read", [("id", "in", ids)], ["name"])
+    ]
     body = "9501234" + f"{random.randrange(10**5):05d}"
     gtin = "0" + body + gtin_check(body)
-    product = admin.model("product.product", "create", {
-        "name": f"Load Bench Unit {stamp}", "type": "consu", "is_storable": True,
-        "tracking": "serial", "barcode": gtin[1:],
-    })
-    warehouse = admin.model("stock.warehouse", "search_read", [], ["in_type_id",
-                                                                   "lot_stock_id"], limit=1)[0]
-    supplier = admin.model("ir.model.data", "check_object_reference", "stock",
-                           "stock_location_suppliers")[1]
+    product = admin.model(
+        "product.product",
+        "create",
+        {
+            "name": f"Load Bench Unit {stamp}",
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+            "barcode": gtin[1:],
+        },
+    )
+    warehouse = admin.model(
+        "stock.warehouse", "search_read", [], ["in_type_id", "lot_stock_id"], limit=1
+    )[0]
+    supplier = admin.model(
+        "ir.model.data", "check_object_reference", "stock", "stock_location_suppliers"
+    )[1]
     uom = admin.model("product.product", "read", [product], ["uom_id"])[0]["uom_id"][0]
     receipts = []
     for _index in range(RECEIVERS):
-        receipt = admin.model("stock.picking", "create", {
-            "picking_type_id": warehouse["in_type_id"][0], "location_id": supplier,
-            "location_dest_id": warehouse["lot_stock_id"][0],
-            "move_ids": [(0, 0, {
-                "product_id": product, "product_uom_qty": 1000, "product_uom": uom,
-                "location_id": supplier, "location_dest_id": warehouse["lot_stock_id"][0],
-            })],
-        })
+        receipt = admin.model(
+            "stock.picking",
+            "create",
+            {
+                "picking_type_id": warehouse["in_type_id"][0],
+                "location_id": supplier,
+                "location_dest_id": warehouse["lot_stock_id"][0],
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product,
+                            "product_uom_qty": 1000,
+                            "product_uom": uom,
+                            "location_id": supplier,
+                            "location_dest_id": warehouse["lot_stock_id"][0],
+                        },
+                    )
+                ],
+            },
+        )
         admin.model("stock.picking", "action_confirm", [receipt])
         receipts.append(receipt)
     return names, gtin, receipts
@@ -85,8 +110,12 @@ class Scanner(threading.Thread):
     def plan(self, number):
         """(mode, code, params, expected status) of scan ``number``."""
         if self.receipt:
-            code = ("]d2" + f"01{self.gtin}10L{self.stamp}" + GS
-                    + f"21LD{self.stamp}-{self.index}-{number:06d}")
+            code = (
+                "]d2"
+                + f"01{self.gtin}10L{self.stamp}"
+                + GS
+                + f"21LD{self.stamp}-{self.index}-{number:06d}"
+            )
             return "receive", code, {"picking_id": self.receipt}, "ok"
         draw = random.random()
         if draw < 0.1:
@@ -117,13 +146,15 @@ class Scanner(threading.Thread):
             key = f"{mode}:{result['status']}"
             self.counts[key] = self.counts.get(key, 0) + 1
             if result["status"] != expected and not (
-                    expected == "ok" and "several products" in result["message"]):
+                expected == "ok" and "several products" in result["message"]
+            ):
                 self.errors.append(f"{mode} {code!r}: {result['status']} {result['message']}")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--config", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("--workers", type=int, default=4)
@@ -135,12 +166,31 @@ def main():
     gevent_port = harness.free_port(port + 1)
     base = f"http://127.0.0.1:{port}"
     odoo = subprocess.Popen(
-        harness.odoo_command(args.config, "-d", args.db, "--db-filter", f"^{args.db}$",
-                             "--workers", str(args.workers), "--max-cron-threads", "0",
-                             "--http-port", str(port), "--gevent-port", str(gevent_port),
-                             "--limit-time-real", "300", "--limit-time-cpu", "300",
-                             "--log-level", "warn"),
-        env=harness.odoo_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        harness.odoo_command(
+            args.config,
+            "-d",
+            args.db,
+            "--db-filter",
+            f"^{args.db}$",
+            "--workers",
+            str(args.workers),
+            "--max-cron-threads",
+            "0",
+            "--http-port",
+            str(port),
+            "--gevent-port",
+            str(gevent_port),
+            "--limit-time-real",
+            "300",
+            "--limit-time-cpu",
+            "300",
+            "--log-level",
+            "warn",
+        ),
+        env=harness.odoo_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     log_lines, scanners = [], []
     reader = threading.Thread(target=lambda: log_lines.extend(odoo.stdout), daemon=True)
@@ -156,8 +206,16 @@ def main():
             admin.model("serial.scanner", "scan", "lookup", names[0], {})
         deadline = time.time() + args.seconds
         scanners = [
-            Scanner(index, base, args.db, deadline, names, gtin,
-                    receipts[index] if index < len(receipts) else None, stamp)
+            Scanner(
+                index,
+                base,
+                args.db,
+                deadline,
+                names,
+                gtin,
+                receipts[index] if index < len(receipts) else None,
+                stamp,
+            )
             for index in range(args.clients)
         ]
         for scanner in scanners:
@@ -178,11 +236,15 @@ def main():
             counts[key] = counts.get(key, 0) + value
     server_errors = [line.rstrip() for line in log_lines if " ERROR " in line]
     result = {
-        "workers": args.workers, "clients": args.clients, "seconds": args.seconds,
+        "workers": args.workers,
+        "clients": args.clients,
+        "seconds": args.seconds,
         "scans": len(latencies),
         "scans_per_s": round(len(latencies) / args.seconds, 1),
-        "errors": len(errors), "first_errors": errors[:10],
-        "server_error_lines": len(server_errors), "first_server_errors": server_errors[:5],
+        "errors": len(errors),
+        "first_errors": errors[:10],
+        "server_error_lines": len(server_errors),
+        "first_server_errors": server_errors[:5],
         "counts": counts,
         "latency_ms": {
             "median": round(statistics.median(latencies), 1) if latencies else None,

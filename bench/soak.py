@@ -65,8 +65,13 @@ GS = "\x1d"
 RULE_PREFIX = "SK"
 SERIALS = itertools.count(1)  # next() of a count is atomic: one number per unit received
 EXPECTED_NAMES = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError")
-CONCURRENCY_MARKS = ("could not serialize", "concurrent update", "deadlock detected",
-                     "SerializationFailure", "LockNotAvailable")
+CONCURRENCY_MARKS = (
+    "could not serialize",
+    "concurrent update",
+    "deadlock detected",
+    "SerializationFailure",
+    "LockNotAvailable",
+)
 
 
 def is_expected(error):
@@ -145,8 +150,9 @@ class Stock:
     def take(self, count):
         """Up to ``count`` in-stock serials of one product, not of the recalled one."""
         with self.lock:
-            products = [p for p, names in self.in_stock.items()
-                        if names and p != self.recalled_product]
+            products = [
+                p for p, names in self.in_stock.items() if names and p != self.recalled_product
+            ]
             if not products:
                 return None, []
             product = random.choice(products)
@@ -180,44 +186,82 @@ class Stock:
 
 def seed(admin, stamp):
     """Partners, products, rule, policy; returns the facts the clients need."""
-    rule = admin.model("serial.format.rule", "create", {
-        "name": "Soak rule", "pattern": RULE_PREFIX + "{SEQ:7}", "match_pattern": True,
-    })
-    policy = admin.model("serial.warranty.policy", "create", {
-        "name": "Soak warranty",
-        "line_ids": [(0, 0, {"coverage_type": "full", "duration": 24})],
-    })
-    vendor = admin.model("res.partner", "create", {"name": "Soak Vendor",
-                                                   "is_company": True})
-    customers = admin.model("res.partner", "create", [
-        {"name": f"Soak Customer {index}"} for index in range(12)])
+    rule = admin.model(
+        "serial.format.rule",
+        "create",
+        {
+            "name": "Soak rule",
+            "pattern": RULE_PREFIX + "{SEQ:7}",
+            "match_pattern": True,
+        },
+    )
+    policy = admin.model(
+        "serial.warranty.policy",
+        "create",
+        {
+            "name": "Soak warranty",
+            "line_ids": [(0, 0, {"coverage_type": "full", "duration": 24})],
+        },
+    )
+    vendor = admin.model("res.partner", "create", {"name": "Soak Vendor", "is_company": True})
+    customers = admin.model(
+        "res.partner", "create", [{"name": f"Soak Customer {index}"} for index in range(12)]
+    )
     products = {}
     for key, name, extra in (
-        ("ruled", "Soak Ruled Unit", {"serial_format_rule_id": rule,
-                                      "serial_warranty_policy_id": policy}),
+        (
+            "ruled",
+            "Soak Ruled Unit",
+            {"serial_format_rule_id": rule, "serial_warranty_policy_id": policy},
+        ),
         ("gs1", "Soak GS1 Unit", {}),
         ("recall", "Soak Recall Unit", {}),
     ):
         body = "9506" + f"{random.randrange(10**8):08d}"
         gtin = "0" + body + gtin_check(body)
-        products[key] = {"id": admin.model("product.product", "create", dict(
-            extra, name=f"{name} {stamp}", type="consu", is_storable=True,
-            tracking="serial", barcode=gtin[1:])), "gtin": gtin}
-    warehouse = admin.model("stock.warehouse", "search_read", [],
-                            ["in_type_id", "out_type_id", "lot_stock_id"], limit=1)[0]
+        products[key] = {
+            "id": admin.model(
+                "product.product",
+                "create",
+                dict(
+                    extra,
+                    name=f"{name} {stamp}",
+                    type="consu",
+                    is_storable=True,
+                    tracking="serial",
+                    barcode=gtin[1:],
+                ),
+            ),
+            "gtin": gtin,
+        }
+    warehouse = admin.model(
+        "stock.warehouse", "search_read", [], ["in_type_id", "out_type_id", "lot_stock_id"], limit=1
+    )[0]
     # deliveries reserve nothing by themselves: the scanned unit is the one that leaves
-    admin.model("stock.picking.type", "write", [warehouse["out_type_id"][0]],
-                {"reservation_method": "manual"})
-    supplier = admin.model("ir.model.data", "check_object_reference", "stock",
-                           "stock_location_suppliers")[1]
-    customer = admin.model("ir.model.data", "check_object_reference", "stock",
-                           "stock_location_customers")[1]
+    admin.model(
+        "stock.picking.type",
+        "write",
+        [warehouse["out_type_id"][0]],
+        {"reservation_method": "manual"},
+    )
+    supplier = admin.model(
+        "ir.model.data", "check_object_reference", "stock", "stock_location_suppliers"
+    )[1]
+    customer = admin.model(
+        "ir.model.data", "check_object_reference", "stock", "stock_location_customers"
+    )[1]
     return {
-        "vendor": vendor, "customers": customers, "products": products,
-        "in_type": warehouse["in_type_id"][0], "out_type": warehouse["out_type_id"][0],
-        "stock": warehouse["lot_stock_id"][0], "supplier": supplier, "customer": customer,
-        "uom": admin.model("product.product", "read", [products["gs1"]["id"]],
-                           ["uom_id"])[0]["uom_id"][0],
+        "vendor": vendor,
+        "customers": customers,
+        "products": products,
+        "in_type": warehouse["in_type_id"][0],
+        "out_type": warehouse["out_type_id"][0],
+        "stock": warehouse["lot_stock_id"][0],
+        "supplier": supplier,
+        "customer": customer,
+        "uom": admin.model("product.product", "read", [products["gs1"]["id"]], ["uom_id"])[0][
+            "uom_id"
+        ][0],
     }
 
 
@@ -259,36 +303,59 @@ class Worker(threading.Thread):
         return True
 
     def picking(self, kind, picking_type, source, dest, product, quantity, partner):
-        picking = self.client.timed(f"{kind}_create", "stock.picking", "create", {
-            "picking_type_id": picking_type, "location_id": source,
-            "location_dest_id": dest, "partner_id": partner,
-            "move_ids": [(0, 0, {
-                "product_id": product, "product_uom_qty": quantity,
-                "product_uom": self.facts["uom"], "location_id": source,
+        picking = self.client.timed(
+            f"{kind}_create",
+            "stock.picking",
+            "create",
+            {
+                "picking_type_id": picking_type,
+                "location_id": source,
                 "location_dest_id": dest,
-            })],
-        })
+                "partner_id": partner,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product,
+                            "product_uom_qty": quantity,
+                            "product_uom": self.facts["uom"],
+                            "location_id": source,
+                            "location_dest_id": dest,
+                        },
+                    )
+                ],
+            },
+        )
         self.client.timed(f"{kind}_create", "stock.picking", "action_confirm", [picking])
         return picking
 
     def validate(self, kind, mode, picking):
-        result = self.client.timed(f"{kind}_validate", "serial.scanner", "validate", mode,
-                                   {"picking_id": picking})
+        result = self.client.timed(
+            f"{kind}_validate", "serial.scanner", "validate", mode, {"picking_id": picking}
+        )
         if result["status"] != "ok":
-            self.stats.error(f"{kind}_validate {picking}: {result['status']} "
-                             f"{result['message']}")
+            self.stats.error(f"{kind}_validate {picking}: {result['status']} {result['message']}")
             return False
         return True
 
     # --- operations ------------------------------------------------------------------
 
     def op_receive(self):
-        key = random.choice(("ruled", "gs1", "recall") if not self.stock.recalled_product
-                            else ("ruled", "gs1"))
+        key = random.choice(
+            ("ruled", "gs1", "recall") if not self.stock.recalled_product else ("ruled", "gs1")
+        )
         product = self.facts["products"][key]["id"]
         count = random.randint(1, 3)
-        picking = self.picking("receipt", self.facts["in_type"], self.facts["supplier"],
-                               self.facts["stock"], product, count, self.facts["vendor"])
+        picking = self.picking(
+            "receipt",
+            self.facts["in_type"],
+            self.facts["supplier"],
+            self.facts["stock"],
+            product,
+            count,
+            self.facts["vendor"],
+        )
         params = {"picking_id": picking}
         if key == "ruled" and random.random() < 0.3:
             # a misread label: breaks the numbering rule, must be refused
@@ -299,8 +366,7 @@ class Worker(threading.Thread):
                 return
         if key != "ruled" and random.random() < 0.3:
             # the same label scanned twice on the receipt: a duplicate
-            self.scan("scan_bad", "receive", self.code(key, serials[0]), params,
-                      expect_ok=False)
+            self.scan("scan_bad", "receive", self.code(key, serials[0]), params, expect_ok=False)
         if self.validate("receipt", "receive", picking):
             self.stock.add(product, serials)
             self.stats.done("receipt")
@@ -309,23 +375,31 @@ class Worker(threading.Thread):
         product, serials = self.stock.take(random.randint(1, 2))
         if not serials:
             return self.op_receive()
-        picking = self.picking("delivery", self.facts["out_type"], self.facts["stock"],
-                               self.facts["customer"], product, len(serials),
-                               random.choice(self.facts["customers"]))
+        picking = self.picking(
+            "delivery",
+            self.facts["out_type"],
+            self.facts["stock"],
+            self.facts["customer"],
+            product,
+            len(serials),
+            random.choice(self.facts["customers"]),
+        )
         params = {"picking_id": picking}
         gone = self.stock.some_delivered_serial()
         if gone and random.random() < 0.3:
             # a unit that is at a customer cannot leave again
             self.scan("scan_bad", "pick", gone, params, expect_ok=False)
         for serial in serials:
-            result = self.client.timed("scan_pick", "serial.scanner", "scan", "pick", serial,
-                                       params)
+            result = self.client.timed(
+                "scan_pick", "serial.scanner", "scan", "pick", serial, params
+            )
             if result["status"] == "error":
                 if "recall" in result["message"]:
                     # activated while this delivery was being picked: a right refusal
                     self.stats.refusal("scan_pick_recalled")
-                    self.client.timed("delivery_cancel", "stock.picking", "action_cancel",
-                                      [picking])
+                    self.client.timed(
+                        "delivery_cancel", "stock.picking", "action_cancel", [picking]
+                    )
                     return None
                 self.stats.error(f"scan_pick {serial!r}: refused: {result['message']}")
                 self.stock.give_back(product, serials)
@@ -340,23 +414,41 @@ class Worker(threading.Thread):
         if not delivered:
             return self.op_deliver()
         picking, product, serials = delivered
-        context = {"active_id": picking, "active_ids": [picking],
-                   "active_model": "stock.picking"}
-        wizard = self.client.timed("return_wizard", "stock.return.picking", "create",
-                                   {"picking_id": picking}, context=context)
-        action = self.client.timed("return_wizard", "stock.return.picking",
-                                   "action_create_returns_all", [wizard], context=context)
+        context = {"active_id": picking, "active_ids": [picking], "active_model": "stock.picking"}
+        wizard = self.client.timed(
+            "return_wizard",
+            "stock.return.picking",
+            "create",
+            {"picking_id": picking},
+            context=context,
+        )
+        action = self.client.timed(
+            "return_wizard",
+            "stock.return.picking",
+            "action_create_returns_all",
+            [wizard],
+            context=context,
+        )
         back = action["res_id"]
-        lines = self.client.timed("return_validate", "stock.move.line", "search_read",
-                                  [("picking_id", "=", back)], ["lot_id"])
+        lines = self.client.timed(
+            "return_validate",
+            "stock.move.line",
+            "search_read",
+            [("picking_id", "=", back)],
+            ["lot_id"],
+        )
         lots = sorted(line["lot_id"][1] for line in lines if line["lot_id"])
         if lots != sorted(serials):
             self.stats.error(f"return of {serials} prepared lines for {lots}")
             return None
-        self.client.timed("return_validate", "stock.move.line", "write",
-                          [line["id"] for line in lines], {"picked": True})
-        result = self.client.timed("return_validate", "stock.picking", "button_validate",
-                                   [back])
+        self.client.timed(
+            "return_validate",
+            "stock.move.line",
+            "write",
+            [line["id"] for line in lines],
+            {"picked": True},
+        )
+        result = self.client.timed("return_validate", "stock.picking", "button_validate", [back])
         if result is not True:
             self.stats.error(f"return {back}: validation asked {result!r}")
             return None
@@ -376,12 +468,12 @@ class Worker(threading.Thread):
     def op_bad_scan(self):
         draw = random.random()
         if draw < 0.4:
-            self.scan("scan_bad", "lookup", f"NO-SUCH-{self.stamp}-{next(SERIALS)}", {},
-                      expect_ok=False)
+            self.scan(
+                "scan_bad", "lookup", f"NO-SUCH-{self.stamp}-{next(SERIALS)}", {}, expect_ok=False
+            )
         elif draw < 0.8:
             gtin = self.facts["products"]["gs1"]["gtin"]
-            self.scan("scan_bad", "lookup", "]d2" + f"01{gtin[:-1]}X21BAD", {},
-                      expect_ok=False)
+            self.scan("scan_bad", "lookup", "]d2" + f"01{gtin[:-1]}X21BAD", {}, expect_ok=False)
         else:
             try:
                 self.client.timed("scan_bad", "serial.scanner", "scan", "teleport", "X", {})
@@ -395,20 +487,42 @@ class Worker(threading.Thread):
 
     def op_recall(self):
         self.stock.recalled_product = self.facts["products"]["recall"]["id"]
-        recall = self.client.timed("recall", "serial.recall", "create", {
-            "reason": "Soak run: capacitor batch suspected",
-            "product_ids": [(6, 0, [self.stock.recalled_product])],
-        })
+        recall = self.client.timed(
+            "recall",
+            "serial.recall",
+            "create",
+            {
+                "reason": "Soak run: capacitor batch suspected",
+                "product_ids": [(6, 0, [self.stock.recalled_product])],
+            },
+        )
         self.client.timed("recall", "serial.recall", "action_simulate", [recall])
         self.client.timed("recall", "serial.recall", "action_activate", [recall])
-        self.recall = self.client.timed("recall", "serial.recall", "read", [recall], [
-            "name", "state", "activation_total", "unit_count", "in_stock_count",
-            "customer_unit_count", "error_count", "todo_count",
-        ])[0]
+        self.recall = self.client.timed(
+            "recall",
+            "serial.recall",
+            "read",
+            [recall],
+            [
+                "name",
+                "state",
+                "activation_total",
+                "unit_count",
+                "in_stock_count",
+                "customer_unit_count",
+                "error_count",
+                "todo_count",
+            ],
+        )[0]
         self.stats.done("recall")
 
-    OPERATIONS = (("receive", 0.22), ("deliver", 0.22), ("return", 0.10),
-                  ("lookup", 0.36), ("bad_scan", 0.10))
+    OPERATIONS = (
+        ("receive", 0.22),
+        ("deliver", 0.22),
+        ("return", 0.10),
+        ("lookup", 0.36),
+        ("bad_scan", 0.10),
+    )
 
     def run(self):
         try:
@@ -456,23 +570,39 @@ def percentile(values, share):
 
 def consistency(admin):
     action = admin.model("serial.consistency.check", "action_run_check")
-    check = admin.model("serial.consistency.check", "read", [action["res_id"]], [
-        "serial_count", "event_count", "issue_count", "state_vs_quant_count",
-        "state_vs_last_event_count", "broken_chain_count", "missing_count", "duration",
-    ])[0]
-    issues = admin.model("serial.consistency.issue", "search_read",
-                         [("check_id", "=", check["id"])],
-                         ["lot_id", "kind", "lifecycle_state", "expected_state", "details",
-                          "suggestion"], limit=30)
-    check["issues"] = [dict(issue, lot_id=issue["lot_id"] and issue["lot_id"][1])
-                       for issue in issues]
+    check = admin.model(
+        "serial.consistency.check",
+        "read",
+        [action["res_id"]],
+        [
+            "serial_count",
+            "event_count",
+            "issue_count",
+            "state_vs_quant_count",
+            "state_vs_last_event_count",
+            "broken_chain_count",
+            "missing_count",
+            "duration",
+        ],
+    )[0]
+    issues = admin.model(
+        "serial.consistency.issue",
+        "search_read",
+        [("check_id", "=", check["id"])],
+        ["lot_id", "kind", "lifecycle_state", "expected_state", "details", "suggestion"],
+        limit=30,
+    )
+    check["issues"] = [
+        dict(issue, lot_id=issue["lot_id"] and issue["lot_id"][1]) for issue in issues
+    ]
     return check
 
 
 def ledger_figures(admin, facts):
     products = [product["id"] for product in facts["products"].values()]
-    lots = admin.model("stock.lot", "search_read", [("product_id", "in", products)],
-                       ["lifecycle_state"])
+    lots = admin.model(
+        "stock.lot", "search_read", [("product_id", "in", products)], ["lifecycle_state"]
+    )
     states = {}
     for lot in lots:
         state = lot["lifecycle_state"] or "none"
@@ -508,14 +638,18 @@ def server_error_lines(log_lines):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=18390)
-    parser.add_argument("--reuse-base", action="store_true",
-                        help=f"keep the installed template {BASE_DB} when it exists")
+    parser.add_argument(
+        "--reuse-base",
+        action="store_true",
+        help=f"keep the installed template {BASE_DB} when it exists",
+    )
     parser.add_argument("--output", default=str(BENCH_DIR / "results" / "soak.json"))
     args = parser.parse_args()
 
@@ -524,13 +658,33 @@ def main():
     gevent_port = harness.free_port(port + 1)
     base = f"http://127.0.0.1:{port}"
     odoo = subprocess.Popen(
-        harness.odoo_command(bench.config, "-d", DB, "--db-filter", f"^{DB}$",
-                             "--workers", str(args.workers), "--max-cron-threads", "0",
-                             "--http-interface", "127.0.0.1",
-                             "--http-port", str(port), "--gevent-port", str(gevent_port),
-                             "--limit-time-real", "600", "--limit-time-cpu", "600",
-                             "--log-level", "warn"),
-        env=harness.odoo_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        harness.odoo_command(
+            bench.config,
+            "-d",
+            DB,
+            "--db-filter",
+            f"^{DB}$",
+            "--workers",
+            str(args.workers),
+            "--max-cron-threads",
+            "0",
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(port),
+            "--gevent-port",
+            str(gevent_port),
+            "--limit-time-real",
+            "600",
+            "--limit-time-cpu",
+            "600",
+            "--log-level",
+            "warn",
+        ),
+        env=harness.odoo_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         cwd=str(bench_tools.WORK_DIR),
     )
     log_lines, workers, loads = [], [], []
@@ -553,9 +707,19 @@ def main():
             sys.exit(f"soak: seeding failed: {starter.stats.errors[:3]}")
         started = time.time()
         deadline = started + seconds
-        workers = [Worker(index, base, facts, stock, stats, deadline,
-                          started + seconds * 0.4 if index == 0 else None, stamp)
-                   for index in range(args.clients)]
+        workers = [
+            Worker(
+                index,
+                base,
+                facts,
+                stock,
+                stats,
+                deadline,
+                started + seconds * 0.4 if index == 0 else None,
+                stamp,
+            )
+            for index in range(args.clients)
+        ]
         for worker in workers:
             worker.start()
         while any(worker.is_alive() for worker in workers):
@@ -582,43 +746,57 @@ def main():
         "scenario": "soak",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "database": DB, "modules": MODULES,
-        "workers": args.workers, "clients": args.clients,
-        "minutes": args.minutes, "elapsed_s": round(elapsed, 1),
+        "database": DB,
+        "modules": MODULES,
+        "workers": args.workers,
+        "clients": args.clients,
+        "minutes": args.minutes,
+        "elapsed_s": round(elapsed, 1),
         "requests_total": sum(requests.values()),
         "requests_per_s": round(sum(requests.values()) / elapsed, 1),
         "requests": requests,
         "operations": dict(sorted(stats.operations.items())),
-        "errors": len(stats.errors), "first_errors": stats.errors[:15],
+        "errors": len(stats.errors),
+        "first_errors": stats.errors[:15],
         "expected_refusals": dict(sorted(stats.expected.items())),
         "concurrency_conflicts": len(stats.concurrency),
         "first_concurrency_conflicts": stats.concurrency[:5],
-        "latency_ms": {kind: {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95),
-                              "max": round(max(values), 1)}
-                       for kind, values in sorted(stats.latencies.items())},
+        "latency_ms": {
+            kind: {
+                "p50": percentile(values, 0.5),
+                "p95": percentile(values, 0.95),
+                "max": round(max(values), 1),
+            }
+            for kind, values in sorted(stats.latencies.items())
+        },
         "recall": next((worker.recall for worker in workers if worker.recall), None),
         "consistency": check,
         "ledger": figures,
         # Odoo logs a failed query at ERROR before retrying the request on a concurrency
         # error (see serial.event._lock_and_read_heads); those are counted apart
-        "server_error_lines": len(server_errors), "first_server_errors": server_errors[:10],
+        "server_error_lines": len(server_errors),
+        "first_server_errors": server_errors[:10],
         "server_retried_concurrency_lines": len(retried),
         "first_server_retried": retried[:3],
         "server_log": str(log_file.relative_to(REPO_ROOT)),
-        "load_average": {"mean_1min": round(sum(loads) / len(loads), 2) if loads else None,
-                         "max_1min": round(max(loads), 2) if loads else None,
-                         "end": [round(x, 2) for x in os.getloadavg()]},
+        "load_average": {
+            "mean_1min": round(sum(loads) / len(loads), 2) if loads else None,
+            "max_1min": round(max(loads), 2) if loads else None,
+            "end": [round(x, 2) for x in os.getloadavg()],
+        },
     }
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
-    print(f"\nsoak: {result['requests_total']} requests in {result['elapsed_s']} s, "
-          f"{result['errors']} error(s), {sum(stats.expected.values())} expected refusal(s), "
-          f"{result['concurrency_conflicts']} unresolved concurrency conflict(s), "
-          f"{check['issue_count']} consistency issue(s), "
-          f"{len(server_errors)} server error(s) apart from {len(retried)} query(ies) "
-          f"failed on a concurrency conflict and retried by Odoo; figures in {out}")
+    print(
+        f"\nsoak: {result['requests_total']} requests in {result['elapsed_s']} s, "
+        f"{result['errors']} error(s), {sum(stats.expected.values())} expected refusal(s), "
+        f"{result['concurrency_conflicts']} unresolved concurrency conflict(s), "
+        f"{check['issue_count']} consistency issue(s), "
+        f"{len(server_errors)} server error(s) apart from {len(retried)} query(ies) "
+        f"failed on a concurrency conflict and retried by Odoo; figures in {out}"
+    )
 
 
 if __name__ == "__main__":

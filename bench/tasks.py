@@ -43,9 +43,14 @@ def receive_deliver(env, serials=5000):
     warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     supplier = env.ref("stock.stock_location_suppliers")
     customer = env.ref("stock.stock_location_customers")
-    product = env["product.product"].create({
-        "name": "Bench Laptop", "type": "consu", "is_storable": True, "tracking": "serial",
-    })
+    product = env["product.product"].create(
+        {
+            "name": "Bench Laptop",
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+        }
+    )
     partner = env["res.partner"].create({"name": "Bench Customer"})
     env.flush_all()
 
@@ -53,28 +58,44 @@ def receive_deliver(env, serials=5000):
         receipt = _confirmed_receipt(env, product, serials)
         move = receipt.move_ids
         move.move_line_ids.unlink()
-        env["stock.move.line"].create([
-            {"move_id": move.id, "picking_id": receipt.id, "product_id": product.id,
-             "lot_name": f"BENCH{number:07d}", "quantity": 1,
-             "location_id": supplier.id, "location_dest_id": warehouse.lot_stock_id.id}
-            for number in range(serials)
-        ])
+        env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": receipt.id,
+                    "product_id": product.id,
+                    "lot_name": f"BENCH{number:07d}",
+                    "quantity": 1,
+                    "location_id": supplier.id,
+                    "location_dest_id": warehouse.lot_stock_id.id,
+                }
+                for number in range(serials)
+            ]
+        )
         move.picked = True
         assert receipt.button_validate() is True
         return receipt
 
     def deliver():
-        delivery = env["stock.picking"].create({
-            "picking_type_id": warehouse.out_type_id.id,
-            "partner_id": partner.id,
-            "location_id": warehouse.lot_stock_id.id,
-            "location_dest_id": customer.id,
-            "move_ids": [Command.create({
-                "product_id": product.id, "product_uom_qty": serials,
-                "product_uom": product.uom_id.id, "location_id": warehouse.lot_stock_id.id,
+        delivery = env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.out_type_id.id,
+                "partner_id": partner.id,
+                "location_id": warehouse.lot_stock_id.id,
                 "location_dest_id": customer.id,
-            })],
-        })
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": serials,
+                            "product_uom": product.uom_id.id,
+                            "location_id": warehouse.lot_stock_id.id,
+                            "location_dest_id": customer.id,
+                        }
+                    )
+                ],
+            }
+        )
         delivery.action_confirm()
         delivery.action_assign()
         delivery.move_ids.picked = True
@@ -123,8 +144,10 @@ def consistency_check(env, planted_lots=(), python_verify=True):
     'Verify History' path) for comparison with the chains checked in SQL."""
     Check = env["serial.consistency.check"]
     run_s, check = _timed(env, Check._run)
-    kinds = dict.fromkeys(("state_vs_quant", "state_vs_last_event", "broken_chain",
-                           "missing_state", "missing_event"), 0)
+    kinds = dict.fromkeys(
+        ("state_vs_quant", "state_vs_last_event", "broken_chain", "missing_state", "missing_event"),
+        0,
+    )
     for issue in check.issue_ids:
         kinds[issue.kind] += 1
     found_lots = sorted(set(check.issue_ids.lot_id.ids))
@@ -137,8 +160,11 @@ def consistency_check(env, planted_lots=(), python_verify=True):
     ):
         parts[name] = round(_timed(env, func)[0], 2)
     result = {
-        "serials": check.serial_count, "events": check.event_count,
-        "issues": check.issue_count, "by_kind": kinds, "run_s": round(run_s, 2),
+        "serials": check.serial_count,
+        "events": check.event_count,
+        "issues": check.issue_count,
+        "by_kind": kinds,
+        "run_s": round(run_s, 2),
         "parts": parts,
         "found_exactly_the_planted": found_lots == sorted(planted_lots),
     }
@@ -146,7 +172,8 @@ def consistency_check(env, planted_lots=(), python_verify=True):
         verify_s, broken = _timed(env, env["serial.event"]._find_broken_chains)
         result["broken_chain_python_s"] = round(verify_s, 2)
         result["python_agrees"] = sorted(broken) == sorted(
-            check.issue_ids.filtered(lambda issue: issue.kind == "broken_chain").lot_id.ids)
+            check.issue_ids.filtered(lambda issue: issue.kind == "broken_chain").lot_id.ids
+        )
     return result
 
 
@@ -157,8 +184,9 @@ def state_at(env, at=None, limit=100000, path="suite"):
     path, the last done move line of each serial up to that date, grouped with the ORM.
     """
     at = at or datetime.now().isoformat(sep=" ", timespec="seconds")
-    lots = env["stock.lot"].search([("product_id.tracking", "=", "serial")], limit=limit,
-                                   order="id")
+    lots = env["stock.lot"].search(
+        [("product_id.tracking", "=", "serial")], limit=limit, order="id"
+    )
     moment = datetime.fromisoformat(at)
     env.invalidate_all()
     if path == "suite":
@@ -168,7 +196,8 @@ def state_at(env, at=None, limit=100000, path="suite"):
     def odoo_path():
         groups = env["stock.move.line"]._read_group(
             [("lot_id", "in", lots.ids), ("state", "=", "done"), ("date", "<=", moment)],
-            ["lot_id"], ["id:max"],
+            ["lot_id"],
+            ["id:max"],
         )
         last_lines = env["stock.move.line"].browse([line_id for _lot, line_id in groups])
         return {line.lot_id.id: line.location_dest_id.usage for line in last_lines}
@@ -184,16 +213,24 @@ def _confirmed_receipt(env, product, quantity):
     """A confirmed receipt of ``quantity`` units, with the lines Odoo makes at confirm."""
     warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     supplier = env.ref("stock.stock_location_suppliers")
-    receipt = env["stock.picking"].create({
-        "picking_type_id": warehouse.in_type_id.id,
-        "location_id": supplier.id,
-        "location_dest_id": warehouse.lot_stock_id.id,
-        "move_ids": [Command.create({
-            "product_id": product.id, "product_uom_qty": quantity,
-            "product_uom": product.uom_id.id, "location_id": supplier.id,
+    receipt = env["stock.picking"].create(
+        {
+            "picking_type_id": warehouse.in_type_id.id,
+            "location_id": supplier.id,
             "location_dest_id": warehouse.lot_stock_id.id,
-        })],
-    })
+            "move_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": quantity,
+                        "product_uom": product.uom_id.id,
+                        "location_id": supplier.id,
+                        "location_dest_id": warehouse.lot_stock_id.id,
+                    }
+                )
+            ],
+        }
+    )
     receipt.action_confirm()
     env.flush_all()
     return receipt
@@ -217,17 +254,23 @@ def generate_receive(env, serials=100000, path="wizard", requests=False, fast_pa
     confirming, making the serials and validating each commit, as the three requests
     of a user do (the database must be a scratch copy: the receipt is kept).
     """
-    values = {"name": "Bench Phone", "type": "consu", "is_storable": True,
-              "tracking": "serial"}
+    values = {"name": "Bench Phone", "type": "consu", "is_storable": True, "tracking": "serial"}
     if path == "wizard":
-        rule = env["serial.format.rule"].create({
-            "name": "Bench IMEI-like", "pattern": "35{YY}{SEQ:10}{CHECK}",
-            "check_algorithm": "luhn", "charset": "digits", "min_length": 15,
-            "max_length": 15, "uniqueness": "company",
-        })
+        rule = env["serial.format.rule"].create(
+            {
+                "name": "Bench IMEI-like",
+                "pattern": "35{YY}{SEQ:10}{CHECK}",
+                "check_algorithm": "luhn",
+                "charset": "digits",
+                "min_length": 15,
+                "max_length": 15,
+                "uniqueness": "company",
+            }
+        )
         values["serial_format_rule_id"] = rule.id
-        env["ir.config_parameter"].set_param("serial_tracking.bulk_fast_path",
-                                             "on" if fast_path else "off")
+        env["ir.config_parameter"].set_param(
+            "serial_tracking.bulk_fast_path", "on" if fast_path else "off"
+        )
     product = env["product.product"].create(values)
     receipt = _confirmed_receipt(env, product, serials)
     move = receipt.move_ids
@@ -237,22 +280,31 @@ def generate_receive(env, serials=100000, path="wizard", requests=False, fast_pa
 
     def make_serials():
         if path == "wizard":
-            wizard = env["serial.generate.wizard"].with_context(
-                default_move_id=move.id, default_product_id=product.id
-            ).create({"mode": "rule", "quantity": serials})
+            wizard = (
+                env["serial.generate.wizard"]
+                .with_context(default_move_id=move.id, default_product_id=product.id)
+                .create({"mode": "rule", "quantity": serials})
+            )
             wizard.action_apply()
             return
         move.move_line_ids.unlink()
-        lots = env["stock.lot"].create([
-            {"product_id": product.id, "name": f"BENCH{number:07d}"}
-            for number in range(serials)
-        ])
-        env["stock.move.line"].create([
-            {"move_id": move.id, "picking_id": receipt.id, "product_id": product.id,
-             "lot_id": lot.id, "quantity": 1, "location_id": move.location_id.id,
-             "location_dest_id": move.location_dest_id.id}
-            for lot in lots
-        ])
+        lots = env["stock.lot"].create(
+            [{"product_id": product.id, "name": f"BENCH{number:07d}"} for number in range(serials)]
+        )
+        env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": receipt.id,
+                    "product_id": product.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                }
+                for lot in lots
+            ]
+        )
 
     def validate():
         assert receipt.button_validate() is True
@@ -269,7 +321,10 @@ def generate_receive(env, serials=100000, path="wizard", requests=False, fast_pa
     )
     quants, on_hand = env.cr.fetchone()
     assert receipt.state == "done" and len(lots) == serials and on_hand == serials, (
-        receipt.state, len(lots), on_hand)
+        receipt.state,
+        len(lots),
+        on_hand,
+    )
     result = {
         "path": path,
         "serials": serials,
@@ -285,9 +340,10 @@ def generate_receive(env, serials=100000, path="wizard", requests=False, fast_pa
         result["events"] = env["serial.event"].search_count([("lot_id", "in", lots.ids)])
     if path == "wizard":
         result["ranges"] = move.serial_ranges
-        result["set_based"] = {operation: env["serial.bulk"]._serial_fast_path(operation)
-                               for operation in ("create_serials", "create_lines",
-                                                 "receive_quants")}
+        result["set_based"] = {
+            operation: env["serial.bulk"]._serial_fast_path(operation)
+            for operation in ("create_serials", "create_lines", "receive_quants")
+        }
     return result
 
 
@@ -302,14 +358,25 @@ def validate_pasted(env, serials=100000, existing=1000000):
     from stdnum.iso7064 import mod_37_36
 
     generated = generate_data(env, existing, prefix="GEN")
-    rule = env["serial.format.rule"].create({
-        "name": "Vendor serials", "charset": "alnum_upper", "min_length": 11,
-        "max_length": 12, "check_algorithm": "iso7064_mod37_36", "uniqueness": "company",
-    })
-    product = env["product.product"].create({
-        "name": "Bench Vendor Part", "type": "consu", "is_storable": True,
-        "tracking": "serial", "serial_format_rule_id": rule.id,
-    })
+    rule = env["serial.format.rule"].create(
+        {
+            "name": "Vendor serials",
+            "charset": "alnum_upper",
+            "min_length": 11,
+            "max_length": 12,
+            "check_algorithm": "iso7064_mod37_36",
+            "uniqueness": "company",
+        }
+    )
+    product = env["product.product"].create(
+        {
+            "name": "Bench Vendor Part",
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+            "serial_format_rule_id": rule.id,
+        }
+    )
     step = 100
     values = []
     for number in range(serials):
@@ -322,9 +389,13 @@ def validate_pasted(env, serials=100000, existing=1000000):
             values.append(f"GEN{number % existing:08d}")  # already exists
         else:
             values.append(body + mod_37_36.calc_check_digit(body))
-    wizard = env["serial.generate.wizard"].create({
-        "product_id": product.id, "mode": "paste", "pasted_serials": "\n".join(values),
-    })
+    wizard = env["serial.generate.wizard"].create(
+        {
+            "product_id": product.id,
+            "mode": "paste",
+            "pasted_serials": "\n".join(values),
+        }
+    )
     env.flush_all()
     env.invalidate_all()
     seconds, _action = _timed(env, wizard.action_check)
@@ -332,9 +403,15 @@ def validate_pasted(env, serials=100000, existing=1000000):
     codes = {}
     for _batch, messages in problems:
         for message in messages:
-            kind = ("exists" if "already exists" in message else
-                    "duplicate" if "duplicate" in message else
-                    "check" if "check character" in message else "other")
+            kind = (
+                "exists"
+                if "already exists" in message
+                else "duplicate"
+                if "duplicate" in message
+                else "check"
+                if "check character" in message
+                else "other"
+            )
             codes[kind] = codes.get(kind, 0) + 1
     return {
         "serials": serials,
@@ -371,19 +448,27 @@ def build_report_unit(env, cells_per_module=24, modules_per_pack=5, packs=4, pre
     vendor = env["res.partner"].create({"name": f"{prefix} Cell Vendor"})
     customer = env["res.partner"].create({"name": f"{prefix} Customer"})
     products = {
-        name: env["product.product"].create({
-            "name": f"{prefix} {name}", "type": "consu", "is_storable": True,
-            "tracking": "serial",
-        })
+        name: env["product.product"].create(
+            {
+                "name": f"{prefix} {name}",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
         for name in ("Cell", "Module", "Pack", "Vehicle")
     }
 
     def bom(product, component, count):
-        return env["mrp.bom"].create({
-            "product_tmpl_id": product.product_tmpl_id.id, "product_qty": 1.0,
-            "bom_line_ids": [Command.create({"product_id": component.id,
-                                             "product_qty": count})],
-        })
+        return env["mrp.bom"].create(
+            {
+                "product_tmpl_id": product.product_tmpl_id.id,
+                "product_qty": 1.0,
+                "bom_line_ids": [
+                    Command.create({"product_id": component.id, "product_qty": count})
+                ],
+            }
+        )
 
     boms = {
         "Module": bom(products["Module"], products["Cell"], cells_per_module),
@@ -391,35 +476,55 @@ def build_report_unit(env, cells_per_module=24, modules_per_pack=5, packs=4, pre
         "Vehicle": bom(products["Vehicle"], products["Pack"], packs),
     }
     cells = packs * modules_per_pack * cells_per_module
-    receipt = env["stock.picking"].create({
-        "picking_type_id": warehouse.in_type_id.id, "partner_id": vendor.id,
-        "location_id": supplier.id, "location_dest_id": stock.id,
-        "move_ids": [Command.create({
-            "product_id": products["Cell"].id, "product_uom_qty": cells,
-            "product_uom": products["Cell"].uom_id.id, "location_id": supplier.id,
+    receipt = env["stock.picking"].create(
+        {
+            "picking_type_id": warehouse.in_type_id.id,
+            "partner_id": vendor.id,
+            "location_id": supplier.id,
             "location_dest_id": stock.id,
-        })],
-    })
+            "move_ids": [
+                Command.create(
+                    {
+                        "product_id": products["Cell"].id,
+                        "product_uom_qty": cells,
+                        "product_uom": products["Cell"].uom_id.id,
+                        "location_id": supplier.id,
+                        "location_dest_id": stock.id,
+                    }
+                )
+            ],
+        }
+    )
     receipt.action_confirm()
     move = receipt.move_ids
     move.move_line_ids.unlink()
-    env["stock.move.line"].create([
-        {"move_id": move.id, "picking_id": receipt.id, "product_id": products["Cell"].id,
-         "lot_name": f"{prefix}-C{number:04d}", "quantity": 1, "location_id": supplier.id,
-         "location_dest_id": stock.id}
-        for number in range(cells)
-    ])
+    env["stock.move.line"].create(
+        [
+            {
+                "move_id": move.id,
+                "picking_id": receipt.id,
+                "product_id": products["Cell"].id,
+                "lot_name": f"{prefix}-C{number:04d}",
+                "quantity": 1,
+                "location_id": supplier.id,
+                "location_dest_id": stock.id,
+            }
+            for number in range(cells)
+        ]
+    )
     move.picked = True
     receipt.button_validate()
 
     def build(name, lot_name):
-        production = env["mrp.production"].create({"bom_id": boms[name].id,
-                                                   "product_qty": 1})
+        production = env["mrp.production"].create({"bom_id": boms[name].id, "product_qty": 1})
         production.action_confirm()
         production.action_assign()
-        production.lot_producing_ids = env["stock.lot"].create({
-            "name": lot_name, "product_id": products[name].id,
-        })
+        production.lot_producing_ids = env["stock.lot"].create(
+            {
+                "name": lot_name,
+                "product_id": products[name].id,
+            }
+        )
         production.qty_producing = 1
         production.set_qty_producing()  # what the form does: consume what is reserved
         production.button_mark_done()
@@ -432,15 +537,25 @@ def build_report_unit(env, cells_per_module=24, modules_per_pack=5, packs=4, pre
     for number in range(packs):
         build("Pack", f"{prefix}-P{number:02d}")
     vehicle = build("Vehicle", f"{prefix}-V0")
-    delivery = env["stock.picking"].create({
-        "picking_type_id": warehouse.out_type_id.id, "partner_id": customer.id,
-        "location_id": stock.id, "location_dest_id": customer_location.id,
-        "move_ids": [Command.create({
-            "product_id": products["Vehicle"].id, "product_uom_qty": 1,
-            "product_uom": products["Vehicle"].uom_id.id, "location_id": stock.id,
+    delivery = env["stock.picking"].create(
+        {
+            "picking_type_id": warehouse.out_type_id.id,
+            "partner_id": customer.id,
+            "location_id": stock.id,
             "location_dest_id": customer_location.id,
-        })],
-    })
+            "move_ids": [
+                Command.create(
+                    {
+                        "product_id": products["Vehicle"].id,
+                        "product_uom_qty": 1,
+                        "product_uom": products["Vehicle"].uom_id.id,
+                        "location_id": stock.id,
+                        "location_dest_id": customer_location.id,
+                    }
+                )
+            ],
+        }
+    )
     delivery.action_confirm()
     delivery.action_assign()
     delivery.move_ids.picked = True
@@ -475,8 +590,12 @@ def odoo_traceability_expanded(env, lot_id, max_lines=100000):
     queue = [line for line in lines if line["unfoldable"]]
     while queue and len(lines) < max_lines:
         line = queue.pop(0)
-        children = report.get_lines(line["id"], model_id=line["model_id"],
-                                    model_name=line["model"], level=line["level"] + 30)
+        children = report.get_lines(
+            line["id"],
+            model_id=line["model_id"],
+            model_name=line["model"],
+            level=line["level"] + 30,
+        )
         lines += children
         queue += [child for child in children if child["unfoldable"]]
     return lines
@@ -489,36 +608,68 @@ def genealogy(env, big_lot, sample_vehicle, sample_cell, report_unit, repeat=5):
     result = {}
 
     first, best, queries, found = _measure(
-        env, lambda: lots.browse(big_lot)._serial_descendants(), repeat)
-    result["descendants"] = {"units": len(found), "first_s": round(first, 4),
-                             "best_s": round(best, 4), "queries": queries}
+        env, lambda: lots.browse(big_lot)._serial_descendants(), repeat
+    )
+    result["descendants"] = {
+        "units": len(found),
+        "first_s": round(first, 4),
+        "best_s": round(best, 4),
+        "queries": queries,
+    }
 
     first, best, queries, found = _measure(
-        env, lambda: lots.browse(sample_vehicle)._serial_ancestors(), max(repeat, 20))
-    result["ancestors"] = {"units": len(found), "first_ms": round(first * 1000, 2),
-                           "best_ms": round(best * 1000, 2), "queries": queries}
+        env, lambda: lots.browse(sample_vehicle)._serial_ancestors(), max(repeat, 20)
+    )
+    result["ancestors"] = {
+        "units": len(found),
+        "first_ms": round(first * 1000, 2),
+        "best_ms": round(best * 1000, 2),
+        "queries": queries,
+    }
 
     first, best, queries, found = _measure(
-        env, lambda: lots.browse(sample_cell)._serial_descendants(), max(repeat, 20))
-    result["parent_chain"] = {"units": len(found), "first_ms": round(first * 1000, 2),
-                              "best_ms": round(best * 1000, 2), "queries": queries}
+        env, lambda: lots.browse(sample_cell)._serial_descendants(), max(repeat, 20)
+    )
+    result["parent_chain"] = {
+        "units": len(found),
+        "first_ms": round(first * 1000, 2),
+        "best_ms": round(best * 1000, 2),
+        "queries": queries,
+    }
 
     unit = lots.browse(report_unit)
     first, best, queries, gathered = _measure(
-        env, lambda: env["serial.traceability"]._gather(unit, max_nodes=None), repeat)
-    result["suite_gather"] = {"nodes": len(gathered["shown"]), "first_s": round(first, 4),
-                              "best_s": round(best, 4), "queries": queries,
-                              "events": sum(len(e) for e in gathered["events"].values())}
+        env, lambda: env["serial.traceability"]._gather(unit, max_nodes=None), repeat
+    )
+    result["suite_gather"] = {
+        "nodes": len(gathered["shown"]),
+        "first_s": round(first, 4),
+        "best_s": round(best, 4),
+        "queries": queries,
+        "events": sum(len(e) for e in gathered["events"].values()),
+    }
     first, best, queries, rendered = _measure(
-        env, lambda: env["ir.actions.report"]._render_qweb_html(
-            "serial_tracking.report_serial_traceability", [report_unit])[0], repeat)
-    result["suite_report_html"] = {"bytes": len(rendered), "first_s": round(first, 4),
-                                   "best_s": round(best, 4), "queries": queries}
+        env,
+        lambda: env["ir.actions.report"]._render_qweb_html(
+            "serial_tracking.report_serial_traceability", [report_unit]
+        )[0],
+        repeat,
+    )
+    result["suite_report_html"] = {
+        "bytes": len(rendered),
+        "first_s": round(first, 4),
+        "best_s": round(best, 4),
+        "queries": queries,
+    }
     first, best, queries, lines = _measure(
-        env, lambda: odoo_traceability_expanded(env, report_unit), max(1, repeat // 2))
+        env, lambda: odoo_traceability_expanded(env, report_unit), max(1, repeat // 2)
+    )
     result["odoo_expanded"] = {
-        "lines": len(lines), "lots": len({line["lot_id"] for line in lines}),
-        "first_s": round(first, 4), "best_s": round(best, 4), "queries": queries,
+        "lines": len(lines),
+        "lots": len({line["lot_id"] for line in lines}),
+        "first_s": round(first, 4),
+        "best_s": round(best, 4),
+        "queries": queries,
     }
     return result
 
@@ -552,21 +703,41 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
     started = time.perf_counter()
     cr = env.cr
     today = date.today()
-    policy = env["serial.warranty.policy"].create({
-        "name": f"{prefix} 24 months", "line_ids": [Command.create({
-            "coverage_type": "full", "duration": 24, "duration_unit": "month",
-            "trigger": "shipment", "return_window_days": 30, "pause_in_repair": True})],
-    })
+    policy = env["serial.warranty.policy"].create(
+        {
+            "name": f"{prefix} 24 months",
+            "line_ids": [
+                Command.create(
+                    {
+                        "coverage_type": "full",
+                        "duration": 24,
+                        "duration_unit": "month",
+                        "trigger": "shipment",
+                        "return_window_days": 30,
+                        "pause_in_repair": True,
+                    }
+                )
+            ],
+        }
+    )
     line = policy.line_ids
     manager = env["res.users"].search([("login", "=", "admin")], limit=1)
-    product_recs = env["product.product"].create([
-        {"name": f"{prefix} Product {n}", "type": "consu", "is_storable": True,
-         "tracking": "serial", "serial_warranty_policy_id": policy.id,
-         "responsible_id": manager.id}
-        for n in range(products)
-    ])
-    customers = env["res.partner"].create([{"name": f"{prefix} Customer {n}"}
-                                           for n in range(50)]).ids
+    product_recs = env["product.product"].create(
+        [
+            {
+                "name": f"{prefix} Product {n}",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_warranty_policy_id": policy.id,
+                "responsible_id": manager.id,
+            }
+            for n in range(products)
+        ]
+    )
+    customers = (
+        env["res.partner"].create([{"name": f"{prefix} Customer {n}"} for n in range(50)]).ids
+    )
     env.flush_all()
     company = env.company.id
     uid = env.uid
@@ -583,12 +754,24 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
             received = today - timedelta(days=12 + (index * 37) % 1095)
             shipped = received + timedelta(days=2)
             for event_type, from_state, to_state, offset in _WARRANTY_EVENTS:
-                moment = datetime.combine(received + timedelta(days=offset),
-                                          datetime.min.time()) + timedelta(hours=9)
-                events.append((lot_id, product, company, event_type, from_state, to_state,
-                               moment, uid, partner if to_state == "shipped" else None,
-                               f"{prefix}/{event_type[:3].upper()}/{index // 1000:05d}",
-                               now))
+                moment = datetime.combine(
+                    received + timedelta(days=offset), datetime.min.time()
+                ) + timedelta(hours=9)
+                events.append(
+                    (
+                        lot_id,
+                        product,
+                        company,
+                        event_type,
+                        from_state,
+                        to_state,
+                        moment,
+                        uid,
+                        partner if to_state == "shipped" else None,
+                        f"{prefix}/{event_type[:3].upper()}/{index // 1000:05d}",
+                        now,
+                    )
+                )
             if index % 50 == 3:
                 start, latest = None, shipped + timedelta(days=90)
                 trigger, end = "installation", None
@@ -601,32 +784,124 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
                 start, latest, trigger = shipped, None, "shipment"
                 end = warranty.coverage_end(start, 24, warranty.MONTH)
                 state = warranty.state_on(start, end, today)
-            coverages.append((lot_id, product, company, policy.id, line.id, "policy", "full",
-                              trigger, 24, "month", 30, "t", "continue", partner, start,
-                              latest, end, 0, state, *audit))
+            coverages.append(
+                (
+                    lot_id,
+                    product,
+                    company,
+                    policy.id,
+                    line.id,
+                    "policy",
+                    "full",
+                    trigger,
+                    24,
+                    "month",
+                    30,
+                    "t",
+                    "continue",
+                    partner,
+                    start,
+                    latest,
+                    end,
+                    0,
+                    state,
+                    *audit,
+                )
+            )
             lot_state, lot_end = warranty.lot_summary([("full", state, end)], today)
-            lots.append((lot_id, f"{prefix}{index:08d}", product, company, "shipped", now,
-                         partner, lot_state, lot_end, *audit))
-        _copy(cr, "stock_lot",
-              ("id", "name", "product_id", "company_id", "lifecycle_state", "lifecycle_date",
-               "current_partner_id", "warranty_state", "warranty_end_date",
-               "create_uid", "create_date", "write_uid", "write_date"), lots)
-        _copy(cr, "serial_event",
-              ("lot_id", "product_id", "company_id", "event_type", "from_state", "to_state",
-               "date", "user_id", "partner_id", "document_ref",
-               "create_date"), events)
-        _copy(cr, "serial_warranty",
-              ("lot_id", "product_id", "company_id", "policy_id", "policy_line_id", "source",
-               "coverage_type", "trigger", "duration", "duration_unit", "return_window_days",
-               "pause_in_repair", "resale_rule", "partner_id", "start_date",
-               "latest_start_date", "end_date", "paused_days", "state",
-               "create_uid", "create_date", "write_uid", "write_date"), coverages)
+            lots.append(
+                (
+                    lot_id,
+                    f"{prefix}{index:08d}",
+                    product,
+                    company,
+                    "shipped",
+                    now,
+                    partner,
+                    lot_state,
+                    lot_end,
+                    *audit,
+                )
+            )
+        _copy(
+            cr,
+            "stock_lot",
+            (
+                "id",
+                "name",
+                "product_id",
+                "company_id",
+                "lifecycle_state",
+                "lifecycle_date",
+                "current_partner_id",
+                "warranty_state",
+                "warranty_end_date",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            lots,
+        )
+        _copy(
+            cr,
+            "serial_event",
+            (
+                "lot_id",
+                "product_id",
+                "company_id",
+                "event_type",
+                "from_state",
+                "to_state",
+                "date",
+                "user_id",
+                "partner_id",
+                "document_ref",
+                "create_date",
+            ),
+            events,
+        )
+        _copy(
+            cr,
+            "serial_warranty",
+            (
+                "lot_id",
+                "product_id",
+                "company_id",
+                "policy_id",
+                "policy_line_id",
+                "source",
+                "coverage_type",
+                "trigger",
+                "duration",
+                "duration_unit",
+                "return_window_days",
+                "pause_in_repair",
+                "resale_rule",
+                "partner_id",
+                "start_date",
+                "latest_start_date",
+                "end_date",
+                "paused_days",
+                "state",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            coverages,
+        )
     cr.execute("ANALYZE stock_lot, serial_event, serial_warranty")
     env.invalidate_all()
     cr.execute("SELECT count(*) FROM serial_event")
     event_count = cr.fetchone()[0]
-    return {"serials": serials, "events": event_count, "coverages": serials,
-            "products": products, "seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "serials": serials,
+        "events": event_count,
+        "coverages": serials,
+        "products": products,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def warranty_eligibility(env, samples=200, prefix="WAR"):
@@ -671,8 +946,7 @@ def warranty_cron(env, days_ahead=30):
     env.cr.execute("SELECT count(*) FROM serial_warranty")
     coverages = env.cr.fetchone()[0]
     seconds, figures = _timed(env, lambda: env["serial.warranty"]._run_daily(today=today))
-    return dict(figures, coverages=coverages, days_ahead=days_ahead,
-                cron_s=round(seconds, 2))
+    return dict(figures, coverages=coverages, days_ahead=days_ahead, cron_s=round(seconds, 2))
 
 
 def _scan_figures(timings, queries, statuses, cpu=()):
@@ -715,23 +989,37 @@ def scanner(env, samples=300):
     warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     body = "95012345" + f"{random.randrange(10**4):04d}"
     gtin = "0" + body + gs1.gs1_check_digit(body)
-    product = env["product.product"].create({
-        "name": "Scanner Bench Unit", "type": "consu", "is_storable": True,
-        "tracking": "serial", "barcode": gtin[1:],
-    })
+    product = env["product.product"].create(
+        {
+            "name": "Scanner Bench Unit",
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+            "barcode": gtin[1:],
+        }
+    )
     supplier = env.ref("stock.stock_location_suppliers")
     customers = env.ref("stock.stock_location_customers")
 
     def picking(picking_type, source, destination, quantity):
-        record = env["stock.picking"].create({
-            "picking_type_id": picking_type.id, "location_id": source.id,
-            "location_dest_id": destination.id,
-            "move_ids": [Command.create({
-                "product_id": product.id, "product_uom_qty": quantity,
-                "product_uom": product.uom_id.id, "location_id": source.id,
+        record = env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
                 "location_dest_id": destination.id,
-            })],
-        })
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": product.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
         record.action_confirm()
         return record
 
@@ -758,8 +1046,10 @@ def scanner(env, samples=300):
     names = [f"SCB{stamp}-{index:05d}" for index in range(samples)]
     receipt = picking(warehouse.in_type_id, supplier, warehouse.lot_stock_id, samples)
     figures["receive"] = run(
-        "receive", ["]d2" + f"01{gtin}10B{stamp}" + gs1.GS + f"21{name}" for name in names],
-        {"picking_id": receipt.id})
+        "receive",
+        ["]d2" + f"01{gtin}10B{stamp}" + gs1.GS + f"21{name}" for name in names],
+        {"picking_id": receipt.id},
+    )
     started = time.perf_counter()
     scanner_model.validate("receive", {"picking_id": receipt.id})
     env.flush_all()
@@ -784,12 +1074,13 @@ def scanner(env, samples=300):
         queries.append(env.cr.sql_log_count - before)
     figures["odoo_typed_line"] = _scan_figures(timings, queries, {}, cpu)
     figures["ratio_receive_p95_over_odoo_line"] = round(
-        figures["receive"]["p95_ms"] / figures["odoo_typed_line"]["p95_ms"], 2)
+        figures["receive"]["p95_ms"] / figures["odoo_typed_line"]["p95_ms"], 2
+    )
 
     env.cr.execute("SELECT count(*) FROM stock_lot")
     figures["serials_in_database"] = env.cr.fetchone()[0]
     env.cr.execute("SELECT name FROM stock_lot TABLESAMPLE SYSTEM (1) LIMIT %s", [samples])
-    existing = [name for name, in env.cr.fetchall()]
+    existing = [name for (name,) in env.cr.fetchall()]
     figures["lookup"] = run("lookup", existing + names[: samples // 2], {})
 
     half = samples // 2
@@ -804,9 +1095,11 @@ def scanner(env, samples=300):
     for mode in ("receive", "lookup", "pick", "pick_refused", "count"):
         every.append(figures[mode]["p95_ms"])
     figures["worst_p95_ms"] = max(every)
-    figures["load_average"] = {"start": [round(load, 2) for load in load_at_start],
-                               "end": [round(load, 2) for load in os.getloadavg()],
-                               "cpus": os.cpu_count()}
+    figures["load_average"] = {
+        "start": [round(load, 2) for load in load_at_start],
+        "end": [round(load, 2) for load in os.getloadavg()],
+        "cpus": os.cpu_count(),
+    }
     return figures
 
 
@@ -838,11 +1131,24 @@ def recall_prepare(env, big_lot, in_stock=10000, prefix="G5"):
         [stock.id, now, lot_ids],
     )
     audit = (env.uid, now, env.uid, now)
-    _copy(env.cr, "stock_quant",
-          ("product_id", "location_id", "lot_id", "quantity", "reserved_quantity", "in_date",
-           "company_id", "create_uid", "create_date", "write_uid", "write_date"),
-          ((vehicle.id, stock.id, lot_id, 1, 0, now, env.company.id, *audit)
-           for lot_id in lot_ids))
+    _copy(
+        env.cr,
+        "stock_quant",
+        (
+            "product_id",
+            "location_id",
+            "lot_id",
+            "quantity",
+            "reserved_quantity",
+            "in_date",
+            "company_id",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        ),
+        ((vehicle.id, stock.id, lot_id, 1, 0, now, env.company.id, *audit) for lot_id in lot_ids),
+    )
     env.cr.execute("ANALYZE stock_lot, stock_quant")
     env.invalidate_all()
     return {"in_stock": len(lot_ids), "descendants": len(reached)}
@@ -864,17 +1170,21 @@ def _cpu_seconds(env):
 
 def _cpu_since(env, before):
     client, server = _cpu_seconds(env)
-    return {"client_cpu_s": round(client - before[0], 2),
-            "server_cpu_s": round(server - before[1], 2)}
+    return {
+        "client_cpu_s": round(client - before[0], 2),
+        "server_cpu_s": round(server - before[1], 2),
+    }
 
 
 def recall(env, big_lot, repeat=3, batch=2000):
     """Simulate a recall of the big lot (every unit containing it, five levels deep),
     then activate it step by step as the cron does, timing the in-stock share."""
-    recall = env["serial.recall"].create({
-        "reason": "Bench: contaminated electrolyte",
-        "component_lot_ids": [Command.set([big_lot])],
-    })
+    recall = env["serial.recall"].create(
+        {
+            "reason": "Bench: contaminated electrolyte",
+            "component_lot_ids": [Command.set([big_lot])],
+        }
+    )
     env.flush_all()
     times = []
     cpu = []
@@ -914,24 +1224,27 @@ def recall(env, big_lot, repeat=3, batch=2000):
         env.cr.execute(
             """SELECT count(*) FROM serial_recall_unit
                 WHERE recall_id = %s AND todo AND bucket IN ('in_stock', 'allocated')""",
-            [recall.id])
+            [recall.id],
+        )
         if in_stock_done_s is None and not env.cr.fetchone()[0]:
             in_stock_done_s = result["activate_request_s"] + sum(steps)
             result["quarantine_in_stock_cpu"] = _cpu_since(env, activation_cpu)
     recall.invalidate_recordset()
-    result.update({
-        "in_stock_share": in_stock_todo,
-        "quarantine_in_stock_s": round(in_stock_done_s or 0.0, 2),
-        "activation_total_s": round(result["activate_request_s"] + sum(steps), 2),
-        "activation_total_cpu": _cpu_since(env, activation_cpu),
-        "steps": len(steps),
-        "batch": batch,
-        "slowest_step_s": max(steps) if steps else 0,
-        "quarantined": recall.quarantined_count,
-        "outside_quarantine": recall.outside_quarantine_count,
-        "errors": recall.error_count,
-        "still_at_customer": recall.still_at_customer_count,
-    })
+    result.update(
+        {
+            "in_stock_share": in_stock_todo,
+            "quarantine_in_stock_s": round(in_stock_done_s or 0.0, 2),
+            "activation_total_s": round(result["activate_request_s"] + sum(steps), 2),
+            "activation_total_cpu": _cpu_since(env, activation_cpu),
+            "steps": len(steps),
+            "batch": batch,
+            "slowest_step_s": max(steps) if steps else 0,
+            "quarantined": recall.quarantined_count,
+            "outside_quarantine": recall.outside_quarantine_count,
+            "errors": recall.error_count,
+            "still_at_customer": recall.still_at_customer_count,
+        }
+    )
     return result
 
 
@@ -940,10 +1253,12 @@ def recall_simulate(env, big_lot, repeat=3):
     inserted) then re-simulations (only differences written), each with the CPU
     seconds of this process and of its database backend, for quick before/after
     figures without the activation."""
-    recall = env["serial.recall"].create({
-        "reason": "Bench: contaminated electrolyte",
-        "component_lot_ids": [Command.set([big_lot])],
-    })
+    recall = env["serial.recall"].create(
+        {
+            "reason": "Bench: contaminated electrolyte",
+            "component_lot_ids": [Command.set([big_lot])],
+        }
+    )
     env.flush_all()
     load_before = os.getloadavg()
     runs = []
@@ -953,16 +1268,20 @@ def recall_simulate(env, big_lot, repeat=3):
         started = time.perf_counter()
         recall.action_simulate()
         env.flush_all()
-        runs.append({"wall_s": round(time.perf_counter() - started, 3),
-                     **_cpu_since(env, before)})
+        runs.append({"wall_s": round(time.perf_counter() - started, 3), **_cpu_since(env, before)})
     started = time.perf_counter()
     written = recall._write_units()
     env.flush_all()
-    return {"units": recall.simulation_ids[:1].total, "runs": runs,
-            "unchanged_resimulation": {
-                "seconds": round(time.perf_counter() - started, 3),
-                **{key: written[key] for key in ("added", "changed", "removed")}},
-            "loadavg_before": load_before, "loadavg": os.getloadavg()}
+    return {
+        "units": recall.simulation_ids[:1].total,
+        "runs": runs,
+        "unchanged_resimulation": {
+            "seconds": round(time.perf_counter() - started, 3),
+            **{key: written[key] for key in ("added", "changed", "removed")},
+        },
+        "loadavg_before": load_before,
+        "loadavg": os.getloadavg(),
+    }
 
 
 def odoo_internal_transfer(env, big_lot, units=2000, prefix="G5"):
@@ -973,25 +1292,36 @@ def odoo_internal_transfer(env, big_lot, units=2000, prefix="G5"):
     stock = warehouse.lot_stock_id
     destination = warehouse.quarantine_location_id
     started = time.perf_counter()
-    picking = env["stock.picking"].create({
-        "picking_type_id": warehouse.int_type_id.id,
-        "location_id": stock.id, "location_dest_id": destination.id,
-        "move_ids": [Command.create({
-            "product_id": vehicle.id, "product_uom_qty": units,
-            "product_uom": vehicle.uom_id.id, "location_id": stock.id,
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": warehouse.int_type_id.id,
+            "location_id": stock.id,
             "location_dest_id": destination.id,
-        })],
-    })
+            "move_ids": [
+                Command.create(
+                    {
+                        "product_id": vehicle.id,
+                        "product_uom_qty": units,
+                        "product_uom": vehicle.uom_id.id,
+                        "location_id": stock.id,
+                        "location_dest_id": destination.id,
+                    }
+                )
+            ],
+        }
+    )
     picking.action_confirm()
     picking.action_assign()
     picking.move_ids.picked = True
     picking.button_validate()
     env.flush_all()
     seconds = time.perf_counter() - started
-    return {"units": int(sum(picking.move_ids.mapped("quantity"))), "state": picking.state,
-            "seconds": round(seconds, 2),
-            "units_per_s": round(units / seconds, 1)}
-
+    return {
+        "units": int(sum(picking.move_ids.mapped("quantity"))),
+        "state": picking.state,
+        "seconds": round(seconds, 2),
+        "units_per_s": round(units / seconds, 1),
+    }
 
 
 def ledger_append(env, events=100000):
@@ -1000,23 +1330,32 @@ def ledger_append(env, events=100000):
     ``_insert_events`` (the multi-row INSERTs and the ORM's bookkeeping after them).
     One event in ten has a note with a tab, a backslash and a newline, read back."""
     Event = env["serial.event"]
-    product = env["product.product"].create({
-        "name": "Ledger Bench", "type": "consu", "is_storable": True, "tracking": "serial"})
+    product = env["product.product"].create(
+        {"name": "Ledger Bench", "type": "consu", "is_storable": True, "tracking": "serial"}
+    )
     env.cr.execute(
         """INSERT INTO stock_lot (name, product_id, company_id, lifecycle_state,
                                   create_uid, create_date, write_uid, write_date)
            SELECT 'LB-' || g, %s, %s, 'in_stock', 1, now(), 1, now()
              FROM generate_series(1, %s) g RETURNING id""",
-        [product.id, env.company.id, events])
+        [product.id, env.company.id, events],
+    )
     lot_ids = [row[0] for row in env.cr.fetchall()]
     note = "tab\there, back\\slash\nnewline"
-    vals_list = [{
-        "lot_id": lot_id, "event_type": "received", "from_state": False,
-        "to_state": "in_stock", "location_id": env.ref("stock.stock_location_suppliers").id,
-        "location_dest_id": env.ref("stock.stock_location_stock").id,
-        "partner_id": env.company.partner_id.id, "document_ref": "WH/IN/BENCH",
-        "note": note if index % 10 == 0 else False,
-    } for index, lot_id in enumerate(lot_ids)]
+    vals_list = [
+        {
+            "lot_id": lot_id,
+            "event_type": "received",
+            "from_state": False,
+            "to_state": "in_stock",
+            "location_id": env.ref("stock.stock_location_suppliers").id,
+            "location_dest_id": env.ref("stock.stock_location_stock").id,
+            "partner_id": env.company.partner_id.id,
+            "document_ref": "WH/IN/BENCH",
+            "note": note if index % 10 == 0 else False,
+        }
+        for index, lot_id in enumerate(lot_ids)
+    ]
     env.flush_all()
     model = type(Event)
     insert = model._insert_events
@@ -1033,8 +1372,16 @@ def ledger_append(env, events=100000):
         seconds, written = _timed(env, lambda: Event._append(vals_list))
     finally:
         model._insert_events = insert
-    env.cr.execute("SELECT count(*) FILTER (WHERE note = %s), count(*) FILTER (WHERE note IS NULL) "
-                   "FROM serial_event WHERE lot_id = ANY(%s)", [note, lot_ids])
+    env.cr.execute(
+        "SELECT count(*) FILTER (WHERE note = %s), count(*) FILTER (WHERE note IS NULL) "
+        "FROM serial_event WHERE lot_id = ANY(%s)",
+        [note, lot_ids],
+    )
     notes, empty = env.cr.fetchone()
-    return {"events": len(written), "notes_kept": notes, "null_notes": empty,
-            "append_s": round(seconds, 3), "insert_s": round(sum(inserting), 3)}
+    return {
+        "events": len(written),
+        "notes_kept": notes,
+        "null_notes": empty,
+        "append_s": round(seconds, 3),
+        "insert_s": round(sum(inserting), 3),
+    }

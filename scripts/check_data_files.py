@@ -14,10 +14,28 @@ import sys
 import xml.parsers.expat
 from pathlib import Path
 
-SKIP_DIRS = {".git", ".local", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis",
-             ".ruff_cache", ".venv", "venv", ".work"}
-ACCESS_HEADER = ["id", "name", "model_id:id", "group_id:id", "perm_read", "perm_write",
-                 "perm_create", "perm_unlink"]
+SKIP_DIRS = {
+    ".git",
+    ".local",
+    "node_modules",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    ".ruff_cache",
+    ".venv",
+    "venv",
+    ".work",
+}
+ACCESS_HEADER = [
+    "id",
+    "name",
+    "model_id:id",
+    "group_id:id",
+    "perm_read",
+    "perm_write",
+    "perm_create",
+    "perm_unlink",
+]
 ACCESS_HEADER_PREFIX = ACCESS_HEADER[:4]
 
 
@@ -47,8 +65,9 @@ def check_access_csv(path: Path) -> list[str]:
         return [f"{path}:1: empty file"]
     header = [cell.strip() for cell in rows[0]]
     if header[:4] != ACCESS_HEADER_PREFIX or sorted(header) != sorted(ACCESS_HEADER):
-        problems.append(f"{path}:1: header must be {','.join(ACCESS_HEADER)} "
-                        f"(got {','.join(header)})")
+        problems.append(
+            f"{path}:1: header must be {','.join(ACCESS_HEADER)} (got {','.join(header)})"
+        )
         return problems
     index = {name: i for i, name in enumerate(header)}
     seen: dict[str, int] = {}
@@ -62,16 +81,18 @@ def check_access_csv(path: Path) -> list[str]:
         if not xmlid:
             problems.append(f"{path}:{lineno}: empty id")
         elif xmlid in seen:
-            problems.append(f"{path}:{lineno}: duplicate id {xmlid!r} (first on line "
-                            f"{seen[xmlid]})")
+            problems.append(
+                f"{path}:{lineno}: duplicate id {xmlid!r} (first on line {seen[xmlid]})"
+            )
         else:
             seen[xmlid] = lineno
         if not row[index["model_id:id"]].strip():
             problems.append(f"{path}:{lineno}: empty model_id:id")
         for perm in ("perm_read", "perm_write", "perm_create", "perm_unlink"):
             if row[index[perm]].strip() not in {"0", "1"}:
-                problems.append(f"{path}:{lineno}: {perm} must be 0 or 1 "
-                                f"(got {row[index[perm]]!r})")
+                problems.append(
+                    f"{path}:{lineno}: {perm} must be 0 or 1 (got {row[index[perm]]!r})"
+                )
     return problems
 
 

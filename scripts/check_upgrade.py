@@ -28,16 +28,25 @@ import time
 # (figure, query): each query returns one row; tables that may not exist are guarded.
 FIGURES = [
     ("serials", "SELECT count(*) FROM stock_lot WHERE lifecycle_state IS NOT NULL"),
-    ("serial states", "SELECT md5(string_agg(id || ':' || lifecycle_state || ':' || "
-                      "COALESCE(current_partner_id, 0), ',' ORDER BY id)) FROM stock_lot "
-                      "WHERE lifecycle_state IS NOT NULL"),
+    (
+        "serial states",
+        "SELECT md5(string_agg(id || ':' || lifecycle_state || ':' || "
+        "COALESCE(current_partner_id, 0), ',' ORDER BY id)) FROM stock_lot "
+        "WHERE lifecycle_state IS NOT NULL",
+    ),
     ("events", "SELECT count(*) FROM serial_event"),
-    ("event chain digest", "SELECT md5(string_agg(id || ':' || lot_id || ':' || "
-                           "COALESCE(hash, '') || ':' || COALESCE(prev_hash, ''), ',' "
-                           "ORDER BY id)) FROM serial_event"),
-    ("coverages", "SELECT count(*) || '/' || md5(COALESCE(string_agg(id || ':' || lot_id || "
-                  "':' || state || ':' || COALESCE(end_date::text, ''), ',' ORDER BY id), "
-                  "'')) FROM serial_warranty"),
+    (
+        "event chain digest",
+        "SELECT md5(string_agg(id || ':' || lot_id || ':' || "
+        "COALESCE(hash, '') || ':' || COALESCE(prev_hash, ''), ',' "
+        "ORDER BY id)) FROM serial_event",
+    ),
+    (
+        "coverages",
+        "SELECT count(*) || '/' || md5(COALESCE(string_agg(id || ':' || lot_id || "
+        "':' || state || ':' || COALESCE(end_date::text, ''), ',' ORDER BY id), "
+        "'')) FROM serial_warranty",
+    ),
     ("genealogy links", "SELECT count(*) FROM serial_genealogy"),
     ("lots (all)", "SELECT count(*) FROM stock_lot"),
     ("quants", "SELECT count(*) || '/' || COALESCE(sum(quantity), 0) FROM stock_quant"),
@@ -62,13 +71,17 @@ def _db_args(config_path):
 
 
 def _table_exists(db_args, env, database, table):
-    return _psql(db_args, env, database,
-                 f"SELECT to_regclass('{table}') IS NOT NULL") == "t"
+    return _psql(db_args, env, database, f"SELECT to_regclass('{table}') IS NOT NULL") == "t"
 
 
 def _psql(db_args, env, database, query):
-    result = subprocess.run(["psql", *db_args, "-d", database, "-Atc", query],
-                            capture_output=True, text=True, env=env, check=True)
+    result = subprocess.run(
+        ["psql", *db_args, "-d", database, "-Atc", query],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     return result.stdout.strip()
 
 
@@ -84,8 +97,9 @@ def snapshot(db_args, env, database):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("-u", "--update", default="serial_tracking")
@@ -96,9 +110,19 @@ def main():
 
     before = snapshot(db_args, env, args.database)
     started = time.perf_counter()
-    command = [*shlex.split(args.odoo), "-c", args.config, "-d", args.database,
-               "-u", args.update, "--stop-after-init", "--http-port", args.http_port,
-               "--log-level=info"]
+    command = [
+        *shlex.split(args.odoo),
+        "-c",
+        args.config,
+        "-d",
+        args.database,
+        "-u",
+        args.update,
+        "--stop-after-init",
+        "--http-port",
+        args.http_port,
+        "--log-level=info",
+    ]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     log = run.stdout + run.stderr
@@ -106,8 +130,10 @@ def main():
     after = snapshot(db_args, env, args.database)
 
     ok = run.returncode == 0 and not errors
-    print(f"odoo -u {args.update} on {args.database}: exit {run.returncode}, "
-          f"{len(errors)} ERROR line(s), {seconds:.1f} s")
+    print(
+        f"odoo -u {args.update} on {args.database}: exit {run.returncode}, "
+        f"{len(errors)} ERROR line(s), {seconds:.1f} s"
+    )
     for line in errors[:20]:
         print(f"  {line}")
     for name, _query in FIGURES:

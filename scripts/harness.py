@@ -321,8 +321,15 @@ class Cluster:
             return pwd.getpwnam(PG_SYSTEM_USER)
         except KeyError:
             subprocess.run(
-                ["useradd", "--system", "--user-group", "--no-create-home",
-                 "--shell", "/usr/sbin/nologin", PG_SYSTEM_USER],
+                [
+                    "useradd",
+                    "--system",
+                    "--user-group",
+                    "--no-create-home",
+                    "--shell",
+                    "/usr/sbin/nologin",
+                    PG_SYSTEM_USER,
+                ],
                 check=True,
             )
             return pwd.getpwnam(PG_SYSTEM_USER)
@@ -334,14 +341,24 @@ class Cluster:
             return argv
         if shutil.which("runuser"):
             return ["runuser", "-u", owner.pw_name, "--", *argv]
-        return ["setpriv", f"--reuid={owner.pw_uid}", f"--regid={owner.pw_gid}",
-                "--init-groups", "--", *argv]
+        return [
+            "setpriv",
+            f"--reuid={owner.pw_uid}",
+            f"--regid={owner.pw_gid}",
+            "--init-groups",
+            "--",
+            *argv,
+        ]
 
     def _run(self, argv: list[str], check: bool = True) -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if k not in _PG_ENV}
         env.setdefault("LC_ALL", "C.UTF-8")
         return subprocess.run(
-            self._wrap(argv), cwd=self.folder, env=env, capture_output=True, text=True,
+            self._wrap(argv),
+            cwd=self.folder,
+            env=env,
+            capture_output=True,
+            text=True,
             check=check,
         )
 
@@ -371,8 +388,7 @@ class Cluster:
         """``{"running": bool, "port": int | None, "pid": int | None}``."""
         if not self.initialised:
             return {"running": False, "port": None, "pid": None}
-        proc = self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "status"],
-                         check=False)
+        proc = self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "status"], check=False)
         if proc.returncode != 0:
             return {"running": False, "port": None, "pid": None}
         lines = (self.data / "postmaster.pid").read_text().splitlines()
@@ -397,8 +413,17 @@ class Cluster:
         self.logfile.touch()
         self._chown(self.logfile)
         locale = "C.UTF-8" if self._locale_exists("C.UTF-8") else "C"
-        argv = [str(self.bindir / "initdb"), "-D", str(self.data), "-U", DB_SUPERUSER,
-                "--auth=trust", "-E", "UTF8", f"--locale={locale}"]
+        argv = [
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            DB_SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            f"--locale={locale}",
+        ]
         if self.fast:
             argv.append("--no-sync")
         proc = self._run(argv, check=False)
@@ -445,8 +470,19 @@ class Cluster:
                 preferred = int(self.portfile.read_text().strip())
         port = free_port(preferred)
         proc = self._run(
-            [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.logfile),
-             "-w", "-t", "120", "-o", f"-p {port}", "start"],
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.logfile),
+                "-w",
+                "-t",
+                "120",
+                "-o",
+                f"-p {port}",
+                "start",
+            ],
             check=False,
         )
         if proc.returncode != 0:
@@ -457,8 +493,20 @@ class Cluster:
 
     def stop(self) -> None:
         if self.status()["running"]:
-            self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
-                       "-t", "120", "stop"], check=False)
+            self._run(
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-t",
+                    "120",
+                    "stop",
+                ],
+                check=False,
+            )
 
     def destroy(self) -> None:
         self.stop()
@@ -468,8 +516,7 @@ class Cluster:
         port = self.port
         if port is None:
             raise RuntimeError(f"cluster in {self.folder} is not running")
-        return {"db_host": "127.0.0.1", "db_port": port, "db_user": DB_SUPERUSER,
-                "db_password": ""}
+        return {"db_host": "127.0.0.1", "db_port": port, "db_user": DB_SUPERUSER, "db_password": ""}
 
 
 def external_server() -> dict | None:
@@ -500,8 +547,12 @@ def external_server() -> dict | None:
                 value = (options.get(key) or "").strip()
                 return "" if value.lower() in {"false", "none"} else value
 
-            return {"db_host": host, "db_port": opt("db_port"), "db_user": opt("db_user"),
-                    "db_password": opt("db_password")}
+            return {
+                "db_host": host,
+                "db_port": opt("db_port"),
+                "db_user": opt("db_user"),
+                "db_password": opt("db_password"),
+            }
     return None
 
 
@@ -520,18 +571,22 @@ def odoo_env(base: dict | None = None) -> dict:
     return env
 
 
-def write_odoo_config(path: str | os.PathLike, db: dict, paths: list[str], data_dir: str,
-                      **options) -> Path:
+def write_odoo_config(
+    path: str | os.PathLike, db: dict, paths: list[str], data_dir: str, **options
+) -> Path:
     """Write an Odoo config file (``[options]``) and return its path."""
-    values = {key: db[key] for key in ("db_host", "db_port", "db_user", "db_password")
-              if db.get(key)}
-    values.update({
-        "addons_path": ",".join(paths),
-        "data_dir": data_dir,
-        "http_interface": "127.0.0.1",
-        "proxy_mode": "False",
-        "max_cron_threads": "0",
-    })
+    values = {
+        key: db[key] for key in ("db_host", "db_port", "db_user", "db_password") if db.get(key)
+    }
+    values.update(
+        {
+            "addons_path": ",".join(paths),
+            "data_dir": data_dir,
+            "http_interface": "127.0.0.1",
+            "proxy_mode": "False",
+            "max_cron_threads": "0",
+        }
+    )
     values.update({k: str(v) for k, v in options.items()})
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -572,8 +627,9 @@ print(json.dumps(result))
 """
 
 
-def db_query(db: dict, action: str, name: str, modules: list[str] | None = None,
-             python: str | None = None) -> dict:
+def db_query(
+    db: dict, action: str, name: str, modules: list[str] | None = None, python: str | None = None
+) -> dict:
     """``exists`` / ``drop`` / ``modules`` (states of ``modules``) on database ``name``.
 
     Runs psycopg2 (an Odoo dependency) in the Odoo interpreter, so it works with our cluster
@@ -584,9 +640,17 @@ def db_query(db: dict, action: str, name: str, modules: list[str] | None = None,
         if db.get(key):
             params[pg_key] = str(db[key])
     proc = subprocess.run(
-        [python or python_executable(), "-c", _DB_SNIPPET,
-         json.dumps([params, action, name, modules or []])],
-        capture_output=True, text=True, env=odoo_env(), cwd=tempfile.gettempdir(), check=False,
+        [
+            python or python_executable(),
+            "-c",
+            _DB_SNIPPET,
+            json.dumps([params, action, name, modules or []]),
+        ],
+        capture_output=True,
+        text=True,
+        env=odoo_env(),
+        cwd=tempfile.gettempdir(),
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"database query failed: {proc.stderr.strip()}")
@@ -657,8 +721,14 @@ class LogScan:
         self._close()
 
 
-def stream_process(argv: list[str], logfile: Path, env: dict, scan: LogScan | None = None,
-                   echo: bool = True, cwd: str | None = None) -> int:
+def stream_process(
+    argv: list[str],
+    logfile: Path,
+    env: dict,
+    scan: LogScan | None = None,
+    echo: bool = True,
+    cwd: str | None = None,
+) -> int:
     """Run ``argv``; copy its output to ``logfile`` and (if ``echo``) the terminal.
 
     The working directory defaults to the log's folder, never the repository root (see
@@ -668,8 +738,15 @@ def stream_process(argv: list[str], logfile: Path, env: dict, scan: LogScan | No
     with open(logfile, "a", encoding="utf-8") as out:
         out.write(f"$ {' '.join(argv)}\n")
         proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, cwd=cwd or str(logfile.parent), text=True, errors="replace", bufsize=1,
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=cwd or str(logfile.parent),
+            text=True,
+            errors="replace",
+            bufsize=1,
         )
         try:
             assert proc.stdout is not None
@@ -693,8 +770,11 @@ def stream_process(argv: list[str], logfile: Path, env: dict, scan: LogScan | No
                 scan.finish()
 
 
-def run_odoo_suite(folder: str | os.PathLike, result_file: str | os.PathLike | None = None,
-                   install_check: bool = True) -> dict:
+def run_odoo_suite(
+    folder: str | os.PathLike,
+    result_file: str | os.PathLike | None = None,
+    install_check: bool = True,
+) -> dict:
     """Install the suite on a fresh database of a throwaway cluster in ``folder`` and test it.
 
     Returns (and writes to ``result_file`` as ``key=value`` lines) ``status`` (``ok``,
@@ -708,16 +788,19 @@ def run_odoo_suite(folder: str | os.PathLike, result_file: str | os.PathLike | N
         outcome["seconds"] = round(time.time() - started, 1)
         if result_file:
             Path(result_file).write_text(
-                "".join(f"{k}={','.join(v) if isinstance(v, list) else v}\n"
-                        for k, v in outcome.items())
+                "".join(
+                    f"{k}={','.join(v) if isinstance(v, list) else v}\n" for k, v in outcome.items()
+                )
             )
         return outcome
 
     info = probe_odoo()
     if not is_supported_odoo(info):
         reason = info.get("error") or f"found Odoo {info.get('version')}"
-        log(f"Odoo suite NOT RUN: Odoo 19.0 is not importable by "
-            f"{os.path.basename(python_executable())} ({python_executable()}: {reason})")
+        log(
+            f"Odoo suite NOT RUN: Odoo 19.0 is not importable by "
+            f"{os.path.basename(python_executable())} ({python_executable()}: {reason})"
+        )
         return done()
 
     modules = suite_modules()
@@ -740,20 +823,34 @@ def run_odoo_suite(folder: str | os.PathLike, result_file: str | os.PathLike | N
     try:
         t0 = time.time()
         cluster.start()
-        log(f"PostgreSQL: throwaway cluster in {cluster.folder} on 127.0.0.1:{cluster.port} "
+        log(
+            f"PostgreSQL: throwaway cluster in {cluster.folder} on 127.0.0.1:{cluster.port} "
             f"(as {PG_SYSTEM_USER if os.geteuid() == 0 else 'current user'}), "
-            f"{time.time() - t0:.1f}s")
+            f"{time.time() - t0:.1f}s"
+        )
         db = cluster.db_params()
         http_port = free_port()
         config = write_odoo_config(
-            folder / "odoo.conf", db, paths, str(folder / "odoo-data"),
-            http_port=http_port, screenshots=str(artifacts / "screenshots"),
+            folder / "odoo.conf",
+            db,
+            paths,
+            str(folder / "odoo-data"),
+            http_port=http_port,
+            screenshots=str(artifacts / "screenshots"),
         )
         dbname = "st_test"
         tags = ",".join(f"/{m}" for m in modules)
         argv = odoo_command(
-            config, "-d", dbname, "-i", ",".join([*modules, *TEST_COMPANIONS]), "--test-enable",
-            "--test-tags", tags, "--stop-after-init", "--log-level=info",
+            config,
+            "-d",
+            dbname,
+            "-i",
+            ",".join([*modules, *TEST_COMPANIONS]),
+            "--test-enable",
+            "--test-tags",
+            tags,
+            "--stop-after-init",
+            "--log-level=info",
         )
         log(f"Odoo suite: installing and testing {', '.join(modules)} (tags {tags})")
         log(f"  log file: {logfile}")
@@ -800,24 +897,33 @@ def run_odoo_suite(folder: str | os.PathLike, result_file: str | os.PathLike | N
         # a skipped test method is part of Odoo's test count; a skipped class or module
         # (setUpClass/setUpModule raising SkipTest) is not
         skipped_in_count = sum(
-            1 for entry in scan.skipped
-            if not re.search(r": (setUp|tearDown)\w* \(", entry)
+            1 for entry in scan.skipped if not re.search(r": (setUp|tearDown)\w* \(", entry)
         )
         outcome["passed"] = max(res["total"] - bad_tests - skipped_in_count, 0)
         outcome["failed"] = bad_tests + skipped + len(checks)
         outcome["tests"] = res["total"]
         outcome["skipped"] = skipped
         outcome["checks_failed"] = checks
-        log(f"Odoo suite: {res['total']} tests, {res['failed']} failed, {res['errors']} errors, "
+        log(
+            f"Odoo suite: {res['total']} tests, {res['failed']} failed, {res['errors']} errors, "
             f"{skipped} skipped; {scan.warnings} warnings in the log; "
-            f"failed checks: {', '.join(checks) or 'none'}")
+            f"failed checks: {', '.join(checks) or 'none'}"
+        )
 
         # the tests of the checks below count like the suite's; a failed check once more
-        checks = [("fast-path", lambda counts: fast_path_check(folder, db, paths, artifacts,
-                                                               counts))]
+        checks = [
+            ("fast-path", lambda counts: fast_path_check(folder, db, paths, artifacts, counts))
+        ]
         if install_check:
-            checks.insert(0, ("install-uninstall", lambda counts: install_uninstall_check(
-                config, db, modules, paths, artifacts, smoke=counts)))
+            checks.insert(
+                0,
+                (
+                    "install-uninstall",
+                    lambda counts: install_uninstall_check(
+                        config, db, modules, paths, artifacts, smoke=counts
+                    ),
+                ),
+            )
         for name, check in checks:
             counts: dict = {}
             problems = check(counts)
@@ -836,9 +942,15 @@ def manifest(module_dir: str | os.PathLike) -> dict:
     return ast.literal_eval((Path(module_dir) / "__manifest__.py").read_text())
 
 
-def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: list[str],
-                            artifacts: Path, dbname: str = "st_life",
-                            smoke: dict | None = None) -> list[str]:
+def install_uninstall_check(
+    config: Path,
+    db: dict,
+    modules: list[str],
+    paths: list[str],
+    artifacts: Path,
+    dbname: str = "st_life",
+    smoke: dict | None = None,
+) -> list[str]:
     """Demo data, existing stock data, install and uninstall, on database ``dbname`` (which
     must not exist yet).
 
@@ -856,21 +968,44 @@ def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: l
     installed, then uninstalled. Returns the problems found.
     """
     t0 = time.time()
-    deps = sorted({
-        dep
-        for m in modules
-        for dep in manifest(find_module(m, paths)).get("depends", [])
-        if dep not in modules
-    }) or ["base"]
+    deps = sorted(
+        {
+            dep
+            for m in modules
+            for dep in manifest(find_module(m, paths)).get("depends", [])
+            if dep not in modules
+        }
+    ) or ["base"]
     logfile = artifacts / "odoo-install-check.log"
     logfile.write_text("")
     steps = [
-        (f"install dependencies with demo data ({', '.join(deps)})",
-         odoo_command(config, "-d", dbname, "-i", ",".join(deps), "--with-demo",
-                      "--stop-after-init", "--log-level=warn"), None),
-        ("install the suite on that database",
-         odoo_command(config, "-d", dbname, "-i", ",".join(modules), "--stop-after-init",
-                      "--log-level=warn"), "installed"),
+        (
+            f"install dependencies with demo data ({', '.join(deps)})",
+            odoo_command(
+                config,
+                "-d",
+                dbname,
+                "-i",
+                ",".join(deps),
+                "--with-demo",
+                "--stop-after-init",
+                "--log-level=warn",
+            ),
+            None,
+        ),
+        (
+            "install the suite on that database",
+            odoo_command(
+                config,
+                "-d",
+                dbname,
+                "-i",
+                ",".join(modules),
+                "--stop-after-init",
+                "--log-level=warn",
+            ),
+            "installed",
+        ),
     ]
     log(f"Install/uninstall check on database {dbname!r} (log: {logfile})")
     problems: list[str] = []
@@ -895,20 +1030,34 @@ def install_uninstall_check(config: Path, db: dict, modules: list[str], paths: l
         smoke_problems = _smoke_tour(config, dbname, modules, artifacts, smoke)
         problems += _uninstall_one_by_one(config, dbname, logfile, artifacts)
         problems += smoke_problems
-    log(f"Install/uninstall check: {'ok' if not problems else 'FAILED'} "
-        f"in {time.time() - t0:.0f}s")
+    log(f"Install/uninstall check: {'ok' if not problems else 'FAILED'} in {time.time() - t0:.0f}s")
     return problems
 
 
-def _smoke_tour(config: Path, dbname: str, modules: list[str], artifacts: Path,
-                smoke: dict | None) -> list[str]:
+def _smoke_tour(
+    config: Path, dbname: str, modules: list[str], artifacts: Path, smoke: dict | None
+) -> list[str]:
     """Run the ``serial_smoke`` tests on the demo database; return the problems."""
-    return _tagged_tests(config, dbname, modules, artifacts / "odoo-smoke.log",
-                         "smoke tour", ["--test-tags", "serial_smoke"], smoke)
+    return _tagged_tests(
+        config,
+        dbname,
+        modules,
+        artifacts / "odoo-smoke.log",
+        "smoke tour",
+        ["--test-tags", "serial_smoke"],
+        smoke,
+    )
 
 
-def _tagged_tests(config: Path, dbname: str, modules: list[str], logfile: Path, title: str,
-                  args: list[str], counts: dict | None) -> list[str]:
+def _tagged_tests(
+    config: Path,
+    dbname: str,
+    modules: list[str],
+    logfile: Path,
+    title: str,
+    args: list[str],
+    counts: dict | None,
+) -> list[str]:
     """Run Odoo with ``--test-enable`` and ``args`` (the tags, modules to install) on
     ``dbname``; return the problems and put the test counts into ``counts``
     (``passed``/``failed``/``tests``). No test run is a problem."""
@@ -916,32 +1065,39 @@ def _tagged_tests(config: Path, dbname: str, modules: list[str], logfile: Path, 
     logfile.write_text("")
     scan = LogScan(modules)
     rc = stream_process(
-        odoo_command(config, "-d", dbname, "--test-enable", *args, "--stop-after-init",
-                     "--log-level=info"),
-        logfile, odoo_env(), scan, echo=False,
+        odoo_command(
+            config, "-d", dbname, "--test-enable", *args, "--stop-after-init", "--log-level=info"
+        ),
+        logfile,
+        odoo_env(),
+        scan,
+        echo=False,
     )
     result = scan.result or {"failed": 0, "errors": 0, "total": 0}
     bad = result["failed"] + result["errors"] + len(scan.skipped)
     problems = [f"{title}: {record}" for record in scan.test_failures]
-    problems += [f"{title}: {record}" for record in scan.problems
-                 if not scan.is_test_record(record)]
+    problems += [
+        f"{title}: {record}" for record in scan.problems if not scan.is_test_record(record)
+    ]
     if scan.result is None or not result["total"]:
         problems.append(f"{title}: no test ran (see {logfile})")
     if rc and not problems:
         problems.append(f"{title}: exit status {rc}")
     problems += [f"{title}: skipped {entry}" for entry in scan.skipped]
     if counts is not None:
-        counts.update(tests=result["total"], failed=bad,
-                      passed=max(result["total"] - bad, 0))
-    log(f"  {title} ({result['total']} tests, {bad} failed): "
-        f"{'ok' if not problems else 'FAILED'} in {time.time() - t0:.0f}s (log: {logfile})")
+        counts.update(tests=result["total"], failed=bad, passed=max(result["total"] - bad, 0))
+    log(
+        f"  {title} ({result['total']} tests, {bad} failed): "
+        f"{'ok' if not problems else 'FAILED'} in {time.time() - t0:.0f}s (log: {logfile})"
+    )
     for problem in problems:
         log("    " + problem.replace("\n", "\n    ")[:4000])
     return problems
 
 
-def fast_path_check(folder: Path, db: dict, paths: list[str], artifacts: Path,
-                    counts: dict) -> list[str]:
+def fast_path_check(
+    folder: Path, db: dict, paths: list[str], artifacts: Path, counts: dict
+) -> list[str]:
     """The set-based paths of ``serial_tracking/models/bulk`` on a database of their own.
 
     1. ``serial_tracking`` alone (nothing else hooks the methods those paths stand in
@@ -953,40 +1109,61 @@ def fast_path_check(folder: Path, db: dict, paths: list[str], artifacts: Path,
        reaches its overrides.
     The test counts of both go into ``counts``; returns the problems.
     """
-    log("Fast-path check on database 'st_fast' (serial_tracking alone, then a module "
-        "overriding Odoo's methods)")
+    log(
+        "Fast-path check on database 'st_fast' (serial_tracking alone, then a module "
+        "overriding Odoo's methods)"
+    )
     config = write_odoo_config(
-        folder / "odoo-fast.conf", db, [*paths, str(REPO_ROOT / "tests")],
-        str(folder / "odoo-data"), http_port=free_port(),
+        folder / "odoo-fast.conf",
+        db,
+        [*paths, str(REPO_ROOT / "tests")],
+        str(folder / "odoo-data"),
+        http_port=free_port(),
     )
     steps = [
-        ("set-based against Odoo's path", ["-i", "serial_tracking", "--test-tags",
-                                           "serial_fast_path"]),
-        ("beside a module overriding Odoo's methods",
-         ["-i", "stock_override_probe", "--test-tags", "/stock_override_probe"]),
+        (
+            "set-based against Odoo's path",
+            ["-i", "serial_tracking", "--test-tags", "serial_fast_path"],
+        ),
+        (
+            "beside a module overriding Odoo's methods",
+            ["-i", "stock_override_probe", "--test-tags", "/stock_override_probe"],
+        ),
     ]
     problems: list[str] = []
     for index, (title, args) in enumerate(steps):
         step: dict = {}
-        problems += _tagged_tests(config, "st_fast", ["serial_tracking", "stock_override_probe"],
-                                  artifacts / f"odoo-fast-path-{index + 1}.log", title, args,
-                                  step)
+        problems += _tagged_tests(
+            config,
+            "st_fast",
+            ["serial_tracking", "stock_override_probe"],
+            artifacts / f"odoo-fast-path-{index + 1}.log",
+            title,
+            args,
+            step,
+        )
         for key in ("passed", "failed", "tests"):
             counts[key] = counts.get(key, 0) + step.get(key, 0)
     return problems
 
 
-def _uninstall_one_by_one(config: Path, dbname: str, logfile: Path,
-                          artifacts: Path) -> list[str]:
+def _uninstall_one_by_one(config: Path, dbname: str, logfile: Path, artifacts: Path) -> list[str]:
     """Run ``scripts/check_uninstall.py`` on ``dbname``; its report lines go to the log
     and the terminal, its Odoo processes' output to ``odoo-uninstall-check.log``."""
     t1 = time.time()
     title = "populate, uninstall the bridges one by one, then the core"
     report = artifacts / "uninstall-check.txt"
     report.write_text("")
-    argv = [python_executable(), str(Path(__file__).resolve().parent / "check_uninstall.py"),
-            "-c", str(config), "-d", dbname,
-            "--odoo-log", str(artifacts / "odoo-uninstall-check.log")]
+    argv = [
+        python_executable(),
+        str(Path(__file__).resolve().parent / "check_uninstall.py"),
+        "-c",
+        str(config),
+        "-d",
+        dbname,
+        "--odoo-log",
+        str(artifacts / "odoo-uninstall-check.log"),
+    ]
     rc = stream_process(argv, report, odoo_env(), echo=False)
     lines = report.read_text().splitlines()[1:]  # the first one is the command
     with open(logfile, "a", encoding="utf-8") as out:
@@ -1009,9 +1186,10 @@ def _uninstall_one_by_one(config: Path, dbname: str, logfile: Path,
 _DEBIAN_CHECKS = {
     "postgresql": lambda: bool(_safe(find_pg_bindir)),
     "wkhtmltopdf": lambda: bool(shutil.which("wkhtmltopdf")),
-    "chromium": lambda: any(shutil.which(b) for b in
-                            ("chromium", "chromium-browser", "google-chrome",
-                             "google-chrome-stable")),
+    "chromium": lambda: any(
+        shutil.which(b)
+        for b in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    ),
     "poppler-utils": lambda: bool(shutil.which("pdftoppm")),
     # the lint stage: pre-commit needs git; its eslint and prettier hooks run on the system's
     # node (language_version: system), with their npm packages from the npm registry
@@ -1058,13 +1236,13 @@ def ensure_dependencies(test: bool, with_odoo: bool, pip: bool = True) -> list[s
     if not missing:
         return problems
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        problems.append(f"missing Debian packages {missing}: install them "
-                        f"(apt-get install {' '.join(missing)})")
+        problems.append(
+            f"missing Debian packages {missing}: install them (apt-get install {' '.join(missing)})"
+        )
         return problems
     log(f"installing Debian packages: {' '.join(missing)}")
     apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for argv in (["apt-get", "update", "-qq"],
-                 ["apt-get", "install", "-y", "-qq", *missing]):
+    for argv in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
         proc = subprocess.run(argv, env=apt_env, stdin=subprocess.DEVNULL, check=False)
         if proc.returncode != 0:
             problems.append(f"'{' '.join(argv)}' failed (exit {proc.returncode})")
@@ -1080,8 +1258,13 @@ def ensure_dependencies(test: bool, with_odoo: bool, pip: bool = True) -> list[s
 # --------------------------------------------------------------------------------------------
 
 
-def serve(port: int = 8069, dbname: str = "serial_tracking", reset: bool = False,
-          stop_db: bool = False, private_odoo: bool = False) -> int:
+def serve(
+    port: int = 8069,
+    dbname: str = "serial_tracking",
+    reset: bool = False,
+    stop_db: bool = False,
+    private_odoo: bool = False,
+) -> int:
     cluster = Cluster(LOCAL_DIR / "postgres")
     if stop_db:
         if cluster.status()["running"]:
@@ -1098,13 +1281,16 @@ def serve(port: int = 8069, dbname: str = "serial_tracking", reset: bool = False
         return 2
     info = probe_odoo()
     if not is_supported_odoo(info):
-        log(f"Odoo 19.0 is not importable by {python_executable()} "
+        log(
+            f"Odoo 19.0 is not importable by {python_executable()} "
             f"({info.get('error') or info.get('version')}). Install Odoo 19.0 so that "
-            f"'python3 -c \"import odoo.release\"' works (see README), or set PYTHON.")
+            f"'python3 -c \"import odoo.release\"' works (see README), or set PYTHON."
+        )
         return 2
     if not truthy(os.environ.get("SKIP_INSTALL")):
-        problems = ensure_dependencies(test=False, with_odoo=True,
-                                       pip=not is_private_python(python_executable()))
+        problems = ensure_dependencies(
+            test=False, with_odoo=True, pip=not is_private_python(python_executable())
+        )
         if problems:
             for problem in problems:
                 log(f"dependency problem: {problem}")
@@ -1125,8 +1311,7 @@ def serve(port: int = 8069, dbname: str = "serial_tracking", reset: bool = False
         log(f"PostgreSQL: using the configured server {db['db_host']}:{db['db_port'] or 5432}")
 
     data_dir = LOCAL_DIR / "odoo-data"
-    config = write_odoo_config(LOCAL_DIR / "odoo.conf", db, paths, str(data_dir),
-                               http_port=port)
+    config = write_odoo_config(LOCAL_DIR / "odoo.conf", db, paths, str(data_dir), http_port=port)
     logfile = LOCAL_DIR / "logs" / "odoo-install.log"
     if reset:
         state = db_query(db, "drop", dbname)
@@ -1136,13 +1321,25 @@ def serve(port: int = 8069, dbname: str = "serial_tracking", reset: bool = False
 
     states = db_query(db, "modules", dbname, modules).get("modules", {})
     if any(states.get(m) != "installed" for m in modules):
-        log(f"Creating database {dbname!r} with demo data and {', '.join(modules)} "
-            f"(first run only; this takes a few minutes; log: {logfile})")
+        log(
+            f"Creating database {dbname!r} with demo data and {', '.join(modules)} "
+            f"(first run only; this takes a few minutes; log: {logfile})"
+        )
         scan = LogScan(modules)
         rc = stream_process(
-            odoo_command(config, "-d", dbname, "-i", ",".join(modules), "--with-demo",
-                         "--stop-after-init", "--log-level=warn"),
-            logfile, odoo_env(), scan,
+            odoo_command(
+                config,
+                "-d",
+                dbname,
+                "-i",
+                ",".join(modules),
+                "--with-demo",
+                "--stop-after-init",
+                "--log-level=warn",
+            ),
+            logfile,
+            odoo_env(),
+            scan,
         )
         states = db_query(db, "modules", dbname, modules).get("modules", {})
         if rc != 0 or any(states.get(m) != "installed" for m in modules):
@@ -1160,8 +1357,9 @@ def serve(port: int = 8069, dbname: str = "serial_tracking", reset: bool = False
     log("  login: admin   password: admin")
     log("  (Ctrl-C stops Odoo; the database server keeps running: scripts/run --stop-db)")
     log("")
-    argv = odoo_command(config, "-d", dbname, "--db-filter", f"^{re.escape(dbname)}$",
-                        "--http-port", str(port))
+    argv = odoo_command(
+        config, "-d", dbname, "--db-filter", f"^{re.escape(dbname)}$", "--http-port", str(port)
+    )
     sys.stdout.flush()
     # not the repository root: "python -m" puts the working directory first on sys.path, and
     # the addons must only be importable as odoo.addons.<name>
@@ -1178,18 +1376,32 @@ def serve(port: int = 8069, dbname: str = "serial_tracking", reset: bool = False
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="harness.py", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("odoo-info", help="print the Odoo found and the addons path (JSON); "
-                   "exit 0 only if it is Odoo 19")
-    p_python = sub.add_parser("odoo-python", help="print the interpreter that runs Odoo 19.0, "
-                              "provisioning .local/venv when $PYTHON cannot import it")
-    p_python.add_argument("--private-odoo", action="store_true",
-                          help="use (build) the private Odoo even if $PYTHON imports one")
+    sub.add_parser(
+        "odoo-info",
+        help="print the Odoo found and the addons path (JSON); exit 0 only if it is Odoo 19",
+    )
+    p_python = sub.add_parser(
+        "odoo-python",
+        help="print the interpreter that runs Odoo 19.0, "
+        "provisioning .local/venv when $PYTHON cannot import it",
+    )
+    p_python.add_argument(
+        "--private-odoo",
+        action="store_true",
+        help="use (build) the private Odoo even if $PYTHON imports one",
+    )
     p_deps = sub.add_parser("deps", help="install missing PyPI/Debian packages")
     p_deps.add_argument("--test", action="store_true", help="also what the tests need")
-    p_deps.add_argument("--with-odoo", action="store_true",
-                        help="also the OCA wheels and Debian packages the Odoo runs need")
-    p_deps.add_argument("--no-pip", action="store_true",
-                        help="only the Debian packages (the private venv has the rest)")
+    p_deps.add_argument(
+        "--with-odoo",
+        action="store_true",
+        help="also the OCA wheels and Debian packages the Odoo runs need",
+    )
+    p_deps.add_argument(
+        "--no-pip",
+        action="store_true",
+        help="only the Debian packages (the private venv has the rest)",
+    )
     p_cluster = sub.add_parser("cluster", help="manage a PostgreSQL cluster in a folder")
     p_cluster.add_argument("action", choices=["start", "stop", "status", "destroy"])
     p_cluster.add_argument("folder")
@@ -1197,15 +1409,21 @@ def main(argv: list[str] | None = None) -> int:
     p_suite = sub.add_parser("suite", help="run the Odoo test suite on a throwaway cluster")
     p_suite.add_argument("folder", help="scratch folder for the cluster (it is stopped after)")
     p_suite.add_argument("--result-file")
-    p_suite.add_argument("--no-install-check", action="store_true",
-                         help="skip the demo-data install/uninstall check on a second database")
+    p_suite.add_argument(
+        "--no-install-check",
+        action="store_true",
+        help="skip the demo-data install/uninstall check on a second database",
+    )
     p_serve = sub.add_parser("serve", help="scripts/run: database with demo data + web UI")
     p_serve.add_argument("--port", type=int, default=8069)
     p_serve.add_argument("--db", default="serial_tracking")
     p_serve.add_argument("--reset", action="store_true")
     p_serve.add_argument("--stop-db", action="store_true")
-    p_serve.add_argument("--private-odoo", action="store_true",
-                         help="run the private Odoo of .local/venv even if $PYTHON imports one")
+    p_serve.add_argument(
+        "--private-odoo",
+        action="store_true",
+        help="run the private Odoo of .local/venv even if $PYTHON imports one",
+    )
     args = parser.parse_args(argv)
 
     if args.cmd == "odoo-info":
@@ -1240,8 +1458,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({"initialised": cluster.initialised, **cluster.status()}))
         return 0
     if args.cmd == "suite":
-        outcome = run_odoo_suite(args.folder, args.result_file,
-                                 install_check=not args.no_install_check)
+        outcome = run_odoo_suite(
+            args.folder, args.result_file, install_check=not args.no_install_check
+        )
         return 0 if outcome["status"] in {"ok", "notrun"} else 1
     if args.cmd == "serve":
         return serve(args.port, args.db, args.reset, args.stop_db, args.private_odoo)

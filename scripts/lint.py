@@ -45,21 +45,34 @@ def pre_commit(alias: str, cwd: Path) -> tuple[int, str]:
     """``pre-commit run <alias> --all-files`` in ``cwd``; its output is echoed."""
     env = dict(os.environ, PRE_COMMIT_COLOR="never")
     argv = [sys.executable, "-m", "pre_commit", "run", alias, "--all-files", "--color", "never"]
-    proc = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, check=False)
+    proc = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
     print(proc.stdout, end="", flush=True)
     return proc.returncode, proc.stdout
 
 
 def tracked_files(root: Path) -> list[str]:
-    proc = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True
+    )
     return [name for name in proc.stdout.split("\0") if name]
 
 
 def is_git_checkout(root: Path) -> bool:
-    proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return proc.returncode == 0 and Path(proc.stdout.strip()).resolve() == root.resolve()
 
 
@@ -69,8 +82,18 @@ def scratch_copy(root: Path, target: Path) -> None:
     if is_git_checkout(root):
         names = [name for name in tracked_files(root) if (root / name).is_file()]
     else:
-        skip = {".git", ".local", "node_modules", "__pycache__", ".pytest_cache",
-                ".hypothesis", ".ruff_cache", ".venv", "venv", ".work"}
+        skip = {
+            ".git",
+            ".local",
+            "node_modules",
+            "__pycache__",
+            ".pytest_cache",
+            ".hypothesis",
+            ".ruff_cache",
+            ".venv",
+            "venv",
+            ".work",
+        }
         names = []
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = [d for d in dirnames if d not in skip]
@@ -111,8 +134,9 @@ def run_format_check(failures: str | None) -> int:
         if rc != 0 and not names:
             names = [f"pre-commit (exit {rc})"]
         if names:
-            stat = subprocess.run(["git", "diff", "--stat"], cwd=scratch, capture_output=True,
-                                  text=True, check=False).stdout
+            stat = subprocess.run(
+                ["git", "diff", "--stat"], cwd=scratch, capture_output=True, text=True, check=False
+            ).stdout
             print(f"The formatters would change these files (run scripts/format):\n{stat}")
     write_failures(failures, names)
     return 1 if names else 0

@@ -44,8 +44,13 @@ OFFICIAL_URL = "https://nightly.odoo.com/19.0/nightly/src/odoo_19.0.latest.tar.g
 OVERRIDES_FILE = "requirements-odoo-overrides.txt"
 SUITE_REQUIREMENTS = ("requirements.txt", "requirements-test.txt")
 OCA_REQUIREMENTS = "requirements-oca.txt"
-ARCHIVE_SUFFIXES = {".tar.xz": "r:xz", ".txz": "r:xz", ".tar.gz": "r:gz", ".tgz": "r:gz",
-                    ".zip": "zip"}
+ARCHIVE_SUFFIXES = {
+    ".tar.xz": "r:xz",
+    ".txz": "r:xz",
+    ".tar.gz": "r:gz",
+    ".tgz": "r:gz",
+    ".zip": "zip",
+}
 STAMP_NAME = "serial-tracking-provision.json"
 PTH_NAME = "odoo-19.0-source.pth"
 HOW_TO_PROVIDE = (
@@ -113,8 +118,9 @@ def archive_mode(path: str | os.PathLike) -> str | None:
     return None
 
 
-def resolve_source(env: dict | None = None, repo_root: Path = REPO_ROOT,
-                   official_url: str = OFFICIAL_URL) -> OdooSource:
+def resolve_source(
+    env: dict | None = None, repo_root: Path = REPO_ROOT, official_url: str = OFFICIAL_URL
+) -> OdooSource:
     """The first Odoo source that exists: ``$ODOO_SRC``, the vendor archive, the official URL."""
     env = os.environ if env is None else env
     given = (env.get("ODOO_SRC") or "").strip()
@@ -132,14 +138,18 @@ def _source_from_setting(given: str) -> OdooSource:
     path = Path(given).expanduser()
     if path.is_dir():
         if not (path / "odoo-bin").is_file():
-            raise ProvisionError(f"ODOO_SRC={given} is a folder without odoo-bin: point it at "
-                                 f"the top folder of Odoo 19.0's source. {HOW_TO_PROVIDE}")
+            raise ProvisionError(
+                f"ODOO_SRC={given} is a folder without odoo-bin: point it at "
+                f"the top folder of Odoo 19.0's source. {HOW_TO_PROVIDE}"
+            )
         return OdooSource("dir", str(path.resolve()), "$ODOO_SRC")
     if path.is_file() and archive_mode(path):
         return OdooSource("archive", str(path.resolve()), "$ODOO_SRC")
     if path.exists():
-        raise ProvisionError(f"ODOO_SRC={given} is neither a folder nor a .tar.xz, .tar.gz or "
-                             f".zip archive. {HOW_TO_PROVIDE}")
+        raise ProvisionError(
+            f"ODOO_SRC={given} is neither a folder nor a .tar.xz, .tar.gz or "
+            f".zip archive. {HOW_TO_PROVIDE}"
+        )
     raise ProvisionError(f"ODOO_SRC={given} does not exist. {HOW_TO_PROVIDE}")
 
 
@@ -193,8 +203,9 @@ def download(url: str, dest_dir: Path, out=sys.stderr) -> Path:
         out.write("\n")
     except (OSError, ValueError) as exc:
         partial.unlink(missing_ok=True)
-        raise ProvisionError(f"could not download Odoo's source from {url}: {exc}. "
-                             f"{HOW_TO_PROVIDE}") from exc
+        raise ProvisionError(
+            f"could not download Odoo's source from {url}: {exc}. {HOW_TO_PROVIDE}"
+        ) from exc
     partial.replace(dest)
     return dest
 
@@ -264,8 +275,11 @@ def _extract_tar(archive: Path, mode: str, work: Path) -> None:
         for member in members:
             bad = not _inside(base, member.name)
             if member.issym() or member.islnk():
-                link = member.linkname if member.islnk() else os.path.join(
-                    os.path.dirname(member.name), member.linkname)
+                link = (
+                    member.linkname
+                    if member.islnk()
+                    else os.path.join(os.path.dirname(member.name), member.linkname)
+                )
                 bad = bad or os.path.isabs(member.linkname) or not _inside(base, link)
             if bad or member.isdev():
                 raise ProvisionError(f"{archive}: refusing the unsafe member {member.name!r}")
@@ -278,9 +292,20 @@ def _extract_tar(archive: Path, mode: str, work: Path) -> None:
 
 
 def _gnu_tar(archive: Path, compression: str, work: Path) -> None:
-    proc = subprocess.run(["tar", f"-x{compression}f", str(archive), "-C", str(work),
-                           "--no-same-owner", "--no-same-permissions"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            "tar",
+            f"-x{compression}f",
+            str(archive),
+            "-C",
+            str(work),
+            "--no-same-owner",
+            "--no-same-permissions",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise ProvisionError(f"tar could not unpack {archive}: {proc.stderr.strip()}")
 
@@ -342,8 +367,10 @@ def parse_overrides(text: str) -> dict[tuple[str, str | None], str]:
         if not line:
             continue
         if "->" not in line or "#" not in raw:
-            raise ProvisionError(f"{OVERRIDES_FILE}:{number}: expected "
-                                 f"'name[==version] -> replacement  # why', got {raw.strip()!r}")
+            raise ProvisionError(
+                f"{OVERRIDES_FILE}:{number}: expected "
+                f"'name[==version] -> replacement  # why', got {raw.strip()!r}"
+            )
         pin, replacement = (part.strip() for part in line.split("->", 1))
         name, _sep, version = pin.partition("==")
         overrides[(_normalise(name), version.strip() or None)] = replacement
@@ -369,8 +396,10 @@ def apply_overrides(requirements: str, overrides: dict[tuple[str, str | None], s
             continue
         if "{version}" in replacement:
             if not match["version"]:
-                raise ProvisionError(f"{OVERRIDES_FILE}: {name} has no pinned version in "
-                                     f"Odoo's requirements for {{version}}")
+                raise ProvisionError(
+                    f"{OVERRIDES_FILE}: {name} has no pinned version in "
+                    f"Odoo's requirements for {{version}}"
+                )
             replacement = replacement.replace("{version}", match["version"])
         marker = (match["marker"] or "").strip()
         if replacement:
@@ -398,7 +427,9 @@ def python_identity(python: str) -> str:
     """Version and path of an interpreter: a venv only serves the Python it was made from."""
     proc = subprocess.run(
         [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3], sys.executable)"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise ProvisionError(f"cannot run {python}: {proc.stderr.strip()}")
@@ -416,8 +447,11 @@ def stamp_decision(stamp: dict, wanted: dict) -> str | None:
     """Why the venv must be provisioned again, or None when the stamp is warm."""
     if not stamp:
         return "no provisioned Odoo yet"
-    for key, label in (("python", "the Python"), ("source", "Odoo's source"),
-                       ("requirements", "the requirements")):
+    for key, label in (
+        ("python", "the Python"),
+        ("source", "Odoo's source"),
+        ("requirements", "the requirements"),
+    ):
         if stamp.get(key) != wanted.get(key):
             return f"{label} changed"
     return None
@@ -453,13 +487,21 @@ class Provisioner:
         with self.layout.log.open("a") as log:
             log.write(f"\n$ {' '.join(argv)}\n")
             log.flush()
-            env = dict(os.environ, PIP_ROOT_USER_ACTION="ignore",
-                       PIP_DISABLE_PIP_VERSION_CHECK="1")
-            proc = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                  stdin=subprocess.DEVNULL, cwd=REPO_ROOT, check=False)
+            env = dict(os.environ, PIP_ROOT_USER_ACTION="ignore", PIP_DISABLE_PIP_VERSION_CHECK="1")
+            proc = subprocess.run(
+                argv,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                cwd=REPO_ROOT,
+                check=False,
+            )
         if proc.returncode != 0:
-            raise ProvisionError(f"{what} exited with {proc.returncode}; see {self.layout.log} "
-                                 f"(its end says which package). Fix: {fix}")
+            raise ProvisionError(
+                f"{what} exited with {proc.returncode}; see {self.layout.log} "
+                f"(its end says which package). Fix: {fix}"
+            )
 
     # -- the steps
 
@@ -480,60 +522,88 @@ class Provisioner:
         if not missing:
             return
         if os.geteuid() != 0 or not shutil.which("apt-get"):
-            raise ProvisionError(f"missing Debian packages: {' '.join(missing)}. Fix: "
-                                 f"sudo apt-get install {' '.join(missing)}")
+            raise ProvisionError(
+                f"missing Debian packages: {' '.join(missing)}. Fix: "
+                f"sudo apt-get install {' '.join(missing)}"
+            )
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         for argv in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
             with self.layout.log.open("a") as log:
-                proc = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                      stdin=subprocess.DEVNULL, check=False)
+                proc = subprocess.run(
+                    argv,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    check=False,
+                )
             if proc.returncode != 0:
-                raise ProvisionError(f"'{' '.join(argv)}' failed; see {self.layout.log}. Fix: "
-                                     f"install {' '.join(missing)} by hand")
+                raise ProvisionError(
+                    f"'{' '.join(argv)}' failed; see {self.layout.log}. Fix: "
+                    f"install {' '.join(missing)} by hand"
+                )
 
     def venv(self) -> None:
         shutil.rmtree(self.layout.venv, ignore_errors=True)
-        self.run_logged([self.base_python, "-m", "venv", str(self.layout.venv)],
-                        "creating the virtual environment",
-                        f"check that '{self.base_python} -m venv' works")
+        self.run_logged(
+            [self.base_python, "-m", "venv", str(self.layout.venv)],
+            "creating the virtual environment",
+            f"check that '{self.base_python} -m venv' works",
+        )
 
     def odoo_requirements(self, source_dir: Path) -> None:
-        merged = apply_overrides((source_dir / "requirements.txt").read_text(),
-                                 parse_overrides((REPO_ROOT / OVERRIDES_FILE).read_text()))
+        merged = apply_overrides(
+            (source_dir / "requirements.txt").read_text(),
+            parse_overrides((REPO_ROOT / OVERRIDES_FILE).read_text()),
+        )
         target = self.layout.local / "odoo-requirements.txt"
         target.write_text(merged)
-        self.run_logged([str(self.layout.python), "-m", "pip", "install", "--prefer-binary",
-                         "-r", str(target)],
-                        "pip install of Odoo's requirements",
-                        f"add a line for the failing pin to {OVERRIDES_FILE}")
+        self.run_logged(
+            [str(self.layout.python), "-m", "pip", "install", "--prefer-binary", "-r", str(target)],
+            "pip install of Odoo's requirements",
+            f"add a line for the failing pin to {OVERRIDES_FILE}",
+        )
 
     def suite_requirements(self) -> None:
         args = [arg for name in SUITE_REQUIREMENTS for arg in ("-r", name)]
-        self.run_logged([str(self.layout.python), "-m", "pip", "install", "--prefer-binary",
-                         *args], "pip install of the suite's requirements",
-                        "check the pins in requirements.txt / requirements-test.txt")
-        self.run_logged([str(self.layout.python), "-m", "pip", "install", "--no-deps",
-                         "-r", OCA_REQUIREMENTS], "pip install of the OCA wheels",
-                        f"check {OCA_REQUIREMENTS}")
+        self.run_logged(
+            [str(self.layout.python), "-m", "pip", "install", "--prefer-binary", *args],
+            "pip install of the suite's requirements",
+            "check the pins in requirements.txt / requirements-test.txt",
+        )
+        self.run_logged(
+            [str(self.layout.python), "-m", "pip", "install", "--no-deps", "-r", OCA_REQUIREMENTS],
+            "pip install of the OCA wheels",
+            f"check {OCA_REQUIREMENTS}",
+        )
 
     def link_odoo(self, source_dir: Path) -> None:
         proc = subprocess.run(
-            [str(self.layout.python), "-c",
-             "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True, text=True, check=False,
+            [
+                str(self.layout.python),
+                "-c",
+                "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             raise ProvisionError(f"the venv's Python does not run: {proc.stderr.strip()}")
         site = Path(proc.stdout.strip())
         (site / PTH_NAME).write_text(str(source_dir) + "\n")
         check = subprocess.run(
-            [str(self.layout.python), "-c",
-             "import odoo.release as r; print(r.version_info[0])"],
-            capture_output=True, text=True, cwd=tempfile.gettempdir(), check=False,
+            [str(self.layout.python), "-c", "import odoo.release as r; print(r.version_info[0])"],
+            capture_output=True,
+            text=True,
+            cwd=tempfile.gettempdir(),
+            check=False,
         )
         if check.returncode != 0 or check.stdout.strip() != "19":
-            raise ProvisionError(f"the venv does not import Odoo 19 from {source_dir}: "
-                                 f"{(check.stderr.strip().splitlines() or [check.stdout])[-1]}")
+            raise ProvisionError(
+                f"the venv does not import Odoo 19 from {source_dir}: "
+                f"{(check.stderr.strip().splitlines() or [check.stdout])[-1]}"
+            )
 
 
 def missing_system_packages(base_python: str) -> list[str]:
@@ -544,8 +614,7 @@ def missing_system_packages(base_python: str) -> list[str]:
         "print(int(bool(u.find_spec('ensurepip'))), int(bool(u.find_spec('lzma'))),"
         " int(bool(c.find_library('magic'))))\n"
     )
-    proc = subprocess.run([base_python, "-c", probe], capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run([base_python, "-c", probe], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise ProvisionError(f"cannot run {base_python}: {proc.stderr.strip()}")
     version, flags = proc.stdout.split("\n")[:2]
@@ -560,8 +629,13 @@ def missing_system_packages(base_python: str) -> list[str]:
     return missing
 
 
-def ensure_private_odoo(base_python: str, layout: Layout | None = None, env: dict | None = None,
-                        official_url: str = OFFICIAL_URL, out=sys.stderr) -> Path:
+def ensure_private_odoo(
+    base_python: str,
+    layout: Layout | None = None,
+    env: dict | None = None,
+    official_url: str = OFFICIAL_URL,
+    out=sys.stderr,
+) -> Path:
     """Provision (or reuse) ``.local/venv`` with Odoo 19.0; return its Python."""
     layout = layout or Layout(LOCAL_DIR)
     env = os.environ if env is None else env
@@ -575,16 +649,21 @@ def ensure_private_odoo(base_python: str, layout: Layout | None = None, env: dic
     else:
         checksum = source_checksum(Path(source.location), source.kind, cache)
     source_dir = Path(source.location) if source.kind == "dir" else layout.source_dir
-    wanted = {"python": python_identity(base_python), "source": checksum,
-              "requirements": requirements_hash(REPO_ROOT, source_dir / "requirements.txt")}
+    wanted = {
+        "python": python_identity(base_python),
+        "source": checksum,
+        "requirements": requirements_hash(REPO_ROOT, source_dir / "requirements.txt"),
+    }
     reason = stamp_decision(stamp, wanted) if checksum else "the source is not downloaded yet"
     if reason is None and layout.python.is_file():
         return layout.python
     reason = reason or "the virtual environment is missing"
 
     worker = Provisioner(layout, base_python, out)
-    worker.say(f"provision: {reason}: building a private Odoo 19.0 in {layout.venv} from "
-               f"{source.describe()}; tools' output in {layout.log}")
+    worker.say(
+        f"provision: {reason}: building a private Odoo 19.0 in {layout.venv} from "
+        f"{source.describe()}; tools' output in {layout.log}"
+    )
     layout.log.parent.mkdir(parents=True, exist_ok=True)
     layout.log.write_text(f"provisioning started {time.ctime()}\n")
     worker.step("system packages", worker.system_packages)
@@ -599,7 +678,10 @@ def ensure_private_odoo(base_python: str, layout: Layout | None = None, env: dic
     worker.step("Odoo's requirements", worker.odoo_requirements, source_dir)
     worker.step("suite requirements", worker.suite_requirements)
     worker.step("link Odoo", worker.link_odoo, source_dir)
-    layout.stamp.write_text(json.dumps({**wanted, "checksum_cache": cache,
-                                        "source_location": source.location}, indent=1))
+    layout.stamp.write_text(
+        json.dumps(
+            {**wanted, "checksum_cache": cache, "source_location": source.location}, indent=1
+        )
+    )
     worker.say(f"provision: done in {time.time() - started:.0f}s: {layout.python}")
     return layout.python

@@ -104,8 +104,9 @@ def addons(root: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if a README.md is out of date")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a README.md is out of date"
+    )
     parser.add_argument("addons", nargs="*", type=Path, help="addon folders (default: all)")
     args = parser.parse_args(argv)
     problems = []

@@ -27,7 +27,8 @@ def _session_id(base, db, login, password):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     payload = {"jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}}
     request = urllib.request.Request(
-        base + "/web/session/authenticate", data=json.dumps(payload).encode(),
+        base + "/web/session/authenticate",
+        data=json.dumps(payload).encode(),
         headers={"Content-Type": "application/json"},
     )
     opener.open(request).read()
@@ -37,11 +38,22 @@ def _session_id(base, db, login, password):
 def _start_chromium(width, height):
     profile = tempfile.mkdtemp(prefix="shot_chrome_")
     return subprocess.Popen(
-        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--remote-debugging-port={DEBUG_PORT}", f"--user-data-dir={profile}",
-         f"--window-size={width},{height}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "chromium",
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--remote-debugging-port={DEBUG_PORT}",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -87,8 +99,13 @@ def main():
     try:
         tools = DevTools(_page_socket())
         tools.call("Network.enable")
-        tools.call("Network.setCookie", name="session_id", value=session,
-                   domain=urlparse(args.base).hostname, path="/")
+        tools.call(
+            "Network.setCookie",
+            name="session_id",
+            value=session,
+            domain=urlparse(args.base).hostname,
+            path="/",
+        )
         tools.call("Page.navigate", url=args.base + args.path)
         time.sleep(args.wait)
         shot = tools.call("Page.captureScreenshot", format="png")

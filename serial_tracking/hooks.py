@@ -23,17 +23,21 @@ def uninstall_hook(env):
     Odoo could not remove them anyway; forgetting their external ids keeps the
     uninstallation clean instead of failing on each of them.
     """
-    env["ir.model.data"].search([
-        ("module", "=", "serial_tracking"),
-        ("model", "in", ("product.product", "product.template", "res.partner")),
-    ]).unlink()
+    env["ir.model.data"].search(
+        [
+            ("module", "=", "serial_tracking"),
+            ("model", "in", ("product.product", "product.template", "res.partner")),
+        ]
+    ).unlink()
     # The demo's warranty policies are held by the coverages they started, which have no
     # external id: Odoo could not delete the policies row by row, and their tables are
     # dropped with the module anyway.
-    env["ir.model.data"].search([
-        ("module", "=", "serial_tracking"),
-        ("model", "in", ("serial.warranty.policy", "serial.warranty.policy.line")),
-    ]).unlink()
+    env["ir.model.data"].search(
+        [
+            ("module", "=", "serial_tracking"),
+            ("model", "in", ("serial.warranty.policy", "serial.warranty.policy.line")),
+        ]
+    ).unlink()
     # settings the suite wrote at run time (keys, the ledger's formula boundary, limits)
     env["ir.config_parameter"].sudo().search([("key", "=like", "serial\\_tracking.%")]).unlink()
     # Odoo's lot label was hidden on serials while ours printed them: offer it again
@@ -46,10 +50,15 @@ def uninstall_hook(env):
         for column in ("serial_format_rule_id", "serial_warranty_policy_id"):
             env.cr.execute(
                 "SELECT 1 FROM information_schema.columns "
-                "WHERE table_name = %s AND column_name = %s", [table, column],
+                "WHERE table_name = %s AND column_name = %s",
+                [table, column],
             )
             if env.cr.fetchone():
-                env.cr.execute(SQL(
-                    "UPDATE %s SET %s = NULL WHERE %s IS NOT NULL",
-                    SQL.identifier(table), SQL.identifier(column), SQL.identifier(column),
-                ))
+                env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s = NULL WHERE %s IS NOT NULL",
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        SQL.identifier(column),
+                    )
+                )

@@ -55,6 +55,7 @@ def test_scratch_copy_takes_tracked_files_as_on_disk(tmp_path):
     assert (copy / "kept.py").read_text() == "x = 2\n"
     assert (copy / "sub" / "data.xml").exists()
     assert not (copy / "untracked.py").exists()
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=copy, capture_output=True,
-                            text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=copy, capture_output=True, text=True, check=True
+    ).stdout
     assert status == ""  # committed: the formatters' changes are what git diff shows

@@ -112,11 +112,14 @@ def test_official_url_last(checkout):
     assert (source.kind, source.location) == ("url", "https://example.invalid/o.tar.gz")
 
 
-@pytest.mark.parametrize("setup, expected", [
-    ("missing", "does not exist"),
-    ("folder", "without odoo-bin"),
-    ("file", "neither a folder nor"),
-])
+@pytest.mark.parametrize(
+    "setup, expected",
+    [
+        ("missing", "does not exist"),
+        ("folder", "without odoo-bin"),
+        ("file", "neither a folder nor"),
+    ],
+)
 def test_bad_odoo_src_says_how_to_provide(checkout, tmp_path, setup, expected):
     target = tmp_path / "given"
     if setup == "folder":
@@ -145,13 +148,16 @@ def test_no_source_at_all_fails_with_how_to_provide_it(checkout, tmp_path):
 # --------------------------------------------------------------------------- archive formats
 
 
-@pytest.mark.parametrize("name, maker", [
-    ("odoo.tar.xz", lambda p: make_tar(p, "w:xz")),
-    ("odoo.tar.gz", lambda p: make_tar(p, "w:gz")),
-    ("odoo.tgz", lambda p: make_tar(p, "w:gz", top="odoo-19.0.post20261201")),
-    ("odoo.zip", make_zip),
-    ("flat.tar.gz", lambda p: make_tar(p, "w:gz", top="")),
-])
+@pytest.mark.parametrize(
+    "name, maker",
+    [
+        ("odoo.tar.xz", lambda p: make_tar(p, "w:xz")),
+        ("odoo.tar.gz", lambda p: make_tar(p, "w:gz")),
+        ("odoo.tgz", lambda p: make_tar(p, "w:gz", top="odoo-19.0.post20261201")),
+        ("odoo.zip", make_zip),
+        ("flat.tar.gz", lambda p: make_tar(p, "w:gz", top="")),
+    ],
+)
 def test_unpack_every_format(tmp_path, name, maker):
     archive = maker(tmp_path / name)
     dest = tmp_path / "local" / "odoo-19.0"
@@ -207,12 +213,15 @@ def test_unpack_refuses_links_pointing_out(tmp_path):
 WARM = {"python": "3.11.7 /usr/bin/python3", "source": "sha256:aa", "requirements": "r1"}
 
 
-@pytest.mark.parametrize("change, reason", [
-    ({}, None),
-    ({"source": "sha256:bb"}, "Odoo's source changed"),
-    ({"requirements": "r2"}, "the requirements changed"),
-    ({"python": "3.12.1 /usr/bin/python3"}, "the Python changed"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({}, None),
+        ({"source": "sha256:bb"}, "Odoo's source changed"),
+        ({"requirements": "r2"}, "the requirements changed"),
+        ({"python": "3.12.1 /usr/bin/python3"}, "the Python changed"),
+    ],
+)
 def test_stamp_decision(change, reason):
     assert stamp_decision(dict(WARM), {**WARM, **change}) == reason
 
@@ -226,14 +235,21 @@ def test_requirements_hash_follows_every_file(tmp_path):
     repo.mkdir()
     odoo_req = tmp_path / "requirements.txt"
     odoo_req.write_text("lxml==4.9.3\n")
-    for name in (*provision.SUITE_REQUIREMENTS, provision.OCA_REQUIREMENTS,
-                 provision.OVERRIDES_FILE):
+    for name in (
+        *provision.SUITE_REQUIREMENTS,
+        provision.OCA_REQUIREMENTS,
+        provision.OVERRIDES_FILE,
+    ):
         (repo / name).write_text("# empty\n")
     first = provision.requirements_hash(repo, odoo_req)
     assert provision.requirements_hash(repo, odoo_req) == first
     seen = {first}
-    for file in [odoo_req, *(repo / name for name in provision.SUITE_REQUIREMENTS),
-                 repo / provision.OCA_REQUIREMENTS, repo / provision.OVERRIDES_FILE]:
+    for file in [
+        odoo_req,
+        *(repo / name for name in provision.SUITE_REQUIREMENTS),
+        repo / provision.OCA_REQUIREMENTS,
+        repo / provision.OVERRIDES_FILE,
+    ]:
         file.write_text(file.read_text() + "changed==1\n")
         seen.add(provision.requirements_hash(repo, odoo_req))
     assert len(seen) == 6
@@ -257,20 +273,25 @@ def test_warm_stamp_reuses_the_venv_without_any_step(tmp_path, monkeypatch):
     layout.python.parent.mkdir(parents=True)
     layout.python.write_text("")
     identity = provision.python_identity(sys.executable)
-    wanted = {"python": identity,
-              "source": provision.source_checksum(src.resolve(), "dir"),
-              "requirements": provision.requirements_hash(REPO_ROOT, src / "requirements.txt")}
+    wanted = {
+        "python": identity,
+        "source": provision.source_checksum(src.resolve(), "dir"),
+        "requirements": provision.requirements_hash(REPO_ROOT, src / "requirements.txt"),
+    }
     layout.stamp.write_text(json.dumps(wanted))
-    monkeypatch.setattr(provision.Provisioner, "step",
-                        lambda *a: pytest.fail("a warm stamp must not run any step"))
+    monkeypatch.setattr(
+        provision.Provisioner, "step", lambda *a: pytest.fail("a warm stamp must not run any step")
+    )
     out = io.StringIO()
-    result = provision.ensure_private_odoo(sys.executable, layout, {"ODOO_SRC": str(src)},
-                                           out=out)
+    result = provision.ensure_private_odoo(sys.executable, layout, {"ODOO_SRC": str(src)}, out=out)
     assert result == layout.python and out.getvalue() == ""
     # a changed source is noticed: provisioning starts (its first step is stopped here)
     (src / "odoo/release.py").write_text("version_info = (19, 0, 1, 'final', 0, '')\n")
-    monkeypatch.setattr(provision.Provisioner, "step", lambda self, title, *a: (_ for _ in ())
-                        .throw(ProvisionError(f"stopped at {title}")))
+    monkeypatch.setattr(
+        provision.Provisioner,
+        "step",
+        lambda self, title, *a: (_ for _ in ()).throw(ProvisionError(f"stopped at {title}")),
+    )
     with pytest.raises(ProvisionError, match="stopped at system packages"):
         provision.ensure_private_odoo(sys.executable, layout, {"ODOO_SRC": str(src)}, out=out)
     assert "Odoo's source changed" in out.getvalue()
@@ -310,8 +331,9 @@ def test_override_lines_need_arrow_and_reason(line):
 def test_repository_overrides_file_parses_and_acts_on_odoo_pins():
     overrides = parse_overrides((REPO_ROOT / provision.OVERRIDES_FILE).read_text())
     assert overrides, "the overrides file lists the pins that do not build"
-    odoo_like = ("cbor2==5.4.2 ; python_version < '3.12'\n"
-                 "psycopg2==2.9.5 ; python_version == '3.11'\n")
+    odoo_like = (
+        "cbor2==5.4.2 ; python_version < '3.12'\npsycopg2==2.9.5 ; python_version == '3.11'\n"
+    )
     merged = apply_overrides(odoo_like, overrides)
     assert "cbor2==5.4.2 ;" not in merged.replace("# replaces: cbor2==5.4.2", "")
     assert "psycopg2-binary==2.9.5" in merged

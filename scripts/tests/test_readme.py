@@ -37,8 +37,15 @@ def test_sections_in_oca_order(addon):
     assert text.startswith(readme.GENERATED_NOTE + "\n\n# Serial Demo\n\nWhat it is.\n")
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert headings == [
-        "# Serial Demo", "## Details", "## Configuration", "## Usage", "### Scanning",
-        "## Credits", "### Authors", "### Contributors", "### Maintainers",
+        "# Serial Demo",
+        "## Details",
+        "## Configuration",
+        "## Usage",
+        "### Scanning",
+        "## Credits",
+        "### Authors",
+        "### Contributors",
+        "### Maintainers",
     ]
     assert "- Serial Tracking Authors\n- Someone Else\n" in text
     assert "[@alice](https://github.com/alice), [@bob](https://github.com/bob)" in text
@@ -80,4 +87,3 @@ def test_unknown_fragment_refused(addon, capsys):
 def test_empty_fragment_gives_no_section(addon):
     (addon / "readme" / "USAGE.md").write_text("\n")
     assert "## Usage" not in readme.build(addon)
-

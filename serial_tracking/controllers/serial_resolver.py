@@ -26,21 +26,22 @@ _MAX_NAME = 128
 
 
 class SerialResolver(http.Controller):
-
-    @http.route("/01/<path:rest>", type="http", auth="public", methods=["GET", "POST"],
-                csrf=True)
+    @http.route("/01/<path:rest>", type="http", auth="public", methods=["GET", "POST"], csrf=True)
     def serial_resolver(self, rest=None, **post):
         try:
             link = digital_link.parse_digital_link(self._serial_request_uri())
         except digital_link.DigitalLinkError as exc:
             error = tools_messages.translate(request.env, exc)
-            return self._serial_render("serial_tracking.resolver_malformed",
-                                       {"error": error}, status=400)
+            return self._serial_render(
+                "serial_tracking.resolver_malformed", {"error": error}, status=400
+            )
         post_request = request.httprequest.method == "POST"
         # counted before the unit is looked up: unknown serials cost the same as known ones
         if not request.env["serial.resolver.attempt"]._serial_allow(
-                request.httprequest.remote_addr, "register" if post_request else "view",
-                self._serial_key(link)):
+            request.httprequest.remote_addr,
+            "register" if post_request else "view",
+            self._serial_key(link),
+        ):
             return self._serial_render("serial_tracking.resolver_rate_limited", {}, status=429)
         lot = self._serial_find(link)
         if not lot:
@@ -49,9 +50,11 @@ class SerialResolver(http.Controller):
         values = {"form": {}, "errors": {}, "proven": proven}
         if post_request and not proven:
             # only who holds the label may register: nothing is written
-            return self._serial_render("serial_tracking.resolver_page",
-                                       dict(values, **self._serial_public_values(lot)),
-                                       status=403)
+            return self._serial_render(
+                "serial_tracking.resolver_page",
+                dict(values, **self._serial_public_values(lot)),
+                status=403,
+            )
         if post_request:
             values.update(self._serial_register(lot, post))
         page = self._serial_page_values(lot) if proven else self._serial_public_values(lot)
@@ -83,8 +86,7 @@ class SerialResolver(http.Controller):
         token = dict(link.extensions).get(unit_proof.TOKEN_PARAM)
         if not token:
             return False
-        return request.env["serial.unit.proof"]._serial_check(
-            link.elements["01"], lot.name, token)
+        return request.env["serial.unit.proof"]._serial_check(link.elements["01"], lot.name, token)
 
     @staticmethod
     def _serial_find(link):
@@ -96,14 +98,20 @@ class SerialResolver(http.Controller):
         report = request.env["report.serial_tracking.report_serial_label"].sudo()
         # the product's barcode may hold the GTIN-8, -12, -13 or -14 form
         candidates = {gtin, gtin[1:], gtin[2:], gtin[6:]}
-        products = request.env["product.product"].sudo().with_context(
-            active_test=False, skip_preprocess_gs1=True).search(
-            [("barcode", "in", list(candidates))])
+        products = (
+            request.env["product.product"]
+            .sudo()
+            .with_context(active_test=False, skip_preprocess_gs1=True)
+            .search([("barcode", "in", list(candidates))])
+        )
         products = products.filtered(lambda product: report._serial_gtin(product) == gtin)
         if not products:
             return request.env["stock.lot"]
-        lot = request.env["stock.lot"].sudo().search(
-            [("product_id", "in", products.ids), ("name", "=", serial)], limit=1)
+        lot = (
+            request.env["stock.lot"]
+            .sudo()
+            .search([("product_id", "in", products.ids), ("name", "=", serial)], limit=1)
+        )
         batch = elements.get("10")
         if lot and batch and lot.batch_code and lot.batch_code != batch:
             return request.env["stock.lot"]
@@ -118,7 +126,9 @@ class SerialResolver(http.Controller):
         service_url = company.sudo().serial_service_url
         if not service_url and company.email:
             service_url = "mailto:%s?subject=%s" % (
-                company.email, quote(request.env._("Service request for serial %s", lot.name)))
+                company.email,
+                quote(request.env._("Service request for serial %s", lot.name)),
+            )
         return {
             "product_name": lot.product_id.display_name,
             "serial": lot.name,
@@ -130,17 +140,20 @@ class SerialResolver(http.Controller):
     def _serial_page_values(cls, lot):
         """The page of who holds the label: warranty, registration."""
         registered = bool(lot.event_ids.filtered(lambda e: e.event_type == "registered"))
-        return dict(cls._serial_public_values(lot), **{
-            "lot": lot,
-            "warranty_state": lot.warranty_state,
-            "warranty_state_label": dict(
-                lot._fields["warranty_state"]._description_selection(request.env)
-            ).get(lot.warranty_state),
-            "warranty_end_date": lot.warranty_end_date,
-            "registered": registered,
-            "can_register": not registered and lot.lifecycle_state in _REGISTRABLE,
-            "today": fields.Date.context_today(lot),
-        })
+        return dict(
+            cls._serial_public_values(lot),
+            **{
+                "lot": lot,
+                "warranty_state": lot.warranty_state,
+                "warranty_state_label": dict(
+                    lot._fields["warranty_state"]._description_selection(request.env)
+                ).get(lot.warranty_state),
+                "warranty_end_date": lot.warranty_end_date,
+                "registered": registered,
+                "can_register": not registered and lot.lifecycle_state in _REGISTRABLE,
+                "today": fields.Date.context_today(lot),
+            },
+        )
 
     @staticmethod
     def _serial_render(template, values, status=200):
@@ -166,16 +179,24 @@ class SerialResolver(http.Controller):
         if not email:
             errors["email"] = env._("Enter a valid e-mail address.")
         if lot.lifecycle_state not in _REGISTRABLE:
-            return {"form": form, "errors": {"form": env._(
-                "Only a product delivered to a customer can be registered. "
-                "Please contact us.")}}
+            return {
+                "form": form,
+                "errors": {
+                    "form": env._(
+                        "Only a product delivered to a customer can be registered. "
+                        "Please contact us."
+                    )
+                },
+            }
         day = self._serial_parse_date(form["date"])
         today = fields.Date.context_today(lot)
         shipped = self._serial_shipment_date(lot)
         if not day or day > today or (shipped and day < shipped):
             errors["date"] = env._(
                 "Enter the purchase date: not in the future, nor before %(date)s, when we "
-                "shipped this product.", date=shipped or today)
+                "shipped this product.",
+                date=shipped or today,
+            )
         if errors:
             return {"form": form, "errors": errors}
         if lot.event_ids.filtered(lambda e: e.event_type == "registered"):
@@ -186,19 +207,28 @@ class SerialResolver(http.Controller):
 
     # --- e-mail confirmation of a claim -----------------------------------------------------
 
-    @http.route("/serial/claim/<int:claim_id>/<string:token>", type="http", auth="public",
-                methods=["GET", "POST"], csrf=True)
+    @http.route(
+        "/serial/claim/<int:claim_id>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        csrf=True,
+    )
     def serial_claim_confirm(self, claim_id, token, **post):
         """GET asks to confirm (mail scanners open links), POST confirms."""
         claims = request.env["serial.ownership.claim"]
         if not request.env["serial.resolver.attempt"]._serial_allow(
-                request.httprequest.remote_addr, "register", f"claim/{claim_id}"):
+            request.httprequest.remote_addr, "register", f"claim/{claim_id}"
+        ):
             return self._serial_render("serial_tracking.resolver_rate_limited", {}, status=429)
         claim = claims._serial_find_pending(claim_id, token)
         if not claim:
             return self._serial_render("serial_tracking.claim_invalid", {}, status=404)
-        values = {"product_name": claim.lot_id.product_id.display_name,
-                  "serial": claim.lot_id.name, "confirmed": False}
+        values = {
+            "product_name": claim.lot_id.product_id.display_name,
+            "serial": claim.lot_id.name,
+            "confirmed": False,
+        }
         if request.httprequest.method == "POST":
             claim._serial_confirm_email()
             values["confirmed"] = True

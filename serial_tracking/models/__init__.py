@@ -4,6 +4,7 @@ from . import serial_ledger_key
 from . import serial_ledger_anchor
 from . import stock_location
 from . import stock_warehouse
+
 # before the models it extends: its _action_done runs inside the ledger's
 from . import bulk
 from . import stock_lot

@@ -5,7 +5,9 @@ class ProductCategory(models.Model):
     _inherit = "product.category"
 
     serial_format_rule_id = fields.Many2one(
-        "serial.format.rule", string="Serial Numbering Rule", index="btree_not_null",
+        "serial.format.rule",
+        string="Serial Numbering Rule",
+        index="btree_not_null",
         ondelete="restrict",
         help="Applies to the products of this category and of its subcategories that have "
         "no rule of their own.",
@@ -28,8 +30,9 @@ class ProductCategory(models.Model):
             or [categ.id]  # parent_path runs from the root down to the category itself
             for categ in self
         }
-        ancestors = self | self.browse({categ_id for chain in chains.values()
-                                        for categ_id in chain})
+        ancestors = self | self.browse(
+            {categ_id for chain in chains.values() for categ_id in chain}
+        )
         own = {categ.id: categ.serial_format_rule_id for categ in ancestors}
         no_rule = self.env["serial.format.rule"]
         return {
@@ -39,7 +42,9 @@ class ProductCategory(models.Model):
 
     # --- warranty ----------------------------------------------------------------------
     serial_warranty_policy_id = fields.Many2one(
-        "serial.warranty.policy", string="Warranty Policy", index="btree_not_null",
+        "serial.warranty.policy",
+        string="Warranty Policy",
+        index="btree_not_null",
         ondelete="restrict",
         help="Applies to the products of this category and of its subcategories that have "
         "no policy of their own.",

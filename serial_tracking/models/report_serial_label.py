@@ -50,8 +50,10 @@ class ReportSerialLabel(models.AbstractModel):
         labels = self._serial_labels(lots, options)
         fmt = label_layout.FORMATS[options["label_format"]]
         pages = [
-            [(label, *self._serial_label_position(fmt, index))
-             for index, label in enumerate(labels[start:start + fmt.per_page])]
+            [
+                (label, *self._serial_label_position(fmt, index))
+                for index, label in enumerate(labels[start : start + fmt.per_page])
+            ]
             for start in range(0, len(labels), fmt.per_page)
         ]
         return {
@@ -72,8 +74,11 @@ class ReportSerialLabel(models.AbstractModel):
         """
         ids = docids or data.get("lot_ids")
         if not ids:
-            raise UserError(self.env._(
-                "No serial to print labels for: select serials, then print their labels."))
+            raise UserError(
+                self.env._(
+                    "No serial to print labels for: select serials, then print their labels."
+                )
+            )
         return self.env["stock.lot"].browse(ids)
 
     @api.model
@@ -99,8 +104,10 @@ class ReportSerialLabel(models.AbstractModel):
     def _serial_label_position(self, fmt, index):
         """Left and top (mm) of the ``index``-th label of a page, row by row."""
         row, column = divmod(index, fmt.columns)
-        return (round(fmt.margin_x + column * fmt.label_width, 2),
-                round(fmt.margin_y + row * fmt.label_height, 2))
+        return (
+            round(fmt.margin_x + column * fmt.label_width, 2),
+            round(fmt.margin_y + row * fmt.label_height, 2),
+        )
 
     # --- data of one unit ---------------------------------------------------------------
 
@@ -122,8 +129,9 @@ class ReportSerialLabel(models.AbstractModel):
     @api.model
     def _serial_resolver(self, company):
         company = company or self.env.company
-        return (company.serial_resolver_url
-                or self.env["ir.config_parameter"].sudo().get_param("web.base.url"))
+        return company.serial_resolver_url or self.env["ir.config_parameter"].sudo().get_param(
+            "web.base.url"
+        )
 
     @api.model
     def _serial_unit_data(self, lot, with_gs1=True):
@@ -146,8 +154,11 @@ class ReportSerialLabel(models.AbstractModel):
         # the proof token lets the public page show the unit's warranty to who holds it
         token = self.env["serial.unit.proof"]._serial_token(gtin, lot.name)
         values["link"] = digital_link.build_digital_link(
-            pairs, self._serial_resolver(lot.company_id), lot_in_query=True,
-            extensions=[(unit_proof.TOKEN_PARAM, token)])
+            pairs,
+            self._serial_resolver(lot.company_id),
+            lot_in_query=True,
+            extensions=[(unit_proof.TOKEN_PARAM, token)],
+        )
         return values
 
     # --- labels -------------------------------------------------------------------------
@@ -156,73 +167,91 @@ class ReportSerialLabel(models.AbstractModel):
     def _serial_labels(self, lots, options):
         """One dict per printed label (copies included), or a UserError naming every unit
         that cannot be printed as asked, the rule it breaks and what to do."""
-        symbologies = [code for code in label_symbols.SYMBOLOGIES
-                       if code in options["symbologies"]]
+        symbologies = [code for code in label_symbols.SYMBOLOGIES if code in options["symbologies"]]
         if not symbologies:
             raise UserError(self.env._("Choose at least one symbology to print."))
         copies = int(options.get("copies", 1))
         if not 1 <= copies <= MAX_COPIES:
-            raise UserError(self.env._(
-                "Print between 1 and %(max)s copies of each label.", max=MAX_COPIES))
+            raise UserError(
+                self.env._("Print between 1 and %(max)s copies of each label.", max=MAX_COPIES)
+            )
         if len(lots) * copies > MAX_LABELS:
-            raise UserError(self.env._(
-                "%(serials)s serials x %(copies)s copies is %(labels)s labels, more than the "
-                "limit of %(max)s in one print: print fewer serials or copies at a time.",
-                serials=f"{len(lots):,}", copies=copies, labels=f"{len(lots) * copies:,}",
-                max=f"{MAX_LABELS:,}",
-            ))
+            raise UserError(
+                self.env._(
+                    "%(serials)s serials x %(copies)s copies is %(labels)s labels, more than the "
+                    "limit of %(max)s in one print: print fewer serials or copies at a time.",
+                    serials=f"{len(lots):,}",
+                    copies=copies,
+                    labels=f"{len(lots) * copies:,}",
+                    max=f"{MAX_LABELS:,}",
+                )
+            )
         texts = [text for text in LABEL_TEXTS if text in options["texts"]]
         linear = [code for code in symbologies if code in label_symbols.LINEAR]
-        layout = self._serial_layout_for(options["label_format"], len(linear),
-                                         len(symbologies) - len(linear), len(texts))
+        layout = self._serial_layout_for(
+            options["label_format"], len(linear), len(symbologies) - len(linear), len(texts)
+        )
         labels, problems = [], []
         for lot in lots:
             try:
                 label = self._serial_label(lot, symbologies, texts, layout)
-            except (UserError, label_symbols.LabelSymbolError, gs1.GS1Error,
-                    digital_link.DigitalLinkError) as exc:
+            except (
+                UserError,
+                label_symbols.LabelSymbolError,
+                gs1.GS1Error,
+                digital_link.DigitalLinkError,
+            ) as exc:
                 problems.append(f"{lot.display_name}: {tools_messages.translate(self.env, exc)}")
                 continue
             labels.extend([label] * copies)
         if problems:
-            raise UserError(self.env._(
-                "These serials cannot be printed as asked:\n%(problems)s",
-                problems="\n".join(problems[:_NAMED])
-                + ("\n…" if len(problems) > _NAMED else ""),
-            ))
+            raise UserError(
+                self.env._(
+                    "These serials cannot be printed as asked:\n%(problems)s",
+                    problems="\n".join(problems[:_NAMED])
+                    + ("\n…" if len(problems) > _NAMED else ""),
+                )
+            )
         return labels
 
     @api.model
     def _serial_layout_for(self, label_format, linear_count, square_count, text_count):
         if label_format not in label_layout.FORMATS:
             raise UserError(self.env._("Unknown label format %s.", label_format))
-        return label_layout.plan(label_layout.FORMATS[label_format], linear_count,
-                                 square_count, text_count)
+        return label_layout.plan(
+            label_layout.FORMATS[label_format], linear_count, square_count, text_count
+        )
 
     @api.model
     def _serial_label(self, lot, symbologies, texts, layout):
         with_gs1 = bool(_GS1_SYMBOLOGIES.intersection(symbologies))
         unit = self._serial_unit_data(lot, with_gs1=with_gs1)
         if not unit["pairs"] and with_gs1:
-            raise UserError(self.env._(
-                "its product %(product)s has no valid GTIN (barcode %(barcode)s): enter its "
-                "GTIN-8, -12, -13 or -14 as the product's barcode, or print Code 128 only.",
-                product=lot.product_id.display_name,
-                barcode=lot.product_id.barcode or self.env._("empty"),
-            ))
+            raise UserError(
+                self.env._(
+                    "its product %(product)s has no valid GTIN (barcode %(barcode)s): enter its "
+                    "GTIN-8, -12, -13 or -14 as the product's barcode, or print Code 128 only.",
+                    product=lot.product_id.display_name,
+                    barcode=lot.product_id.barcode or self.env._("empty"),
+                )
+            )
         symbols = [
-            label_symbols.render(code, serial=lot.name, elements=unit["pairs"] or None,
-                                 link=unit["link"])
+            label_symbols.render(
+                code, serial=lot.name, elements=unit["pairs"] or None, link=unit["link"]
+            )
             for code in symbologies
         ]
         for symbol in symbols:
             size = label_layout.too_small(symbol, layout)
             if size is not None:
-                raise UserError(self.env._(
-                    "%(symbology)s would print with %(size)s mm modules on this format, too "
-                    "small to scan: choose a larger format or fewer symbols.",
-                    symbology=label_symbols.SYMBOLOGIES[symbol.symbology][0], size=size,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(symbology)s would print with %(size)s mm modules on this format, too "
+                        "small to scan: choose a larger format or fewer symbols.",
+                        symbology=label_symbols.SYMBOLOGIES[symbol.symbology][0],
+                        size=size,
+                    )
+                )
         env = self.env
         expiry = unit["expiry"] and fields.Date.to_string(unit["expiry"])
         values = {

@@ -8,8 +8,7 @@ from odoo import api, fields, models
 
 def qr_png_data_uri(text):
     """A PNG QR code of ``text`` as a data URI (wkhtmltopdf and browsers embed it)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8,
-                         border=4)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
     code.add_data(text)
     code.make(fit=True)
     buffer = io.BytesIO()
@@ -27,8 +26,9 @@ class ReportSerialWarrantyCertificate(models.AbstractModel):
         customers = {}
         for lot in lots:
             covered = lot.warranty_ids.filtered(
-                lambda cov: cov.source != "supplier" and cov.partner_id)
-            customers[lot.id] = (lot.current_partner_id or covered[-1:].partner_id)
+                lambda cov: cov.source != "supplier" and cov.partner_id
+            )
+            customers[lot.id] = lot.current_partner_id or covered[-1:].partner_id
         return {
             "doc_ids": docids,
             "doc_model": "stock.lot",

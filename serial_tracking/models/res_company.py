@@ -24,9 +24,12 @@ class ResCompany(models.Model):
         # the public page renders it as a link: javascript: or data: would run there
         for company in self.filtered("serial_service_url"):
             if not urls.is_web_url(company.serial_service_url):
-                raise ValidationError(self.env._(
-                    "Service Request Link of %(company)s: %(url)s is not a web address. "
-                    "Enter an address starting with https:// (or http://), or leave it "
-                    "empty to send customers an e-mail to the company.",
-                    company=company.name, url=company.serial_service_url,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Service Request Link of %(company)s: %(url)s is not a web address. "
+                        "Enter an address starting with https:// (or http://), or leave it "
+                        "empty to send customers an e-mail to the company.",
+                        company=company.name,
+                        url=company.serial_service_url,
+                    )
+                )

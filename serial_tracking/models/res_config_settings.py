@@ -12,9 +12,10 @@ class ResConfigSettings(models.TransientModel):
     serial_bulk_fast_path = fields.Boolean(
         "Set-based Bulk Operations",
         help="From 500 serials on, serial generation and receipts write their rows with "
-             "one statement per step. Off: Odoo's own path for every record, slower on "
-             "big batches. The set-based path also turns itself off for any operation "
-             "whose Odoo methods another installed module overrides.")
+        "one statement per step. Off: Odoo's own path for every record, slower on "
+        "big batches. The set-based path also turns itself off for any operation "
+        "whose Odoo methods another installed module overrides.",
+    )
 
     @api.model
     def get_values(self):
@@ -26,5 +27,6 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         result = super().set_values()
         self.env["ir.config_parameter"].sudo().set_param(
-            SWITCH_PARAM, "on" if self.serial_bulk_fast_path else "off")
+            SWITCH_PARAM, "on" if self.serial_bulk_fast_path else "off"
+        )
         return result

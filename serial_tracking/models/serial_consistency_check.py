@@ -16,10 +16,9 @@ MAX_NAMED = 20
 # States whose unit sits in one of our internal, non-quarantine locations.
 _STOCK_STATES = ("in_stock", "allocated", "returned")
 # States whose unit has no quant in our internal locations any more (or not yet).
-_GONE_STATES = tuple(sorted(
-    state for state, _label in lifecycle.STATES
-    if state not in lifecycle.STOCK_STATES
-))
+_GONE_STATES = tuple(
+    sorted(state for state, _label in lifecycle.STATES if state not in lifecycle.STOCK_STATES)
+)
 # ``in_repair`` is left out of the quant comparison: a customer's unit can be repaired
 # without being received into stock first.
 
@@ -43,28 +42,39 @@ class SerialConsistencyCheck(models.Model):
     _order = "date_start desc, id desc"
     _rec_name = "date_start"
 
-    date_start = fields.Datetime(string="Checked On", required=True, readonly=True,
-                                 default=fields.Datetime.now)
+    date_start = fields.Datetime(
+        string="Checked On", required=True, readonly=True, default=fields.Datetime.now
+    )
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
     trigger = fields.Selection(
-        [("manual", "Manual"), ("cron", "Scheduled")], required=True, readonly=True,
+        [("manual", "Manual"), ("cron", "Scheduled")],
+        required=True,
+        readonly=True,
         default="manual",
     )
-    user_id = fields.Many2one("res.users", string="Run By", readonly=True,
-                              default=lambda self: self.env.user)
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
-                                 default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        "res.users", string="Run By", readonly=True, default=lambda self: self.env.user
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
     serial_count = fields.Integer(string="Serials Checked", readonly=True)
     event_count = fields.Integer(string="Events Verified", readonly=True)
-    issue_ids = fields.One2many("serial.consistency.issue", "check_id", string="Issues",
-                                readonly=True)
+    issue_ids = fields.One2many(
+        "serial.consistency.issue", "check_id", string="Issues", readonly=True
+    )
     issue_count = fields.Integer(string="Number of Issues", readonly=True)
     state_vs_quant_count = fields.Integer(string="State vs Stock", readonly=True)
     state_vs_last_event_count = fields.Integer(string="State vs Ledger", readonly=True)
     broken_chain_count = fields.Integer(string="Broken Chains", readonly=True)
     missing_count = fields.Integer(string="Missing State or Event", readonly=True)
     result = fields.Selection(
-        [("ok", "Consistent"), ("issues", "Issues Found")], compute="_compute_result",
+        [("ok", "Consistent"), ("issues", "Issues Found")],
+        compute="_compute_result",
     )
 
     @api.depends("issue_count")
@@ -101,8 +111,12 @@ class SerialConsistencyCheck(models.Model):
         }
         if len(checks) == 1:
             return dict(action, res_id=checks.id, view_mode="form", views=[(False, "form")])
-        return dict(action, domain=[("id", "in", checks.ids)], view_mode="list,form",
-                    views=[(False, "list"), (False, "form")])
+        return dict(
+            action,
+            domain=[("id", "in", checks.ids)],
+            view_mode="list,form",
+            views=[(False, "list"), (False, "form")],
+        )
 
     @api.model
     def _cron_check(self):
@@ -111,8 +125,12 @@ class SerialConsistencyCheck(models.Model):
         for company in self.env["res.company"].sudo().search([]):
             check = self._run(trigger="cron", company=company)
             if check.issue_count:
-                _logger.warning("Serial consistency check %s of %s found %s issue(s)",
-                                check.id, company.name, check.issue_count)
+                _logger.warning(
+                    "Serial consistency check %s of %s found %s issue(s)",
+                    check.id,
+                    company.name,
+                    check.issue_count,
+                )
                 check._notify_managers()
             checks |= check
         return checks
@@ -124,46 +142,63 @@ class SerialConsistencyCheck(models.Model):
         self.ensure_one()
         group = self.env.ref("serial_tracking.group_serial_manager")
         return group.sudo().all_user_ids.filtered(
-            lambda user: user.active and not user.share
-            and self.company_id in user.company_ids)
+            lambda user: user.active and not user.share and self.company_id in user.company_ids
+        )
 
     def _notify_managers(self):
         """A to-do for each manager of the company on a check that found issues, so
         that a scheduled check's findings reach someone: the log line alone does not."""
         for check in self.sudo():
-            summary = self.env._("Consistency check: %(count)s issue(s) to fix",
-                                 count=check.issue_count)
+            summary = self.env._(
+                "Consistency check: %(count)s issue(s) to fix", count=check.issue_count
+            )
             note = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
-                self.env._("The consistency check of %(company)s found %(count)s "
-                           "serial(s) that disagree with their stock or their ledger:",
-                           company=check.company_id.name, count=check.issue_count),
-                Markup("").join(Markup("<li>%s: %s</li>") % (label, count)
-                                for label, count in check._issue_breakdown()),
-                self.env._("Open the check: each issue says what is wrong and how to fix "
-                           "it."),
+                self.env._(
+                    "The consistency check of %(company)s found %(count)s "
+                    "serial(s) that disagree with their stock or their ledger:",
+                    company=check.company_id.name,
+                    count=check.issue_count,
+                ),
+                Markup("").join(
+                    Markup("<li>%s: %s</li>") % (label, count)
+                    for label, count in check._issue_breakdown()
+                ),
+                self.env._("Open the check: each issue says what is wrong and how to fix it."),
             )
             for user in check._managers():
-                check.activity_schedule("mail.mail_activity_data_todo", summary=summary,
-                                        note=note, user_id=user.id)
+                check.activity_schedule(
+                    "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
+                )
 
     def _issue_breakdown(self):
         """``[(label, count)]`` of the kinds of issues found, in the order of the form."""
         self.ensure_one()
-        return [(self._fields[name].get_description(self.env)["string"], self[name])
-                for name in ("state_vs_quant_count", "state_vs_last_event_count",
-                             "broken_chain_count", "missing_count") if self[name]]
+        return [
+            (self._fields[name].get_description(self.env)["string"], self[name])
+            for name in (
+                "state_vs_quant_count",
+                "state_vs_last_event_count",
+                "broken_chain_count",
+                "missing_count",
+            )
+            if self[name]
+        ]
 
     def _close_previous_activities(self):
         """A full run supersedes the earlier runs of its company: their open to-dos
         are marked done, so that only the newest findings wait for someone."""
         self.ensure_one()
-        previous = self.sudo().search([
-            ("company_id", "=", self.company_id.id), ("id", "<", self.id),
-            ("activity_ids", "!=", False),
-        ])
+        previous = self.sudo().search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("id", "<", self.id),
+                ("activity_ids", "!=", False),
+            ]
+        )
         if previous.activity_ids:
-            previous.activity_ids.action_feedback(feedback=self.env._(
-                "Superseded by %(check)s.", check=self.display_name))
+            previous.activity_ids.action_feedback(
+                feedback=self.env._("Superseded by %(check)s.", check=self.display_name)
+            )
 
     @api.model
     def _run(self, lot_ids=None, trigger="manual", company=None):
@@ -174,42 +209,54 @@ class SerialConsistencyCheck(models.Model):
         """
         started = time.perf_counter()
         company = company or self.env.company
-        check = self.sudo().with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True,
-        ).create({"trigger": trigger, "company_id": company.id})
+        check = (
+            self.sudo()
+            .with_context(
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+            )
+            .create({"trigger": trigger, "company_id": company.id})
+        )
         self.env.flush_all()
         # big sorts and hashes stay in memory, for this transaction only
         # (JIT compiling costs more than it saves on these queries)
-        self.env.cr.execute("SELECT set_config('work_mem', '256MB', true), "
-                            "set_config('jit', 'off', true)")
-        scope = SQL("%s AND %s", self._scope("lot", lot_ids),
-                    self._company_scope("lot", company))
-        event_scope = SQL("%s AND %s", self._scope("ev", lot_ids),
-                          self._company_scope("ev", company))
+        self.env.cr.execute(
+            "SELECT set_config('work_mem', '256MB', true), set_config('jit', 'off', true)"
+        )
+        scope = SQL("%s AND %s", self._scope("lot", lot_ids), self._company_scope("lot", company))
+        event_scope = SQL(
+            "%s AND %s", self._scope("ev", lot_ids), self._company_scope("ev", company)
+        )
         self._insert_lot_issues(check, scope, event_scope)
         self._insert_broken_chains(check, event_scope)
         self.env.cr.execute(
-            "SELECT kind, count(*) FROM serial_consistency_issue WHERE check_id = %s "
-            "GROUP BY kind", [check.id],
+            "SELECT kind, count(*) FROM serial_consistency_issue WHERE check_id = %s GROUP BY kind",
+            [check.id],
         )
         counts = dict(self.env.cr.fetchall())
-        self.env.cr.execute(SQL(
-            """SELECT count(*) FROM stock_lot lot %s WHERE %s""", self._serial_join(), scope,
-        ))
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*) FROM stock_lot lot %s WHERE %s""",
+                self._serial_join(),
+                scope,
+            )
+        )
         serial_count = self.env.cr.fetchone()[0]
         self.env.cr.execute(SQL("SELECT count(*) FROM serial_event ev WHERE %s", event_scope))
         event_count = self.env.cr.fetchone()[0]
         check.invalidate_recordset(["issue_ids"])
-        check.write({
-            "serial_count": serial_count,
-            "event_count": event_count,
-            "issue_count": sum(counts.values()),
-            "state_vs_quant_count": counts.get("state_vs_quant", 0),
-            "state_vs_last_event_count": counts.get("state_vs_last_event", 0),
-            "broken_chain_count": counts.get("broken_chain", 0),
-            "missing_count": counts.get("missing_state", 0) + counts.get("missing_event", 0),
-            "duration": time.perf_counter() - started,
-        })
+        check.write(
+            {
+                "serial_count": serial_count,
+                "event_count": event_count,
+                "issue_count": sum(counts.values()),
+                "state_vs_quant_count": counts.get("state_vs_quant", 0),
+                "state_vs_last_event_count": counts.get("state_vs_last_event", 0),
+                "broken_chain_count": counts.get("broken_chain", 0),
+                "missing_count": counts.get("missing_state", 0) + counts.get("missing_event", 0),
+                "duration": time.perf_counter() - started,
+            }
+        )
         if lot_ids is None:
             check._close_previous_activities()
         return check.sudo(self.env.su)
@@ -247,8 +294,9 @@ class SerialConsistencyCheck(models.Model):
     def _insert_issues(self, check, select):
         """Insert the rows of ``select`` (lot_id, kind, lifecycle_state, expected_state,
         location_id, event_id, chain_break) as issues of ``check``; return their count."""
-        self.env.cr.execute(SQL(
-            """INSERT INTO serial_consistency_issue
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO serial_consistency_issue
                       (check_id, lot_id, product_id, company_id, kind, lifecycle_state,
                        expected_state, location_id, event_id, chain_break,
                        create_uid, create_date, write_uid, write_date)
@@ -258,8 +306,12 @@ class SerialConsistencyCheck(models.Model):
                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                  FROM (%(select)s) AS found
                  JOIN stock_lot lot ON lot.id = found.lot_id""",
-            check=check.id, company=check.company_id.id, uid=self.env.uid, select=select,
-        ))
+                check=check.id,
+                company=check.company_id.id,
+                uid=self.env.uid,
+                select=select,
+            )
+        )
         return self.env.cr.rowcount
 
     def _insert_lot_issues(self, check, scope, event_scope):
@@ -273,8 +325,10 @@ class SerialConsistencyCheck(models.Model):
         - ``missing_state``: no state at all (never back-filled); ``missing_event``: a
           state past ``planned`` without a single event to show how it got there.
         """
-        return self._insert_issues(check, SQL(
-            """WITH held AS (
+        return self._insert_issues(
+            check,
+            SQL(
+                """WITH held AS (
                    SELECT q.lot_id,
                           bool_or(NOT COALESCE(loc.serial_quarantine, FALSE)) AS in_stock,
                           bool_or(COALESCE(loc.serial_quarantine, FALSE)) AS in_quarantine,
@@ -329,9 +383,13 @@ class SerialConsistencyCheck(models.Model):
                SELECT odd.lot_id, 'state_vs_last_event', odd.state, odd.last_state, NULL,
                       odd.last_id, NULL
                  FROM odd WHERE odd.against_ledger""",
-            serials=self._serial_join(), scope=scope, event_scope=event_scope,
-            stock=_STOCK_STATES, gone=_GONE_STATES,
-        ))
+                serials=self._serial_join(),
+                scope=scope,
+                event_scope=event_scope,
+                stock=_STOCK_STATES,
+                gone=_GONE_STATES,
+            ),
+        )
 
     def _insert_broken_chains(self, check, event_scope):
         """The first broken event of every serial whose hash chain breaks."""
@@ -380,20 +438,31 @@ class SerialConsistencyCheck(models.Model):
                 WHERE chain.prev_hash != chain.expected_prev
                    OR chain.hash IS DISTINCT FROM chain.computed
              ORDER BY chain.lot_id, chain.id""",
-            v2_like=ledger.V2_PREFIX + "%", v2_prefix=ledger.V2_PREFIX,
-            outer=outer, inner=inner, v2=self._canonical_v2_sql(),
-            legacy_last_id=legacy_last_id, v1=self._canonical_v1_sql(), scope=event_scope,
+            v2_like=ledger.V2_PREFIX + "%",
+            v2_prefix=ledger.V2_PREFIX,
+            outer=outer,
+            inner=inner,
+            v2=self._canonical_v2_sql(),
+            legacy_last_id=legacy_last_id,
+            v1=self._canonical_v1_sql(),
+            scope=event_scope,
             links=SQL(" AND ").join(
-                SQL("(ev.%s IS NULL OR ev.%s = ev.%s)", SQL.identifier(link),
-                    SQL.identifier(link), SQL.identifier(copy))
-                for link, copy in ledger.LINKS.items()),
+                SQL(
+                    "(ev.%s IS NULL OR ev.%s = ev.%s)",
+                    SQL.identifier(link),
+                    SQL.identifier(link),
+                    SQL.identifier(copy),
+                )
+                for link, copy in ledger.LINKS.items()
+            ),
         )
 
     @staticmethod
     def _column_text(name):
         if name in ledger.DATE_FIELDS:
-            return SQL("COALESCE(to_char(ev.%s, 'YYYY-MM-DD HH24:MI:SS'), '')",
-                       SQL.identifier(name))
+            return SQL(
+                "COALESCE(to_char(ev.%s, 'YYYY-MM-DD HH24:MI:SS'), '')", SQL.identifier(name)
+            )
         if name in ledger.EMPTY_ZERO:
             return SQL("COALESCE(NULLIF(ev.%s, 0)::text, '')", SQL.identifier(name))
         return SQL("COALESCE(ev.%s::text, '')", SQL.identifier(name))
@@ -404,7 +473,9 @@ class SerialConsistencyCheck(models.Model):
         columns = [self._column_text(name) for name in ledger.HASHED_FIELDS]
         return SQL(
             "concat_ws(%s, %s, COALESCE(ev.prev_hash, ''), %s)",
-            ledger.SEPARATOR, ledger.CHAIN_VERSION, SQL(", ").join(columns),
+            ledger.SEPARATOR,
+            ledger.CHAIN_VERSION,
+            SQL(", ").join(columns),
         )
 
     @api.model
@@ -413,8 +484,11 @@ class SerialConsistencyCheck(models.Model):
         unit separator."""
         parts = [SQL("%s::text", ledger.CHAIN_VERSION_V2), SQL("COALESCE(ev.prev_hash, '')")]
         parts += [self._column_text(name) for name in ledger.HASHED_FIELDS_V2]
-        return SQL("concat_ws(%s, %s)", ledger.SEPARATOR, SQL(", ").join(
-            SQL("(length(%s)::text || ':' || %s)", part, part) for part in parts))
+        return SQL(
+            "concat_ws(%s, %s)",
+            ledger.SEPARATOR,
+            SQL(", ").join(SQL("(length(%s)::text || ':' || %s)", part, part) for part in parts),
+        )
 
     # --- every history at once, without loading the ledger ----------------------------
 
@@ -440,18 +514,21 @@ class SerialConsistencyCheck(models.Model):
             companies.ids,
         )
         cr = self.env.cr
-        cr.execute("SELECT set_config('work_mem', '256MB', true), "
-                   "set_config('jit', 'off', true)")
-        cr.execute(SQL("SELECT count(DISTINCT ev.lot_id), count(*) FROM serial_event ev "
-                       "WHERE %s", scope))
+        cr.execute("SELECT set_config('work_mem', '256MB', true), set_config('jit', 'off', true)")
+        cr.execute(
+            SQL("SELECT count(DISTINCT ev.lot_id), count(*) FROM serial_event ev WHERE %s", scope)
+        )
         serial_count, event_count = cr.fetchone()
-        cr.execute(SQL(
-            """SELECT found.lot_id, found.event_id, found.chain_break, count(*) OVER ()
+        cr.execute(
+            SQL(
+                """SELECT found.lot_id, found.event_id, found.chain_break, count(*) OVER ()
                  FROM (%s) AS found
              ORDER BY found.lot_id
                 LIMIT %s""",
-            self._broken_chains_sql(scope), limit,
-        ))
+                self._broken_chains_sql(scope),
+                limit,
+            )
+        )
         rows = cr.fetchall()
         broken_count = rows[0][3] if rows else 0
         return serial_count, event_count, broken_count, [row[:3] for row in rows]
@@ -463,22 +540,49 @@ class SerialConsistencyCheck(models.Model):
         serials, events, broken, rows = self._verify_all_chains(self.env.companies)
         title = self.env._("Verify All Histories")
         if not broken:
-            return self._notification(title, self.env._(
-                "The history of %(serials)s serial(s), %(events)s event(s), is intact.",
-                serials=serials, events=events), "success")
-        reasons = dict(self.env["serial.consistency.issue"]._fields["chain_break"]
-                       ._description_selection(self.env))
-        names = dict(self.env["stock.lot"].browse([row[0] for row in rows]).mapped(
-            lambda lot: (lot.id, lot.display_name)))
-        lines = [self.env._("%(count)s of %(serials)s serial(s) have a broken history:",
-                            count=broken, serials=serials)]
-        lines += [self.env._("%(serial)s: event #%(event)s %(reason)s", serial=names[lot_id],
-                             event=event_id, reason=reasons.get(chain_break, "").lower())
-                  for lot_id, event_id, chain_break in rows]
+            return self._notification(
+                title,
+                self.env._(
+                    "The history of %(serials)s serial(s), %(events)s event(s), is intact.",
+                    serials=serials,
+                    events=events,
+                ),
+                "success",
+            )
+        reasons = dict(
+            self.env["serial.consistency.issue"]
+            ._fields["chain_break"]
+            ._description_selection(self.env)
+        )
+        names = dict(
+            self.env["stock.lot"]
+            .browse([row[0] for row in rows])
+            .mapped(lambda lot: (lot.id, lot.display_name))
+        )
+        lines = [
+            self.env._(
+                "%(count)s of %(serials)s serial(s) have a broken history:",
+                count=broken,
+                serials=serials,
+            )
+        ]
+        lines += [
+            self.env._(
+                "%(serial)s: event #%(event)s %(reason)s",
+                serial=names[lot_id],
+                event=event_id,
+                reason=reasons.get(chain_break, "").lower(),
+            )
+            for lot_id, event_id, chain_break in rows
+        ]
         if broken > len(rows):
-            lines.append(self.env._(
-                "... and %(count)s more: run a Consistency Check for the full list and "
-                "what to do.", count=broken - len(rows)))
+            lines.append(
+                self.env._(
+                    "... and %(count)s more: run a Consistency Check for the full list and "
+                    "what to do.",
+                    count=broken - len(rows),
+                )
+            )
         return self._notification(title, "\n".join(lines), "danger")
 
     # --- the ledger against its newest anchor -------------------------------------------
@@ -491,19 +595,36 @@ class SerialConsistencyCheck(models.Model):
         result = self.env["serial.ledger.anchor"].sudo()._serial_verify()
         title = self.env._("Verify Against Anchor")
         if result["path"] is None:
-            return self._notification(title, self.env._(
-                "No anchor has been written yet: the daily job writes one, or ask your "
-                "administrator to run 'Serial Tracking: anchor the ledger'."), "warning")
+            return self._notification(
+                title,
+                self.env._(
+                    "No anchor has been written yet: the daily job writes one, or ask your "
+                    "administrator to run 'Serial Tracking: anchor the ledger'."
+                ),
+                "warning",
+            )
         if not result["valid"]:
-            return self._notification(title, self.env._(
-                "The newest anchor %(path)s is not signed by this database's ledger key: "
-                "it was altered or belongs elsewhere. Restore the anchors from their copy "
-                "and check again.", path=result["path"]), "danger")
+            return self._notification(
+                title,
+                self.env._(
+                    "The newest anchor %(path)s is not signed by this database's ledger key: "
+                    "it was altered or belongs elsewhere. Restore the anchors from their copy "
+                    "and check again.",
+                    path=result["path"],
+                ),
+                "danger",
+            )
         found = result["found"]
         if not found and result["legacy_ok"]:
-            return self._notification(title, self.env._(
-                "All %(count)s chain(s) anchored on %(date)s still end as anchored.",
-                count=result["checked"], date=result["created"][:19] + " UTC"), "success")
+            return self._notification(
+                title,
+                self.env._(
+                    "All %(count)s chain(s) anchored on %(date)s still end as anchored.",
+                    count=result["checked"],
+                    date=result["created"][:19] + " UTC",
+                ),
+                "success",
+            )
         reasons = {
             "missing": self.env._("its anchored last event is gone"),
             "moved": self.env._("its anchored last event now belongs to another serial"),
@@ -512,19 +633,34 @@ class SerialConsistencyCheck(models.Model):
         # only serials of the companies the user works in are named
         lots = self.env["stock.lot"].search([("id", "in", [row[0] for row in found])])
         names = {lot.id: lot.display_name for lot in lots}
-        lines = [self.env._(
-            "%(count)s of %(checked)s chain(s) anchored on %(date)s no longer end as "
-            "anchored: the ledger was rewritten. Compare it with a backup from before the "
-            "anchor.", count=len(found), checked=result["checked"],
-            date=result["created"][:19] + " UTC")]
+        lines = [
+            self.env._(
+                "%(count)s of %(checked)s chain(s) anchored on %(date)s no longer end as "
+                "anchored: the ledger was rewritten. Compare it with a backup from before the "
+                "anchor.",
+                count=len(found),
+                checked=result["checked"],
+                date=result["created"][:19] + " UTC",
+            )
+        ]
         if not result["legacy_ok"]:
-            lines.append(self.env._(
-                "The last event id of the unkeyed hash formula differs from the anchored "
-                "one: someone changed the system parameter %(param)s.",
-                param="serial_tracking.ledger_v1_last_id"))
-        lines += [self.env._("%(serial)s: event #%(event)s, %(reason)s",
-                             serial=names[lot_id], event=event_id, reason=reasons[reason])
-                  for lot_id, event_id, reason in found[:MAX_NAMED] if lot_id in names]
+            lines.append(
+                self.env._(
+                    "The last event id of the unkeyed hash formula differs from the anchored "
+                    "one: someone changed the system parameter %(param)s.",
+                    param="serial_tracking.ledger_v1_last_id",
+                )
+            )
+        lines += [
+            self.env._(
+                "%(serial)s: event #%(event)s, %(reason)s",
+                serial=names[lot_id],
+                event=event_id,
+                reason=reasons[reason],
+            )
+            for lot_id, event_id, reason in found[:MAX_NAMED]
+            if lot_id in names
+        ]
         return self._notification(title, "\n".join(lines), "danger")
 
     @api.model
@@ -532,6 +668,10 @@ class SerialConsistencyCheck(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"title": title, "message": message, "type": kind,
-                       "sticky": kind != "success"},
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind,
+                "sticky": kind != "success",
+            },
         }

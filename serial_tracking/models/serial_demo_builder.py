@@ -41,22 +41,49 @@ class SerialDemoBuilder(models.AbstractModel):
         phones = [self._imei(number) for number in range(1, 9)]
         routers = [f"RT5-{number:05d}" for number in range(1, 9)]
 
-        self._validate(self._picking(warehouse.in_type_id, supplier, {
-            laptop: laptops, phone: phones, router: routers[:6],
-        }))
-        self._validate(self._picking(warehouse.out_type_id, clinics, {
-            laptop: laptops[:3], phone: phones[:2],
-        }))
-        self._validate(self._picking(warehouse.out_type_id, logistics, {
-            phone: phones[2:3], router: routers[2:4],
-        }))
+        self._validate(
+            self._picking(
+                warehouse.in_type_id,
+                supplier,
+                {
+                    laptop: laptops,
+                    phone: phones,
+                    router: routers[:6],
+                },
+            )
+        )
+        self._validate(
+            self._picking(
+                warehouse.out_type_id,
+                clinics,
+                {
+                    laptop: laptops[:3],
+                    phone: phones[:2],
+                },
+            )
+        )
+        self._validate(
+            self._picking(
+                warehouse.out_type_id,
+                logistics,
+                {
+                    phone: phones[2:3],
+                    router: routers[2:4],
+                },
+            )
+        )
         lots = self._lots({laptop: laptops, phone: phones, router: routers[:6]})
         self._demo_register(lots[phone][0], REGISTERED_EXPIRED_DAYS)
         self._demo_register(lots[phone][1], REGISTERED_EXPIRING_DAYS)
         # Ready to pick with the scanner: Odoo reserved these serials.
-        self._picking(warehouse.out_type_id, logistics, {
-            laptop: laptops[3:5], router: routers[:2],
-        })
+        self._picking(
+            warehouse.out_type_id,
+            logistics,
+            {
+                laptop: laptops[3:5],
+                router: routers[:2],
+            },
+        )
         # Ready to receive with the scanner: the vendor listed the serials it sends.
         self._picking(warehouse.in_type_id, supplier, {router: routers[6:8]})
         self._demo_count_to_do(warehouse, lots[laptop][7:10])
@@ -67,14 +94,17 @@ class SerialDemoBuilder(models.AbstractModel):
 
     @api.model
     def _demo_products(self):
-        return (self.env.ref("serial_tracking.product_demo_laptop"),
-                self.env.ref("serial_tracking.product_demo_phone"),
-                self.env.ref("serial_tracking.product_demo_router"))
+        return (
+            self.env.ref("serial_tracking.product_demo_laptop"),
+            self.env.ref("serial_tracking.product_demo_phone"),
+            self.env.ref("serial_tracking.product_demo_router"),
+        )
 
     @api.model
     def _warehouse(self):
         warehouse = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1)
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
         # demo data loads before the install hook gives existing warehouses theirs
         warehouse._serial_ensure_quarantine_locations()
         return warehouse
@@ -88,12 +118,17 @@ class SerialDemoBuilder(models.AbstractModel):
     def _lots(self, serials_by_product):
         """``{product: [stock.lot, ...]}`` in the order of the given names."""
         names = [name for names in serials_by_product.values() for name in names]
-        found = self.env["stock.lot"].search([
-            ("name", "in", names), ("product_id", "in", [p.id for p in serials_by_product]),
-        ])
+        found = self.env["stock.lot"].search(
+            [
+                ("name", "in", names),
+                ("product_id", "in", [p.id for p in serials_by_product]),
+            ]
+        )
         by_key = {(lot.product_id, lot.name): lot for lot in found}
-        return {product: [by_key[product, name] for name in names]
-                for product, names in serials_by_product.items()}
+        return {
+            product: [by_key[product, name] for name in names]
+            for product, names in serials_by_product.items()
+        }
 
     # --- stock operations as a user runs them ---------------------------------------
 
@@ -109,11 +144,13 @@ class SerialDemoBuilder(models.AbstractModel):
         if destination:
             values["location_dest_id"] = destination.id
         values["move_ids"] = [
-            Command.create({
-                "product_id": product.id,
-                "product_uom_qty": len(names),
-                "product_uom": product.uom_id.id,
-            })
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "product_uom_qty": len(names),
+                    "product_uom": product.uom_id.id,
+                }
+            )
             for product, names in serials_by_product.items()
         ]
         picking = self.env["stock.picking"].create(values)
@@ -122,8 +159,7 @@ class SerialDemoBuilder(models.AbstractModel):
         for move in picking.move_ids:
             names = serials_by_product[move.product_id]
             if move.location_id.usage in ("internal", "transit"):
-                self._choose_serials(move, self._lots({move.product_id: names})[
-                    move.product_id])
+                self._choose_serials(move, self._lots({move.product_id: names})[move.product_id])
             else:
                 self._type_serials(move, names)
         return picking
@@ -133,9 +169,14 @@ class SerialDemoBuilder(models.AbstractModel):
         """Type the vendor's serial numbers on the lines Odoo made for the receipt."""
         lines = move.move_line_ids.sorted("id")
         if len(lines) != len(names):
-            raise UserError(self.env._(
-                "Demo data: %(move)s has %(lines)s lines for %(count)s serials.",
-                move=move.reference, lines=len(lines), count=len(names)))
+            raise UserError(
+                self.env._(
+                    "Demo data: %(move)s has %(lines)s lines for %(count)s serials.",
+                    move=move.reference,
+                    lines=len(lines),
+                    count=len(names),
+                )
+            )
         for line, name in zip(lines, names, strict=True):
             line.lot_name = name
 
@@ -145,10 +186,14 @@ class SerialDemoBuilder(models.AbstractModel):
         on a reserved line."""
         lines = move.move_line_ids.sorted("id")
         if len(lines) != len(lots) or any(line.quantity != 1 for line in lines):
-            raise UserError(self.env._(
-                "Demo data: Odoo reserved %(lines)s for %(move)s instead of %(count)s "
-                "serials.", lines=", ".join(lines.lot_id.mapped("name")) or "nothing",
-                move=move.reference, count=len(lots)))
+            raise UserError(
+                self.env._(
+                    "Demo data: Odoo reserved %(lines)s for %(move)s instead of %(count)s serials.",
+                    lines=", ".join(lines.lot_id.mapped("name")) or "nothing",
+                    move=move.reference,
+                    count=len(lots),
+                )
+            )
         wanted = self.env["stock.lot"].union(*lots)
         missing = iter(wanted - lines.lot_id)
         for line in lines.filtered(lambda ml: ml.lot_id not in wanted):
@@ -163,8 +208,9 @@ class SerialDemoBuilder(models.AbstractModel):
             wizard = self.env[model].with_context(**action.get("context", {})).create({})
             action = getattr(wizard, _VALIDATION_WIZARDS[model])()
         if picking.state != "done":
-            raise UserError(self.env._("Demo data: %(picking)s could not be validated.",
-                                       picking=picking.name))
+            raise UserError(
+                self.env._("Demo data: %(picking)s could not be validated.", picking=picking.name)
+            )
         return picking
 
     # --- the suite's own operations ---------------------------------------------------
@@ -172,43 +218,57 @@ class SerialDemoBuilder(models.AbstractModel):
     @api.model
     def _demo_register(self, lot, days_ago):
         """The customer registered the unit ``days_ago`` days ago (recorded today)."""
-        self.env["serial.transition.wizard"].create({
-            "lot_ids": [Command.set(lot.ids)],
-            "action": "register",
-            "date": fields.Datetime.now() - timedelta(days=days_ago),
-            "note": self.env._("Registered on the customer's portal."),
-        }).action_apply()
+        self.env["serial.transition.wizard"].create(
+            {
+                "lot_ids": [Command.set(lot.ids)],
+                "action": "register",
+                "date": fields.Datetime.now() - timedelta(days=days_ago),
+                "note": self.env._("Registered on the customer's portal."),
+            }
+        ).action_apply()
 
     @api.model
     def _demo_quarantine(self, lot):
-        self.env["serial.transition.wizard"].create({
-            "lot_ids": [Command.set(lot.ids)],
-            "action": "quarantine",
-            "reason_id": self.env.ref("serial_tracking.reason_demo_customer_complaint").id,
-            "note": self.env._("Same batch as a unit a customer reported overheating."),
-        }).action_apply()
+        self.env["serial.transition.wizard"].create(
+            {
+                "lot_ids": [Command.set(lot.ids)],
+                "action": "quarantine",
+                "reason_id": self.env.ref("serial_tracking.reason_demo_customer_complaint").id,
+                "note": self.env._("Same batch as a unit a customer reported overheating."),
+            }
+        ).action_apply()
 
     @api.model
     def _demo_count_to_do(self, warehouse, lots):
         """A shelf with a barcode for the scanner's count, its units moved there through
         an internal transfer, and Odoo's count request on them."""
-        shelf = self.env["stock.location"].create({
-            "name": self.env._("Shelf A"),
-            "location_id": warehouse.lot_stock_id.id,
-            "barcode": COUNT_LOCATION_BARCODE,
-        })
+        shelf = self.env["stock.location"].create(
+            {
+                "name": self.env._("Shelf A"),
+                "location_id": warehouse.lot_stock_id.id,
+                "barcode": COUNT_LOCATION_BARCODE,
+            }
+        )
         products = {}
         for lot in lots:
             products.setdefault(lot.product_id, []).append(lot.name)
-        self._validate(self._picking(warehouse.int_type_id, self.env["res.partner"], products,
-                                     destination=shelf))
-        quants = self.env["stock.quant"].search([
-            ("location_id", "=", shelf.id), ("lot_id", "in", [lot.id for lot in lots]),
-        ])
-        self.env["stock.request.count"].create({
-            "quant_ids": [Command.set(quants.ids)],
-            "user_id": self.env.ref("base.user_admin").id,
-        }).action_request_count()
+        self._validate(
+            self._picking(
+                warehouse.int_type_id, self.env["res.partner"], products, destination=shelf
+            )
+        )
+        quants = self.env["stock.quant"].search(
+            [
+                ("location_id", "=", shelf.id),
+                ("lot_id", "in", [lot.id for lot in lots]),
+            ]
+        )
+        self.env["stock.request.count"].create(
+            {
+                "quant_ids": [Command.set(quants.ids)],
+                "user_id": self.env.ref("base.user_admin").id,
+            }
+        ).action_request_count()
         return shelf
 
     @api.model
@@ -216,21 +276,28 @@ class SerialDemoBuilder(models.AbstractModel):
         """A recall still being simulated, and an active one that quarantined the units
         in stock and notified the customers of the others."""
         Recall = self.env["serial.recall"]
-        simulated = Recall.create({
-            "reference": "LT14-HINGE-01",
-            "reason": self.env._("Hinge cracks reported on early Laptop 14 units: "
-                                 "checking how many units are concerned."),
-            "severity": "low",
-            "product_ids": [Command.set(laptop.ids)],
-        })
+        simulated = Recall.create(
+            {
+                "reference": "LT14-HINGE-01",
+                "reason": self.env._(
+                    "Hinge cracks reported on early Laptop 14 units: "
+                    "checking how many units are concerned."
+                ),
+                "severity": "low",
+                "product_ids": [Command.set(laptop.ids)],
+            }
+        )
         simulated.action_simulate()
-        active = Recall.create({
-            "reference": "NW-PSU-2024-07",
-            "reason": self.env._("Northwind reports overheating power supplies in these "
-                                 "Edge Router R5 units."),
-            "severity": "high",
-            "lot_ids": [Command.set([lot.id for lot in router_lots])],
-        })
+        active = Recall.create(
+            {
+                "reference": "NW-PSU-2024-07",
+                "reason": self.env._(
+                    "Northwind reports overheating power supplies in these Edge Router R5 units."
+                ),
+                "severity": "high",
+                "lot_ids": [Command.set([lot.id for lot in router_lots])],
+            }
+        )
         active.action_simulate()
         active.action_activate()
         return simulated, active

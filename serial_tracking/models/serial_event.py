@@ -22,21 +22,26 @@ class SerialEvent(models.Model):
     _log_access = False
 
     lot_id = fields.Many2one(
-        "stock.lot", string="Serial", required=True, index=True, ondelete="restrict",
+        "stock.lot",
+        string="Serial",
+        required=True,
+        index=True,
+        ondelete="restrict",
         readonly=True,
     )
     # precompute: filled in the INSERT, not by one UPDATE per event afterwards
-    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True,
-                                 precompute=True)
-    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True,
-                                 precompute=True)
+    product_id = fields.Many2one(
+        related="lot_id.product_id", store=True, index=True, precompute=True
+    )
+    company_id = fields.Many2one(
+        related="lot_id.company_id", store=True, index=True, precompute=True
+    )
     event_type = fields.Selection(lifecycle.EVENT_TYPES, required=True, index=True, readonly=True)
     from_state = fields.Selection(lifecycle.STATES, readonly=True)
     to_state = fields.Selection(lifecycle.STATES, index=True, readonly=True)
     date = fields.Datetime(required=True, index=True, readonly=True, default=fields.Datetime.now)
     # when the row was written: ``date`` is when it happened, which may be earlier
-    create_date = fields.Datetime(string="Recorded On", readonly=True,
-                                  default=fields.Datetime.now)
+    create_date = fields.Datetime(string="Recorded On", readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", string="Done By", readonly=True, ondelete="restrict")
     location_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
@@ -50,10 +55,12 @@ class SerialEvent(models.Model):
     hash = fields.Char(readonly=True)
     # Navigation to the documents. Emptied when Odoo deletes the document (an
     # unreserved line): the hash covers the ids recorded, which never change.
-    picking_id = fields.Many2one("stock.picking", readonly=True, index="btree_not_null",
-                                 ondelete="set null")
-    move_line_id = fields.Many2one("stock.move.line", readonly=True, index="btree_not_null",
-                                   ondelete="set null")
+    picking_id = fields.Many2one(
+        "stock.picking", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    move_line_id = fields.Many2one(
+        "stock.move.line", readonly=True, index="btree_not_null", ondelete="set null"
+    )
     picking_ref = fields.Integer(string="Transfer ID (as recorded)", readonly=True)
     move_line_ref = fields.Integer(string="Move Line ID (as recorded)", readonly=True)
 
@@ -72,10 +79,12 @@ class SerialEvent(models.Model):
     def create(self, vals_list):
         self.check_access("create")
         if not self.env.context.get("serial_ledger_append"):
-            raise UserError(self.env._(
-                "Serial events are written by the lifecycle itself. Use the serial's "
-                "'Change State' action to record what happened."
-            ))
+            raise UserError(
+                self.env._(
+                    "Serial events are written by the lifecycle itself. Use the serial's "
+                    "'Change State' action to record what happened."
+                )
+            )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -88,10 +97,12 @@ class SerialEvent(models.Model):
         self._raise_immutable()
 
     def _raise_immutable(self):
-        raise UserError(self.env._(
-            "The serial ledger cannot be changed or deleted. Record a correction as a new "
-            "event instead."
-        ))
+        raise UserError(
+            self.env._(
+                "The serial ledger cannot be changed or deleted. Record a correction as a new "
+                "event instead."
+            )
+        )
 
     # --- appending ----------------------------------------------------------------
 
@@ -129,8 +140,9 @@ class SerialEvent(models.Model):
             content = dict(vals, product_id=product_id, company_id=company_id)
             vals["hash"] = ledger.event_hash(content, prev, key)
             last_hash[vals["lot_id"]] = vals["hash"]
-        if (len(vals_list) >= self._BULK_APPEND
-                and self.env["serial.bulk"]._serial_fast_path("ledger_append")):
+        if len(vals_list) >= self._BULK_APPEND and self.env["serial.bulk"]._serial_fast_path(
+            "ledger_append"
+        ):
             return self.sudo()._insert_events(vals_list)
         return self.sudo().with_context(serial_ledger_append=True).create(vals_list)
 
@@ -142,10 +154,13 @@ class SerialEvent(models.Model):
         """``{lot_id: (product_id, company_id)}``: the related columns an event stores
         (and hashes), read as the ORM's precompute will read them."""
         self.env["stock.lot"].flush_model(["product_id", "company_id"])
-        self.env.cr.execute("SELECT id, product_id, company_id FROM stock_lot "
-                            "WHERE id = ANY(%s)", [list(lot_ids)])
-        return {lot_id: (product_id, company_id) for lot_id, product_id, company_id
-                in self.env.cr.fetchall()}
+        self.env.cr.execute(
+            "SELECT id, product_id, company_id FROM stock_lot WHERE id = ANY(%s)", [list(lot_ids)]
+        )
+        return {
+            lot_id: (product_id, company_id)
+            for lot_id, product_id, company_id in self.env.cr.fetchall()
+        }
 
     def _lock_and_read_heads(self, lot_ids, rewritten_lot_ids=()):
         """Lock serials in id order and return the hash of each one's last event.
@@ -199,10 +214,16 @@ class SerialEvent(models.Model):
         keys = self.env["serial.ledger.key"]
         columns = SQL(", ").join(map(SQL.identifier, (*ledger.HASHED_FIELDS_V2, *ledger.LINKS)))
         where = SQL("WHERE lot_id = ANY(%s)", list(lot_ids)) if lot_ids is not None else SQL()
-        self.env.cr.execute(SQL("SELECT id, prev_hash, hash, %s FROM serial_event %s "
-                                "ORDER BY lot_id, id", columns, where))
-        return ledger.find_broken(self.env.cr.dictfetchall(), keys._serial_chain_key(),
-                                  keys._serial_legacy_last_id())
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, prev_hash, hash, %s FROM serial_event %s ORDER BY lot_id, id",
+                columns,
+                where,
+            )
+        )
+        return ledger.find_broken(
+            self.env.cr.dictfetchall(), keys._serial_chain_key(), keys._serial_legacy_last_id()
+        )
 
     @api.model
     def action_verify_all(self):

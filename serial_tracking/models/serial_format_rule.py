@@ -39,11 +39,15 @@ class SerialFormatRule(models.Model):
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(
-        "res.company", default=lambda self: self.env.company, index=True,
+        "res.company",
+        default=lambda self: self.env.company,
+        index=True,
         help="Leave empty to share the rule between companies.",
     )
     preset = fields.Selection(
-        PRESETS, required=True, default="custom",
+        PRESETS,
+        required=True,
+        default="custom",
         help="Fills the checks of supplied numbers with a known standard.",
     )
     pattern = fields.Char(
@@ -54,26 +58,41 @@ class SerialFormatRule(models.Model):
     )
     check_algorithm = fields.Selection(
         [(name, algorithm.label) for name, algorithm in check_digits.ALGORITHMS.items()],
-        string="Check Character", required=True,
-        compute="_compute_validation_settings", store=True, readonly=False, precompute=True,
+        string="Check Character",
+        required=True,
+        compute="_compute_validation_settings",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="Computed over the rest of the number; {CHECK} in the pattern says where it goes.",
     )
     charset = fields.Selection(
         [(name, charset.label) for name, charset in numbering.CHARSETS.items()],
-        string="Allowed Characters", required=True,
-        compute="_compute_validation_settings", store=True, readonly=False, precompute=True,
+        string="Allowed Characters",
+        required=True,
+        compute="_compute_validation_settings",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     min_length = fields.Integer(
-        compute="_compute_validation_settings", store=True, readonly=False,
+        compute="_compute_validation_settings",
+        store=True,
+        readonly=False,
         precompute=True,
     )
     max_length = fields.Integer(
-        compute="_compute_validation_settings", store=True, readonly=False,
+        compute="_compute_validation_settings",
+        store=True,
+        readonly=False,
         precompute=True,
     )
     regex = fields.Char(
         string="Regular Expression",
-        compute="_compute_validation_settings", store=True, readonly=False, precompute=True,
+        compute="_compute_validation_settings",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="Supplied numbers must match it as a whole (Python syntax).",
     )
     match_pattern = fields.Boolean(
@@ -82,25 +101,36 @@ class SerialFormatRule(models.Model):
     )
     uniqueness = fields.Selection(
         [("product", "Per product"), ("company", "Across all products of the company")],
-        required=True, default="product",
+        required=True,
+        default="product",
         help="Per product is Odoo's own rule. Across all products refuses a number that any "
         "other product of the company already uses.",
     )
     sequence_id = fields.Many2one(
-        "ir.sequence", string="Counter", readonly=True, copy=False, ondelete="restrict",
+        "ir.sequence",
+        string="Counter",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
     )
     next_number = fields.Integer(
-        string="Next Counter Value", compute="_compute_next_number",
+        string="Next Counter Value",
+        compute="_compute_next_number",
         inverse="_inverse_next_number",
         help="The value {SEQ:n} takes in the next generated number. Setting it lower "
         "than numbers already made only means that those are refused as existing.",
     )
     preview = fields.Text(compute="_compute_preview", string="Next Numbers")
     product_tmpl_ids = fields.One2many(
-        "product.template", "serial_format_rule_id", string="Products", readonly=True,
+        "product.template",
+        "serial_format_rule_id",
+        string="Products",
+        readonly=True,
     )
     categ_ids = fields.One2many(
-        "product.category", "serial_format_rule_id", string="Product Categories",
+        "product.category",
+        "serial_format_rule_id",
+        string="Product Categories",
         readonly=True,
     )
 
@@ -123,38 +153,56 @@ class SerialFormatRule(models.Model):
             rule.max_length = spec.max_len
             rule.regex = spec.regex or False
 
-    @api.constrains("pattern", "check_algorithm", "charset", "min_length", "max_length",
-                    "regex", "match_pattern")
+    @api.constrains(
+        "pattern",
+        "check_algorithm",
+        "charset",
+        "min_length",
+        "max_length",
+        "regex",
+        "match_pattern",
+    )
     def _check_settings(self):
         for rule in self:
             if rule.match_pattern and not rule.pattern:
-                raise ValidationError(self.env._(
-                    'Numbering rule "%(rule)s" asks supplied numbers to follow the pattern '
-                    "but has none. Enter a pattern or untick the option.", rule=rule.name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        'Numbering rule "%(rule)s" asks supplied numbers to follow the pattern '
+                        "but has none. Enter a pattern or untick the option.",
+                        rule=rule.name,
+                    )
+                )
             try:
                 spec = rule._validation_spec()
                 compiled = rule._compiled_pattern() if rule.pattern else None
                 # no sample stands for every warehouse and product
                 if not compiled or compiled.uses_warehouse or compiled.uses_product_ref:
                     continue
-                sample = rule._render(compiled, [max(rule.next_number, 1)],
-                                      fields.Date.today())[0]
-            except (numbering.NumberingError, numbering.ValidationSpecError,
-                    check_digits.CheckDigitError) as error:
-                raise ValidationError(self.env._(
-                    'Numbering rule "%(rule)s": %(problem)s', rule=rule.name,
-                    problem=tools_messages.translate(self.env, error),
-                )) from None
+                sample = rule._render(compiled, [max(rule.next_number, 1)], fields.Date.today())[0]
+            except (
+                numbering.NumberingError,
+                numbering.ValidationSpecError,
+                check_digits.CheckDigitError,
+            ) as error:
+                raise ValidationError(
+                    self.env._(
+                        'Numbering rule "%(rule)s": %(problem)s',
+                        rule=rule.name,
+                        problem=tools_messages.translate(self.env, error),
+                    )
+                ) from None
             problems = numbering.validate_batch([sample], spec)
             if problems:
-                raise ValidationError(self.env._(
-                    'Numbering rule "%(rule)s" would make %(sample)s, which its own checks '
-                    "refuse (%(problem)s). Adjust the pattern or the checks so that they "
-                    "agree.",
-                    rule=rule.name, sample=sample,
-                    problem=tools_messages.translate(self.env, problems[0]),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        'Numbering rule "%(rule)s" would make %(sample)s, which its own checks '
+                        "refuse (%(problem)s). Adjust the pattern or the checks so that they "
+                        "agree.",
+                        rule=rule.name,
+                        sample=sample,
+                        problem=tools_messages.translate(self.env, problems[0]),
+                    )
+                )
 
     def _compiled_pattern(self):
         """The checked pattern of the rule (PatternError/RenderError when it is wrong)."""
@@ -170,7 +218,7 @@ class SerialFormatRule(models.Model):
         if self.match_pattern and self.pattern:
             compiled = self._compiled_pattern()
             pattern_regex = "(?a:%s)" % compiled.regex(algorithm=self.check_algorithm).pattern
-            regex = pattern_regex if not regex else fr"(?=(?:{regex})\Z){pattern_regex}"
+            regex = pattern_regex if not regex else rf"(?=(?:{regex})\Z){pattern_regex}"
             hint = self.env._("of pattern %(pattern)s", pattern=self.pattern)
         return numbering.ValidationSpec(
             charset=self.charset,
@@ -201,13 +249,19 @@ class SerialFormatRule(models.Model):
         """The rule's own PostgreSQL sequence (ir.sequence 'standard'), created on demand."""
         self.ensure_one()
         if not self.sequence_id:
-            self.sudo().sequence_id = self.env["ir.sequence"].sudo().create({
-                "name": self.env._("Serial numbering: %(rule)s", rule=self.name),
-                "implementation": "standard",
-                "number_next": start,
-                "number_increment": 1,
-                "company_id": self.company_id.id,
-            })
+            self.sudo().sequence_id = (
+                self.env["ir.sequence"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Serial numbering: %(rule)s", rule=self.name),
+                        "implementation": "standard",
+                        "number_next": start,
+                        "number_increment": 1,
+                        "company_id": self.company_id.id,
+                    }
+                )
+            )
         return self.sudo().sequence_id
 
     @api.depends("sequence_id")
@@ -240,11 +294,14 @@ class SerialFormatRule(models.Model):
         try:
             # A savepoint keeps the transaction usable for the unlock if nextval fails.
             with cr.savepoint(flush=False):
-                cr.execute(SQL(
-                    "SELECT nextval(%s) FROM generate_series(1, %s)",
-                    "ir_sequence_%03d" % counter.id, count,
-                ))
-                numbers = [number for number, in cr.fetchall()]
+                cr.execute(
+                    SQL(
+                        "SELECT nextval(%s) FROM generate_series(1, %s)",
+                        "ir_sequence_%03d" % counter.id,
+                        count,
+                    )
+                )
+                numbers = [number for (number,) in cr.fetchall()]
         finally:
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", [_COUNTER_LOCK, counter.id])
         self.invalidate_recordset(["next_number", "preview"])
@@ -259,10 +316,16 @@ class SerialFormatRule(models.Model):
         start = 0
         for index in range(1, len(numbers) + 1):
             if index == len(numbers) or numbers[index] != numbers[index - 1] + 1:
-                names.extend(compiled.render_many(
-                    numbers[start], index - start, date, warehouse_code=warehouse_code,
-                    product_ref=product_ref, algorithm=self.check_algorithm,
-                ))
+                names.extend(
+                    compiled.render_many(
+                        numbers[start],
+                        index - start,
+                        date,
+                        warehouse_code=warehouse_code,
+                        product_ref=product_ref,
+                        algorithm=self.check_algorithm,
+                    )
+                )
                 start = index
         return names
 
@@ -273,45 +336,62 @@ class SerialFormatRule(models.Model):
         numbers = self._reserve_numbers(count)
         try:
             return self._render(
-                compiled, numbers, date or fields.Date.context_today(self),
+                compiled,
+                numbers,
+                date or fields.Date.context_today(self),
                 warehouse_code=warehouse.code if warehouse else "",
                 product_ref=product.default_code or "",
             )
         except numbering.RenderError as error:
-            raise UserError(self.env._(
-                'Numbering rule "%(rule)s" cannot make %(count)s more numbers: %(problem)s. '
-                "Widen {SEQ:n} in the pattern or reset the counter.",
-                rule=self.name, count=count, problem=tools_messages.translate(self.env, error),
-            )) from None
+            raise UserError(
+                self.env._(
+                    'Numbering rule "%(rule)s" cannot make %(count)s more numbers: %(problem)s. '
+                    "Widen {SEQ:n} in the pattern or reset the counter.",
+                    rule=self.name,
+                    count=count,
+                    problem=tools_messages.translate(self.env, error),
+                )
+            ) from None
 
     def _checked_for_generation(self, product, warehouse):
         """The compiled pattern, or a UserError saying what is missing to generate."""
         self.ensure_one()
         if not self.pattern:
-            raise UserError(self.env._(
-                'Numbering rule "%(rule)s" has no pattern, so it cannot make numbers. '
-                "Add a pattern to the rule, or count on from a first number, paste or upload "
-                "the numbers instead.", rule=self.name,
-            ))
+            raise UserError(
+                self.env._(
+                    'Numbering rule "%(rule)s" has no pattern, so it cannot make numbers. '
+                    "Add a pattern to the rule, or count on from a first number, paste or upload "
+                    "the numbers instead.",
+                    rule=self.name,
+                )
+            )
         try:
             compiled = self._compiled_pattern()
         except numbering.NumberingError as error:
-            raise UserError(self.env._(
-                'Numbering rule "%(rule)s": %(problem)s', rule=self.name,
-                problem=tools_messages.translate(self.env, error),
-            )) from None
+            raise UserError(
+                self.env._(
+                    'Numbering rule "%(rule)s": %(problem)s',
+                    rule=self.name,
+                    problem=tools_messages.translate(self.env, error),
+                )
+            ) from None
         if compiled.uses_product_ref and not product.default_code:
-            raise UserError(self.env._(
-                'Numbering rule "%(rule)s" uses {REF}, but %(product)s has no internal '
-                "reference. Set one on the product.",
-                rule=self.name, product=product.display_name,
-            ))
+            raise UserError(
+                self.env._(
+                    'Numbering rule "%(rule)s" uses {REF}, but %(product)s has no internal '
+                    "reference. Set one on the product.",
+                    rule=self.name,
+                    product=product.display_name,
+                )
+            )
         if compiled.uses_warehouse and not (warehouse and warehouse.code):
-            raise UserError(self.env._(
-                'Numbering rule "%(rule)s" uses {WH}, but no warehouse is known here. '
-                "Generate from a receipt or manufacturing order of a warehouse.",
-                rule=self.name,
-            ))
+            raise UserError(
+                self.env._(
+                    'Numbering rule "%(rule)s" uses {WH}, but no warehouse is known here. '
+                    "Generate from a receipt or manufacturing order of a warehouse.",
+                    rule=self.name,
+                )
+            )
         return compiled
 
     @api.depends("pattern", "check_algorithm", "next_number", "company_id")
@@ -328,15 +408,21 @@ class SerialFormatRule(models.Model):
             compiled = self._compiled_pattern()
             start = max(self.next_number, 1)
             names = self._render(
-                compiled, list(range(start, start + PREVIEW_COUNT)), date,
-                warehouse_code=_SAMPLE_WAREHOUSE, product_ref=_SAMPLE_REFERENCE,
+                compiled,
+                list(range(start, start + PREVIEW_COUNT)),
+                date,
+                warehouse_code=_SAMPLE_WAREHOUSE,
+                product_ref=_SAMPLE_REFERENCE,
             )
         except (numbering.NumberingError, check_digits.CheckDigitError) as error:
             return tools_messages.translate(self.env, error)
         lines = [*names, "…"]
         if compiled.uses_warehouse or compiled.uses_product_ref:
-            lines.append(self.env._(
-                "(shown with warehouse code %(warehouse)s and internal reference %(ref)s)",
-                warehouse=_SAMPLE_WAREHOUSE, ref=_SAMPLE_REFERENCE,
-            ))
+            lines.append(
+                self.env._(
+                    "(shown with warehouse code %(warehouse)s and internal reference %(ref)s)",
+                    warehouse=_SAMPLE_WAREHOUSE,
+                    ref=_SAMPLE_REFERENCE,
+                )
+            )
         return "\n".join(lines)

@@ -7,8 +7,12 @@ def _active(alias, at=None):
     """SQL for "link ``alias`` is in force": now, or at ``at`` when given."""
     link = SQL.identifier(alias)
     if at:
-        return SQL("%(g)s.link_type != 'removed' AND %(g)s.date_from <= %(at)s "
-                   "AND (%(g)s.date_to IS NULL OR %(g)s.date_to > %(at)s)", g=link, at=at)
+        return SQL(
+            "%(g)s.link_type != 'removed' AND %(g)s.date_from <= %(at)s "
+            "AND (%(g)s.date_to IS NULL OR %(g)s.date_to > %(at)s)",
+            g=link,
+            at=at,
+        )
     return SQL("%(g)s.link_type != 'removed' AND %(g)s.date_to IS NULL", g=link)
 
 
@@ -30,25 +34,41 @@ class SerialGenealogy(models.Model):
     _check_company_auto = True
 
     parent_lot_id = fields.Many2one(
-        "stock.lot", string="Component", required=True, index=True, ondelete="restrict",
+        "stock.lot",
+        string="Component",
+        required=True,
+        index=True,
+        ondelete="restrict",
         readonly=True,
     )
     child_lot_id = fields.Many2one(
-        "stock.lot", string="Used In", required=True, index=True, ondelete="restrict",
+        "stock.lot",
+        string="Used In",
+        required=True,
+        index=True,
+        ondelete="restrict",
         readonly=True,
     )
-    parent_product_id = fields.Many2one(related="parent_lot_id.product_id",
-                                        string="Component Product")
-    child_product_id = fields.Many2one(related="child_lot_id.product_id",
-                                       string="Unit Product")
+    parent_product_id = fields.Many2one(
+        related="parent_lot_id.product_id", string="Component Product"
+    )
+    child_product_id = fields.Many2one(related="child_lot_id.product_id", string="Unit Product")
     link_type = fields.Selection(
         [("built_in", "Built In"), ("installed", "Installed"), ("removed", "Removed")],
-        required=True, default="built_in", readonly=True, index=True,
+        required=True,
+        default="built_in",
+        readonly=True,
+        index=True,
     )
-    quantity = fields.Float(default=1.0, digits="Product Unit", readonly=True,
-                            help="How much of a lot component went into the unit.")
-    date_from = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True,
-                                index=True)
+    quantity = fields.Float(
+        default=1.0,
+        digits="Product Unit",
+        readonly=True,
+        help="How much of a lot component went into the unit.",
+    )
+    date_from = fields.Datetime(
+        required=True, default=fields.Datetime.now, readonly=True, index=True
+    )
     date_to = fields.Datetime(readonly=True, index="btree_not_null")
     document_ref = fields.Char(string="Document", readonly=True)
     company_id = fields.Many2one(related="child_lot_id.company_id", store=True, index=True)
@@ -65,49 +85,61 @@ class SerialGenealogy(models.Model):
             parent_id = vals.get("parent_lot_id")
             if parent_id and parent_id == vals.get("child_lot_id"):
                 unit = self.env["stock.lot"].browse(vals["child_lot_id"])
-                raise ValidationError(self.env._(
-                    "%(unit)s cannot be a component of itself.", unit=unit.display_name
-                ))
+                raise ValidationError(
+                    self.env._("%(unit)s cannot be a component of itself.", unit=unit.display_name)
+                )
         links = super().create(vals_list)
         links._check_no_cycle()
         return links
 
     def write(self, vals):
         if set(vals) - {"date_to"} or any(link.date_to for link in self):
-            raise UserError(self.env._(
-                "Genealogy links are history: only an open link can be closed. Record a "
-                "removal or a new link instead."
-            ))
+            raise UserError(
+                self.env._(
+                    "Genealogy links are history: only an open link can be closed. Record a "
+                    "removal or a new link instead."
+                )
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        raise UserError(self.env._(
-            "Genealogy links are history and cannot be deleted. Close the link instead."
-        ))
+        raise UserError(
+            self.env._("Genealogy links are history and cannot be deleted. Close the link instead.")
+        )
 
     def _check_no_cycle(self):
         """Refuse a link whose unit is already upstream of its component."""
         for link in self.filtered(lambda lnk: lnk.link_type != "removed"):
             upstream = link.parent_lot_id._serial_ancestors()
             if link.child_lot_id in upstream:
-                raise ValidationError(self.env._(
-                    "%(unit)s cannot contain %(component)s: %(component)s is already made "
-                    "from %(unit)s, which would make a cycle.",
-                    unit=link.child_lot_id.display_name,
-                    component=link.parent_lot_id.display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(unit)s cannot contain %(component)s: %(component)s is already made "
+                        "from %(unit)s, which would make a cycle.",
+                        unit=link.child_lot_id.display_name,
+                        component=link.parent_lot_id.display_name,
+                    )
+                )
 
     def _close(self, when=None, document_ref=False):
         """Take components out: close the links and record the removal."""
         when = when or fields.Datetime.now()
         self.write({"date_to": when})
-        return self.create([
-            {"parent_lot_id": link.parent_lot_id.id, "child_lot_id": link.child_lot_id.id,
-             "link_type": "removed", "quantity": link.quantity, "date_from": when,
-             "date_to": when, "document_ref": document_ref or link.document_ref}
-            for link in self
-        ])
+        return self.create(
+            [
+                {
+                    "parent_lot_id": link.parent_lot_id.id,
+                    "child_lot_id": link.child_lot_id.id,
+                    "link_type": "removed",
+                    "quantity": link.quantity,
+                    "date_from": when,
+                    "date_to": when,
+                    "document_ref": document_ref or link.document_ref,
+                }
+                for link in self
+            ]
+        )
 
     # --- recursive queries ----------------------------------------------------------
 
@@ -120,12 +152,16 @@ class SerialGenealogy(models.Model):
         """
         if not lot_ids:
             return set()
-        start, step = ("parent_lot_id", "child_lot_id") if direction == "down" else (
-            "child_lot_id", "parent_lot_id")
+        start, step = (
+            ("parent_lot_id", "child_lot_id")
+            if direction == "down"
+            else ("child_lot_id", "parent_lot_id")
+        )
         active = _active("g", at)
         self.flush_model()
         # UNION (not UNION ALL) deduplicates, which also stops on any cycle.
-        query = SQL("""
+        query = SQL(
+            """
             WITH RECURSIVE reach(lot_id) AS (
                 SELECT %(step)s FROM serial_genealogy g
                  WHERE %(start)s = ANY(%(ids)s) AND %(active)s
@@ -133,8 +169,12 @@ class SerialGenealogy(models.Model):
                 SELECT n.lot_id FROM reach r CROSS JOIN LATERAL (%(walk)s) n
             )
             SELECT lot_id FROM reach""",
-            step=SQL.identifier("g", step), start=SQL.identifier("g", start),
-            ids=list(lot_ids), active=active, walk=self._walk_step_sql(start, step, active))
+            step=SQL.identifier("g", step),
+            start=SQL.identifier("g", start),
+            ids=list(lot_ids),
+            active=active,
+            walk=self._walk_step_sql(start, step, active),
+        )
         rows = self._walk_execute(query)
         return {row[0] for row in rows} - set(lot_ids)
 
@@ -147,9 +187,12 @@ class SerialGenealogy(models.Model):
         merge-join against the whole link table at every level (seconds on a million
         links) over one index probe per reached lot (milliseconds).
         """
-        return SQL("SELECT %s AS lot_id FROM serial_genealogy g WHERE %s = r.lot_id "
-                   "AND %s OFFSET 0", SQL.identifier("g", step), SQL.identifier("g", start),
-                   active)
+        return SQL(
+            "SELECT %s AS lot_id FROM serial_genealogy g WHERE %s = r.lot_id AND %s OFFSET 0",
+            SQL.identifier("g", step),
+            SQL.identifier("g", start),
+            active,
+        )
 
     def _walk_execute(self, query):
         """Run a walk without JIT compilation, which costs more than the walk itself
@@ -176,11 +219,15 @@ class SerialGenealogy(models.Model):
         """
         if not lot_ids:
             return []
-        start, step = ("parent_lot_id", "child_lot_id") if direction == "down" else (
-            "child_lot_id", "parent_lot_id")
+        start, step = (
+            ("parent_lot_id", "child_lot_id")
+            if direction == "down"
+            else ("child_lot_id", "parent_lot_id")
+        )
         active = _active("g", at)
         self.flush_model()
-        query = SQL("""
+        query = SQL(
+            """
             WITH RECURSIVE reach(lot_id) AS (
                 SELECT unnest(%(ids)s::int[])
                  UNION
@@ -194,6 +241,9 @@ class SerialGenealogy(models.Model):
                 OFFSET 0
             ) e
              ORDER BY e.id""",
-            ids=list(lot_ids), walk=self._walk_step_sql(start, step, active),
-            start=SQL.identifier("g", start), active=active)
+            ids=list(lot_ids),
+            walk=self._walk_step_sql(start, step, active),
+            start=SQL.identifier("g", start),
+            active=active,
+        )
         return self._walk_execute(query)

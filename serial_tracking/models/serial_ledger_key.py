@@ -44,7 +44,8 @@ class SerialLedgerKey(models.AbstractModel):
     @api.model
     def _serial_load_secret(self):
         return self.env["serial.unit.proof"]._serial_keep_secret(
-            CONFIG_OPTION, f"{self.env.cr.dbname}.ledger.key", PARAM, "serial ledger key")
+            CONFIG_OPTION, f"{self.env.cr.dbname}.ledger.key", PARAM, "serial ledger key"
+        )
 
     @api.model
     def _serial_legacy_last_id(self):
@@ -55,8 +56,10 @@ class SerialLedgerKey(models.AbstractModel):
         value = params.get_param(LEGACY_PARAM, None)  # "0" is a value, not a missing one
         if value is None:
             self.env["serial.event"].flush_model()
-            self.env.cr.execute("SELECT COALESCE(max(id), 0) FROM serial_event "
-                                "WHERE hash NOT LIKE %s", [ledger.V2_PREFIX + "%"])
+            self.env.cr.execute(
+                "SELECT COALESCE(max(id), 0) FROM serial_event WHERE hash NOT LIKE %s",
+                [ledger.V2_PREFIX + "%"],
+            )
             value = str(self.env.cr.fetchone()[0])
             params.set_param(LEGACY_PARAM, value)
         return int(value)

@@ -71,14 +71,19 @@ class SerialNumbering(models.AbstractModel):
             key = (product.id, company.id)
             batches.setdefault(key, Batch(product, company, rule, [])).names.append(vals)
         for product, unnamed_vals in unnamed.items():
-            for vals, name in zip(unnamed_vals, self._default_names(
-                    product, rules[product.id], len(unnamed_vals)), strict=True):
+            for vals, name in zip(
+                unnamed_vals,
+                self._default_names(product, rules[product.id], len(unnamed_vals)),
+                strict=True,
+            ):
                 if name:
                     vals["name"] = name
-        self._check_batches([
-            batch._replace(names=[vals["name"] for vals in batch.names if vals.get("name")])
-            for batch in batches.values()
-        ])
+        self._check_batches(
+            [
+                batch._replace(names=[vals["name"] for vals in batch.names if vals.get("name")])
+                for batch in batches.values()
+            ]
+        )
 
     @api.model
     def _validate_typed_serials(self, vals_list):
@@ -87,12 +92,16 @@ class SerialNumbering(models.AbstractModel):
         typed = [vals for vals in vals_list if vals.get("lot_name") and not vals.get("lot_id")]
         if not typed or self.env.context.get("serial_numbers_checked") is NUMBERS_CHECKED:
             return
-        moves = self.env["stock.move"].browse({vals["move_id"] for vals in typed
-                                               if vals.get("move_id")})
+        moves = self.env["stock.move"].browse(
+            {vals["move_id"] for vals in typed if vals.get("move_id")}
+        )
         move_products = {move.id: move.product_id.id for move in moves}
         entries = [
-            (vals.get("product_id") or move_products.get(vals.get("move_id")),
-             vals.get("company_id"), vals["lot_name"])
+            (
+                vals.get("product_id") or move_products.get(vals.get("move_id")),
+                vals.get("company_id"),
+                vals["lot_name"],
+            )
             for vals in typed
         ]
         self._check_typed(entries)
@@ -125,14 +134,16 @@ class SerialNumbering(models.AbstractModel):
             if not rule:
                 continue
             company = self._batch_company(lot.product_id, lot.company_id.id)
-            batches.setdefault((lot.product_id.id, company.id),
-                               Batch(lot.product_id, company, rule, [])).names.append(name)
+            batches.setdefault(
+                (lot.product_id.id, company.id), Batch(lot.product_id, company, rule, [])
+            ).names.append(name)
         self._check_batches(list(batches.values()), exclude_lot_ids=lots.ids)
 
     def _check_typed(self, entries, exclude_line_ids=()):
         """Check ``(product_id, company_id, name)`` entries of products with a rule."""
-        products = self.env["product.product"].browse({product_id for product_id, _c, _n
-                                                       in entries if product_id})
+        products = self.env["product.product"].browse(
+            {product_id for product_id, _c, _n in entries if product_id}
+        )
         rules = products._serial_format_rules()
         batches = {}
         for product_id, company_id, name in entries:
@@ -141,10 +152,10 @@ class SerialNumbering(models.AbstractModel):
                 continue
             product = products.browse(product_id)
             company = self._batch_company(product, company_id)
-            batches.setdefault((product_id, company.id), Batch(product, company, rule, [])
-                               ).names.append(name)
-        self._check_batches(list(batches.values()), typed=True,
-                            exclude_line_ids=exclude_line_ids)
+            batches.setdefault(
+                (product_id, company.id), Batch(product, company, rule, [])
+            ).names.append(name)
+        self._check_batches(list(batches.values()), typed=True, exclude_line_ids=exclude_line_ids)
 
     # --- validation -----------------------------------------------------------------
 
@@ -185,31 +196,38 @@ class SerialNumbering(models.AbstractModel):
     def _check_serial_count(self, count):
         """Refuse more than MAX_SERIALS numbers before any is reserved."""
         if count > MAX_SERIALS:
-            raise UserError(self.env._(
-                "%(count)s serial numbers at once is more than the limit of %(max)s: "
-                "generate them in several batches.",
-                count=f"{count:,}", max=f"{MAX_SERIALS:,}",
-            ))
+            raise UserError(
+                self.env._(
+                    "%(count)s serial numbers at once is more than the limit of %(max)s: "
+                    "generate them in several batches.",
+                    count=f"{count:,}",
+                    max=f"{MAX_SERIALS:,}",
+                )
+            )
 
     @api.model
     def _names_counting_on(self, rule, first, count):
         """``count`` names from ``first`` on, as the rule's check algorithm makes them."""
         algorithm = rule.check_algorithm or "none"
         try:
-            found = ranges.parse_range_expression(first, limit=count,
-                                                  check_algorithm=algorithm)
+            found = ranges.parse_range_expression(first, limit=count, check_algorithm=algorithm)
             start = found[0] if len(found) == 1 and len(found[0]) == 1 else None
             if start is None or start.is_verbatim:
                 raise ranges.RangeError("ranges.not_one_number", serial=first.strip())
-            span = ranges.Range(start.prefix, start.start, start.start + count - 1,
-                                start.width, start.suffix)
+            span = ranges.Range(
+                start.prefix, start.start, start.start + count - 1, start.width, start.suffix
+            )
             return ranges.expand([span], limit=count, check_algorithm=algorithm)
         except ranges.RangeError as error:
-            raise UserError(self.env._(
-                'First serial number (numbering rule "%(rule)s"): %(problem)s. Enter a '
-                "valid number of the rule, or leave it empty to take the rule's next "
-                "numbers.", rule=rule.name, problem=tools_messages.translate(self.env, error),
-            )) from None
+            raise UserError(
+                self.env._(
+                    'First serial number (numbering rule "%(rule)s"): %(problem)s. Enter a '
+                    "valid number of the rule, or leave it empty to take the rule's next "
+                    "numbers.",
+                    rule=rule.name,
+                    problem=tools_messages.translate(self.env, error),
+                )
+            ) from None
 
     def _default_warehouse(self):
         return self.env["stock.warehouse"].search(
@@ -218,8 +236,9 @@ class SerialNumbering(models.AbstractModel):
 
     def _check_batches(self, batches, typed=False, exclude_line_ids=(), exclude_lot_ids=()):
         """Raise one ValidationError listing every problem of every batch."""
-        found = self._find_problems(batches, typed=typed, exclude_line_ids=exclude_line_ids,
-                                    exclude_lot_ids=exclude_lot_ids)
+        found = self._find_problems(
+            batches, typed=typed, exclude_line_ids=exclude_line_ids, exclude_lot_ids=exclude_lot_ids
+        )
         if found:
             raise ValidationError(self._problems_message(found))
 
@@ -242,9 +261,9 @@ class SerialNumbering(models.AbstractModel):
             taken_typed = self._taken_in_scope(batch, scope, pending, product_names)
             problems = numbering.validate_batch(batch.names, spec, existing=taken | taken_typed)
             if problems:
-                found.append((batch, [
-                    self._explain(problem, taken, taken_typed) for problem in problems
-                ]))
+                found.append(
+                    (batch, [self._explain(problem, taken, taken_typed) for problem in problems])
+                )
         return found
 
     def _existing_serials(self, names, exclude_lot_ids=()):
@@ -293,8 +312,12 @@ class SerialNumbering(models.AbstractModel):
         return found
 
     def _product_names(self, *holders):
-        product_ids = {product_id for found in holders for rows in found.values()
-                       for product_id, _company, _doc in rows}
+        product_ids = {
+            product_id
+            for found in holders
+            for rows in found.values()
+            for product_id, _company, _doc in rows
+        }
         products = self.env["product.product"].sudo().with_context(active_test=False)
         return {product.id: product.display_name for product in products.browse(product_ids)}
 
@@ -304,8 +327,7 @@ class SerialNumbering(models.AbstractModel):
         taken = {}
         for name in batch.names:
             for product_id, lot_company_id, document in found.get(name, ()):
-                same_company = (not lot_company_id or not company_id
-                                or lot_company_id == company_id)
+                same_company = not lot_company_id or not company_id or lot_company_id == company_id
                 if not same_company or (scope == "product" and product_id != batch.product.id):
                     continue
                 taken[name] = document or product_names.get(product_id, "")
@@ -317,10 +339,16 @@ class SerialNumbering(models.AbstractModel):
         if problem.code != "exists":
             return tools_messages.translate(self.env, problem)
         if problem.value in taken:
-            return self.env._("%(serial)s: already exists for %(product)s",
-                              serial=problem.value, product=taken[problem.value])
-        return self.env._("%(serial)s: already entered on %(document)s",
-                          serial=problem.value, document=taken_typed[problem.value])
+            return self.env._(
+                "%(serial)s: already exists for %(product)s",
+                serial=problem.value,
+                product=taken[problem.value],
+            )
+        return self.env._(
+            "%(serial)s: already entered on %(document)s",
+            serial=problem.value,
+            document=taken_typed[problem.value],
+        )
 
     def _problems_message(self, found):
         total = sum(len(messages) for _batch, messages in found)
@@ -328,22 +356,27 @@ class SerialNumbering(models.AbstractModel):
         listed = 0
         for batch, messages in found:
             if batch.rule:
-                lines.append(self.env._(
-                    '%(product)s (numbering rule "%(rule)s"):',
-                    product=batch.product.display_name, rule=batch.rule.name,
-                ))
+                lines.append(
+                    self.env._(
+                        '%(product)s (numbering rule "%(rule)s"):',
+                        product=batch.product.display_name,
+                        rule=batch.rule.name,
+                    )
+                )
             else:
                 lines.append(self.env._("%(product)s:", product=batch.product.display_name))
-            for message in messages[:max(MAX_LISTED - listed, 0)]:
+            for message in messages[: max(MAX_LISTED - listed, 0)]:
                 lines.append(f"  • {message}")
                 listed += 1
         if total > listed:
             lines.append(self.env._("… and %(count)s more.", count=total - listed))
-        lines.append(self.env._(
-            "Correct or remove these numbers and try again: nothing was saved. A product's "
-            "rule is set on the product or its category; rules are under Inventory > Serial "
-            "Tracking > Configuration > Numbering Rules."
-        ))
+        lines.append(
+            self.env._(
+                "Correct or remove these numbers and try again: nothing was saved. A product's "
+                "rule is set on the product or its category; rules are under Inventory > Serial "
+                "Tracking > Configuration > Numbering Rules."
+            )
+        )
         return "\n".join(lines)
 
     # --- set-based creation ---------------------------------------------------------
@@ -375,41 +408,63 @@ class SerialNumbering(models.AbstractModel):
         """
         lines = self.env["stock.move.line"].with_context(serial_numbers_checked=NUMBERS_CHECKED)
         placeholder_domain = [
-            ("move_id", "=", move.id), ("lot_id", "=", False), ("lot_name", "=", False),
+            ("move_id", "=", move.id),
+            ("lot_id", "=", False),
+            ("lot_name", "=", False),
             ("state", "not in", ("done", "cancel")),
         ]
         placeholders = lines.search(placeholder_domain, order="id")
-        bulk = (len(lots) >= BULK_MIN and move._should_bypass_reservation()
-                and self.env["serial.bulk"]._serial_fast_path("create_lines"))
-        reusable = lines.search(placeholder_domain + [
-            ("quantity", "=", 1), ("product_uom_id", "=", move.product_id.uom_id.id),
-            ("package_id", "=", False), ("result_package_id", "=", False),
-            ("owner_id", "=", False),
-        ], order="id", limit=len(lots)) if bulk else lines
+        bulk = (
+            len(lots) >= BULK_MIN
+            and move._should_bypass_reservation()
+            and self.env["serial.bulk"]._serial_fast_path("create_lines")
+        )
+        reusable = (
+            lines.search(
+                placeholder_domain
+                + [
+                    ("quantity", "=", 1),
+                    ("product_uom_id", "=", move.product_id.uom_id.id),
+                    ("package_id", "=", False),
+                    ("result_package_id", "=", False),
+                    ("owner_id", "=", False),
+                ],
+                order="id",
+                limit=len(lots),
+            )
+            if bulk
+            else lines
+        )
         (placeholders - reusable).unlink()
         picked = self._lines_count_as_picked(move)
         if reusable:
             # Odoo's per-line check that a line's serial is of its product, set-wise
             strangers = lots.filtered(lambda lot: lot.product_id != move.product_id)
             if strangers:
-                raise ValidationError(self.env._(
-                    "%(serials)s: not serial numbers of %(product)s; generate them for "
-                    "that product.", serials=", ".join(strangers[:MAX_LISTED].mapped("name")),
-                    product=move.product_id.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "%(serials)s: not serial numbers of %(product)s; generate them for "
+                        "that product.",
+                        serials=", ".join(strangers[:MAX_LISTED].mapped("name")),
+                        product=move.product_id.display_name,
+                    )
+                )
             self.env["serial.bulk"]._write_column(
-                reusable, "lot_id", lots[:len(reusable)].ids,
-                {"picked": True} if picked else None, checked=("product_id",))
-        lots = lots[len(reusable):]
+                reusable,
+                "lot_id",
+                lots[: len(reusable)].ids,
+                {"picked": True} if picked else None,
+                checked=("product_id",),
+            )
+        lots = lots[len(reusable) :]
         base = move._prepare_move_line_vals(quantity=1)
         base.pop("lot_name", None)
         if picked:
             base["picked"] = True
         if not bulk:
-            return reusable + lines.create([dict(base, lot_id=lot.id, quantity=1)
-                                            for lot in lots])
+            return reusable + lines.create([dict(base, lot_id=lot.id, quantity=1) for lot in lots])
         template = lines.create([dict(base, lot_id=lot.id, quantity=1) for lot in lots[:1]])
-        copies = lines.browse(self.env["serial.bulk"]._copy_rows(template, "lot_id",
-                                                                 lots[1:].ids))
+        copies = lines.browse(self.env["serial.bulk"]._copy_rows(template, "lot_id", lots[1:].ids))
         return reusable + template + copies
 
     @api.model
@@ -424,4 +479,5 @@ class SerialNumbering(models.AbstractModel):
         """
         others = move.picking_id.move_ids - move
         return bool(move.picking_id) and not others.filtered(
-            lambda other: other.state not in ("done", "cancel") and not other.picked)
+            lambda other: other.state not in ("done", "cancel") and not other.picked
+        )

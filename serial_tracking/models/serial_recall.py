@@ -23,10 +23,19 @@ ANALYZE_MIN = 10000
 # can send any context key over RPC, but not this object.
 RECALL_WRITE = object()
 # Fields only the campaign's steps write (the action methods, under RECALL_WRITE).
-_STEP_FIELDS = frozenset({
-    "state", "unit_ids", "simulation_ids", "simulation_date", "simulation_changes",
-    "activation_date", "close_date", "close_reason", "activation_total",
-})
+_STEP_FIELDS = frozenset(
+    {
+        "state",
+        "unit_ids",
+        "simulation_ids",
+        "simulation_date",
+        "simulation_changes",
+        "activation_date",
+        "close_date",
+        "close_reason",
+        "activation_total",
+    }
+)
 # The states a campaign may go to from each state: an active or closed one never goes back.
 _NEXT_STATES = {
     "draft": {"simulated", "cancelled"},
@@ -46,49 +55,93 @@ class SerialRecall(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, readonly=True, copy=False, tracking=True,
-                       default=lambda self: self.env._("New"))
-    reference = fields.Char(help="The supplier's or authority's reference of the recall.",
-                            tracking=True)
-    reason = fields.Text(required=True, help="Why the units are recalled.")
-    severity = fields.Selection(recall_tools.SEVERITIES, required=True, default="medium",
-                                tracking=True)
-    user_id = fields.Many2one("res.users", string="Responsible", default=lambda s: s.env.user,
-                              tracking=True, check_company=True)
-    state = fields.Selection(
-        [("draft", "Draft"), ("simulated", "Simulated"), ("active", "Active"),
-         ("closed", "Closed"), ("cancelled", "Cancelled")],
-        default="draft", required=True, readonly=True, copy=False, tracking=True, index=True,
+    name = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        default=lambda self: self.env._("New"),
     )
-    company_id = fields.Many2one("res.company", required=True, index=True,
-                                 default=lambda s: s.env.company)
+    reference = fields.Char(
+        help="The supplier's or authority's reference of the recall.", tracking=True
+    )
+    reason = fields.Text(required=True, help="Why the units are recalled.")
+    severity = fields.Selection(
+        recall_tools.SEVERITIES, required=True, default="medium", tracking=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda s: s.env.user,
+        tracking=True,
+        check_company=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("simulated", "Simulated"),
+            ("active", "Active"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda s: s.env.company
+    )
     # --- criteria (combined with AND; several values of one criterion with OR) ----------
-    product_ids = fields.Many2many("product.product", string="Products",
-                                   domain=[("tracking", "=", "serial")], check_company=True)
-    lot_ids = fields.Many2many("stock.lot", "serial_recall_lot_rel", "recall_id", "lot_id",
-                               string="Serials", check_company=True)
-    serial_ranges = fields.Text(
-                                help="Ranges of serial numbers, e.g. SN0001-SN0100; SN0200")
-    supplier_ids = fields.Many2many("res.partner", "serial_recall_supplier_rel", "recall_id",
-                                    "partner_id", string="Suppliers",
-                                    help="Units received from these suppliers.")
+    product_ids = fields.Many2many(
+        "product.product",
+        string="Products",
+        domain=[("tracking", "=", "serial")],
+        check_company=True,
+    )
+    lot_ids = fields.Many2many(
+        "stock.lot",
+        "serial_recall_lot_rel",
+        "recall_id",
+        "lot_id",
+        string="Serials",
+        check_company=True,
+    )
+    serial_ranges = fields.Text(help="Ranges of serial numbers, e.g. SN0001-SN0100; SN0200")
+    supplier_ids = fields.Many2many(
+        "res.partner",
+        "serial_recall_supplier_rel",
+        "recall_id",
+        "partner_id",
+        string="Suppliers",
+        help="Units received from these suppliers.",
+    )
     supplier_date_from = fields.Datetime(string="Received From")
     supplier_date_to = fields.Datetime(string="Received Until")
     date_from = fields.Datetime(string="Produced/Received From")
     date_to = fields.Datetime(string="Produced/Received Until")
     component_lot_ids = fields.Many2many(
-        "stock.lot", "serial_recall_component_rel", "recall_id", "lot_id",
-        string="Component Lots/Serials", check_company=True,
+        "stock.lot",
+        "serial_recall_component_rel",
+        "recall_id",
+        "lot_id",
+        string="Component Lots/Serials",
+        check_company=True,
         help="Every unit that contains one of these, at any depth, is affected.",
     )
     # --- result ---------------------------------------------------------------------
-    unit_ids = fields.One2many("serial.recall.unit", "recall_id", string="Affected Units",
-                               readonly=True)
-    simulation_ids = fields.One2many("serial.recall.simulation", "recall_id",
-                                     string="Simulations", readonly=True)
+    unit_ids = fields.One2many(
+        "serial.recall.unit", "recall_id", string="Affected Units", readonly=True
+    )
+    simulation_ids = fields.One2many(
+        "serial.recall.simulation", "recall_id", string="Simulations", readonly=True
+    )
     simulation_date = fields.Datetime(readonly=True, copy=False)
-    simulation_changes = fields.Text(string="Changes Since Previous Simulation",
-                                     readonly=True, copy=False)
+    simulation_changes = fields.Text(
+        string="Changes Since Previous Simulation", readonly=True, copy=False
+    )
     activation_date = fields.Datetime(readonly=True, copy=False)
     close_date = fields.Datetime(readonly=True, copy=False)
     close_reason = fields.Text(readonly=True, copy=False)
@@ -109,73 +162,110 @@ class SerialRecall(models.Model):
     # what the campaign did about them (their recall status)
     pending_count = fields.Integer(compute="_compute_figures", string="Pending")
     notified_count = fields.Integer(
-        compute="_compute_figures", string="Notified",
+        compute="_compute_figures",
+        string="Notified",
         help="Units at customers whose customer was e-mailed about the recall; they are "
-        "still out, so not under control.")
+        "still out, so not under control.",
+    )
     quarantined_count = fields.Integer(compute="_compute_figures", string="Quarantined")
     recovered_count = fields.Integer(compute="_compute_figures", string="Recovered")
     released_count = fields.Integer(compute="_compute_figures", string="Released")
     destroyed_count = fields.Integer(compute="_compute_figures", string="Destroyed")
     unreachable_count = fields.Integer(compute="_compute_figures", string="Unreachable")
     under_control_count = fields.Integer(
-        compute="_compute_figures", string="Under Control",
-        help="Units quarantined, recovered, released or destroyed.")
+        compute="_compute_figures",
+        string="Under Control",
+        help="Units quarantined, recovered, released or destroyed.",
+    )
     reachable_count = fields.Integer(
-        compute="_compute_figures", string="Reachable",
-        help="Affected units, except those marked unreachable.")
+        compute="_compute_figures",
+        string="Reachable",
+        help="Affected units, except those marked unreachable.",
+    )
     recovery_rate = fields.Float(
-        compute="_compute_figures", string="Under Control (%)", digits=(16, 1),
+        compute="_compute_figures",
+        string="Under Control (%)",
+        digits=(16, 1),
         help="Share of the reachable units under control: quarantined, recovered, "
-        "released or destroyed.")
-    still_at_customer_count = fields.Integer(compute="_compute_figures",
-                                             string="Still at Customers")
+        "released or destroyed.",
+    )
+    still_at_customer_count = fields.Integer(
+        compute="_compute_figures", string="Still at Customers"
+    )
     outside_quarantine_count = fields.Integer(
-        compute="_compute_figures", string="In Stock outside Quarantine",
+        compute="_compute_figures",
+        string="In Stock outside Quarantine",
         help="Open units sitting in our stock outside a quarantine location: zero once "
-        "activation is complete.")
+        "activation is complete.",
+    )
     error_count = fields.Integer(compute="_compute_figures", string="Activation Errors")
     todo_count = fields.Integer(compute="_compute_figures", string="Still to Process")
-    activation_progress = fields.Float(compute="_compute_figures", digits=(16, 1),
-                                       string="Activation Progress (%)")
-    next_step = fields.Html(compute="_compute_next_step", sanitize=True,
-                            help="What the campaign needs next, and who does it.")
+    activation_progress = fields.Float(
+        compute="_compute_figures", digits=(16, 1), string="Activation Progress (%)"
+    )
+    next_step = fields.Html(
+        compute="_compute_next_step",
+        sanitize=True,
+        help="What the campaign needs next, and who does it.",
+    )
 
-    _name_company_uniq = models.Constraint("UNIQUE(name, company_id)",
-                                           "A recall number is unique per company.")
+    _name_company_uniq = models.Constraint(
+        "UNIQUE(name, company_id)", "A recall number is unique per company."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
         self._check_manager_state({vals.get("state") for vals in vals_list})
         for vals in vals_list:
-            forged = sorted(field for field in _STEP_FIELDS & set(vals)
-                            if not (field == "state" and vals[field] == "draft"))
+            forged = sorted(
+                field
+                for field in _STEP_FIELDS & set(vals)
+                if not (field == "state" and vals[field] == "draft")
+            )
             if forged:
-                raise UserError(self.env._(
-                    "A new recall starts as a draft; %(fields)s follow its steps "
-                    "(Simulate, Activate, Close, Cancel) and cannot be given.",
-                    fields=", ".join(forged)))
+                raise UserError(
+                    self.env._(
+                        "A new recall starts as a draft; %(fields)s follow its steps "
+                        "(Simulate, Activate, Close, Cancel) and cannot be given.",
+                        fields=", ".join(forged),
+                    )
+                )
         placeholders = {"/", self.env._("New"), "New"}
         for vals in vals_list:
             if vals.get("name") in placeholders or not vals.get("name"):
-                company = self.env["res.company"].browse(vals.get("company_id")) \
-                    or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "serial.recall") or "/"
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("serial.recall")
+                    or "/"
+                )
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_manager_state({vals.get("state")})
         self._check_step_write(vals)
-        criteria = {"product_ids", "lot_ids", "serial_ranges", "supplier_ids",
-                    "supplier_date_from", "supplier_date_to", "date_from", "date_to",
-                    "component_lot_ids", "company_id"}
+        criteria = {
+            "product_ids",
+            "lot_ids",
+            "serial_ranges",
+            "supplier_ids",
+            "supplier_date_from",
+            "supplier_date_to",
+            "date_from",
+            "date_to",
+            "component_lot_ids",
+            "company_id",
+        }
         if criteria & set(vals):
             started = self.filtered(lambda r: r.state not in ("draft", "simulated"))
             if started:
-                raise UserError(self.env._(
-                    "%(recall)s is %(state)s: its criteria can no longer change. Create a new "
-                    "recall for other units.", recall=started[0].name,
-                    state=started[0].state))
+                raise UserError(
+                    self.env._(
+                        "%(recall)s is %(state)s: its criteria can no longer change. Create a new "
+                        "recall for other units.",
+                        recall=started[0].name,
+                        state=started[0].state,
+                    )
+                )
         return super().write(vals)
 
     def _check_step_write(self, vals):
@@ -187,17 +277,27 @@ class SerialRecall(models.Model):
         if not steps:
             return
         if self.env.context.get("serial_recall_write") is not RECALL_WRITE:
-            raise UserError(self.env._(
-                "%(recalls)s: %(fields)s change only through the recall's buttons "
-                "(Simulate, Activate, Close, Cancel).",
-                recalls=", ".join(self[:5].mapped("name")), fields=", ".join(sorted(steps))))
+            raise UserError(
+                self.env._(
+                    "%(recalls)s: %(fields)s change only through the recall's buttons "
+                    "(Simulate, Activate, Close, Cancel).",
+                    recalls=", ".join(self[:5].mapped("name")),
+                    fields=", ".join(sorted(steps)),
+                )
+            )
         state = vals.get("state")
-        wrong = self.filtered(lambda r: state and state != r.state
-                              and state not in _NEXT_STATES[r.state])
+        wrong = self.filtered(
+            lambda r: state and state != r.state and state not in _NEXT_STATES[r.state]
+        )
         if wrong:
-            raise UserError(self.env._(
-                "%(recall)s is %(state)s: it cannot go to %(target)s.",
-                recall=wrong[0].name, state=wrong[0].state, target=state))
+            raise UserError(
+                self.env._(
+                    "%(recall)s is %(state)s: it cannot go to %(target)s.",
+                    recall=wrong[0].name,
+                    state=wrong[0].state,
+                    target=state,
+                )
+            )
 
     def _steps(self):
         """These campaigns, allowed to write their state and results."""
@@ -206,30 +306,46 @@ class SerialRecall(models.Model):
     def _check_manager_state(self, states):
         """Users may draft, simulate and cancel campaigns; only a manager (or the cron)
         puts one in force or ends it, whichever path (button, RPC ``write``) is taken."""
-        if states & {"active", "closed"} and not self.env.su and not self.env.user.has_group(
-                "serial_tracking.group_serial_manager"):
-            raise AccessError(self.env._(
-                "Only a Serial Tracking Manager may activate or close a recall; ask a "
-                "manager."))
+        if (
+            states & {"active", "closed"}
+            and not self.env.su
+            and not self.env.user.has_group("serial_tracking.group_serial_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Serial Tracking Manager may activate or close a recall; ask a manager."
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         for recall in self:
             if recall.state not in ("draft", "cancelled"):
-                raise UserError(self.env._(
-                    "%(recall)s is %(state)s and stays on record; cancel it (before "
-                    "activation) or close it.", recall=recall.name, state=recall.state))
+                raise UserError(
+                    self.env._(
+                        "%(recall)s is %(state)s and stays on record; cancel it (before "
+                        "activation) or close it.",
+                        recall=recall.name,
+                        state=recall.state,
+                    )
+                )
 
     # --- dashboard ------------------------------------------------------------------
 
-    @api.depends("unit_ids.status", "unit_ids.bucket", "unit_ids.todo",
-                 "unit_ids.lot_id.lifecycle_state", "unit_ids.lot_id.location_id")
+    @api.depends(
+        "unit_ids.status",
+        "unit_ids.bucket",
+        "unit_ids.todo",
+        "unit_ids.lot_id.lifecycle_state",
+        "unit_ids.lot_id.location_id",
+    )
     def _compute_figures(self):
         rows = self._figure_rows()
         for recall in self:
             units = rows.get(recall.id, [])
             figures = recall_tools.dashboard(
-                (b, s, q) for b, s, q, _l, _p, _t, _e, count in units for _n in range(count))
+                (b, s, q) for b, s, q, _l, _p, _t, _e, count in units for _n in range(count)
+            )
             by_place = defaultdict(int)
             todo = errors = 0
             customers = set()
@@ -241,92 +357,134 @@ class SerialRecall(models.Model):
                 if partner_id and place == recall_tools.AT_CUSTOMER:
                     customers.add(partner_id)
             by_status = figures["by_status"]
-            recall.update({
-                "unit_count": figures["total"],
-                "in_stock_count": by_place[recall_tools.IN_STOCK],
-                "allocated_count": by_place[recall_tools.ALLOCATED],
-                "in_quarantine_count": by_place[recall_tools.IN_QUARANTINE],
-                "production_count": by_place[recall_tools.IN_PRODUCTION],
-                "consumed_count": by_place[recall_tools.CONSUMED],
-                "customer_unit_count": by_place[recall_tools.AT_CUSTOMER],
-                "repair_count": by_place[recall_tools.IN_REPAIR],
-                "scrapped_count": by_place[recall_tools.SCRAPPED],
-                "gone_count": by_place[recall_tools.GONE],
-                "customer_count": len(customers),
-                "pending_count": by_status[recall_tools.PENDING],
-                "notified_count": by_status[recall_tools.NOTIFIED],
-                "quarantined_count": by_status[recall_tools.QUARANTINED],
-                "recovered_count": by_status[recall_tools.RECOVERED],
-                "released_count": by_status[recall_tools.RELEASED],
-                "destroyed_count": by_status[recall_tools.DESTROYED],
-                "unreachable_count": by_status[recall_tools.UNREACHABLE],
-                "under_control_count": figures["under_control"],
-                "reachable_count": figures["reachable"],
-                "recovery_rate": figures["recovery_rate"],
-                "still_at_customer_count": figures["at_customer"],
-                "outside_quarantine_count": figures["in_stock_outside_quarantine"],
-                "error_count": errors,
-                "todo_count": todo,
-                "activation_progress": (
-                    100.0 * (recall.activation_total - todo) / recall.activation_total
-                    if recall.activation_total else (100.0 if recall.state != "draft" else 0.0)
-                ),
-            })
+            recall.update(
+                {
+                    "unit_count": figures["total"],
+                    "in_stock_count": by_place[recall_tools.IN_STOCK],
+                    "allocated_count": by_place[recall_tools.ALLOCATED],
+                    "in_quarantine_count": by_place[recall_tools.IN_QUARANTINE],
+                    "production_count": by_place[recall_tools.IN_PRODUCTION],
+                    "consumed_count": by_place[recall_tools.CONSUMED],
+                    "customer_unit_count": by_place[recall_tools.AT_CUSTOMER],
+                    "repair_count": by_place[recall_tools.IN_REPAIR],
+                    "scrapped_count": by_place[recall_tools.SCRAPPED],
+                    "gone_count": by_place[recall_tools.GONE],
+                    "customer_count": len(customers),
+                    "pending_count": by_status[recall_tools.PENDING],
+                    "notified_count": by_status[recall_tools.NOTIFIED],
+                    "quarantined_count": by_status[recall_tools.QUARANTINED],
+                    "recovered_count": by_status[recall_tools.RECOVERED],
+                    "released_count": by_status[recall_tools.RELEASED],
+                    "destroyed_count": by_status[recall_tools.DESTROYED],
+                    "unreachable_count": by_status[recall_tools.UNREACHABLE],
+                    "under_control_count": figures["under_control"],
+                    "reachable_count": figures["reachable"],
+                    "recovery_rate": figures["recovery_rate"],
+                    "still_at_customer_count": figures["at_customer"],
+                    "outside_quarantine_count": figures["in_stock_outside_quarantine"],
+                    "error_count": errors,
+                    "todo_count": todo,
+                    "activation_progress": (
+                        100.0 * (recall.activation_total - todo) / recall.activation_total
+                        if recall.activation_total
+                        else (100.0 if recall.state != "draft" else 0.0)
+                    ),
+                }
+            )
 
-    @api.depends("state", "unit_count", "todo_count", "error_count", "pending_count",
-                 "notified_count", "quarantined_count", "still_at_customer_count", "in_stock_count",
-                 "allocated_count", "customer_count")
+    @api.depends(
+        "state",
+        "unit_count",
+        "todo_count",
+        "error_count",
+        "pending_count",
+        "notified_count",
+        "quarantined_count",
+        "still_at_customer_count",
+        "in_stock_count",
+        "allocated_count",
+        "customer_count",
+    )
     def _compute_next_step(self):
         for recall in self:
             steps = recall._next_steps()
-            recall.next_step = Markup("<ul class='mb-0'>%s</ul>") % Markup("").join(
-                Markup("<li>%s</li>") % step for step in steps) if steps else False
+            recall.next_step = (
+                Markup("<ul class='mb-0'>%s</ul>")
+                % Markup("").join(Markup("<li>%s</li>") % step for step in steps)
+                if steps
+                else False
+            )
 
     def _next_steps(self):
         """What the campaign needs next, in the order to do it, each saying who does
         what and with which button."""
         self.ensure_one()
         if self.state == "draft":
-            return [self.env._(
-                "Set the criteria below, then press Simulate to see where the affected "
-                "units are. Simulating changes nothing.")]
+            return [
+                self.env._(
+                    "Set the criteria below, then press Simulate to see where the affected "
+                    "units are. Simulating changes nothing."
+                )
+            ]
         if self.state == "simulated":
-            return [self.env._(
-                "Check the affected units below. Then a Serial Tracking Manager presses "
-                "Activate: the %(stock)s unit(s) in stock go to quarantine (their "
-                "reservations are cancelled) and the %(customers)s customer(s) holding "
-                "units are notified.",
-                stock=self.in_stock_count + self.allocated_count,
-                customers=self.customer_count)]
+            return [
+                self.env._(
+                    "Check the affected units below. Then a Serial Tracking Manager presses "
+                    "Activate: the %(stock)s unit(s) in stock go to quarantine (their "
+                    "reservations are cancelled) and the %(customers)s customer(s) holding "
+                    "units are notified.",
+                    stock=self.in_stock_count + self.allocated_count,
+                    customers=self.customer_count,
+                )
+            ]
         if self.state != "active":
             return []
         if self.todo_count:
-            return [self.env._(
-                "Activation runs in the background: %(count)s unit(s) still to process. "
-                "Reload the page to follow it.", count=self.todo_count)]
+            return [
+                self.env._(
+                    "Activation runs in the background: %(count)s unit(s) still to process. "
+                    "Reload the page to follow it.",
+                    count=self.todo_count,
+                )
+            ]
         steps = []
         if self.error_count:
-            steps.append(self.env._(
-                "%(count)s unit(s) could not be dealt with: open Errors to see why, then "
-                "quarantine them with Change State or give them a status with Change "
-                "Status.", count=self.error_count))
+            steps.append(
+                self.env._(
+                    "%(count)s unit(s) could not be dealt with: open Errors to see why, then "
+                    "quarantine them with Change State or give them a status with Change "
+                    "Status.",
+                    count=self.error_count,
+                )
+            )
         if self.still_at_customer_count:
-            steps.append(self.env._(
-                "%(count)s unit(s) are still at customers (%(notified)s of them notified by "
-                "e-mail): a unit that comes back through a return is marked Recovered by "
-                "itself; mark those you cannot get back Unreachable (Affected Units, Change "
-                "Status, with a reason).",
-                count=self.still_at_customer_count, notified=self.notified_count))
+            steps.append(
+                self.env._(
+                    "%(count)s unit(s) are still at customers (%(notified)s of them notified by "
+                    "e-mail): a unit that comes back through a return is marked Recovered by "
+                    "itself; mark those you cannot get back Unreachable (Affected Units, Change "
+                    "Status, with a reason).",
+                    count=self.still_at_customer_count,
+                    notified=self.notified_count,
+                )
+            )
         if self.quarantined_count:
-            steps.append(self.env._(
-                "%(count)s unit(s) wait in quarantine: inspect them, then release the good "
-                "ones (Affected Units, Change Status) and scrap the others (Change State, "
-                "Scrap: they become Destroyed).", count=self.quarantined_count))
+            steps.append(
+                self.env._(
+                    "%(count)s unit(s) wait in quarantine: inspect them, then release the good "
+                    "ones (Affected Units, Change Status) and scrap the others (Change State, "
+                    "Scrap: they become Destroyed).",
+                    count=self.quarantined_count,
+                )
+            )
         if not steps and self.pending_count:
-            steps.append(self.env._(
-                "%(count)s unit(s) are still pending: give each a status (Affected Units, "
-                "Change Status), or Close the recall with a reason.",
-                count=self.pending_count))
+            steps.append(
+                self.env._(
+                    "%(count)s unit(s) are still pending: give each a status (Affected Units, "
+                    "Change Status), or Close the recall with a reason.",
+                    count=self.pending_count,
+                )
+            )
         if not steps:
             steps.append(self.env._("Every unit is dealt with: Close the recall."))
         return steps
@@ -376,40 +534,60 @@ class SerialRecall(models.Model):
         self.ensure_one()
         parts = []
         if self.product_ids:
-            parts.append(self.env._("Products: %s", ", ".join(self.product_ids.mapped(
-                "display_name"))))
+            parts.append(
+                self.env._("Products: %s", ", ".join(self.product_ids.mapped("display_name")))
+            )
         if self.lot_ids:
             parts.append(self.env._("Serials: %s", ", ".join(self.lot_ids.mapped("name"))))
         if self.serial_ranges:
             parts.append(self.env._("Ranges: %s", self.serial_ranges))
         if self.supplier_ids:
-            parts.append(self.env._("Received from %(suppliers)s between %(start)s and "
-                                    "%(end)s", suppliers=", ".join(
-                                        self.supplier_ids.mapped("display_name")),
-                                    start=self.supplier_date_from or "-",
-                                    end=self.supplier_date_to or "-"))
+            parts.append(
+                self.env._(
+                    "Received from %(suppliers)s between %(start)s and %(end)s",
+                    suppliers=", ".join(self.supplier_ids.mapped("display_name")),
+                    start=self.supplier_date_from or "-",
+                    end=self.supplier_date_to or "-",
+                )
+            )
         if self.date_from or self.date_to:
-            parts.append(self.env._("Produced or received between %(start)s and %(end)s",
-                                    start=self.date_from or "-", end=self.date_to or "-"))
+            parts.append(
+                self.env._(
+                    "Produced or received between %(start)s and %(end)s",
+                    start=self.date_from or "-",
+                    end=self.date_to or "-",
+                )
+            )
         if self.component_lot_ids:
-            parts.append(self.env._("Containing: %s", ", ".join(
-                self.component_lot_ids.mapped("name"))))
+            parts.append(
+                self.env._("Containing: %s", ", ".join(self.component_lot_ids.mapped("name")))
+            )
         return "\n".join(parts)
 
     def _check_criteria(self):
         self.ensure_one()
-        problems = [tools_messages.translate(self.env, problem)
-                    for problem in recall_tools.check_criteria(self._criteria())]
+        problems = [
+            tools_messages.translate(self.env, problem)
+            for problem in recall_tools.check_criteria(self._criteria())
+        ]
         if self.serial_ranges:
             try:
                 ranges.parse_range_expression(self.serial_ranges, limit=None)
             except ranges.RangeError as error:
-                problems.append(self.env._(
-                    "Serial ranges: %(error)s. Write ranges as SN0001-SN0100; SN0200.",
-                    error=tools_messages.translate(self.env, error)))
+                problems.append(
+                    self.env._(
+                        "Serial ranges: %(error)s. Write ranges as SN0001-SN0100; SN0200.",
+                        error=tools_messages.translate(self.env, error),
+                    )
+                )
         if problems:
-            raise UserError(self.env._("%(recall)s cannot be simulated:\n%(problems)s",
-                                       recall=self.name, problems="\n".join(problems)))
+            raise UserError(
+                self.env._(
+                    "%(recall)s cannot be simulated:\n%(problems)s",
+                    recall=self.name,
+                    problems="\n".join(problems),
+                )
+            )
 
     def _affected_sql(self):
         """``(with_clause, select)``: SQL selecting the serials that match every
@@ -417,8 +595,10 @@ class SerialRecall(models.Model):
         location_id)`` rows; ``with_clause`` (empty, or a CTE followed by a comma)
         goes in front of the statement."""
         self.ensure_one()
-        where = [SQL("pt.tracking = 'serial'"),
-                 SQL("(lot.company_id = %s OR lot.company_id IS NULL)", self.company_id.id)]
+        where = [
+            SQL("pt.tracking = 'serial'"),
+            SQL("(lot.company_id = %s OR lot.company_id IS NULL)", self.company_id.id),
+        ]
         if self.product_ids:
             where.append(SQL("lot.product_id = ANY(%s)", self.product_ids.ids))
         if self.lot_ids:
@@ -426,25 +606,30 @@ class SerialRecall(models.Model):
         if self.serial_ranges:
             where.append(self._ranges_sql())
         if self.supplier_ids:
-            where.append(SQL(
-                """lot.id IN (SELECT e.lot_id FROM serial_event e
+            where.append(
+                SQL(
+                    """lot.id IN (SELECT e.lot_id FROM serial_event e
                                JOIN res_partner p ON p.id = e.partner_id
                               WHERE e.event_type = 'received'
                                 AND p.commercial_partner_id = ANY(%(suppliers)s)
                                 AND e.date >= %(supplier_from)s
                                 AND e.date <= %(supplier_to)s)""",
-                suppliers=self.supplier_ids.commercial_partner_id.ids,
-                supplier_from=self.supplier_date_from or fields.Datetime.to_datetime(
-                    "1900-01-01"),
-                supplier_to=self.supplier_date_to or fields.Datetime.to_datetime(
-                    "9999-12-31")))
+                    suppliers=self.supplier_ids.commercial_partner_id.ids,
+                    supplier_from=self.supplier_date_from
+                    or fields.Datetime.to_datetime("1900-01-01"),
+                    supplier_to=self.supplier_date_to or fields.Datetime.to_datetime("9999-12-31"),
+                )
+            )
         if self.date_from or self.date_to:
-            where.append(SQL(
-                """lot.id IN (SELECT e.lot_id FROM serial_event e
+            where.append(
+                SQL(
+                    """lot.id IN (SELECT e.lot_id FROM serial_event e
                               WHERE e.event_type IN ('received', 'produced', 'found')
                                 AND e.date >= %(window_from)s AND e.date <= %(window_to)s)""",
-                window_from=self.date_from or fields.Datetime.to_datetime("1900-01-01"),
-                window_to=self.date_to or fields.Datetime.to_datetime("9999-12-31")))
+                    window_from=self.date_from or fields.Datetime.to_datetime("1900-01-01"),
+                    window_to=self.date_to or fields.Datetime.to_datetime("9999-12-31"),
+                )
+            )
         with_clause = SQL()
         lots = SQL("stock_lot lot")
         if self.component_lot_ids:
@@ -456,23 +641,30 @@ class SerialRecall(models.Model):
             genealogy = self.env["serial.genealogy"]
             genealogy.flush_model()
             active = SQL("g.link_type != 'removed' AND g.date_to IS NULL")
-            with_clause = SQL("""
+            with_clause = SQL(
+                """
                 reach(lot_id) AS (
                     SELECT unnest(%s::int[])
                      UNION
                     SELECT n.lot_id FROM reach r CROSS JOIN LATERAL (%s) n
-                ),""", self.component_lot_ids.ids,
-                genealogy._walk_step_sql("parent_lot_id", "child_lot_id", active))
+                ),""",
+                self.component_lot_ids.ids,
+                genealogy._walk_step_sql("parent_lot_id", "child_lot_id", active),
+            )
             lots = SQL("""reach CROSS JOIN LATERAL (
                          SELECT * FROM stock_lot reached WHERE reached.id = reach.lot_id
                          OFFSET 0) lot""")
-        select = SQL("""
+        select = SQL(
+            """
             SELECT lot.id, lot.product_id, lot.lifecycle_state, lot.current_partner_id,
                    lot.location_id
               FROM %s
               JOIN product_product pp ON pp.id = lot.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE %s""", lots, SQL(" AND ").join(where))
+             WHERE %s""",
+            lots,
+            SQL(" AND ").join(where),
+        )
         return with_clause, select
 
     def _ranges_sql(self):
@@ -487,16 +679,24 @@ class SerialRecall(models.Model):
                 continue
             prefix, width, suffix, start, end = parts
             counter = SQL("substr(lot.name, %s + 1, %s)", len(prefix), width)
-            clauses.append(SQL(
-                """(length(lot.name) = %(length)s
+            clauses.append(
+                SQL(
+                    """(length(lot.name) = %(length)s
                      AND left(lot.name, %(prefix_length)s) = %(prefix)s
                      AND right(lot.name, %(suffix_length)s) = %(suffix)s
                      AND (CASE WHEN %(counter)s ~ '^[0-9]+$'
                                THEN %(counter)s::numeric END)
                          BETWEEN %(start)s AND %(end)s)""",
-                length=len(prefix) + width + len(suffix), prefix_length=len(prefix),
-                prefix=prefix, suffix_length=len(suffix), suffix=suffix, counter=counter,
-                start=start, end=end))
+                    length=len(prefix) + width + len(suffix),
+                    prefix_length=len(prefix),
+                    prefix=prefix,
+                    suffix_length=len(suffix),
+                    suffix=suffix,
+                    counter=counter,
+                    start=start,
+                    end=end,
+                )
+            )
         if verbatim:
             clauses.append(SQL("lot.name = ANY(%s)", verbatim))
         return SQL("(%s)", SQL(" OR ").join(clauses))
@@ -506,9 +706,14 @@ class SerialRecall(models.Model):
     def action_simulate(self):
         for recall in self:
             if recall.state not in ("draft", "simulated"):
-                raise UserError(self.env._(
-                    "%(recall)s is %(state)s: only a draft or simulated recall can be "
-                    "simulated.", recall=recall.name, state=recall.state))
+                raise UserError(
+                    self.env._(
+                        "%(recall)s is %(state)s: only a draft or simulated recall can be "
+                        "simulated.",
+                        recall=recall.name,
+                        state=recall.state,
+                    )
+                )
             recall._check_criteria()
             recall._simulate()
         return True
@@ -519,27 +724,43 @@ class SerialRecall(models.Model):
         started = time.perf_counter()
         written = self._write_units()
         if not written["total"]:
-            raise UserError(self.env._(
-                "%(recall)s: no serial matches these criteria (%(criteria)s). Widen the "
-                "criteria: check the products, ranges and date windows.",
-                recall=self.name, criteria=self._criteria_text().replace("\n", "; ")))
+            raise UserError(
+                self.env._(
+                    "%(recall)s: no serial matches these criteria (%(criteria)s). Widen the "
+                    "criteria: check the products, ranges and date windows.",
+                    recall=self.name,
+                    criteria=self._criteria_text().replace("\n", "; "),
+                )
+            )
         summary = self._summary(written["groups"])
         previous = self.simulation_ids[:1]
-        changes = self.env["serial.recall.simulation"]._changes_text(
-            previous.summary, summary) if previous else False
+        changes = (
+            self.env["serial.recall.simulation"]._changes_text(previous.summary, summary)
+            if previous
+            else False
+        )
         # users read simulations; only this step stores one (the recall's access was checked)
-        self.env["serial.recall.simulation"].sudo().create({
-            "recall_id": self.id,
-            "criteria": {key: value if not hasattr(value, "isoformat") else value.isoformat()
-                         for key, value in self._criteria().items()},
-            "criteria_text": self._criteria_text(),
-            "summary": summary,
-            "total": written["total"],
-            "changes_text": changes,
-            "duration": time.perf_counter() - started,
-        })
-        self._steps().write({"state": "simulated", "simulation_date": fields.Datetime.now(),
-                    "simulation_changes": changes})
+        self.env["serial.recall.simulation"].sudo().create(
+            {
+                "recall_id": self.id,
+                "criteria": {
+                    key: value if not hasattr(value, "isoformat") else value.isoformat()
+                    for key, value in self._criteria().items()
+                },
+                "criteria_text": self._criteria_text(),
+                "summary": summary,
+                "total": written["total"],
+                "changes_text": changes,
+                "duration": time.perf_counter() - started,
+            }
+        )
+        self._steps().write(
+            {
+                "state": "simulated",
+                "simulation_date": fields.Datetime.now(),
+                "simulation_changes": changes,
+            }
+        )
         return summary
 
     def _write_units(self):
@@ -559,14 +780,18 @@ class SerialRecall(models.Model):
         now = fields.Datetime.now()
         with_clause, select = self._affected_sql()
         # the bucket and status rules as SQL expressions of constants (tools.recall)
-        bucket = SQL(recall_tools.bucket_sql("f.state", "f.picking_id IS NOT NULL",
-                                             "f.parent_lot_id IS NOT NULL"))
+        bucket = SQL(
+            recall_tools.bucket_sql(
+                "f.state", "f.picking_id IS NOT NULL", "f.parent_lot_id IS NOT NULL"
+            )
+        )
         status = SQL(recall_tools.initial_status_sql("b.bucket", "b.state", "b.in_quarantine"))
         # Set-wise joins on the affected lots (each a hash join or one index probe per
         # lot), rather than per-lot subqueries: on 100,000 lots, the per-row machinery
         # of a lateral subquery costs more than the lookups themselves.
         diff, only_new, diff_counts = self._units_diff_sql(now)
-        query = SQL("""
+        query = SQL(
+            """
             WITH RECURSIVE %(with_clause)s
             lots(id, product_id, state, current_partner_id, location_id) AS MATERIALIZED (
                 %(select)s
@@ -642,16 +867,30 @@ class SerialRecall(models.Model):
                    (SELECT count(*) FROM added), %(diff_counts)s
               FROM units n
           GROUP BY 1, 2, 3""",
-            with_clause=with_clause, select=select, bucket=bucket, status=status, diff=diff,
-            only_new=only_new, diff_counts=diff_counts, recall=self.id, now=now,
-            reservable=sorted(recall_tools.RESERVABLE_STATES), consumed=lifecycle.CONSUMED,
-            our_stock=sorted(recall_tools.IN_OUR_STOCK), at_customer=recall_tools.AT_CUSTOMER,
-            shipped=lifecycle.SHIPPED)
+            with_clause=with_clause,
+            select=select,
+            bucket=bucket,
+            status=status,
+            diff=diff,
+            only_new=only_new,
+            diff_counts=diff_counts,
+            recall=self.id,
+            now=now,
+            reservable=sorted(recall_tools.RESERVABLE_STATES),
+            consumed=lifecycle.CONSUMED,
+            our_stock=sorted(recall_tools.IN_OUR_STOCK),
+            at_customer=recall_tools.AT_CUSTOMER,
+            shipped=lifecycle.SHIPPED,
+        )
         rows = self._execute_without_jit(query)
         counts = rows[0][4:] if rows else (0, 0, 0)
-        written = {"total": sum(row[3] for row in rows), "added": counts[0],
-                   "changed": counts[1], "removed": counts[2],
-                   "groups": [row[:4] for row in rows]}
+        written = {
+            "total": sum(row[3] for row in rows),
+            "added": counts[0],
+            "changed": counts[1],
+            "removed": counts[2],
+            "groups": [row[:4] for row in rows],
+        }
         if written["added"] + written["changed"] >= ANALYZE_MIN:
             # the following queries of this transaction get plans for the new rows
             self.env.cr.execute("ANALYZE serial_recall_unit")
@@ -663,13 +902,15 @@ class SerialRecall(models.Model):
         """``(ctes, insert_filter, counts)``: the parts of :meth:`_write_units` that
         remove, update and skip the units already listed; nothing for a first
         simulation, which only inserts."""
-        self.env.cr.execute("SELECT EXISTS (SELECT FROM serial_recall_unit WHERE recall_id = %s)",
-                            [self.id])
+        self.env.cr.execute(
+            "SELECT EXISTS (SELECT FROM serial_recall_unit WHERE recall_id = %s)", [self.id]
+        )
         if not self.env.cr.fetchone()[0]:
             return SQL(), SQL(), SQL("0, 0")
         # Before activation, a unit carries nothing but the simulation's facts; any trace
         # of activation is cleared with the row's update.
-        ctes = SQL("""
+        ctes = SQL(
+            """
             removed AS (
                 DELETE FROM serial_recall_unit u
                  WHERE u.recall_id = %(recall)s AND EXISTS (SELECT FROM units)
@@ -694,11 +935,16 @@ class SerialRecall(models.Model):
                         OR u.quarantine_picking_id IS NOT NULL
                         OR u.notified_date IS NOT NULL)
              RETURNING 1
-            ),""", recall=self.id, now=now)
-        only_new = SQL("""WHERE NOT EXISTS (SELECT FROM serial_recall_unit u
-                                   WHERE u.recall_id = %s AND u.lot_id = n.lot_id)""", self.id)
-        return ctes, only_new, SQL(
-            "(SELECT count(*) FROM changed), (SELECT count(*) FROM removed)")
+            ),""",
+            recall=self.id,
+            now=now,
+        )
+        only_new = SQL(
+            """WHERE NOT EXISTS (SELECT FROM serial_recall_unit u
+                                   WHERE u.recall_id = %s AND u.lot_id = n.lot_id)""",
+            self.id,
+        )
+        return ctes, only_new, SQL("(SELECT count(*) FROM changed), (SELECT count(*) FROM removed)")
 
     def _execute_without_jit(self, query):
         """Run one big statement without JIT compilation: its cost estimate, inflated by
@@ -717,26 +963,38 @@ class SerialRecall(models.Model):
     def _summary(self, groups):
         """Counts of a simulation from ``(bucket, product_id, partner_id, count)``
         groups, products and customers by name."""
-        products = dict(self.env["product.product"].browse(
-            {group[1] for group in groups}).mapped(lambda p: (p.id, p.display_name)))
-        partners = dict(self.env["res.partner"].browse(
-            {group[2] for group in groups if group[2]}).mapped(
-                lambda p: (p.id, p.display_name)))
+        products = dict(
+            self.env["product.product"]
+            .browse({group[1] for group in groups})
+            .mapped(lambda p: (p.id, p.display_name))
+        )
+        partners = dict(
+            self.env["res.partner"]
+            .browse({group[2] for group in groups if group[2]})
+            .mapped(lambda p: (p.id, p.display_name))
+        )
         return recall_tools.summarize(
             (bucket, products[product_id], partners[partner_id] if partner_id else None)
-            for bucket, product_id, partner_id, count in groups for _n in range(count))
+            for bucket, product_id, partner_id, count in groups
+            for _n in range(count)
+        )
 
     # --- activation -----------------------------------------------------------------
 
     def action_activate(self):
         if not self.env.user.has_group("serial_tracking.group_serial_manager"):
-            raise AccessError(self.env._(
-                "Only a Serial Tracking Manager may activate a recall; ask a manager."))
+            raise AccessError(
+                self.env._("Only a Serial Tracking Manager may activate a recall; ask a manager.")
+            )
         for recall in self:
             if recall.state != "simulated":
-                raise UserError(self.env._(
-                    "%(recall)s is %(state)s: simulate it first, then activate it.",
-                    recall=recall.name, state=recall.state))
+                raise UserError(
+                    self.env._(
+                        "%(recall)s is %(state)s: simulate it first, then activate it.",
+                        recall=recall.name,
+                        state=recall.state,
+                    )
+                )
             recall._simulate()  # act on today's facts, not on those of the simulation
             recall._start_activation()
         return True
@@ -753,31 +1011,40 @@ class SerialRecall(models.Model):
         total = cr.rowcount
         self.env["serial.recall.unit"].invalidate_model(["todo"])
         self.invalidate_recordset()
-        self._steps().write({"state": "active", "activation_date": fields.Datetime.now(),
-                    "activation_total": total})
+        self._steps().write(
+            {"state": "active", "activation_date": fields.Datetime.now(), "activation_total": total}
+        )
         if total <= self._sync_limit():
             self._activation_step(limit=None)
             self.message_post(body=self._activation_message())
         else:
             self.env.ref("serial_tracking.ir_cron_serial_recall_activation")._trigger()
-            self.message_post(body=self.env._(
-                "Activation of %(count)s units runs in the background in batches of "
-                "%(batch)s; the Activation Progress figure follows it.",
-                count=total, batch=self._batch_size()))
+            self.message_post(
+                body=self.env._(
+                    "Activation of %(count)s units runs in the background in batches of "
+                    "%(batch)s; the Activation Progress figure follows it.",
+                    count=total,
+                    batch=self._batch_size(),
+                )
+            )
 
     def _activation_message(self):
         self.ensure_one()
         errors = self.env["serial.recall.unit"].search(
-            [("recall_id", "=", self.id), ("activation_error", "!=", False)])
+            [("recall_id", "=", self.id), ("activation_error", "!=", False)]
+        )
         if not errors:
-            return self.env._("Activation complete: %(count)s units dealt with.",
-                              count=self.activation_total)
+            return self.env._(
+                "Activation complete: %(count)s units dealt with.", count=self.activation_total
+            )
         lines = [f"{unit.lot_id.name}: {unit.activation_error}" for unit in errors[:MAX_NAMED]]
         if len(errors) > MAX_NAMED:
             lines.append(self.env._("... and %(count)s more.", count=len(errors) - MAX_NAMED))
         return Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("Activation finished; %(count)s units could not be dealt with and "
-                       "stay pending:", count=len(errors)),
+            self.env._(
+                "Activation finished; %(count)s units could not be dealt with and stay pending:",
+                count=len(errors),
+            ),
             Markup("").join(Markup("<li>%s</li>") % line for line in lines),
         )
 
@@ -809,13 +1076,22 @@ class SerialRecall(models.Model):
 
     @api.model
     def _sync_limit(self):
-        return int(self.env["ir.config_parameter"].sudo().get_param(
-            "serial_tracking.recall_sync_limit", SYNC_LIMIT))
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("serial_tracking.recall_sync_limit", SYNC_LIMIT)
+        )
 
     @api.model
     def _batch_size(self):
-        return max(1, int(self.env["ir.config_parameter"].sudo().get_param(
-            "serial_tracking.recall_batch_size", BATCH_SIZE)))
+        return max(
+            1,
+            int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("serial_tracking.recall_batch_size", BATCH_SIZE)
+            ),
+        )
 
     def _activation_step(self, limit=BATCH_SIZE):
         """Act on the next ``limit`` units (all when ``None``); return how many."""
@@ -845,34 +1121,48 @@ class SerialRecall(models.Model):
         already = set(quarantined.ids)
         units.filtered(lambda u: u.lot_id.id in already).write({"status": "quarantined"})
         routes, problems = (lots - quarantined)._serial_routes(
-            lambda lot: lot.location_id.warehouse_id.quarantine_location_id)
+            lambda lot: lot.location_id.warehouse_id.quarantine_location_id
+        )
         unit_by_lot = {unit.lot_id.id: unit for unit in units}
         for lot, problem in problems.items():
             unit_by_lot[lot.id].activation_error = problem
         for (source, destination), route_lots in routes.items():
             route_units = self.env["serial.recall.unit"].browse(
-                [unit_by_lot[lot_id].id for lot_id in route_lots.ids])
+                [unit_by_lot[lot_id].id for lot_id in route_lots.ids]
+            )
             try:
                 with self.env.cr.savepoint():
                     picking = route_lots._serial_transfer(
-                        source, destination, origin=self.name,
-                        event_context={"serial_note": self.env._(
-                            "Recall %(recall)s", recall=self.name)})
+                        source,
+                        destination,
+                        origin=self.name,
+                        event_context={
+                            "serial_note": self.env._("Recall %(recall)s", recall=self.name)
+                        },
+                    )
             except UserError as error:
                 self.env.invalidate_all()
                 route_units.write({"activation_error": str(error.args[0])[:500]})
                 continue
-            route_units.write({"status": "quarantined", "quarantine_picking_id": picking.id,
-                               "activation_error": False})
+            route_units.write(
+                {
+                    "status": "quarantined",
+                    "quarantine_picking_id": picking.id,
+                    "activation_error": False,
+                }
+            )
 
     def _free_reservations(self, units):
         """Cancel the reservations of these units on deliveries and tell each delivery's
         responsible which serials were taken out."""
-        lines = self.env["stock.move.line"].search([
-            ("lot_id", "in", units.lot_id.ids), ("picking_id", "!=", False),
-            ("move_id.state", "not in", ("done", "cancel")),
-            ("picking_code", "=", "outgoing"),
-        ])
+        lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "in", units.lot_id.ids),
+                ("picking_id", "!=", False),
+                ("move_id.state", "not in", ("done", "cancel")),
+                ("picking_code", "=", "outgoing"),
+            ]
+        )
         if not lines:
             return
         by_picking = defaultdict(list)
@@ -883,10 +1173,14 @@ class SerialRecall(models.Model):
             picking.activity_schedule(
                 "mail.mail_activity_data_warning",
                 summary=self.env._("Recall %(recall)s: serials taken out", recall=self.name),
-                note=escape(self.env._(
-                    "Recall %(recall)s quarantined serials this delivery had reserved: "
-                    "%(serials)s. Reserve other units before shipping.",
-                    recall=self.name, serials=", ".join(sorted(names)))),
+                note=escape(
+                    self.env._(
+                        "Recall %(recall)s quarantined serials this delivery had reserved: "
+                        "%(serials)s. Reserve other units before shipping.",
+                        recall=self.name,
+                        serials=", ".join(sorted(names)),
+                    )
+                ),
                 user_id=(picking.user_id or self.user_id or self.env.user).id,
             )
 
@@ -894,24 +1188,40 @@ class SerialRecall(models.Model):
         """Units built into another unit: record the recall on the unit and its parent."""
         if not units:
             return
-        note = self.env._("Recall %(recall)s: %(reason)s", recall=self.name,
-                          reason=self.reason or "")
-        items = [{"lot": unit.lot_id, "event_type": "recalled", "document_ref": self.name,
-                  "note": note} for unit in units]
+        note = self.env._(
+            "Recall %(recall)s: %(reason)s", recall=self.name, reason=self.reason or ""
+        )
+        items = [
+            {"lot": unit.lot_id, "event_type": "recalled", "document_ref": self.name, "note": note}
+            for unit in units
+        ]
         # Two plain queries: a correlated one is planned on the statistics of a table
         # that this very transaction may just have filled, and can crawl.
         cr = self.env.cr
-        cr.execute("""SELECT DISTINCT parent_lot_id FROM serial_recall_unit
-                       WHERE id = ANY(%s) AND parent_lot_id IS NOT NULL""", [units.ids])
+        cr.execute(
+            """SELECT DISTINCT parent_lot_id FROM serial_recall_unit
+                       WHERE id = ANY(%s) AND parent_lot_id IS NOT NULL""",
+            [units.ids],
+        )
         parent_ids = [row[0] for row in cr.fetchall()]
-        cr.execute("""SELECT lot_id FROM serial_recall_unit
-                       WHERE recall_id = %s AND lot_id = ANY(%s)""", [self.id, parent_ids])
+        cr.execute(
+            """SELECT lot_id FROM serial_recall_unit
+                       WHERE recall_id = %s AND lot_id = ANY(%s)""",
+            [self.id, parent_ids],
+        )
         listed = {row[0] for row in cr.fetchall()}
         parents = self.env["stock.lot"].browse(
-            [lot_id for lot_id in parent_ids if lot_id not in listed])
-        items += [{"lot": parent, "event_type": "recalled", "document_ref": self.name,
-                   "note": self.env._("Contains a unit recalled by %(recall)s",
-                                      recall=self.name)} for parent in parents]
+            [lot_id for lot_id in parent_ids if lot_id not in listed]
+        )
+        items += [
+            {
+                "lot": parent,
+                "event_type": "recalled",
+                "document_ref": self.name,
+                "note": self.env._("Contains a unit recalled by %(recall)s", recall=self.name),
+            }
+            for parent in parents
+        ]
         self.env["stock.lot"]._serial_apply_events(items)
 
     def _notify_customers(self, units):
@@ -920,12 +1230,18 @@ class SerialRecall(models.Model):
         responsible."""
         if not units:
             return
-        self.env["stock.lot"]._serial_apply_events([
-            {"lot": unit.lot_id, "event_type": "recalled", "document_ref": self.name,
-             "partner_id": unit.partner_id.id,
-             "note": self.env._("Recall %(recall)s", recall=self.name)}
-            for unit in units
-        ])
+        self.env["stock.lot"]._serial_apply_events(
+            [
+                {
+                    "lot": unit.lot_id,
+                    "event_type": "recalled",
+                    "document_ref": self.name,
+                    "partner_id": unit.partner_id.id,
+                    "note": self.env._("Recall %(recall)s", recall=self.name),
+                }
+                for unit in units
+            ]
+        )
         by_partner = defaultdict(lambda: self.env["serial.recall.unit"])
         for unit in units:
             by_partner[unit.partner_id] |= unit
@@ -942,20 +1258,32 @@ class SerialRecall(models.Model):
         serials = sorted(units.lot_id.mapped("display_name"))
         if partner.email:
             template = self.env.ref("serial_tracking.mail_template_serial_recall_customer")
-            rendering = template.with_context(recall_customer_id=partner.id,
-                                              recall_serials=serials)
+            rendering = template.with_context(recall_customer_id=partner.id, recall_serials=serials)
             subject = rendering._render_field("subject", self.ids)[self.id]
             body = rendering._render_field("body_html", self.ids)[self.id]
-            self.message_post(body=body, subject=subject, partner_ids=partner.ids,
-                              message_type="comment", subtype_xmlid="mail.mt_comment")
+            self.message_post(
+                body=body,
+                subject=subject,
+                partner_ids=partner.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
             return True
         self.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Contact %(customer)s about recall %(recall)s",
-                               customer=partner.display_name, recall=self.name),
-            note=escape(self.env._("%(customer)s holds %(count)s recalled serial(s): "
-                                   "%(serials)s", customer=partner.display_name,
-                                   count=len(serials), serials=", ".join(serials))),
+            summary=self.env._(
+                "Contact %(customer)s about recall %(recall)s",
+                customer=partner.display_name,
+                recall=self.name,
+            ),
+            note=escape(
+                self.env._(
+                    "%(customer)s holds %(count)s recalled serial(s): %(serials)s",
+                    customer=partner.display_name,
+                    count=len(serials),
+                    serials=", ".join(serials),
+                )
+            ),
             user_id=(self.user_id or self.env.user).id,
         )
         return False
@@ -966,7 +1294,8 @@ class SerialRecall(models.Model):
         cron = self.env["ir.cron"]
         recalls = self.search([("state", "=", "active"), ("unit_ids.todo", "=", True)])
         remaining = self.env["serial.recall.unit"].search_count(
-            [("recall_id", "in", recalls.ids), ("todo", "=", True)])
+            [("recall_id", "in", recalls.ids), ("todo", "=", True)]
+        )
         cron._commit_progress(remaining=remaining)
         for recall in recalls:
             while True:
@@ -983,8 +1312,13 @@ class SerialRecall(models.Model):
         self.ensure_one()
         self._check_manager_state({"closed"})
         if self.state != "active":
-            raise UserError(self.env._("%(recall)s is %(state)s: only an active recall can be "
-                                       "closed.", recall=self.name, state=self.state))
+            raise UserError(
+                self.env._(
+                    "%(recall)s is %(state)s: only an active recall can be closed.",
+                    recall=self.name,
+                    state=self.state,
+                )
+            )
         if self.pending_count or self.notified_count or self.todo_count:
             return {
                 "type": "ir.actions.act_window",
@@ -1002,24 +1336,38 @@ class SerialRecall(models.Model):
         self.invalidate_recordset()
         still_open = self.pending_count + self.notified_count
         if (still_open or self.todo_count) and not (reason or "").strip():
-            raise UserError(self.env._(
-                "%(recall)s still has %(count)s pending or notified unit(s): give a reason "
-                "to close it anyway.", recall=self.name, count=still_open))
-        self.env.cr.execute("UPDATE serial_recall_unit SET todo = FALSE WHERE recall_id = %s",
-                            [self.id])
+            raise UserError(
+                self.env._(
+                    "%(recall)s still has %(count)s pending or notified unit(s): give a reason "
+                    "to close it anyway.",
+                    recall=self.name,
+                    count=still_open,
+                )
+            )
+        self.env.cr.execute(
+            "UPDATE serial_recall_unit SET todo = FALSE WHERE recall_id = %s", [self.id]
+        )
         self.env["serial.recall.unit"].invalidate_model(["todo"])
-        self._steps().write({"state": "closed", "close_date": fields.Datetime.now(),
-                    "close_reason": reason or False})
+        self._steps().write(
+            {
+                "state": "closed",
+                "close_date": fields.Datetime.now(),
+                "close_reason": reason or False,
+            }
+        )
         if reason:
-            self.message_post(body=self.env._("Closed with open units: %(reason)s",
-                                              reason=reason))
+            self.message_post(body=self.env._("Closed with open units: %(reason)s", reason=reason))
 
     def action_cancel(self):
         for recall in self:
             if recall.state not in ("draft", "simulated"):
-                raise UserError(self.env._(
-                    "%(recall)s is %(state)s: an activated recall is closed, not cancelled.",
-                    recall=recall.name, state=recall.state))
+                raise UserError(
+                    self.env._(
+                        "%(recall)s is %(state)s: an activated recall is closed, not cancelled.",
+                        recall=recall.name,
+                        state=recall.state,
+                    )
+                )
         self._steps().write({"state": "cancelled"})
         return True
 
@@ -1044,12 +1392,14 @@ class SerialRecall(models.Model):
         return self._open_units()
 
     def action_open_customer_units(self):
-        return self._open_units([("lifecycle_state", "=", lifecycle.SHIPPED)],
-                                self.env._("Units at customers"))
+        return self._open_units(
+            [("lifecycle_state", "=", lifecycle.SHIPPED)], self.env._("Units at customers")
+        )
 
     def action_open_error_units(self):
-        return self._open_units([("activation_error", "!=", False)],
-                                self.env._("Units activation could not deal with"))
+        return self._open_units(
+            [("activation_error", "!=", False)], self.env._("Units activation could not deal with")
+        )
 
     def action_open_transfers(self):
         self.ensure_one()
@@ -1069,13 +1419,14 @@ class SerialRecall(models.Model):
     def _report_groups(self):
         """``[(bucket label, [(customer name, units)])]`` for the PDF."""
         self.ensure_one()
-        labels = dict(self.env["serial.recall.unit"]._fields["bucket"]._description_selection(
-            self.env))
+        labels = dict(
+            self.env["serial.recall.unit"]._fields["bucket"]._description_selection(self.env)
+        )
         grouped = defaultdict(lambda: defaultdict(lambda: self.env["serial.recall.unit"]))
         for unit in self.unit_ids:
             grouped[unit.bucket][unit.partner_id.display_name or ""] |= unit
         return [
             (labels[bucket], sorted(grouped[bucket].items()))
-            for bucket, _label in recall_tools.BUCKETS if bucket in grouped
+            for bucket, _label in recall_tools.BUCKETS
+            if bucket in grouped
         ]
-

@@ -11,12 +11,14 @@ class SerialRecallSimulation(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    recall_id = fields.Many2one("serial.recall", required=True, index=True, ondelete="cascade",
-                                readonly=True)
+    recall_id = fields.Many2one(
+        "serial.recall", required=True, index=True, ondelete="cascade", readonly=True
+    )
     company_id = fields.Many2one(related="recall_id.company_id", store=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
-    user_id = fields.Many2one("res.users", string="Run By", default=lambda s: s.env.user,
-                              readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Run By", default=lambda s: s.env.user, readonly=True
+    )
     criteria = fields.Json(string="Criteria Values", readonly=True)
     criteria_text = fields.Text(string="Criteria", readonly=True)
     summary = fields.Json(readonly=True)
@@ -30,8 +32,11 @@ class SerialRecallSimulation(models.Model):
         labels = dict(recall_tools.BUCKETS)
         for simulation in self:
             summary = simulation.summary or {}
-            lines = [f"{labels[bucket]}: {count}"
-                     for bucket, count in (summary.get("by_bucket") or {}).items() if count]
+            lines = [
+                f"{labels[bucket]}: {count}"
+                for bucket, count in (summary.get("by_bucket") or {}).items()
+                if count
+            ]
             simulation.summary_text = "\n".join(lines)
 
     @api.model
@@ -39,9 +44,12 @@ class SerialRecallSimulation(models.Model):
         """Readable difference between two summaries, or an empty string."""
         changes = recall_tools.compare(previous or {}, current)
         labels = dict(recall_tools.BUCKETS)
-        section_labels = {"total": self.env._("Total"), "by_bucket": self.env._("Bucket"),
-                          "by_product": self.env._("Product"),
-                          "by_customer": self.env._("Customer")}
+        section_labels = {
+            "total": self.env._("Total"),
+            "by_bucket": self.env._("Bucket"),
+            "by_product": self.env._("Product"),
+            "by_customer": self.env._("Customer"),
+        }
         lines = []
         for section, diff in changes.items():
             for key, (before, after) in diff.items():

@@ -40,12 +40,21 @@ class SerialResolverAttempt(models.Model):
     _order = "id desc"
     _log_access = False
 
-    remote_addr = fields.Char(string="Address", required=True, readonly=True,
-                              help="IPv4 address, or IPv6 /64 network, of the request.")
-    kind = fields.Selection([("view", "Page View"), ("register", "Registration")],
-                            required=True, readonly=True, default="register")
-    serial_key = fields.Char(string="Unit", readonly=True,
-                             help="GTIN and serial asked for, as in the link.")
+    remote_addr = fields.Char(
+        string="Address",
+        required=True,
+        readonly=True,
+        help="IPv4 address, or IPv6 /64 network, of the request.",
+    )
+    kind = fields.Selection(
+        [("view", "Page View"), ("register", "Registration")],
+        required=True,
+        readonly=True,
+        default="register",
+    )
+    serial_key = fields.Char(
+        string="Unit", readonly=True, help="GTIN and serial asked for, as in the link."
+    )
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
 
     _addr_date_idx = models.Index("(remote_addr, kind, date)")
@@ -80,13 +89,23 @@ class SerialResolverAttempt(models.Model):
         if serial_key:
             checks.append(("serial_key", serial_key, limits["serial"]))
         for field, value, limit in checks:
-            self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
-                                [f"serial_resolver:{kind}:{field}:{value}"])
-            if attempts.search_count([(field, "=", value), ("kind", "=", kind),
-                                      ("date", ">=", since)], limit=limit) >= limit:
+            self.env.cr.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                [f"serial_resolver:{kind}:{field}:{value}"],
+            )
+            if (
+                attempts.search_count(
+                    [(field, "=", value), ("kind", "=", kind), ("date", ">=", since)], limit=limit
+                )
+                >= limit
+            ):
                 return False
-        if attempts.search_count([("kind", "=", kind), ("date", ">=", since)],
-                                 limit=limits["global"]) >= limits["global"]:
+        if (
+            attempts.search_count(
+                [("kind", "=", kind), ("date", ">=", since)], limit=limits["global"]
+            )
+            >= limits["global"]
+        ):
             return False
         attempts.create({"remote_addr": address, "kind": kind, "serial_key": serial_key})
         return True

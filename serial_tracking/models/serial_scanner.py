@@ -88,9 +88,12 @@ class SerialScanner(models.AbstractModel):
         if not isinstance(code, str):
             raise UserError(self.env._("A scan is text."))
         if "\x00" in code or (not code.isprintable() and _has_surrogate(code)):
-            raise UserError(self.env._(
-                "This scan holds characters no barcode carries (NUL or broken Unicode); "
-                "scan the label again."))
+            raise UserError(
+                self.env._(
+                    "This scan holds characters no barcode carries (NUL or broken Unicode); "
+                    "scan the label again."
+                )
+            )
         params = self._params(params)
         handler = getattr(self, f"_scan_{mode}")
         return self._guarded(handler, code, params)
@@ -113,12 +116,16 @@ class SerialScanner(models.AbstractModel):
         params = self._params(params)
         undo = self._undo_data(entry)
         if mode == "lookup":
-            return self._error(self.env._("Look up changes nothing: there is nothing to take "
-                                          "back."))
+            return self._error(
+                self.env._("Look up changes nothing: there is nothing to take back.")
+            )
         handler = getattr(self, f"_undo_{mode}", None)
         if handler is None or not undo:
-            return {"status": "ok", "colour": COLOURS["ok"],
-                    "message": self.env._("Scan taken back.")}
+            return {
+                "status": "ok",
+                "colour": COLOURS["ok"],
+                "message": self.env._("Scan taken back."),
+            }
         return self._guarded(handler, undo, params)
 
     @api.model
@@ -152,8 +159,11 @@ class SerialScanner(models.AbstractModel):
         if not self.env.ref(wizard_xmlid, raise_if_not_found=False):
             return self.env.ref("stock.action_report_lot_label").report_action(lot)
         action = self.env["ir.actions.act_window"]._for_xml_id(wizard_xmlid)
-        action["context"] = {"active_model": "stock.lot", "active_ids": lot.ids,
-                             "active_id": lot.id}
+        action["context"] = {
+            "active_model": "stock.lot",
+            "active_ids": lot.ids,
+            "active_id": lot.id,
+        }
         return action
 
     # --- access -----------------------------------------------------------------------
@@ -163,16 +173,20 @@ class SerialScanner(models.AbstractModel):
             raise UserError(self.env._("Unknown scanner mode %(mode)s.", mode=mode))
         user = self.env.user
         if not user.has_group(USER_GROUP):
-            raise AccessError(self.env._(
-                "The scanner is for Inventory users. Ask your administrator for the "
-                "Inventory / User access."
-            ))
+            raise AccessError(
+                self.env._(
+                    "The scanner is for Inventory users. Ask your administrator for the "
+                    "Inventory / User access."
+                )
+            )
         group = MODES[mode]
         if group and not user.has_group(group):
-            raise AccessError(self.env._(
-                "Only a Serial Tracking Manager may quarantine or release units. Ask a "
-                "manager to scan them."
-            ))
+            raise AccessError(
+                self.env._(
+                    "Only a Serial Tracking Manager may quarantine or release units. Ask a "
+                    "manager to scan them."
+                )
+            )
 
     # --- parameters ------------------------------------------------------------------
 
@@ -198,11 +212,15 @@ class SerialScanner(models.AbstractModel):
             scan_input.TEXT_VALUE: self.env._("text"),
             scan_input.FLAG: self.env._("true or false"),
         }.get(error.expected, self.env._("a mapping of names to values"))
-        return UserError(self.env._(
-            "The scanner sent %(name)s = %(value)s where %(expected)s is expected. Reload "
-            "the scanner screen and try again; if it happens again, tell your administrator.",
-            name=error.name, value=error.value, expected=expected,
-        ))
+        return UserError(
+            self.env._(
+                "The scanner sent %(name)s = %(value)s where %(expected)s is expected. Reload "
+                "the scanner screen and try again; if it happens again, tell your administrator.",
+                name=error.name,
+                value=error.value,
+                expected=expected,
+            )
+        )
 
     def _allowed_modes(self):
         user = self.env.user
@@ -221,8 +239,7 @@ class SerialScanner(models.AbstractModel):
 
     def _entry(self, lot, outcome, label, undo=None, **values):
         if not values.get("product"):
-            values["product"] = self._product_labels(lot.product_id.ids).get(
-                lot.product_id.id, "")
+            values["product"] = self._product_labels(lot.product_id.ids).get(lot.product_id.id, "")
         return dict(
             values,
             key=f"{outcome}-{lot.id}-{fields.Datetime.now().timestamp()}",
@@ -249,26 +266,34 @@ class SerialScanner(models.AbstractModel):
         if scan.kind == scan_input.EMPTY:
             self._refuse(self.env._("Nothing was read. Scan the label again."))
         if scan.kind == scan_input.MALFORMED:
-            self._refuse(self.env._(
-                "%(code)s is not valid GS1 data: %(problem)s. Scan the label again; if it "
-                "still fails, type the serial number.", code=scan.text,
-                problem=tools_messages.translate(self.env, scan.problem),
-            ))
+            self._refuse(
+                self.env._(
+                    "%(code)s is not valid GS1 data: %(problem)s. Scan the label again; if it "
+                    "still fails, type the serial number.",
+                    code=scan.text,
+                    problem=tools_messages.translate(self.env, scan.problem),
+                )
+            )
         product = self.env["product.product"]
         if scan.gtin:
             product = self._product_by_codes(scan.product_codes)
             if not product:
-                self._refuse(self.env._(
-                    "No product has the GTIN %(gtin)s of this label. Add it as the product's "
-                    "barcode, or scan the serial number alone.", gtin=scan.gtin,
-                ))
+                self._refuse(
+                    self.env._(
+                        "No product has the GTIN %(gtin)s of this label. Add it as the product's "
+                        "barcode, or scan the serial number alone.",
+                        gtin=scan.gtin,
+                    )
+                )
             if not scan.serial:
                 return scan, product, None, self.env["stock.lot"]
         elif scan.kind == scan_input.GS1 and not scan.serial:
-            self._refuse(self.env._(
-                "This GS1 label has neither a GTIN (01) nor a serial number (21). Scan the "
-                "label of the unit itself."
-            ))
+            self._refuse(
+                self.env._(
+                    "This GS1 label has neither a GTIN (01) nor a serial number (21). Scan the "
+                    "label of the unit itself."
+                )
+            )
         serial = scan.serial or scan.text
         lots = self._lots(serial, product)
         if scan.kind == scan_input.TEXT and not lots:
@@ -279,11 +304,14 @@ class SerialScanner(models.AbstractModel):
         if len(lots) > 1 and current:
             lots = lots.filtered(lambda lot: lot.product_id == current) or lots
         if len(lots) > 1:
-            self._refuse(self.env._(
-                "%(serial)s is the serial number of several products (%(products)s). Scan "
-                "the product barcode first, then the serial number.",
-                serial=serial, products=", ".join(lots.product_id.mapped("display_name")),
-            ))
+            self._refuse(
+                self.env._(
+                    "%(serial)s is the serial number of several products (%(products)s). Scan "
+                    "the product barcode first, then the serial number.",
+                    serial=serial,
+                    products=", ".join(lots.product_id.mapped("display_name")),
+                )
+            )
         return scan, product, serial, lots
 
     def _lots(self, serial, product):
@@ -297,8 +325,7 @@ class SerialScanner(models.AbstractModel):
         if not codes:
             return self.env["product.product"]
         # its fields with it: every scan of a product reads them next
-        return self.env["product.product"].search_fetch([("barcode", "in", codes)], None,
-                                                        limit=1)
+        return self.env["product.product"].search_fetch([("barcode", "in", codes)], None, limit=1)
 
     def _require_lot(self, serial, lots, product=None):
         """The one serial scanned, or a refusal; an unknown number of a product with a
@@ -308,18 +335,24 @@ class SerialScanner(models.AbstractModel):
             rule = product._serial_format_rules()[product.id]
             problems = rule and numbering_tools.validate_batch([serial], rule._validation_spec())
             if problems:
-                self._refuse(self.env._(
-                    '%(problem)s (numbering rule "%(rule)s" of %(product)s): the label was '
-                    "misread or is wrong. Scan it again; if it still fails, put the unit "
-                    "aside.", problem=tools_messages.translate(self.env, problems[0]),
-                    rule=rule.name,
-                    product=product.display_name,
-                ))
+                self._refuse(
+                    self.env._(
+                        '%(problem)s (numbering rule "%(rule)s" of %(product)s): the label was '
+                        "misread or is wrong. Scan it again; if it still fails, put the unit "
+                        "aside.",
+                        problem=tools_messages.translate(self.env, problems[0]),
+                        rule=rule.name,
+                        product=product.display_name,
+                    )
+                )
         if not lots:
-            self._refuse(self.env._(
-                "%(serial)s is not a known serial number. Check the label; if it is right, "
-                "put the unit aside and tell your manager.", serial=serial,
-            ))
+            self._refuse(
+                self.env._(
+                    "%(serial)s is not a known serial number. Check the label; if it is right, "
+                    "put the unit aside and tell your manager.",
+                    serial=serial,
+                )
+            )
         return lots
 
     def _read_unit(self, code, params):
@@ -327,16 +360,21 @@ class SerialScanner(models.AbstractModel):
         barcode the answer asking for its serial numbers."""
         _scan, product, serial, lots = self._read(code, params)
         if serial is None:
-            return lots, self._product_scan(product, self.env._(
-                "%(product)s: now scan its serial numbers.", product=product.display_name))
+            return lots, self._product_scan(
+                product,
+                self.env._(
+                    "%(product)s: now scan its serial numbers.", product=product.display_name
+                ),
+            )
         return self._require_lot(serial, lots), None
 
     def _current_product(self, params):
         return self.env["product.product"].browse(params.get("product_id") or []).exists()
 
     def _product_scan(self, product, message):
-        return self._result("info", message, params={"product_id": product.id},
-                            product=product.display_name)
+        return self._result(
+            "info", message, params={"product_id": product.id}, product=product.display_name
+        )
 
     # --- facts about a unit --------------------------------------------------------------
 
@@ -353,10 +391,14 @@ class SerialScanner(models.AbstractModel):
         return ", ".join(recalls.sudo().mapped("name"))
 
     def _stock_quants(self, lot):
-        return self.env["stock.quant"].search_fetch([
-            ("lot_id", "=", lot.id), ("quantity", ">", 0),
-            ("location_id.usage", "in", ("internal", "transit")),
-        ], ["location_id", "quantity"])
+        return self.env["stock.quant"].search_fetch(
+            [
+                ("lot_id", "=", lot.id),
+                ("quantity", ">", 0),
+                ("location_id.usage", "in", ("internal", "transit")),
+            ],
+            ["location_id", "quantity"],
+        )
 
     def _where(self, lot):
         """Where the unit is, in words: a location, or who holds it."""
@@ -388,4 +430,3 @@ class SerialScanner(models.AbstractModel):
         if combination:
             return self.env["product.product"].browse(product_id).display_name
         return f"[{code}] {name}" if code else name
-

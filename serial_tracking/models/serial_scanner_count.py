@@ -38,17 +38,28 @@ class SerialScanner(models.AbstractModel):
         return location if location.usage in ("internal", "transit") else location.browse()
 
     def _expected_quants(self, location):
-        return self.env["stock.quant"].search([
-            ("location_id", "child_of", location.id), ("quantity", ">", 0),
-            ("lot_id", "!=", False), ("product_id.tracking", "=", "serial"),
-        ])
+        return self.env["stock.quant"].search(
+            [
+                ("location_id", "child_of", location.id),
+                ("quantity", ">", 0),
+                ("lot_id", "!=", False),
+                ("product_id.tracking", "=", "serial"),
+            ]
+        )
 
     def _location_summary(self, location):
-        return {"id": location.id, "name": location.display_name,
-                "expected": self.env["stock.quant"].search_count([
-                    ("location_id", "child_of", location.id), ("quantity", ">", 0),
-                    ("lot_id", "!=", False), ("product_id.tracking", "=", "serial"),
-                ])}
+        return {
+            "id": location.id,
+            "name": location.display_name,
+            "expected": self.env["stock.quant"].search_count(
+                [
+                    ("location_id", "child_of", location.id),
+                    ("quantity", ">", 0),
+                    ("lot_id", "!=", False),
+                    ("product_id.tracking", "=", "serial"),
+                ]
+            ),
+        }
 
     def _scan_count(self, code, params):
         scan = self._classify(code)
@@ -59,27 +70,38 @@ class SerialScanner(models.AbstractModel):
             )
             if location:
                 return self._result(
-                    "info", self.env._("Counting %(location)s: scan every unit there.",
-                                       location=location.display_name),
+                    "info",
+                    self.env._(
+                        "Counting %(location)s: scan every unit there.",
+                        location=location.display_name,
+                    ),
                     params={"location_id": location.id, "scanned": []},
                     location=self._location_summary(location),
                 )
         location = self._location(params.get("location_id"))
         if not location:
-            self._refuse(self.env._(
-                "Choose the location to count, or scan its barcode, before scanning units."))
+            self._refuse(
+                self.env._(
+                    "Choose the location to count, or scan its barcode, before scanning units."
+                )
+            )
         lot, answer = self._read_unit(code, params)
         if answer:
             return answer
         if lot.id in params.get("scanned", ()):
             # the same unit scanned twice: harmless, it counts once
-            return self._result("info", self.env._(
-                "%(serial)s was already counted: it counts once. Scan the next unit.",
-                serial=lot.name))
+            return self._result(
+                "info",
+                self.env._(
+                    "%(serial)s was already counted: it counts once. Scan the next unit.",
+                    serial=lot.name,
+                ),
+            )
         quants = self._stock_quants(lot)
         if quants.filtered(lambda q: q.location_id._child_of(location)):
             return self._result(
-                "ok", self.env._("%(serial)s found.", serial=lot.name),
+                "ok",
+                self.env._("%(serial)s found.", serial=lot.name),
                 entry=self._entry(lot, "found", self.env._("Found")),
             )
         return self._result(
@@ -87,7 +109,9 @@ class SerialScanner(models.AbstractModel):
             self.env._(
                 "%(serial)s is not expected here: Odoo has it in %(where)s. Keep it here; "
                 "confirming the count records it in %(location)s.",
-                serial=lot.name, where=self._where(lot), location=location.display_name,
+                serial=lot.name,
+                where=self._where(lot),
+                location=location.display_name,
             ),
             entry=self._entry(lot, "unexpected", self.env._("Unexpected")),
         )
@@ -100,9 +124,15 @@ class SerialScanner(models.AbstractModel):
         unexpected = scanned - expected_lots
 
         def rows(lots):
-            return [{"lot_id": lot.id, "serial": lot.name,
-                     "product": lot.product_id.display_name,
-                     "where": self._where(lot)} for lot in lots[:LISTED * 4]]
+            return [
+                {
+                    "lot_id": lot.id,
+                    "serial": lot.name,
+                    "product": lot.product_id.display_name,
+                    "where": self._where(lot),
+                }
+                for lot in lots[: LISTED * 4]
+            ]
 
         return {
             "location": self._location_summary(location),
@@ -115,10 +145,12 @@ class SerialScanner(models.AbstractModel):
 
     def _apply_count(self, params):
         if not self.env.user.has_group(COUNT_APPLY_GROUP):
-            raise AccessError(self.env._(
-                "Only an Inventory manager may apply a count: it changes stock quantities. "
-                "Ask a manager to confirm it."
-            ))
+            raise AccessError(
+                self.env._(
+                    "Only an Inventory manager may apply a count: it changes stock quantities. "
+                    "Ask a manager to confirm it."
+                )
+            )
         location = self._location(params.get("location_id"))
         if not location:
             self._refuse(self.env._("Choose the location to count first."))
@@ -134,19 +166,31 @@ class SerialScanner(models.AbstractModel):
         self._relocate(elsewhere, location)
         found_new = unexpected - elsewhere
         if found_new:
-            quants = self.env["stock.quant"].with_context(inventory_mode=True).create([
-                {"product_id": lot.product_id.id, "location_id": location.id,
-                 "lot_id": lot.id, "inventory_quantity": 1}
-                for lot in found_new
-            ])
+            quants = (
+                self.env["stock.quant"]
+                .with_context(inventory_mode=True)
+                .create(
+                    [
+                        {
+                            "product_id": lot.product_id.id,
+                            "location_id": location.id,
+                            "lot_id": lot.id,
+                            "inventory_quantity": 1,
+                        }
+                        for lot in found_new
+                    ]
+                )
+            )
             self._apply_inventory(quants, location)
         return self._result(
             "ok",
             self.env._(
                 "Count of %(location)s applied: %(found)s found, %(missing)s missing written "
                 "off, %(unexpected)s unexpected recorded here.",
-                location=location.display_name, found=len(scanned) - len(unexpected),
-                missing=len(missing_quants), unexpected=len(unexpected),
+                location=location.display_name,
+                found=len(scanned) - len(unexpected),
+                missing=len(missing_quants),
+                unexpected=len(unexpected),
             ),
             params={"scanned": []},
             location=self._location_summary(location),
@@ -154,11 +198,13 @@ class SerialScanner(models.AbstractModel):
 
     def _apply_inventory(self, quants, location):
         if isinstance(quants.action_apply_inventory(), dict):  # Odoo's conflict wizard
-            self._refuse(self.env._(
-                "Quantities of %(location)s changed since they were read. Review the count "
-                "in Inventory > Physical Inventory, or start the count again.",
-                location=location.display_name,
-            ))
+            self._refuse(
+                self.env._(
+                    "Quantities of %(location)s changed since they were read. Review the count "
+                    "in Inventory > Physical Inventory, or start the count again.",
+                    location=location.display_name,
+                )
+            )
 
     def _relocate(self, lots, location):
         """Record units found in ``location`` with real internal transfers from where

@@ -14,19 +14,26 @@ class SerialScanner(models.AbstractModel):
     def _scan_lookup(self, code, params):
         _scan, product, serial, lots = self._read(code, params)
         if serial is None:
-            return self._product_scan(product, self.env._(
-                "%(product)s: now scan a serial number.", product=product.display_name))
+            return self._product_scan(
+                product,
+                self.env._("%(product)s: now scan a serial number.", product=product.display_name),
+            )
         lot = self._require_lot(serial, lots, product or self._current_product(params))
         card = self._card(lot)
         status = "warning" if card["recalls"] or lot.lifecycle_state == "quarantined" else "ok"
-        message = self.env._("%(serial)s: %(state)s", serial=lot.name,
-                             state=card["state_label"])
+        message = self.env._("%(serial)s: %(state)s", serial=lot.name, state=card["state_label"])
         if card["recalls"]:
-            message = self.env._("%(serial)s is under recall %(recalls)s: put it aside.",
-                                 serial=lot.name, recalls=", ".join(card["recalls"]))
-        return self._result(status, message, card=card,
-                            entry=self._entry(lot, "lookup", card["state_label"],
-                                              product=card["product"]))
+            message = self.env._(
+                "%(serial)s is under recall %(recalls)s: put it aside.",
+                serial=lot.name,
+                recalls=", ".join(card["recalls"]),
+            )
+        return self._result(
+            status,
+            message,
+            card=card,
+            entry=self._entry(lot, "lookup", card["state_label"], product=card["product"]),
+        )
 
     # One query for the whole card: the scanner answers within a few milliseconds on
     # databases with millions of serials. The lot itself was found through the ORM, so
@@ -61,10 +68,22 @@ class SerialScanner(models.AbstractModel):
         self.env.flush_all()
         # SQL skips record rules: the unit it is built into shows only if the user's
         # companies may see it
-        self.env.cr.execute(self._CARD_QUERY, {"lot": lot.id, "events": EVENTS_ON_CARD,
-                                               "companies": self.env.companies.ids})
-        (state, batch, warranty_state, warranty_end, product_id, partner, locations, events,
-         parent_id, parent_name) = self.env.cr.fetchone()
+        self.env.cr.execute(
+            self._CARD_QUERY,
+            {"lot": lot.id, "events": EVENTS_ON_CARD, "companies": self.env.companies.ids},
+        )
+        (
+            state,
+            batch,
+            warranty_state,
+            warranty_end,
+            product_id,
+            partner,
+            locations,
+            events,
+            parent_id,
+            parent_name,
+        ) = self.env.cr.fetchone()
         recalls = self._active_recalls(lot)
         selection = self.env["serial.event"]._fields["event_type"]
         event_labels = dict(selection._description_selection(self.env))

@@ -23,72 +23,108 @@ class SerialScanner(models.AbstractModel):
             self._not_on_document(picking, lot.product_id, lot.name)
         lines = self._unit_lines(picking, moves, lot)
         if any(lines.mapped("picked")):
-            self._scanned_again(lot, picking, params, self.env._(
-                "%(serial)s is already picked for %(picking)s. If you scanned the same unit "
-                "again, there is nothing to do.", serial=lot.name, picking=picking.name,
-            ))
+            self._scanned_again(
+                lot,
+                picking,
+                params,
+                self.env._(
+                    "%(serial)s is already picked for %(picking)s. If you scanned the same unit "
+                    "again, there is nothing to do.",
+                    serial=lot.name,
+                    picking=picking.name,
+                ),
+            )
         self._check_shippable(lot, picking, lines)
         line, undo = self._pick_line(picking, moves, lot, lines)
         document = self._document(picking)
         return self._result(
             "ok",
-            self.env._("%(serial)s picked for %(picking)s.", serial=lot.name,
-                       picking=picking.name),
+            self.env._("%(serial)s picked for %(picking)s.", serial=lot.name, picking=picking.name),
             document=document,
-            entry=self._entry(lot, "picked", self.env._("Picked"),
-                              undo=dict(undo, line_id=line.id),
-                              product=self._label(document, lot.product_id.id)),
+            entry=self._entry(
+                lot,
+                "picked",
+                self.env._("Picked"),
+                undo=dict(undo, line_id=line.id),
+                product=self._label(document, lot.product_id.id),
+            ),
         )
 
     def _unit_lines(self, picking, moves, lot):
         """The unit's lines on the delivery, read once for the checks and the pick: by
         the delivery, or by its ``moves`` (see ``_receipt_line``)."""
         return self.env["stock.move.line"].search_fetch(
-            [("lot_id", "=", lot.id),
-             "|", ("picking_id", "=", picking.id), ("move_id", "in", moves.ids)], None)
+            [
+                ("lot_id", "=", lot.id),
+                "|",
+                ("picking_id", "=", picking.id),
+                ("move_id", "in", moves.ids),
+            ],
+            None,
+        )
 
     def _check_shippable(self, lot, picking, lines=None):
         """Refuse ``lot`` on ``picking`` unless it may leave; ``lines`` are its lines
         on ``picking`` when the caller has them already."""
         recalls = self._active_recalls(lot)
         if recalls:
-            self._refuse(self.env._(
-                "%(serial)s is quarantined by recall %(recalls)s; put it aside and pick "
-                "another unit.", serial=lot.name, recalls=self._recall_names(recalls),
-            ))
+            self._refuse(
+                self.env._(
+                    "%(serial)s is quarantined by recall %(recalls)s; put it aside and pick "
+                    "another unit.",
+                    serial=lot.name,
+                    recalls=self._recall_names(recalls),
+                )
+            )
         if lot.lifecycle_state == lifecycle.QUARANTINED:
-            self._refuse(self.env._(
-                "%(serial)s is quarantined (%(where)s); put it aside and pick another unit.",
-                serial=lot.name, where=self._where(lot),
-            ))
+            self._refuse(
+                self.env._(
+                    "%(serial)s is quarantined (%(where)s); put it aside and pick another unit.",
+                    serial=lot.name,
+                    where=self._where(lot),
+                )
+            )
         if lot.lifecycle_state not in _SHIPPABLE:
-            self._refuse(self.env._(
-                "%(serial)s is %(state)s (%(where)s): only a unit in stock can be shipped. "
-                "Pick another unit.", serial=lot.name, state=self._state_label(lot),
-                where=self._where(lot),
-            ))
+            self._refuse(
+                self.env._(
+                    "%(serial)s is %(state)s (%(where)s): only a unit in stock can be shipped. "
+                    "Pick another unit.",
+                    serial=lot.name,
+                    state=self._state_label(lot),
+                    where=self._where(lot),
+                )
+            )
         quants = self._stock_quants(lot)
         source = picking.location_id
         if not quants:
-            self._refuse(self.env._(
-                "%(serial)s is not in stock according to Odoo. Put it aside and ask for a "
-                "count of its location.", serial=lot.name,
-            ))
+            self._refuse(
+                self.env._(
+                    "%(serial)s is not in stock according to Odoo. Put it aside and ask for a "
+                    "count of its location.",
+                    serial=lot.name,
+                )
+            )
         if not quants.filtered(lambda q: q.location_id._child_of(source)):
-            self._refuse(self.env._(
-                "%(serial)s is recorded in %(where)s, outside %(source)s where %(picking)s "
-                "picks from. Pick a unit from %(source)s, or move this one there first.",
-                serial=lot.name, where=self._where(lot), source=source.display_name,
-                picking=picking.name,
-            ))
+            self._refuse(
+                self.env._(
+                    "%(serial)s is recorded in %(where)s, outside %(source)s where %(picking)s "
+                    "picks from. Pick a unit from %(source)s, or move this one there first.",
+                    serial=lot.name,
+                    where=self._where(lot),
+                    source=source.display_name,
+                    picking=picking.name,
+                )
+            )
         reserved = lot._serial_reserved_for_delivery().get(lot.id)
-        if reserved and reserved not in (lines or ()) and (
-                self._line_picking(reserved) != picking):
-            self._refuse(self.env._(
-                "%(serial)s is reserved for %(other)s. Pick another unit, or unreserve it "
-                "there first.", serial=lot.name,
-                other=self._line_picking(reserved).name or reserved.reference,
-            ))
+        if reserved and reserved not in (lines or ()) and (self._line_picking(reserved) != picking):
+            self._refuse(
+                self.env._(
+                    "%(serial)s is reserved for %(other)s. Pick another unit, or unreserve it "
+                    "there first.",
+                    serial=lot.name,
+                    other=self._line_picking(reserved).name or reserved.reference,
+                )
+            )
 
     def _pick_line(self, picking, moves, lot, lines=None):
         """Mark the unit picked on the delivery; ``(line, undo data)``. ``lines`` are the
@@ -115,19 +151,29 @@ class SerialScanner(models.AbstractModel):
             with self._keeping_picked(free.move_id):
                 free.write(vals)  # the write frees the unit swapped out
             return free, {"previous_lot_id": previous.id, "created": False}
-        picked = dict(lines._read_group([("move_id", "in", moves.ids), ("picked", "=", True)],
-                                         ["move_id"], ["__count"]))
+        picked = dict(
+            lines._read_group(
+                [("move_id", "in", moves.ids), ("picked", "=", True)], ["move_id"], ["__count"]
+            )
+        )
         move = moves.filtered(lambda m: picked.get(m, 0) < m.product_uom_qty)[:1]
         if not move:
-            self._refuse(self.env._(
-                "All %(count)s units of %(product)s on %(picking)s are picked already. Put "
-                "this one back.", count=int(sum(moves.mapped("product_uom_qty"))),
-                product=lot.product_id.display_name, picking=picking.name,
-            ))
+            self._refuse(
+                self.env._(
+                    "All %(count)s units of %(product)s on %(picking)s are picked already. Put "
+                    "this one back.",
+                    count=int(sum(moves.mapped("product_uom_qty"))),
+                    product=lot.product_id.display_name,
+                    picking=picking.name,
+                )
+            )
         vals = move._prepare_move_line_vals(quantity=1)
         vals.pop("lot_name", None)
-        vals.update(lot_id=lot.id, picked=True, location_id=self._stock_quants(lot)[:1]
-                    .location_id.id or move.location_id.id)
+        vals.update(
+            lot_id=lot.id,
+            picked=True,
+            location_id=self._stock_quants(lot)[:1].location_id.id or move.location_id.id,
+        )
         with self._keeping_picked(move):
             line = self.env["stock.move.line"].create(vals)
         return line, {"created": True}
@@ -141,6 +187,8 @@ class SerialScanner(models.AbstractModel):
             line.write({"picked": False, "lot_id": undo["previous_lot_id"]})
         else:
             line.picked = False
-        return self._result("ok", self.env._("%(serial)s taken off %(picking)s.",
-                                              serial=serial, picking=picking.name),
-                            document=self._document(picking))
+        return self._result(
+            "ok",
+            self.env._("%(serial)s taken off %(picking)s.", serial=serial, picking=picking.name),
+            document=self._document(picking),
+        )

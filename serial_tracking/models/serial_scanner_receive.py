@@ -24,21 +24,30 @@ class SerialScanner(models.AbstractModel):
         if not moves:
             self._not_on_document(picking, product, serial)
         if product.tracking != "serial":
-            self._refuse(self.env._(
-                "%(product)s is not tracked by serial number: receive it in the receipt form.",
-                product=product.display_name,
-            ))
+            self._refuse(
+                self.env._(
+                    "%(product)s is not tracked by serial number: receive it in the receipt form.",
+                    product=product.display_name,
+                )
+            )
         move = moves[:1]
         if move.state == "draft":
             move._action_confirm()
         line = self._receipt_line(picking, product, moves, serial)
         listed = bool(line.lot_id or line.lot_name)
         if listed and line.picked:
-            self._scanned_again(line.lot_id, picking, params, self.env._(
-                "%(serial)s is already received on %(picking)s. If you scanned the same unit "
-                "again, there is nothing to do; if it is another unit with the same label, "
-                "put it aside and tell your manager.", serial=serial, picking=picking.name,
-            ))
+            self._scanned_again(
+                line.lot_id,
+                picking,
+                params,
+                self.env._(
+                    "%(serial)s is already received on %(picking)s. If you scanned the same unit "
+                    "again, there is nothing to do; if it is another unit with the same label, "
+                    "put it aside and tell your manager.",
+                    serial=serial,
+                    picking=picking.name,
+                ),
+            )
         if not line:
             self._check_receipt_room(picking, product, moves, serial)
         lot = line.lot_id or lots.filtered(lambda lot: lot.product_id == product)
@@ -49,19 +58,26 @@ class SerialScanner(models.AbstractModel):
             # the vendor's line naming it is where it goes, not another entry of it
             self._check_new_serial(product, picking.company_id, serial, line.ids)
             lot = self._create_lot(product, picking.company_id, serial, scan)
-        undo = {"lot_id": lot.id, "lot_created": created, "listed": listed,
-                "previous_lot_id": line.lot_id.id}
+        undo = {
+            "lot_id": lot.id,
+            "lot_created": created,
+            "listed": listed,
+            "previous_lot_id": line.lot_id.id,
+        }
         line = self._add_receipt_line(picking, line.move_id or move, lot, line)
         document = self._document(picking)
         return self._result(
             "ok",
-            self.env._("%(serial)s received on %(picking)s.", serial=serial,
-                       picking=picking.name),
+            self.env._("%(serial)s received on %(picking)s.", serial=serial, picking=picking.name),
             document=document,
             params={"product_id": product.id},
-            entry=self._entry(lot, "received", self.env._("Received"),
-                              undo=dict(undo, line_id=line.id),
-                              product=self._label(document, product.id)),
+            entry=self._entry(
+                lot,
+                "received",
+                self.env._("Received"),
+                undo=dict(undo, line_id=line.id),
+                product=self._label(document, product.id),
+            ),
         )
 
     def _receipt_product(self, picking, product, lots, params):
@@ -79,24 +95,34 @@ class SerialScanner(models.AbstractModel):
         if len(open_products) == 1:
             return open_products
         if not open_products:
-            self._refuse(self.env._("%(picking)s has nothing left to receive by serial.",
-                                    picking=picking.name))
-        self._refuse(self.env._(
-            "%(picking)s has several products (%(products)s): scan the product barcode or "
-            "the unit's GS1 label first.", picking=picking.name,
-            products=", ".join(open_products.mapped("display_name")),
-        ))
+            self._refuse(
+                self.env._(
+                    "%(picking)s has nothing left to receive by serial.", picking=picking.name
+                )
+            )
+        self._refuse(
+            self.env._(
+                "%(picking)s has several products (%(products)s): scan the product barcode or "
+                "the unit's GS1 label first.",
+                picking=picking.name,
+                products=", ".join(open_products.mapped("display_name")),
+            )
+        )
         return product
 
     def _check_receivable(self, lot):
         if lot.lifecycle_state in _RECEIVABLE and not self._stock_quants(lot):
             return
-        self._refuse(self.env._(
-            "%(serial)s already exists for %(product)s (%(state)s, %(where)s). A unit cannot "
-            "be received twice: put it aside and tell your manager.",
-            serial=lot.name, product=lot.product_id.display_name,
-            state=self._state_label(lot), where=self._where(lot),
-        ))
+        self._refuse(
+            self.env._(
+                "%(serial)s already exists for %(product)s (%(state)s, %(where)s). A unit cannot "
+                "be received twice: put it aside and tell your manager.",
+                serial=lot.name,
+                product=lot.product_id.display_name,
+                state=self._state_label(lot),
+                where=self._where(lot),
+            )
+        )
 
     def _check_new_serial(self, product, company, serial, own_line_ids=()):
         """The numbering rule's checks, as the generation wizard and lot creation run them;
@@ -109,19 +135,31 @@ class SerialScanner(models.AbstractModel):
             return
         problems = found[0][1]
         if rule:
-            self._refuse(self.env._(
-                '%(problem)s (numbering rule "%(rule)s" of %(product)s). Check the label and '
-                "scan again; if it is wrong, put the unit aside.",
-                problem=problems[0], rule=rule.name, product=product.display_name,
-            ))
-        self._refuse(self.env._(
-            "%(problem)s (%(product)s). Check the label and scan again; if it is wrong, put "
-            "the unit aside.", problem=problems[0], product=product.display_name,
-        ))
+            self._refuse(
+                self.env._(
+                    '%(problem)s (numbering rule "%(rule)s" of %(product)s). Check the label and '
+                    "scan again; if it is wrong, put the unit aside.",
+                    problem=problems[0],
+                    rule=rule.name,
+                    product=product.display_name,
+                )
+            )
+        self._refuse(
+            self.env._(
+                "%(problem)s (%(product)s). Check the label and scan again; if it is wrong, put "
+                "the unit aside.",
+                problem=problems[0],
+                product=product.display_name,
+            )
+        )
 
     def _create_lot(self, product, company, serial, scan):
-        vals = {"name": serial, "product_id": product.id, "company_id": company.id,
-                "batch_code": scan.batch or False}
+        vals = {
+            "name": serial,
+            "product_id": product.id,
+            "company_id": company.id,
+            "batch_code": scan.batch or False,
+        }
         lot_fields = self.env["stock.lot"]._fields
         if scan.expiry and "expiration_date" in lot_fields:
             vals["expiration_date"] = fields.Datetime.to_datetime(scan.expiry)
@@ -129,9 +167,16 @@ class SerialScanner(models.AbstractModel):
         # serials: who created it and when is on the record, and its history is the ledger.
         # Nor value tracking: the serial's chatter posts nothing on creation, and this
         # spares the scan the look-ups of that empty post.
-        return self.env["stock.lot"].with_context(
-            serial_numbers_checked=NUMBERS_CHECKED, mail_create_nolog=True, mail_notrack=True,
-        ).create(vals).with_env(self.env)
+        return (
+            self.env["stock.lot"]
+            .with_context(
+                serial_numbers_checked=NUMBERS_CHECKED,
+                mail_create_nolog=True,
+                mail_notrack=True,
+            )
+            .create(vals)
+            .with_env(self.env)
+        )
 
     def _receipt_line(self, picking, product, moves, serial):
         """The line of ``picking`` that names ``serial`` (listed by the vendor, or
@@ -144,37 +189,64 @@ class SerialScanner(models.AbstractModel):
         that joined the receipt after they were made. The line's fields come with it:
         the write reads them all.
         """
-        return self.env["stock.move.line"].search_fetch(Domain.OR([
-            [("product_id", "=", product.id),
-             "|", ("picking_id", "=", picking.id), ("move_id", "in", moves.ids),
-             "|", ("lot_id.name", "=", serial), ("lot_name", "=", serial)],
-            [("move_id", "in", moves.ids), ("lot_id", "=", False), ("lot_name", "=", False),
-             ("picked", "=", False)],
-        ]), None, order="lot_id.id NULLS LAST, lot_name DESC NULLS LAST, id", limit=1)
+        return self.env["stock.move.line"].search_fetch(
+            Domain.OR(
+                [
+                    [
+                        ("product_id", "=", product.id),
+                        "|",
+                        ("picking_id", "=", picking.id),
+                        ("move_id", "in", moves.ids),
+                        "|",
+                        ("lot_id.name", "=", serial),
+                        ("lot_name", "=", serial),
+                    ],
+                    [
+                        ("move_id", "in", moves.ids),
+                        ("lot_id", "=", False),
+                        ("lot_name", "=", False),
+                        ("picked", "=", False),
+                    ],
+                ]
+            ),
+            None,
+            order="lot_id.id NULLS LAST, lot_name DESC NULLS LAST, id",
+            limit=1,
+        )
 
     def _check_receipt_room(self, picking, product, moves, serial):
         """Refuse ``serial`` when no line of ``moves`` is left for it: the units still
         expected are listed with other serials, or all of them are received."""
         lines = self.env["stock.move.line"].search_fetch(
-            [("move_id", "in", moves.ids)], ["lot_id", "lot_name", "picked", "quantity"])
+            [("move_id", "in", moves.ids)], ["lot_id", "lot_name", "picked", "quantity"]
+        )
         listed = lines.filtered(lambda ml: not ml.picked and (ml.lot_id or ml.lot_name))
         if listed:
-            self._refuse(self.env._(
-                "%(serial)s is not one of the serials listed for %(product)s on %(picking)s "
-                "(still expected: %(listed)s). Check the label; if it is right, put the unit "
-                "aside and tell your manager: the receipt must be corrected first.",
-                serial=serial, product=product.display_name, picking=picking.name,
-                listed=self._serial_names(listed),
-            ))
+            self._refuse(
+                self.env._(
+                    "%(serial)s is not one of the serials listed for %(product)s on %(picking)s "
+                    "(still expected: %(listed)s). Check the label; if it is right, put the unit "
+                    "aside and tell your manager: the receipt must be corrected first.",
+                    serial=serial,
+                    product=product.display_name,
+                    picking=picking.name,
+                    listed=self._serial_names(listed),
+                )
+            )
         demand = sum(moves.mapped("product_uom_qty"))
         received = sum(lines.filtered("picked").mapped("quantity"))
         if received >= demand:
-            self._refuse(self.env._(
-                "All %(count)s units of %(product)s expected on %(picking)s are received: "
-                "%(serial)s is one more. Put it aside and tell your manager; the receipt "
-                "must be changed to take it.", count=int(demand),
-                product=product.display_name, picking=picking.name, serial=serial,
-            ))
+            self._refuse(
+                self.env._(
+                    "All %(count)s units of %(product)s expected on %(picking)s are received: "
+                    "%(serial)s is one more. Put it aside and tell your manager; the receipt "
+                    "must be changed to take it.",
+                    count=int(demand),
+                    product=product.display_name,
+                    picking=picking.name,
+                    serial=serial,
+                )
+            )
 
     def _add_receipt_line(self, picking, move, lot, placeholder):
         if placeholder:
@@ -205,6 +277,8 @@ class SerialScanner(models.AbstractModel):
             others = self.env["stock.move.line"].search_count([("lot_id", "=", lot.id)])
             if not others and not lot.quant_ids:
                 lot.unlink()
-        return self._result("ok", self.env._("%(serial)s taken off %(picking)s.",
-                                              serial=serial, picking=picking.name),
-                            document=self._document(picking))
+        return self._result(
+            "ok",
+            self.env._("%(serial)s taken off %(picking)s.", serial=serial, picking=picking.name),
+            document=self._document(picking),
+        )

@@ -19,14 +19,21 @@ class SerialScanner(models.AbstractModel):
         return "incoming" if mode == "receive" else "outgoing"
 
     def _open_pickings(self, mode):
-        pickings = self.env["stock.picking"].search([
-            ("picking_type_code", "=", self._picking_code(mode)),
-            ("state", "in", _OPEN),
-        ], order="scheduled_date, id", limit=LISTED)
+        pickings = self.env["stock.picking"].search(
+            [
+                ("picking_type_code", "=", self._picking_code(mode)),
+                ("state", "in", _OPEN),
+            ],
+            order="scheduled_date, id",
+            limit=LISTED,
+        )
         return [
-            {"id": picking.id, "name": picking.name,
-             "partner": picking.partner_id.display_name or "",
-             "origin": picking.origin or ""}
+            {
+                "id": picking.id,
+                "name": picking.name,
+                "partner": picking.partner_id.display_name or "",
+                "origin": picking.origin or "",
+            }
             for picking in pickings
         ]
 
@@ -43,9 +50,13 @@ class SerialScanner(models.AbstractModel):
     def _picking_by_name(self, mode, scan):
         if scan.kind != scan_input.TEXT:
             return self.env["stock.picking"]
-        return self.env["stock.picking"].search([
-            ("name", "=", scan.text), ("picking_type_code", "=", self._picking_code(mode)),
-        ], limit=1)
+        return self.env["stock.picking"].search(
+            [
+                ("name", "=", scan.text),
+                ("picking_type_code", "=", self._picking_code(mode)),
+            ],
+            limit=1,
+        )
 
     def _document(self, picking):
         """The document's progress per move, counted in SQL: a receipt of thousands of
@@ -70,17 +81,28 @@ class SerialScanner(models.AbstractModel):
         )
         labels = {}
         lines = []
-        for (move_id, product_id, demand, quantity, tracking, done,
-             code, combination, name) in self.env.cr.fetchall():
+        for (
+            move_id,
+            product_id,
+            demand,
+            quantity,
+            tracking,
+            done,
+            code,
+            combination,
+            name,
+        ) in self.env.cr.fetchall():
             if product_id not in labels:
                 labels[product_id] = self._product_label(product_id, code, combination, name)
-            lines.append({
-                "move_id": move_id,
-                "product_id": product_id,
-                "product": labels[product_id],
-                "demand": demand,
-                "done": done if tracking == "serial" else quantity,
-            })
+            lines.append(
+                {
+                    "move_id": move_id,
+                    "product_id": product_id,
+                    "product": labels[product_id],
+                    "demand": demand,
+                    "done": done if tracking == "serial" else quantity,
+                }
+            )
         return {
             "id": picking.id,
             "name": picking.name,
@@ -96,10 +118,16 @@ class SerialScanner(models.AbstractModel):
 
     def _select_picking(self, picking):
         if picking.state in ("done", "cancel"):
-            self._refuse(self.env._("%(picking)s is already %(state)s. Choose an open one.",
-                                    picking=picking.name, state=picking.state))
+            self._refuse(
+                self.env._(
+                    "%(picking)s is already %(state)s. Choose an open one.",
+                    picking=picking.name,
+                    state=picking.state,
+                )
+            )
         return self._result(
-            "info", self.env._("%(picking)s: scan the units.", picking=picking.name),
+            "info",
+            self.env._("%(picking)s: scan the units.", picking=picking.name),
             params={"picking_id": picking.id, "product_id": False, "scanned": []},
             document=self._document(picking),
         )
@@ -107,18 +135,28 @@ class SerialScanner(models.AbstractModel):
     def _current_picking(self, mode, params, code):
         """``(picking, selection result)``: a scanned reference switches documents."""
         picking = self._picking(mode, params.get("picking_id"))
-        scanned = self._picking_by_name(mode, self._classify(code)) if (
-            not picking or "/" in code) else self.env["stock.picking"]
+        scanned = (
+            self._picking_by_name(mode, self._classify(code))
+            if (not picking or "/" in code)
+            else self.env["stock.picking"]
+        )
         if scanned:
             return scanned, self._select_picking(scanned)
         if not picking:
-            self._refuse(self.env._(
-                "Choose a %(document)s, or scan its reference, before scanning units.",
-                document=self._document_word(mode),
-            ))
+            self._refuse(
+                self.env._(
+                    "Choose a %(document)s, or scan its reference, before scanning units.",
+                    document=self._document_word(mode),
+                )
+            )
         if picking.state in ("done", "cancel"):
-            self._refuse(self.env._("%(picking)s is already %(state)s. Choose an open one.",
-                                    picking=picking.name, state=picking.state))
+            self._refuse(
+                self.env._(
+                    "%(picking)s is already %(state)s. Choose an open one.",
+                    picking=picking.name,
+                    state=picking.state,
+                )
+            )
         return picking, None
 
     # --- a scan on the document -----------------------------------------------------------
@@ -136,11 +174,13 @@ class SerialScanner(models.AbstractModel):
             if not self._open_moves(picking, product):
                 self._not_on_document(picking, product)
             if mode == "receive":
-                prompt = self.env._("%(product)s: now scan its serial numbers.",
-                                    product=product.display_name)
+                prompt = self.env._(
+                    "%(product)s: now scan its serial numbers.", product=product.display_name
+                )
             else:
-                prompt = self.env._("%(product)s: now scan the units.",
-                                    product=product.display_name)
+                prompt = self.env._(
+                    "%(product)s: now scan the units.", product=product.display_name
+                )
             return self._product_scan(product, prompt)
         return on_unit(picking, scan, product, serial, lots, params)
 
@@ -149,10 +189,14 @@ class SerialScanner(models.AbstractModel):
         query for them and their fields (not every move of a long document). A search
         reading them later cost a receive scan one more query and about 24 ms of CPU
         instead of 20 on the scanner benchmark (issue 21)."""
-        return self.env["stock.move"].search_fetch([
-            ("picking_id", "=", picking.id), ("product_id", "=", product.id),
-            ("state", "not in", ("done", "cancel")),
-        ], None)
+        return self.env["stock.move"].search_fetch(
+            [
+                ("picking_id", "=", picking.id),
+                ("product_id", "=", product.id),
+                ("state", "not in", ("done", "cancel")),
+            ],
+            None,
+        )
 
     def _keeping_picked(self, moves):
         """Context for marking one more line picked on ``moves``: Odoo would read every
@@ -168,20 +212,28 @@ class SerialScanner(models.AbstractModel):
         return self.env.protecting([moves._fields["picked"]], moves.filtered("picked"))
 
     def _label(self, document, product_id):
-        return next((line["product"] for line in document["lines"]
-                     if line["product_id"] == product_id), "")
+        return next(
+            (line["product"] for line in document["lines"] if line["product_id"] == product_id), ""
+        )
 
     def _not_on_document(self, picking, product, serial=None):
         labels = self._product_labels({*picking.move_ids.product_id.ids, product.id})
         products = ", ".join(labels[product_id] for product_id in picking.move_ids.product_id.ids)
-        self._refuse(self.env._(
-            "%(what)s is not on %(picking)s (%(products)s). Put the unit aside and check "
-            "the paperwork, or choose the right document.",
-            what=(self.env._("%(serial)s (%(product)s)", serial=serial,
-                             product=labels[product.id]) if serial
-                  else labels[product.id]),
-            picking=picking.name, products=products,
-        ))
+        self._refuse(
+            self.env._(
+                "%(what)s is not on %(picking)s (%(products)s). Put the unit aside and check "
+                "the paperwork, or choose the right document.",
+                what=(
+                    self.env._(
+                        "%(serial)s (%(product)s)", serial=serial, product=labels[product.id]
+                    )
+                    if serial
+                    else labels[product.id]
+                ),
+                picking=picking.name,
+                products=products,
+            )
+        )
 
     def _scanned_again(self, lot, picking, params, message):
         """Refuse a unit already scanned on ``picking``: calmly when it was scanned in
@@ -189,10 +241,17 @@ class SerialScanner(models.AbstractModel):
         twice; with ``message`` otherwise, as it may be another unit with the same
         label."""
         if lot and lot.id in params.get("scanned", ()):
-            raise _Refused(self._result("info", self.env._(
-                "%(serial)s was already scanned on %(picking)s: it counts once. Scan the "
-                "next unit.", serial=lot.name, picking=picking.name,
-            )))
+            raise _Refused(
+                self._result(
+                    "info",
+                    self.env._(
+                        "%(serial)s was already scanned on %(picking)s: it counts once. Scan the "
+                        "next unit.",
+                        serial=lot.name,
+                        picking=picking.name,
+                    ),
+                )
+            )
         self._refuse(message)
 
     def _serial_names(self, lines, limit=10):
@@ -207,19 +266,30 @@ class SerialScanner(models.AbstractModel):
         still be open, on the document on screen, and picked with the unit scanned."""
         line = self.env["stock.move.line"].browse(undo.get("line_id") or []).exists()
         if not line or line.state in ("done", "cancel"):
-            self._refuse(self.env._(
-                "This scan can no longer be taken back: its %(document)s is done.",
-                document=self._document_word(mode)))
+            self._refuse(
+                self.env._(
+                    "This scan can no longer be taken back: its %(document)s is done.",
+                    document=self._document_word(mode),
+                )
+            )
         picking = self._line_picking(line)
         if picking != self._picking(mode, params.get("picking_id")):
-            self._refuse(self.env._(
-                "This scan was made on %(picking)s, not on the %(document)s on screen: "
-                "choose %(picking)s to take it back.", picking=picking.name,
-                document=self._document_word(mode)))
+            self._refuse(
+                self.env._(
+                    "This scan was made on %(picking)s, not on the %(document)s on screen: "
+                    "choose %(picking)s to take it back.",
+                    picking=picking.name,
+                    document=self._document_word(mode),
+                )
+            )
         if not line.picked or (undo.get("lot_id") and line.lot_id.id != undo["lot_id"]):
-            self._refuse(self.env._(
-                "This scan was taken back already, or its line was changed in %(picking)s "
-                "since: nothing to take back.", picking=picking.name))
+            self._refuse(
+                self.env._(
+                    "This scan was taken back already, or its line was changed in %(picking)s "
+                    "since: nothing to take back.",
+                    picking=picking.name,
+                )
+            )
         return line, picking
 
     def _document_word(self, mode):
@@ -236,35 +306,51 @@ class SerialScanner(models.AbstractModel):
         if not picking:
             self._refuse(self.env._("Choose the document to validate first."))
         if picking.state in ("done", "cancel"):
-            self._refuse(self.env._("%(picking)s is already %(state)s. Choose an open one.",
-                                    picking=picking.name, state=picking.state))
+            self._refuse(
+                self.env._(
+                    "%(picking)s is already %(state)s. Choose an open one.",
+                    picking=picking.name,
+                    state=picking.state,
+                )
+            )
         # the lines the screen counts: those of the document's moves (see _receipt_line)
         lines = picking.move_ids.move_line_ids | picking.move_line_ids
         scanned = lines.filtered(lambda ml: ml.picked and ml.lot_id)
         if not scanned:
-            self._refuse(self.env._("Nothing was scanned on %(picking)s yet.",
-                                    picking=picking.name))
+            self._refuse(
+                self.env._("Nothing was scanned on %(picking)s yet.", picking=picking.name)
+            )
         unpicked = lines.filtered(lambda ml: not ml.picked)
         listed = unpicked.filtered(lambda ml: ml.lot_id or ml.lot_name)
         if mode == "receive" and listed:
-            self._refuse(self.env._(
-                "%(count)s serial(s) listed on %(picking)s were not scanned: %(serials)s. "
-                "Scan them; if they did not come, take them off the receipt in Inventory, "
-                "then validate.", count=len(listed), picking=picking.name,
-                serials=self._serial_names(listed),
-            ))
+            self._refuse(
+                self.env._(
+                    "%(count)s serial(s) listed on %(picking)s were not scanned: %(serials)s. "
+                    "Scan them; if they did not come, take them off the receipt in Inventory, "
+                    "then validate.",
+                    count=len(listed),
+                    picking=picking.name,
+                    serials=self._serial_names(listed),
+                )
+            )
         unpicked.unlink()  # a delivery's reservations not picked are given back
         # lines of its moves left without it (see _receipt_line) join it: Odoo's form and
         # delivery slip list the document's lines by it
         lines.exists().filtered(lambda ml: not ml.picking_id).write({"picking_id": picking.id})
         result = picking.button_validate()
         if isinstance(result, dict):  # backorder or other confirmation wizard
-            return self._result("info", self.env._("Confirm how to finish %(picking)s.",
-                                                   picking=picking.name), action=result)
+            return self._result(
+                "info",
+                self.env._("Confirm how to finish %(picking)s.", picking=picking.name),
+                action=result,
+            )
         return self._result(
             "ok",
-            self.env._("%(picking)s validated: %(count)s serial(s).", picking=picking.name,
-                       count=len(scanned)),
+            self.env._(
+                "%(picking)s validated: %(count)s serial(s).",
+                picking=picking.name,
+                count=len(scanned),
+            ),
             document=self._document(picking),
             params={"picking_id": False, "product_id": False, "scanned": []},
         )

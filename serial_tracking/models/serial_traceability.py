@@ -25,8 +25,9 @@ class SerialTraceability(models.AbstractModel):
     _description = "Serial Traceability"
 
     @api.model
-    def _gather(self, lots, at=None, max_nodes=REPORT_MAX_NODES, with_history=True,
-                max_events=None):
+    def _gather(
+        self, lots, at=None, max_nodes=REPORT_MAX_NODES, with_history=True, max_events=None
+    ):
         """Collect the traceability of ``lots``.
 
         :param lots: ``stock.lot`` records, each the root of its own trees.
@@ -51,18 +52,26 @@ class SerialTraceability(models.AbstractModel):
         for lot_id in root_ids:
             up, up_stats = genealogy_tree.build_tree(lot_id, edges[UP], UP, max_nodes)
             down, down_stats = genealogy_tree.build_tree(lot_id, edges[DOWN], DOWN, max_nodes)
-            roots.append({"lot": lot_id, "up": up, "down": down,
-                          "up_stats": up_stats, "down_stats": down_stats})
+            roots.append(
+                {
+                    "lot": lot_id,
+                    "up": up,
+                    "down": down,
+                    "up_stats": up_stats,
+                    "down_stats": down_stats,
+                }
+            )
         shown = {
-            node.lot for root in roots for tree in (root["up"], root["down"])
+            node.lot
+            for root in roots
+            for tree in (root["up"], root["down"])
             for node in genealogy_tree.walk(tree)
         }
         info = self._lot_info(shown)
         if at:
             self._set_state_at(info, at)
         self._add_places(info, edges[DOWN] + edges[UP], at)
-        result = {"roots": roots, "lots": info, "events": {}, "moves": [], "at": at,
-                  "shown": shown}
+        result = {"roots": roots, "lots": info, "events": {}, "moves": [], "at": at, "shown": shown}
         if with_history:
             result["events"] = self._events(sorted(shown), at, max_events)
             result["moves"] = self._partner_moves(sorted(shown), at)
@@ -71,8 +80,7 @@ class SerialTraceability(models.AbstractModel):
     @api.model
     def _edge(self, row):
         link_id, parent, child, quantity, link_type, date_from, date_to, document = row
-        return Edge(parent, child, quantity, link_type, date_from, date_to, document or "",
-                    link_id)
+        return Edge(parent, child, quantity, link_type, date_from, date_to, document or "", link_id)
 
     # --- set-based reads ------------------------------------------------------------
 
@@ -82,8 +90,16 @@ class SerialTraceability(models.AbstractModel):
         lots = self.env["stock.lot"].browse(sorted(lot_ids))
         states = dict(lifecycle.STATES)
         # One read of the lots; products, locations and partners come in batches.
-        lots.fetch(["name", "product_id", "lifecycle_state", "location_id",
-                    "current_partner_id", "lifecycle_date"])
+        lots.fetch(
+            [
+                "name",
+                "product_id",
+                "lifecycle_state",
+                "location_id",
+                "current_partner_id",
+                "lifecycle_date",
+            ]
+        )
         info = {}
         for lot in lots:
             state = lot.lifecycle_state or False
@@ -120,25 +136,30 @@ class SerialTraceability(models.AbstractModel):
              ORDER BY lot_id, date DESC, id DESC""",
             [lot_ids, fields.Datetime.to_datetime(at)],
         )
-        places_at = {lot_id: (location_id, date)
-                     for lot_id, location_id, date in self.env.cr.fetchall()}
+        places_at = {
+            lot_id: (location_id, date) for lot_id, location_id, date in self.env.cr.fetchall()
+        }
         partners = self.env["res.partner"].browse(
-            {partner_id for _state, partner_id in states_at.values() if partner_id})
+            {partner_id for _state, partner_id in states_at.values() if partner_id}
+        )
         locations = self.env["stock.location"].browse(
-            {location_id for location_id, _date in places_at.values() if location_id})
+            {location_id for location_id, _date in places_at.values() if location_id}
+        )
         partners.fetch(["display_name"])
         locations.fetch(["display_name"])
         labels = dict(lifecycle.STATES)
         for lot_id, data in info.items():
             state, partner_id = states_at.get(lot_id, (False, False))
             location_id, date = places_at.get(lot_id, (False, False))
-            data.update({
-                "state": state or False,
-                "state_label": labels.get(state, "") if state else "",
-                "state_date": date,
-                "partner": partners.browse(partner_id).display_name if partner_id else "",
-                "location": locations.browse(location_id).display_name if location_id else "",
-            })
+            data.update(
+                {
+                    "state": state or False,
+                    "state_label": labels.get(state, "") if state else "",
+                    "state_date": date,
+                    "partner": partners.browse(partner_id).display_name if partner_id else "",
+                    "location": locations.browse(location_id).display_name if location_id else "",
+                }
+            )
 
     @api.model
     def _add_places(self, info, edges, at=None):
@@ -167,8 +188,20 @@ class SerialTraceability(models.AbstractModel):
         if at:
             domain.append(("date", "<=", at))
         events = self.env["serial.event"].search(domain, order="lot_id, date desc, id desc")
-        events.fetch(["lot_id", "event_type", "from_state", "to_state", "date", "location_id",
-                      "location_dest_id", "partner_id", "document_ref", "note"])
+        events.fetch(
+            [
+                "lot_id",
+                "event_type",
+                "from_state",
+                "to_state",
+                "date",
+                "location_id",
+                "location_dest_id",
+                "partner_id",
+                "document_ref",
+                "note",
+            ]
+        )
         types = dict(lifecycle.EVENT_TYPES)
         states = dict(lifecycle.STATES)
         by_lot = defaultdict(list)
@@ -176,18 +209,20 @@ class SerialTraceability(models.AbstractModel):
             rows = by_lot[event.lot_id.id]
             if max_events is not None and len(rows) >= max_events:
                 continue
-            rows.append({
-                "date": event.date,
-                "type": types.get(event.event_type, event.event_type),
-                "event_type": event.event_type,
-                "from_state": states.get(event.from_state, ""),
-                "to_state": states.get(event.to_state, ""),
-                "from": event.location_id.display_name or "",
-                "to": event.location_dest_id.display_name or "",
-                "partner": event.partner_id.display_name or "",
-                "document": event.document_ref or "",
-                "note": event.note or "",
-            })
+            rows.append(
+                {
+                    "date": event.date,
+                    "type": types.get(event.event_type, event.event_type),
+                    "event_type": event.event_type,
+                    "from_state": states.get(event.from_state, ""),
+                    "to_state": states.get(event.to_state, ""),
+                    "from": event.location_id.display_name or "",
+                    "to": event.location_dest_id.display_name or "",
+                    "partner": event.partner_id.display_name or "",
+                    "document": event.document_ref or "",
+                    "note": event.note or "",
+                }
+            )
         return dict(by_lot)
 
     @api.model
@@ -238,11 +273,17 @@ class SerialTraceability(models.AbstractModel):
             else:
                 kind = "vendor_return"
                 label = labels[None, "supplier"]
-            moves.append({
-                "lot_id": lot_id, "date": date, "kind": kind, "label": label,
-                "quantity": quantity, "document": document or "",
-                "partner": partners.browse(partner_id).display_name if partner_id else "",
-            })
+            moves.append(
+                {
+                    "lot_id": lot_id,
+                    "date": date,
+                    "kind": kind,
+                    "label": label,
+                    "quantity": quantity,
+                    "document": document or "",
+                    "partner": partners.browse(partner_id).display_name if partner_id else "",
+                }
+            )
         return moves
 
     # --- rendering ------------------------------------------------------------------
@@ -251,9 +292,14 @@ class SerialTraceability(models.AbstractModel):
     def _render_tree_html(self, lot, max_nodes=FORM_MAX_NODES):
         """The genealogy tree of one serial as HTML, for its form."""
         data = self._gather(lot, max_nodes=max_nodes, with_history=False)
-        return self.env["ir.qweb"]._render("serial_tracking.serial_genealogy_tree", {
-            "root": data["roots"][0], "lots": data["lots"], "links": True,
-        })
+        return self.env["ir.qweb"]._render(
+            "serial_tracking.serial_genealogy_tree",
+            {
+                "root": data["roots"][0],
+                "lots": data["lots"],
+                "links": True,
+            },
+        )
 
     @api.model
     def _rows(self, data):
@@ -274,20 +320,22 @@ class SerialTraceability(models.AbstractModel):
                         continue  # the root is listed once, with the components
                     lot = data["lots"][node.lot]
                     edge = node.edge
-                    rows.append({
-                        "root": root_name,
-                        "lot_id": node.lot,
-                        "relation": relations[direction] if node.depth else "",
-                        "level": node.depth,
-                        "serial": lot["name"],
-                        "product": lot["product"],
-                        "quantity": edge.quantity if edge else "",
-                        "uom": lot["uom"],
-                        "state": lot["state_label"],
-                        "place": lot["place"],
-                        "link_type": link_types.get(edge.link_type, "") if edge else "",
-                        "linked_since": edge.date_from if edge else "",
-                        "document": edge.document if edge else "",
-                        "repeated": node.repeated,
-                    })
+                    rows.append(
+                        {
+                            "root": root_name,
+                            "lot_id": node.lot,
+                            "relation": relations[direction] if node.depth else "",
+                            "level": node.depth,
+                            "serial": lot["name"],
+                            "product": lot["product"],
+                            "quantity": edge.quantity if edge else "",
+                            "uom": lot["uom"],
+                            "state": lot["state_label"],
+                            "place": lot["place"],
+                            "link_type": link_types.get(edge.link_type, "") if edge else "",
+                            "linked_since": edge.date_from if edge else "",
+                            "document": edge.document if edge else "",
+                            "repeated": node.repeated,
+                        }
+                    )
         return rows

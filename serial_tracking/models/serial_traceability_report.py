@@ -18,7 +18,10 @@ class SerialTraceabilityReport(models.AbstractModel):
     @api.model
     def _report_values(self, lots, at=None):
         gathered = self.env["serial.traceability"]._gather(
-            lots, at=at, max_nodes=REPORT_MAX_NODES, max_events=REPORT_MAX_EVENTS,
+            lots,
+            at=at,
+            max_nodes=REPORT_MAX_NODES,
+            max_events=REPORT_MAX_EVENTS,
         )
         moves_by_lot = {}
         for move in gathered["moves"]:
@@ -38,14 +41,17 @@ class SerialTraceabilityReport(models.AbstractModel):
                 (move for lot_id in order for move in moves_by_lot.get(lot_id, [])),
                 key=lambda move: move["date"],
             )
-            sections.append({
-                "root": root,
-                "lot": gathered["lots"][root["lot"]],
-                "order": order,
-                "receipts": [m for m in moves if m["kind"] in ("receipt", "vendor_return")],
-                "deliveries": [m for m in moves
-                               if m["kind"] in ("delivery", "customer_return")],
-            })
+            sections.append(
+                {
+                    "root": root,
+                    "lot": gathered["lots"][root["lot"]],
+                    "order": order,
+                    "receipts": [m for m in moves if m["kind"] in ("receipt", "vendor_return")],
+                    "deliveries": [
+                        m for m in moves if m["kind"] in ("delivery", "customer_return")
+                    ],
+                }
+            )
         return {
             "doc_ids": lots.ids,
             "doc_model": "stock.lot",

@@ -39,8 +39,9 @@ class SerialUnitProof(models.AbstractModel):
 
     @api.model
     def _serial_load_secret(self):
-        return self._serial_keep_secret(CONFIG_OPTION, f"{self.env.cr.dbname}.key", PARAM,
-                                        "serial proof key")
+        return self._serial_keep_secret(
+            CONFIG_OPTION, f"{self.env.cr.dbname}.key", PARAM, "serial proof key"
+        )
 
     @api.model
     def _serial_keep_secret(self, config_option, file_name, param, what):
@@ -54,8 +55,14 @@ class SerialUnitProof(models.AbstractModel):
         try:
             return unit_proof.load_or_create_secret(path)
         except OSError as exc:
-            _logger.warning("Cannot keep the %s in %s (%s): using the system parameter %s, "
-                            "readable by administrators.", what, path, exc, param)
+            _logger.warning(
+                "Cannot keep the %s in %s (%s): using the system parameter %s, "
+                "readable by administrators.",
+                what,
+                path,
+                exc,
+                param,
+            )
         params = self.env["ir.config_parameter"].sudo()
         secret = params.get_param(param)
         if not secret:

@@ -12,19 +12,49 @@ from ..tools import lifecycle, warranty
 
 # Events that create coverages or move them forward.
 _MOVING_EVENTS = frozenset(warranty.TRIGGER_OF_EVENT) | {
-    "returned", "in_repair", "repaired", "scrapped",
+    "returned",
+    "in_repair",
+    "repaired",
+    "scrapped",
 }
 # What the engine reads and writes of a coverage.
 _ENGINE_FIELDS = [
-    "lot_id", "policy_id", "policy_line_id", "source", "coverage_type", "trigger",
-    "duration", "duration_unit", "cap_trigger", "cap_duration", "cap_unit",
-    "return_window_days", "pause_in_repair", "resale_rule", "partner_id", "start_date",
-    "latest_start_date", "end_date", "paused_days", "pause_start", "state", "void_date",
-    "void_reason", "document_ref",
+    "lot_id",
+    "policy_id",
+    "policy_line_id",
+    "source",
+    "coverage_type",
+    "trigger",
+    "duration",
+    "duration_unit",
+    "cap_trigger",
+    "cap_duration",
+    "cap_unit",
+    "return_window_days",
+    "pause_in_repair",
+    "resale_rule",
+    "partner_id",
+    "start_date",
+    "latest_start_date",
+    "end_date",
+    "paused_days",
+    "pause_start",
+    "state",
+    "void_date",
+    "void_reason",
+    "document_ref",
 ]
 _LINE_COPIED = [
-    "coverage_type", "trigger", "duration", "duration_unit", "cap_trigger", "cap_duration",
-    "cap_unit", "return_window_days", "pause_in_repair", "resale_rule",
+    "coverage_type",
+    "trigger",
+    "duration",
+    "duration_unit",
+    "cap_trigger",
+    "cap_duration",
+    "cap_unit",
+    "return_window_days",
+    "pause_in_repair",
+    "resale_rule",
 ]
 EXPIRING_DAYS_PARAM = "serial_tracking.warranty_expiring_days"
 # Context value that lets the engine write coverages; a client cannot send this object.
@@ -62,44 +92,59 @@ class SerialWarranty(models.Model):
     _order = "lot_id, start_date, id"
     _check_company_auto = True
 
-    lot_id = fields.Many2one("stock.lot", string="Serial", required=True, index=True,
-                             ondelete="cascade", readonly=True)
+    lot_id = fields.Many2one(
+        "stock.lot", string="Serial", required=True, index=True, ondelete="cascade", readonly=True
+    )
     product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
     company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
-    policy_id = fields.Many2one("serial.warranty.policy", readonly=True, index="btree_not_null",
-                                ondelete="restrict")
-    policy_line_id = fields.Many2one("serial.warranty.policy.line", string="Policy Coverage",
-                                     readonly=True, ondelete="set null")
+    policy_id = fields.Many2one(
+        "serial.warranty.policy", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    policy_line_id = fields.Many2one(
+        "serial.warranty.policy.line", string="Policy Coverage", readonly=True, ondelete="set null"
+    )
     source = fields.Selection(
         [("policy", "Policy"), ("extension", "Extension"), ("supplier", "Supplier")],
-        required=True, default="policy", readonly=True,
+        required=True,
+        default="policy",
+        readonly=True,
     )
     coverage_type = fields.Selection(warranty.COVERAGE_TYPES, required=True, readonly=True)
     trigger = fields.Selection(warranty.TRIGGERS, string="Starts At", readonly=True)
     duration = fields.Integer(readonly=True)
     duration_unit = fields.Selection(warranty.DURATION_UNITS, string="Unit", readonly=True)
-    cap_trigger = fields.Selection(warranty.TRIGGERS, string="But No Later Than",
-                                   readonly=True)
+    cap_trigger = fields.Selection(warranty.TRIGGERS, string="But No Later Than", readonly=True)
     cap_duration = fields.Integer(readonly=True)
     cap_unit = fields.Selection(warranty.DURATION_UNITS, readonly=True)
     return_window_days = fields.Integer(string="Return Window (days)", readonly=True)
     pause_in_repair = fields.Boolean(readonly=True)
-    resale_rule = fields.Selection(warranty.RESALE_RULES, string="On Return and Resale",
-                                   readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Covered Party", readonly=True,
-                                 index="btree_not_null",
-                                 help="The customer (or, for supplier coverage, the vendor).")
+    resale_rule = fields.Selection(
+        warranty.RESALE_RULES, string="On Return and Resale", readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Covered Party",
+        readonly=True,
+        index="btree_not_null",
+        help="The customer (or, for supplier coverage, the vendor).",
+    )
     start_date = fields.Date(string="Start", readonly=True)
     latest_start_date = fields.Date(string="Starts At the Latest", readonly=True)
     end_date = fields.Date(string="End", readonly=True, help="Last covered day.")
     paused_days = fields.Integer(readonly=True, help="Days spent in repair, added to the end.")
     pause_start = fields.Date(string="Paused Since", readonly=True)
-    state = fields.Selection(warranty.STATES, required=True, default=warranty.PENDING,
-                             readonly=True, index=True)
+    state = fields.Selection(
+        warranty.STATES, required=True, default=warranty.PENDING, readonly=True, index=True
+    )
     void_date = fields.Date(readonly=True)
     void_reason = fields.Selection(
-        [("returned", "Returned by the customer"), ("scrapped", "Scrapped"),
-         ("recalled", "Recalled"), ("other", "Other")], readonly=True,
+        [
+            ("returned", "Returned by the customer"),
+            ("scrapped", "Scrapped"),
+            ("recalled", "Recalled"),
+            ("other", "Other"),
+        ],
+        readonly=True,
     )
     document_ref = fields.Char(string="Started By", readonly=True)
     reason_id = fields.Many2one("serial.reason", readonly=True)
@@ -114,7 +159,8 @@ class SerialWarranty(models.Model):
         types = dict(self._fields["coverage_type"]._description_selection(self.env))
         for coverage in self:
             coverage.display_name = self.env._(
-                "%(serial)s: %(type)s", serial=coverage.lot_id.name or "",
+                "%(serial)s: %(type)s",
+                serial=coverage.lot_id.name or "",
                 type=types.get(coverage.coverage_type, ""),
             )
 
@@ -131,10 +177,12 @@ class SerialWarranty(models.Model):
 
     def _check_engine(self):
         if self.env.context.get("serial_warranty_write") is not WARRANTY_WRITE:
-            raise UserError(self.env._(
-                "Warranty coverages follow the serial's events and cannot be edited. To "
-                "give more coverage, use 'Extend Warranty' on the serial."
-            ))
+            raise UserError(
+                self.env._(
+                    "Warranty coverages follow the serial's events and cannot be edited. To "
+                    "give more coverage, use 'Extend Warranty' on the serial."
+                )
+            )
 
     def _engine(self):
         return self.sudo().with_context(serial_warranty_write=WARRANTY_WRITE)
@@ -147,14 +195,15 @@ class SerialWarranty(models.Model):
         ``event_types`` when given), read in one query."""
         self.env["serial.event"].flush_model(["lot_id", "event_type"])
         self.env["stock.lot"].flush_model(["product_id"])
-        self.env.cr.execute(SQL(
-            """SELECT DISTINCT event.lot_id, lot.product_id
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT event.lot_id, lot.product_id
                  FROM serial_event event JOIN stock_lot lot ON lot.id = event.lot_id
                 WHERE event.id = ANY(%s) %s""",
-            events.ids,
-            SQL("AND event.event_type = ANY(%s)", list(event_types)) if event_types
-            else SQL(),
-        ))
+                events.ids,
+                SQL("AND event.event_type = ANY(%s)", list(event_types)) if event_types else SQL(),
+            )
+        )
         return dict(self.env.cr.fetchall())
 
     @api.model
@@ -168,28 +217,32 @@ class SerialWarranty(models.Model):
         context: a client sends any context it likes with any call that records events.
         """
         if void_reason and void_reason not in _VOID_REASONS:
-            raise UserError(self.env._("Unknown warranty void reason %(reason)s.",
-                                       reason=void_reason))
+            raise UserError(
+                self.env._("Unknown warranty void reason %(reason)s.", reason=void_reason)
+            )
         owners = self._event_lot_products(events, None if void_reason else _MOVING_EVENTS)
         if not owners:
             return
-        policies = self.env["serial.warranty.policy"].sudo()._for_products(
-            self.env["product.product"].browse(set(owners.values())))
-        if not policies and not self.sudo().search_count(
-                [("lot_id", "in", list(owners))], limit=1):
+        policies = (
+            self.env["serial.warranty.policy"]
+            .sudo()
+            ._for_products(self.env["product.product"].browse(set(owners.values())))
+        )
+        if not policies and not self.sudo().search_count([("lot_id", "in", list(owners))], limit=1):
             return  # a big receipt of serials nothing covers reads no event
-        relevant = events if void_reason else events.filtered(
-            lambda event: event.event_type in _MOVING_EVENTS
+        relevant = (
+            events
+            if void_reason
+            else events.filtered(lambda event: event.event_type in _MOVING_EVENTS)
         )
         lots = relevant.lot_id
         drafts = defaultdict(list)
-        for row in self.sudo().search_read([("lot_id", "in", lots.ids)],
-                                           ["id", *_ENGINE_FIELDS], load=None,
-                                           order="id"):
+        for row in self.sudo().search_read(
+            [("lot_id", "in", lots.ids)], ["id", *_ENGINE_FIELDS], load=None, order="id"
+        ):
             row["_orig"] = dict(row)
             drafts[row["lot_id"]].append(row)
-        in_scope = {lot.id for lot in lots
-                    if lot.id in drafts or lot.product_id.id in policies}
+        in_scope = {lot.id for lot in lots if lot.id in drafts or lot.product_id.id in policies}
         if not in_scope:
             return
         today = fields.Date.context_today(self)
@@ -197,8 +250,9 @@ class SerialWarranty(models.Model):
             lot = event.lot_id
             if lot.id not in in_scope:
                 continue
-            self._apply_event(drafts[lot.id], event, policies.get(lot.product_id.id), today,
-                              void_reason)
+            self._apply_event(
+                drafts[lot.id], event, policies.get(lot.product_id.id), today, void_reason
+            )
         self._save_drafts([row for rows in drafts.values() for row in rows])
         self._refresh_lots(list(in_scope))
 
@@ -213,8 +267,9 @@ class SerialWarranty(models.Model):
         if not lots:
             return
         drafts = defaultdict(list)
-        for row in self.sudo().search_read([("lot_id", "in", lots.ids)],
-                                           ["id", *_ENGINE_FIELDS], load=None, order="id"):
+        for row in self.sudo().search_read(
+            [("lot_id", "in", lots.ids)], ["id", *_ENGINE_FIELDS], load=None, order="id"
+        ):
             row["_orig"] = dict(row)
             drafts[row["lot_id"]].append(row)
         if not drafts:
@@ -246,8 +301,9 @@ class SerialWarranty(models.Model):
         if not lots:
             return 0
         self.flush_model(["lot_id"])
-        self.env.cr.execute("SELECT DISTINCT lot_id FROM serial_warranty WHERE lot_id = ANY(%s)",
-                            [lots.ids])
+        self.env.cr.execute(
+            "SELECT DISTINCT lot_id FROM serial_warranty WHERE lot_id = ANY(%s)", [lots.ids]
+        )
         covered = {row[0] for row in self.env.cr.fetchall()}
         lots = lots.filtered(lambda lot: lot.id not in covered)
         history = self._backfill_history(lots.ids)
@@ -281,15 +337,30 @@ class SerialWarranty(models.Model):
             [list(lot_ids)],
         )
         history = defaultdict(list)
-        for (lot_id, date, src_usage, dest_usage, src_quarantine, dest_quarantine,
-             partner_id, document) in self.env.cr.fetchall():
-            event_type = lifecycle.classify_move(src_usage, dest_usage, src_quarantine,
-                                                 dest_quarantine)
+        for (
+            lot_id,
+            date,
+            src_usage,
+            dest_usage,
+            src_quarantine,
+            dest_quarantine,
+            partner_id,
+            document,
+        ) in self.env.cr.fetchall():
+            event_type = lifecycle.classify_move(
+                src_usage, dest_usage, src_quarantine, dest_quarantine
+            )
             if event_type not in _MOVING_EVENTS:
                 continue
-            history[lot_id].append(_ReplayedEvent(
-                event_type, date, _Ref(lot_id), _Ref(partner_id or False), document or False,
-            ))
+            history[lot_id].append(
+                _ReplayedEvent(
+                    event_type,
+                    date,
+                    _Ref(lot_id),
+                    _Ref(partner_id or False),
+                    document or False,
+                )
+            )
         return history
 
     def _apply_event(self, rows, event, policy, today, void_reason):
@@ -304,19 +375,29 @@ class SerialWarranty(models.Model):
         if trigger:
             self._start(rows, trigger, event, day, today)
         if event_type == "returned":
-            ended = [row for row in rows if row["source"] == "policy"
-                     and row["coverage_type"] in warranty.CUSTOMER_TYPES
-                     and row["state"] != warranty.VOID
-                     and warranty.voided_by_return(row["resale_rule"])]
+            ended = [
+                row
+                for row in rows
+                if row["source"] == "policy"
+                and row["coverage_type"] in warranty.CUSTOMER_TYPES
+                and row["state"] != warranty.VOID
+                and warranty.voided_by_return(row["resale_rule"])
+            ]
             if ended:
                 # an extension was bought by the customer the unit came back from
-                ended += [row for row in rows if row["source"] == "extension"
-                          and row["state"] != warranty.VOID]
+                ended += [
+                    row
+                    for row in rows
+                    if row["source"] == "extension" and row["state"] != warranty.VOID
+                ]
                 self._void(ended, day, "returned")
         elif event_type == "in_repair":
             for row in rows:
-                if (row["pause_in_repair"] and row["state"] == warranty.ACTIVE
-                        and not row["pause_start"]):
+                if (
+                    row["pause_in_repair"]
+                    and row["state"] == warranty.ACTIVE
+                    and not row["pause_start"]
+                ):
                     row["pause_start"] = day
         elif event_type == "repaired":
             for row in rows:
@@ -344,12 +425,22 @@ class SerialWarranty(models.Model):
                 partner_id = False
             row = {field: line[field] for field in _LINE_COPIED}
             row.update(
-                id=None, _orig=None, lot_id=event.lot_id.id, policy_id=policy.id,
+                id=None,
+                _orig=None,
+                lot_id=event.lot_id.id,
+                policy_id=policy.id,
                 policy_line_id=line.id,
                 source="supplier" if line.coverage_type == warranty.SUPPLIER else "policy",
-                partner_id=partner_id, start_date=False, latest_start_date=False,
-                end_date=False, paused_days=0, pause_start=False, state=warranty.PENDING,
-                void_date=False, void_reason=False, document_ref=event.document_ref or False,
+                partner_id=partner_id,
+                start_date=False,
+                latest_start_date=False,
+                end_date=False,
+                paused_days=0,
+                pause_start=False,
+                state=warranty.PENDING,
+                void_date=False,
+                void_reason=False,
+                document_ref=event.document_ref or False,
             )
             if mine and line.trigger in ("manufacture", "receipt"):
                 # a restarted coverage cannot wait for a manufacture that is over: the
@@ -361,15 +452,19 @@ class SerialWarranty(models.Model):
         for row in rows:
             if row["state"] == warranty.VOID:
                 continue
-            if (trigger == "shipment" and row["source"] != "supplier"
-                    and row["state"] in (warranty.PENDING, warranty.ACTIVE)):
+            if (
+                trigger == "shipment"
+                and row["source"] != "supplier"
+                and row["state"] in (warranty.PENDING, warranty.ACTIVE)
+            ):
                 row["partner_id"] = event.partner_id.id or row["partner_id"]
             if row["state"] != warranty.PENDING:
                 continue
             changed = False
             if row["cap_trigger"] == trigger and not row["latest_start_date"]:
                 row["latest_start_date"] = warranty.add_duration(
-                    day, row["cap_duration"], row["cap_unit"])
+                    day, row["cap_duration"], row["cap_unit"]
+                )
                 changed = True
             if row["trigger"] == trigger and not row["start_date"]:
                 row["start_date"] = day
@@ -380,14 +475,14 @@ class SerialWarranty(models.Model):
 
     def _schedule(self, row, today):
         """Derive start, end and state of a non-void coverage from its dates."""
-        start = warranty.capped_start(row["start_date"] or None,
-                                      row["latest_start_date"] or None)
+        start = warranty.capped_start(row["start_date"] or None, row["latest_start_date"] or None)
         if start and start > today and not row["start_date"]:
             start = None  # capped in the future: still waiting for its trigger
         if start:
             row["start_date"] = start
-            row["end_date"] = warranty.coverage_end(start, row["duration"],
-                                                    row["duration_unit"], row["paused_days"])
+            row["end_date"] = warranty.coverage_end(
+                start, row["duration"], row["duration_unit"], row["paused_days"]
+            )
         state = warranty.state_on(start, row["end_date"] or None, today)
         if row["pause_start"] and state == warranty.EXPIRED:
             state = warranty.ACTIVE  # the clock is stopped while in repair
@@ -396,8 +491,9 @@ class SerialWarranty(models.Model):
     def _void(self, rows, day, reason):
         for row in rows:
             if row["state"] != warranty.VOID:
-                row.update(state=warranty.VOID, void_date=day, void_reason=reason,
-                           pause_start=False)
+                row.update(
+                    state=warranty.VOID, void_date=day, void_reason=reason, pause_start=False
+                )
 
     def _save_drafts(self, rows):
         engine = self._engine()
@@ -408,8 +504,7 @@ class SerialWarranty(models.Model):
             if row["id"] is None:
                 new.append(values)
                 continue
-            diff = {field: value for field, value in values.items()
-                    if value != row["_orig"][field]}
+            diff = {field: value for field, value in values.items() if value != row["_orig"][field]}
             if diff:
                 changes[tuple(sorted(diff.items()))].append(row["id"])
         if new:
@@ -503,17 +598,22 @@ class SerialWarranty(models.Model):
                   AND lot.warranty_state IS DISTINCT FROM 'expiring'""",
             [soon],
         )
-        lot_ids = sorted(set(expired_lots) | set(started)
-                         | {row[0] for row in self.env.cr.fetchall()})
+        lot_ids = sorted(
+            set(expired_lots) | set(started) | {row[0] for row in self.env.cr.fetchall()}
+        )
         refreshed = 0
         for start in range(0, len(lot_ids), self._BATCH * 10):
-            batch = lot_ids[start:start + self._BATCH * 10]
+            batch = lot_ids[start : start + self._BATCH * 10]
             refreshed += self._refresh_lots(batch, today)
             if progress:
                 progress(len(batch))
         activities = self._remind_expiring(today, soon)
-        return {"started": len(started), "expired_lots": len(expired_lots),
-                "refreshed": refreshed, "activities": activities}
+        return {
+            "started": len(started),
+            "expired_lots": len(expired_lots),
+            "refreshed": refreshed,
+            "activities": activities,
+        }
 
     def _start_capped(self, today, progress):
         """Pending coverages whose start or cap date has come start, set-wise."""
@@ -526,8 +626,11 @@ class SerialWarranty(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         lot_ids = set()
         for start in range(0, len(ids), self._BATCH):
-            rows = self.sudo().browse(ids[start:start + self._BATCH]).read(
-                ["id", *_ENGINE_FIELDS], load=None)
+            rows = (
+                self.sudo()
+                .browse(ids[start : start + self._BATCH])
+                .read(["id", *_ENGINE_FIELDS], load=None)
+            )
             for row in rows:
                 row["_orig"] = dict(row)
                 self._schedule(row, today)
@@ -573,20 +676,23 @@ class SerialWarranty(models.Model):
         rows = self.env.cr.fetchall()
         if not rows:
             return 0
-        activity_type = self.env.ref("serial_tracking.mail_activity_warranty_expiring",
-                                     raise_if_not_found=False)
+        activity_type = self.env.ref(
+            "serial_tracking.mail_activity_warranty_expiring", raise_if_not_found=False
+        )
         if not activity_type:
             return 0
         templates = self.env["product.template"].sudo().browse([row[0] for row in rows])
-        policies = self.env["serial.warranty.policy"].sudo()._for_products(
-            templates.product_variant_ids)
+        policies = (
+            self.env["serial.warranty.policy"].sudo()._for_products(templates.product_variant_ids)
+        )
         by_user = {}
         for tmpl_id, company_id, count, first_end, names in rows:
             template = templates.browse(tmpl_id)
             if company_id:
                 template = template.with_company(company_id)
-            policy = next((policies[p.id] for p in template.product_variant_ids
-                           if p.id in policies), None)
+            policy = next(
+                (policies[p.id] for p in template.product_variant_ids if p.id in policies), None
+            )
             user = template.responsible_id or (policy and policy.user_id)
             if not user:
                 continue
@@ -596,11 +702,14 @@ class SerialWarranty(models.Model):
 
     def _write_reminders(self, by_user, activity_type, soon):
         activities = self.env["mail.activity"].sudo()
-        existing = activities.search([
-            ("res_model", "=", "product.template"),
-            ("activity_type_id", "=", activity_type.id),
-            ("user_id", "in", list(by_user)),
-        ], order="id")
+        existing = activities.search(
+            [
+                ("res_model", "=", "product.template"),
+                ("activity_type_id", "=", activity_type.id),
+                ("user_id", "in", list(by_user)),
+            ],
+            order="id",
+        )
         open_of = {}
         for activity in existing:
             open_of.setdefault(activity.user_id.id, activity)
@@ -610,23 +719,32 @@ class SerialWarranty(models.Model):
             values = {
                 "note": self._reminder_note(products, soon),
                 "date_deadline": products[0][2],
-                "summary": self.env._("Warranties ending soon: %(count)s product(s)",
-                                      count=len(products)),
+                "summary": self.env._(
+                    "Warranties ending soon: %(count)s product(s)", count=len(products)
+                ),
             }
             if user_id in open_of:
                 open_of[user_id].write(values)
             else:
-                to_create.append(dict(values, res_model_id=model_id,
-                                      res_id=products[0][0].id, user_id=user_id,
-                                      activity_type_id=activity_type.id))
+                to_create.append(
+                    dict(
+                        values,
+                        res_model_id=model_id,
+                        res_id=products[0][0].id,
+                        user_id=user_id,
+                        activity_type_id=activity_type.id,
+                    )
+                )
         activities.create(to_create)
         return len(by_user)
 
     def _reminder_note(self, products, soon):
         items = Markup("").join(
-            Markup("<li>%s</li>") % self.env._(
+            Markup("<li>%s</li>")
+            % self.env._(
                 "%(product)s: %(count)s serial(s): %(serials)s",
-                product=template.display_name, count=count,
+                product=template.display_name,
+                count=count,
                 serials=", ".join(names) + ("…" if count > len(names) else ""),
             )
             for template, count, _first_end, names in products

@@ -16,15 +16,17 @@ class SerialWarrantyPolicy(models.Model):
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", index=True)
-    line_ids = fields.One2many("serial.warranty.policy.line", "policy_id", string="Coverages",
-                               copy=True)
+    line_ids = fields.One2many(
+        "serial.warranty.policy.line", "policy_id", string="Coverages", copy=True
+    )
     max_repairs = fields.Integer(
         string="Review After Repairs",
         help="A unit repaired more often than this needs a review before any further "
         "return, repair or exchange. 0 means no limit.",
     )
     user_id = fields.Many2one(
-        "res.users", string="Warranty Manager",
+        "res.users",
+        string="Warranty Manager",
         help="Gets the reminder about coverages ending soon for products that have no "
         "responsible person.",
     )
@@ -62,8 +64,13 @@ class SerialWarrantyPolicy(models.Model):
         for product in products:
             template = product.product_tmpl_id
             policy = own[template.id] or next(
-                (by_categ[categ_id] for categ_id in reversed(chains.get(template.categ_id.id, []))
-                 if by_categ.get(categ_id)), None)
+                (
+                    by_categ[categ_id]
+                    for categ_id in reversed(chains.get(template.categ_id.id, []))
+                    if by_categ.get(categ_id)
+                ),
+                None,
+            )
             if policy:
                 result[product.id] = policy
         return result

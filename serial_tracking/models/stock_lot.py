@@ -64,23 +64,36 @@ class StockLot(models.Model):
     event_ids = fields.One2many("serial.event", "lot_id", string="History", readonly=True)
     event_count = fields.Integer(compute="_compute_event_count")
     component_link_ids = fields.One2many(
-        "serial.genealogy", "child_lot_id", string="Made Of", readonly=True,
+        "serial.genealogy",
+        "child_lot_id",
+        string="Made Of",
+        readonly=True,
         domain=[("link_type", "!=", "removed")],
     )
     used_in_link_ids = fields.One2many(
-        "serial.genealogy", "parent_lot_id", string="Used In", readonly=True,
+        "serial.genealogy",
+        "parent_lot_id",
+        string="Used In",
+        readonly=True,
         domain=[("link_type", "!=", "removed")],
     )
 
     # --- warranty (written by serial.warranty from the serial's events and daily job) --
-    warranty_ids = fields.One2many("serial.warranty", "lot_id", string="Coverages",
-                                   readonly=True)
+    warranty_ids = fields.One2many("serial.warranty", "lot_id", string="Coverages", readonly=True)
     warranty_state = fields.Selection(
-        warranty.LOT_STATES, string="Warranty", default="none", readonly=True, index=True,
-        copy=False, help="Summary of the customer coverages of the unit.",
+        warranty.LOT_STATES,
+        string="Warranty",
+        default="none",
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Summary of the customer coverages of the unit.",
     )
     warranty_end_date = fields.Date(
-        string="Warranty Until", readonly=True, index="btree_not_null", copy=False,
+        string="Warranty Until",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
         help="Latest end of the unit's customer coverages.",
     )
     # --- end of warranty fields --------------------------------------------------------
@@ -103,49 +116,61 @@ class StockLot(models.Model):
         if self.env.context.get("serial_lifecycle_write") is not LIFECYCLE_WRITE:
             for vals in vals_list:
                 if vals.get("lifecycle_state"):
-                    raise UserError(self.env._(
-                        "%(serial)s: the lifecycle state cannot be set by hand; it starts "
-                        "as Planned and follows the unit's events.",
-                        serial=vals.get("name") or "",
-                    ))
-                if vals.get("warranty_state", "none") != "none" or vals.get(
-                        "warranty_end_date"):
+                    raise UserError(
+                        self.env._(
+                            "%(serial)s: the lifecycle state cannot be set by hand; it starts "
+                            "as Planned and follows the unit's events.",
+                            serial=vals.get("name") or "",
+                        )
+                    )
+                if vals.get("warranty_state", "none") != "none" or vals.get("warranty_end_date"):
                     raise UserError(self._warranty_by_hand_message(vals.get("name") or ""))
         # A serial starts as Planned, written with its row rather than by an UPDATE after.
         default_product = self.env.context.get("default_product_id")
         product_ids = {vals.get("product_id", default_product) for vals in vals_list}
-        serial_ids = set(self.env["product.product"].browse(
-            product_id for product_id in product_ids if product_id and isinstance(product_id, int)
-        ).filtered(lambda product: product.tracking == "serial").ids)
+        serial_ids = set(
+            self.env["product.product"]
+            .browse(
+                product_id
+                for product_id in product_ids
+                if product_id and isinstance(product_id, int)
+            )
+            .filtered(lambda product: product.tracking == "serial")
+            .ids
+        )
         now = fields.Datetime.now()
         vals_list = [
             dict(vals, lifecycle_state=lifecycle.PLANNED, lifecycle_date=now)
             if not vals.get("lifecycle_state")
-            and vals.get("product_id", default_product) in serial_ids else vals
+            and vals.get("product_id", default_product) in serial_ids
+            else vals
             for vals in vals_list
         ]
         lots = super().create(vals_list)
         # a product given another way (an override's default, a compute) is caught here
         lots.filtered(
             lambda lot: lot.product_id.tracking == "serial" and not lot.lifecycle_state
-        ).with_context(serial_lifecycle_write=LIFECYCLE_WRITE).write({
-            "lifecycle_state": lifecycle.PLANNED,
-            "lifecycle_date": fields.Datetime.now(),
-        })
+        ).with_context(serial_lifecycle_write=LIFECYCLE_WRITE).write(
+            {
+                "lifecycle_state": lifecycle.PLANNED,
+                "lifecycle_date": fields.Datetime.now(),
+            }
+        )
         return lots
 
     def write(self, vals):
         trusted = self.env.context.get("serial_lifecycle_write") is LIFECYCLE_WRITE
         guarded = {"lifecycle_state", "lifecycle_date", "current_partner_id"} & set(vals)
         if guarded and not trusted:
-            raise UserError(self.env._(
-                "%(serials)s: the lifecycle state cannot be changed by hand. Use the "
-                "'Change State' action, which records the change with a reason.",
-                serials=", ".join(self[:5].mapped("name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "%(serials)s: the lifecycle state cannot be changed by hand. Use the "
+                    "'Change State' action, which records the change with a reason.",
+                    serials=", ".join(self[:5].mapped("name")),
+                )
+            )
         if {"warranty_state", "warranty_end_date"} & set(vals) and not trusted:
-            raise UserError(self._warranty_by_hand_message(
-                ", ".join(self[:5].mapped("name"))))
+            raise UserError(self._warranty_by_hand_message(", ".join(self[:5].mapped("name"))))
         if vals.get("name"):
             self.env["serial.numbering"]._validate_renamed_serials(self, vals["name"])
         if "company_id" in vals:
@@ -157,18 +182,24 @@ class StockLot(models.Model):
         with a history to another company would rewrite signed events."""
         moved = self.filtered(lambda lot: lot.company_id.id != (company_id or False))
         if moved and self.env["serial.event"].sudo().search_count(
-                [("lot_id", "in", moved.ids)], limit=1):
-            raise UserError(self.env._(
-                "%(serials)s: a serial with a history cannot change company: its signed "
-                "ledger events belong to the company that recorded them. Create the "
-                "serial in the other company instead.",
-                serials=", ".join(moved[:5].mapped("name"))))
+            [("lot_id", "in", moved.ids)], limit=1
+        ):
+            raise UserError(
+                self.env._(
+                    "%(serials)s: a serial with a history cannot change company: its signed "
+                    "ledger events belong to the company that recorded them. Create the "
+                    "serial in the other company instead.",
+                    serials=", ".join(moved[:5].mapped("name")),
+                )
+            )
 
     def _warranty_by_hand_message(self, serials):
         return self.env._(
             "%(serials)s: the warranty summary follows the unit's coverages and cannot be "
             "set by hand. A Serial Tracking Manager gives more coverage with 'Extend "
-            "Warranty'.", serials=serials)
+            "Warranty'.",
+            serials=serials,
+        )
 
     # --- Odoo's own "next serial" paths follow the numbering rule ---------------------
 
@@ -180,7 +211,8 @@ class StockLot(models.Model):
         if product.tracking != "none":
             numbering = self.env["serial.numbering"]
             warehouse = self.env["stock.warehouse"].search(
-                [("company_id", "=", company.id)], limit=1)
+                [("company_id", "=", company.id)], limit=1
+            )
             names = numbering._next_names(product, 1, warehouse=warehouse)
             if names:
                 return names[0]
@@ -188,7 +220,9 @@ class StockLot(models.Model):
             if rule:
                 last = self.search(
                     [("company_id", "in", [company.id, False]), ("product_id", "=", product.id)],
-                    limit=1, order="id DESC")
+                    limit=1,
+                    order="id DESC",
+                )
                 if last:
                     try:
                         return numbering._names_counting_on(rule, last.name, 2)[1]
@@ -226,8 +260,13 @@ class StockLot(models.Model):
         # the states only: a receipt of 100,000 serials needs no other column of them
         self.browse({item["lot"].id for item in items}).fetch(["lifecycle_state"])
         plan_input = [
-            (index, item["lot"], item["event_type"], item["lot"].lifecycle_state or None,
-             item.get("document_ref") or "")
+            (
+                index,
+                item["lot"],
+                item["event_type"],
+                item["lot"].lifecycle_state or None,
+                item.get("document_ref") or "",
+            )
             for index, item in enumerate(items)
         ]
         decisions, refusals = lifecycle.plan_transitions(plan_input)
@@ -236,19 +275,26 @@ class StockLot(models.Model):
                 lifecycle.Refusal(r.serial.display_name, r.event_type, r.state, r.document)
                 for r in refusals
             ]
-            raise UserError(lifecycle.format_refusals(
-                named, say=lambda message: tools_messages.translate(self.env, message)))
+            raise UserError(
+                lifecycle.format_refusals(
+                    named, say=lambda message: tools_messages.translate(self.env, message)
+                )
+            )
         vals_list = []
         final = {}
         for index, from_state, to_state in decisions:
             item = items[index]
             vals = {key: value for key, value in item.items() if key != "lot"}
-            vals.update(lot_id=item["lot"].id, from_state=from_state or False,
-                        to_state=to_state or False)
+            vals.update(
+                lot_id=item["lot"].id, from_state=from_state or False, to_state=to_state or False
+            )
             vals_list.append(vals)
             final[item["lot"]] = (to_state, item.get("partner_id") or False)
-        rewritten = [lot.id for lot, (to_state, _partner) in final.items()
-                     if to_state != (lot.lifecycle_state or None)]
+        rewritten = [
+            lot.id
+            for lot, (to_state, _partner) in final.items()
+            if to_state != (lot.lifecycle_state or None)
+        ]
         events = self.env["serial.event"]._append(vals_list, rewritten_lot_ids=rewritten)
         self._serial_write_states(final)
         # coverages follow events
@@ -275,11 +321,13 @@ class StockLot(models.Model):
         # mail_notrack: a lifecycle write never changes what stock.lot tracks (product)
         writer = self.with_context(serial_lifecycle_write=LIFECYCLE_WRITE, mail_notrack=True)
         for (state, holder), lot_ids in groups.items():
-            writer.browse(lot_ids).write({
-                "lifecycle_state": state,
-                "lifecycle_date": now,
-                "current_partner_id": holder,
-            })
+            writer.browse(lot_ids).write(
+                {
+                    "lifecycle_state": state,
+                    "lifecycle_date": now,
+                    "current_partner_id": holder,
+                }
+            )
 
     def _serial_sync_allocation(self, previous_pickings=None):
         """Follow reservations of these serials on outgoing moves.
@@ -305,9 +353,14 @@ class StockLot(models.Model):
                 items.append(lot._serial_allocation_item("allocated", line))
             elif not line and lot.lifecycle_state == lifecycle.ALLOCATED:
                 picking = previous_pickings.get(lot.id) or self.env["stock.picking"]
-                items.append({"lot": lot, "event_type": "deallocated",
-                              "document_ref": picking.name or False,
-                              "picking_id": picking.id})
+                items.append(
+                    {
+                        "lot": lot,
+                        "event_type": "deallocated",
+                        "document_ref": picking.name or False,
+                        "picking_id": picking.id,
+                    }
+                )
         self._serial_apply_events(items)
 
     def _serial_allocation_item(self, event_type, line):
@@ -399,9 +452,15 @@ class StockLot(models.Model):
     def _serial_backfill_next(self, after_id, limit):
         """The ids of the next ``limit`` serials without a state, after ``after_id``."""
         self.env["stock.lot"].flush_model(["lifecycle_state"])
-        self.env.cr.execute(SQL("SELECT lot.id %s AND lot.id > %s ORDER BY lot.id LIMIT %s",
-                                self._BACKFILL_SERIALS, after_id, limit))
-        return [lot_id for lot_id, in self.env.cr.fetchall()]
+        self.env.cr.execute(
+            SQL(
+                "SELECT lot.id %s AND lot.id > %s ORDER BY lot.id LIMIT %s",
+                self._BACKFILL_SERIALS,
+                after_id,
+                limit,
+            )
+        )
+        return [lot_id for (lot_id,) in self.env.cr.fetchall()]
 
     def _serial_backfill_facts(self, lot_ids):
         self.env.flush_all()
@@ -468,25 +527,37 @@ class StockLot(models.Model):
             last_event = None
             if row["src_usage"]:
                 last_event = lifecycle.classify_move(
-                    row["src_usage"], row["dest_usage"],
-                    row["src_quarantine"], row["dest_quarantine"],
+                    row["src_usage"],
+                    row["dest_usage"],
+                    row["src_quarantine"],
+                    row["dest_quarantine"],
                 )
             state = lifecycle.derive_state(
                 last_event, bool(row["held_location_id"]), bool(row["quarantine"])
             )
             partner_id = row["partner_id"] if state in _HELD_OUTSIDE else None
             content = {
-                "lot_id": row["id"], "event_type": "imported", "from_state": None,
-                "to_state": state, "date": now, "user_id": self.env.uid,
+                "lot_id": row["id"],
+                "event_type": "imported",
+                "from_state": None,
+                "to_state": state,
+                "date": now,
+                "user_id": self.env.uid,
                 "location_id": row["location_id"],
                 "location_dest_id": row["held_location_id"] or row["location_dest_id"],
-                "partner_id": partner_id, "document_ref": row["document_ref"],
+                "partner_id": partner_id,
+                "document_ref": row["document_ref"],
                 "reason_id": None,
                 "note": f"Derived from {row['moves']} done move(s) on installation.",
             }
-            content.update(product_id=row["product_id"], company_id=row["company_id"],
-                           create_date=now, picking_ref=None, move_line_ref=None,
-                           prev_hash=ledger.GENESIS)
+            content.update(
+                product_id=row["product_id"],
+                company_id=row["company_id"],
+                create_date=now,
+                picking_ref=None,
+                move_line_ref=None,
+                prev_hash=ledger.GENESIS,
+            )
             content["hash"] = ledger.event_hash(content, ledger.GENESIS, key)
             events.append((row["product_id"], row["company_id"], content))
             states.append((row["id"], state, partner_id))
@@ -544,23 +615,26 @@ class StockLot(models.Model):
         # the check reads the ledger with SQL: who may press it and which serials it
         # reads are decided here, as the button and the action are manager-only
         if not self.env.user.has_group("serial_tracking.group_serial_manager"):
-            raise AccessError(self.env._(
-                "Only a Serial Tracking Manager may verify the history of serials."))
+            raise AccessError(
+                self.env._("Only a Serial Tracking Manager may verify the history of serials.")
+            )
         self.check_access("read")
         return self._action_verify_history_notification()
 
     def _action_verify_history_notification(self):
         broken = self.env["serial.event"]._find_broken_chains(self.ids)
         if not broken:
-            message = self.env._("The history of %(count)s serial(s) is intact.",
-                                 count=len(self))
+            message = self.env._("The history of %(count)s serial(s) is intact.", count=len(self))
             kind = "success"
         else:
             lots = self.browse(list(broken))
             lines = [
-                self.env._("%(serial)s: event %(event)s %(reason)s",
-                           serial=lot.display_name, event=broken[lot.id][0],
-                           reason=broken[lot.id][1])
+                self.env._(
+                    "%(serial)s: event %(event)s %(reason)s",
+                    serial=lot.display_name,
+                    event=broken[lot.id][0],
+                    reason=broken[lot.id][1],
+                )
                 for lot in lots[:20]
             ]
             message = "\n".join(lines)
@@ -579,7 +653,9 @@ class StockLot(models.Model):
     # --- genealogy tree and traceability report -----------------------------------
 
     serial_genealogy_html = fields.Html(
-        string="Genealogy Tree", compute="_compute_serial_genealogy_html", sanitize=False,
+        string="Genealogy Tree",
+        compute="_compute_serial_genealogy_html",
+        sanitize=False,
         help="The units this serial is part of (above) and what it is made of (below), at "
         "every depth, with where each one is now.",
     )
@@ -594,8 +670,9 @@ class StockLot(models.Model):
 
     def action_serial_traceability(self):
         """The traceability report on screen (an internal document: no letterhead set-up)."""
-        return self.env.ref("serial_tracking.action_report_serial_traceability_html") \
-            .report_action(self, config=False)
+        return self.env.ref("serial_tracking.action_report_serial_traceability_html").report_action(
+            self, config=False
+        )
 
     def action_serial_traceability_export(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -606,18 +683,24 @@ class StockLot(models.Model):
 
     # --- recall fields ------------------------------------------------------------
 
-    recall_unit_ids = fields.One2many("serial.recall.unit", "lot_id", string="Recalls",
-                                      readonly=True)
+    recall_unit_ids = fields.One2many(
+        "serial.recall.unit", "lot_id", string="Recalls", readonly=True
+    )
     recall_warning = fields.Char(compute="_compute_recall_warning")
 
     def _compute_recall_warning(self):
         recalls_by_lot = self._serial_active_recalls_by_lot()
         for lot in self:
             recalls = recalls_by_lot.get(lot.id)
-            lot.recall_warning = self.env._(
-                "%(serial)s is recalled by %(recalls)s: do not ship it; put it aside.",
-                serial=lot.name, recalls=", ".join(recalls.mapped("name")),
-            ) if recalls else False
+            lot.recall_warning = (
+                self.env._(
+                    "%(serial)s is recalled by %(recalls)s: do not ship it; put it aside.",
+                    serial=lot.name,
+                    recalls=", ".join(recalls.mapped("name")),
+                )
+                if recalls
+                else False
+            )
 
     # --- recalls ------------------------------------------------------------------
 
@@ -634,8 +717,9 @@ class StockLot(models.Model):
         ids = [lot_id for lot_id in self.ids if lot_id]
         if not ids:
             return {}
-        self.env["serial.recall.unit"].flush_model(["lot_id", "parent_lot_id", "status",
-                                                   "recall_id"])
+        self.env["serial.recall.unit"].flush_model(
+            ["lot_id", "parent_lot_id", "status", "recall_id"]
+        )
         self.env["serial.recall"].flush_model(["state"])
         # two index lookups (the unit itself, or a unit built from it), not one OR join
         self.env.cr.execute(
@@ -651,8 +735,10 @@ class StockLot(models.Model):
             {"ids": ids, "open": list(recall_tools.OPEN_STATUSES)},
         )
         recalls = self.env["serial.recall"].sudo()
-        return {lot_id: recalls.browse(recall_ids).sudo(False)
-                for lot_id, recall_ids in self.env.cr.fetchall()}
+        return {
+            lot_id: recalls.browse(recall_ids).sudo(False)
+            for lot_id, recall_ids in self.env.cr.fetchall()
+        }
 
     def _serial_check_not_recalled(self, document=""):
         """Refuse to ship or reserve serials of an active recall, naming each one."""
@@ -664,7 +750,8 @@ class StockLot(models.Model):
             self.env._(
                 "%(serial)s cannot be shipped or reserved%(where)s: it is quarantined by "
                 "recall %(recalls)s. Put it aside and pick another unit.",
-                serial=lot.display_name, where=where,
+                serial=lot.display_name,
+                where=where,
                 recalls=", ".join(recalls_by_lot[lot.id].sudo().mapped("name")),
             )
             for lot in self.browse(list(recalls_by_lot))[:20]
@@ -689,8 +776,9 @@ class StockLot(models.Model):
             return
         self.env["serial.recall.unit"].flush_model()
         for status, lot_ids in by_status.items():
-            allowed_from = [old for old, news in recall_tools.STATUS_CHANGES.items()
-                            if status in news]
+            allowed_from = [
+                old for old, news in recall_tools.STATUS_CHANGES.items() if status in news
+            ]
             self.env.cr.execute(
                 """UPDATE serial_recall_unit u
                       SET status = %s, write_date = now() at time zone 'UTC'
@@ -716,13 +804,16 @@ class StockLot(models.Model):
             if source.usage not in ("internal", "transit"):
                 problems[lot] = self.env._(
                     "%(serial)s: not in a single stock location; count the unit first.",
-                    serial=lot.display_name)
+                    serial=lot.display_name,
+                )
                 continue
             destination = destination_of(lot)
             if not destination:
                 problems[lot] = self.env._(
                     "%(serial)s: its warehouse has no quarantine location. Open the "
-                    "warehouse and save it once to create one.", serial=lot.display_name)
+                    "warehouse and save it once to create one.",
+                    serial=lot.display_name,
+                )
                 continue
             route_ids[source, destination].append(lot.id)
         routes = {route: self.browse(ids) for route, ids in route_ids.items()}
@@ -750,52 +841,70 @@ class StockLot(models.Model):
         for lot in self:
             lot_ids_by_product[lot.product_id].append(lot.id)
         picking_type = warehouse.int_type_id or self.env["stock.picking.type"].search(
-            [("code", "=", "internal"), ("company_id", "=", source.company_id.id)], limit=1)
+            [("code", "=", "internal"), ("company_id", "=", source.company_id.id)], limit=1
+        )
         # The serial lines are written on the draft moves, so that confirming them
         # reserves nothing that would have to be undone.
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": picking_type.id,
-            "location_id": source.id,
-            "location_dest_id": destination.id,
-            "origin": origin or False,
-            "move_ids": [
-                Command.create({
-                    "product_id": product.id,
-                    "product_uom_qty": len(lot_ids),
-                    "product_uom": product.uom_id.id,
-                    "location_id": source.id,
-                    "location_dest_id": destination.id,
-                    "picked": True,
-                })
-                for product, lot_ids in lot_ids_by_product.items()
-            ],
-        })
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "origin": origin or False,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": len(lot_ids),
+                            "product_uom": product.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                            "picked": True,
+                        }
+                    )
+                    for product, lot_ids in lot_ids_by_product.items()
+                ],
+            }
+        )
         # Odoo reserves each new line's quant; hand it the quants read at once, as its own
         # validation does, instead of one search per serial.
         quants_cache = self.env["stock.quant"]._get_quants_by_products_locations(
-            picking.move_ids.product_id, source, extra_domain=[("lot_id", "in", self.ids)])
+            picking.move_ids.product_id, source, extra_domain=[("lot_id", "in", self.ids)]
+        )
         self.env["stock.quant"].union(*quants_cache.values()).fetch(
-            ["quantity", "reserved_quantity", "lot_id", "in_date", "location_id",
-             "product_id", "package_id", "owner_id"])
-        self.env["stock.move.line"].with_context(quants_cache=quants_cache).create([
-            {
-                "move_id": move.id,
-                "picking_id": picking.id,
-                "product_id": move.product_id.id,
-                "lot_id": lot_id,
-                "quantity": 1.0,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "picked": True,
-            }
-            for move in picking.move_ids
-            for lot_id in lot_ids_by_product[move.product_id]
-        ])
+            [
+                "quantity",
+                "reserved_quantity",
+                "lot_id",
+                "in_date",
+                "location_id",
+                "product_id",
+                "package_id",
+                "owner_id",
+            ]
+        )
+        self.env["stock.move.line"].with_context(quants_cache=quants_cache).create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": picking.id,
+                    "product_id": move.product_id.id,
+                    "lot_id": lot_id,
+                    "quantity": 1.0,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "picked": True,
+                }
+                for move in picking.move_ids
+                for lot_id in lot_ids_by_product[move.product_id]
+            ]
+        )
         picking.move_ids._action_confirm(merge=False)
         # reason and note as server code gives them: clients cannot send this object
-        picking.with_context(serial_relocate=True,
-                             serial_event_extra=SerialEventExtra.of(event_context),
-                             )._action_done()
+        picking.with_context(
+            serial_relocate=True,
+            serial_event_extra=SerialEventExtra.of(event_context),
+        )._action_done()
         return picking
 
     # --- scanner ------------------------------------------------------------------

@@ -14,7 +14,8 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     serial_ranges = fields.Char(
-        string="Serials", compute="_compute_serial_ranges",
+        string="Serials",
+        compute="_compute_serial_ranges",
         help="The serial numbers of the move as ranges, with the numbers missing inside them.",
     )
     serial_line_count = fields.Integer(compute="_compute_serial_ranges")
@@ -28,16 +29,19 @@ class StockMove(models.Model):
             names = names_by_move.get(move._origin.id, [])
             rule = rules.get(move.product_id.id)
             move.serial_line_count = len(names)
-            move.serial_ranges = self._serial_ranges_text(
-                names, rule.check_algorithm if rule else "none"
-            ) if names else False
+            move.serial_ranges = (
+                self._serial_ranges_text(names, rule.check_algorithm if rule else "none")
+                if names
+                else False
+            )
 
     def _serial_delivery_moves(self):
         """Moves that reserve for or ship to a customer: only their serials change
         allocation or can be stopped by a recall."""
         return self.filtered(
-            lambda move: move.picking_type_id.code == "outgoing"
-            or move.location_dest_id.usage == "customer"
+            lambda move: (
+                move.picking_type_id.code == "outgoing" or move.location_dest_id.usage == "customer"
+            )
         )
 
     def _serial_names_by_move(self):
@@ -82,8 +86,11 @@ class StockMove(models.Model):
         for before, after in itertools.pairwise(compressed):
             if before.is_verbatim or after.is_verbatim or before.key != after.key:
                 continue
-            missing.append(ranges.Range(before.prefix, before.end + 1, after.start - 1,
-                                        before.width, before.suffix))
+            missing.append(
+                ranges.Range(
+                    before.prefix, before.end + 1, after.start - 1, before.width, before.suffix
+                )
+            )
         return missing
 
     def _serial_warehouse(self):
@@ -93,8 +100,9 @@ class StockMove(models.Model):
             self.warehouse_id
             or self.picking_type_id.warehouse_id
             or self.location_dest_id.warehouse_id
-            or self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)],
-                                                  limit=1)
+            or self.env["stock.warehouse"].search(
+                [("company_id", "=", self.company_id.id)], limit=1
+            )
         )
 
     # --- Odoo's "Generate Serials" follows the numbering rule -----------------------
@@ -109,14 +117,19 @@ class StockMove(models.Model):
             # Odoo's own path (no rule) has no limit either
             self.env["serial.numbering"]._check_serial_count(int(count))
             location = self.env["stock.location"].browse(
-                context_data.get("default_location_dest_id"))
+                context_data.get("default_location_dest_id")
+            )
             names = self.env["serial.numbering"]._next_names(
-                product, int(count), first=(first_lot or "").strip() or None,
-                warehouse=location.warehouse_id or None)
+                product,
+                int(count),
+                first=(first_lot or "").strip() or None,
+                warehouse=location.warehouse_id or None,
+            )
             if names:
                 move = self.with_context(serial_rule_names=names)
         return super(StockMove, move).action_generate_lot_line_vals(
-            context_data, mode, first_lot, count, lot_text)
+            context_data, mode, first_lot, count, lot_text
+        )
 
     def _generate_serial_numbers(self, next_serial, next_serial_count=False, location_id=False):
         self.ensure_one()
@@ -125,12 +138,16 @@ class StockMove(models.Model):
         if self.product_id.tracking == "serial" and count:
             self.env["serial.numbering"]._check_serial_count(int(count))
             names = self.env["serial.numbering"]._next_names(
-                self.product_id, count, first=(next_serial or "").strip() or None,
-                warehouse=self._serial_warehouse())
+                self.product_id,
+                count,
+                first=(next_serial or "").strip() or None,
+                warehouse=self._serial_warehouse(),
+            )
             if names:
                 move = self.with_context(serial_rule_names=names)
-        return super(StockMove, move)._generate_serial_numbers(next_serial, next_serial_count,
-                                                               location_id)
+        return super(StockMove, move)._generate_serial_numbers(
+            next_serial, next_serial_count, location_id
+        )
 
     # --- actions ------------------------------------------------------------------
 
@@ -146,8 +163,10 @@ class StockMove(models.Model):
             "name": self.env._("Serials of %(move)s", move=self.reference or self.display_name),
             "res_model": "stock.move.line",
             "view_mode": "list,form",
-            "views": [(self.env.ref("serial_tracking.stock_move_line_view_list_serials").id,
-                       "list"), (False, "form")],
+            "views": [
+                (self.env.ref("serial_tracking.stock_move_line_view_list_serials").id, "list"),
+                (False, "form"),
+            ],
             "domain": [("move_id", "=", self.id)],
             "context": {"create": False},
         }

@@ -76,16 +76,20 @@ class StockMoveLine(models.Model):
     # that name a serial.
 
     def _serial_check_recall_on_create(self, vals_list):
-        move_ids = {vals["move_id"] for vals in vals_list
-                    if vals.get("lot_id") and vals.get("move_id")}
+        move_ids = {
+            vals["move_id"] for vals in vals_list if vals.get("lot_id") and vals.get("move_id")
+        }
         if not move_ids:
             return
         delivery_moves = self.env["stock.move"].browse(move_ids)._serial_delivery_moves()
         delivery_ids = set(delivery_moves.ids)
-        lots = self.env["stock.lot"].browse({
-            vals["lot_id"] for vals in vals_list
-            if vals.get("lot_id") and vals.get("move_id") in delivery_ids
-        })
+        lots = self.env["stock.lot"].browse(
+            {
+                vals["lot_id"]
+                for vals in vals_list
+                if vals.get("lot_id") and vals.get("move_id") in delivery_ids
+            }
+        )
         if lots:
             lots._serial_check_not_recalled(", ".join(delivery_moves.picking_id.mapped("name")))
 
@@ -114,9 +118,9 @@ class StockMoveLine(models.Model):
         if not delivery_moves:
             return self.browse()
         return self.filtered(
-            lambda ml: ml.lot_id
-            and ml.product_id.tracking == "serial"
-            and ml.move_id in delivery_moves
+            lambda ml: (
+                ml.lot_id and ml.product_id.tracking == "serial" and ml.move_id in delivery_moves
+            )
         )
 
     # --- done moves: one event per line ---------------------------------------------
@@ -140,37 +144,55 @@ class StockMoveLine(models.Model):
         if "customer" not in self.location_id.mapped("usage"):
             return  # receipts, deliveries, production: one look at a few locations
         lines = self.filtered(
-            lambda ml: ml.location_id.usage == "customer"
-            and ml.location_dest_id.usage in ("internal", "transit")
-            and ml.lot_id and ml.product_id.tracking == "serial" and ml.quantity > 0
+            lambda ml: (
+                ml.location_id.usage == "customer"
+                and ml.location_dest_id.usage in ("internal", "transit")
+                and ml.lot_id
+                and ml.product_id.tracking == "serial"
+                and ml.quantity > 0
+            )
         )
         if not lines:
             return
         Check = self.env["serial.eligibility.check"]
-        checked = Check.sudo().search([
-            ("picking_id", "in", lines.picking_id.ids), ("lot_id", "in", lines.lot_id.ids),
-            "|", ("verdict", "!=", "ineligible"), ("overridden", "=", True),
-        ])
+        checked = Check.sudo().search(
+            [
+                ("picking_id", "in", lines.picking_id.ids),
+                ("lot_id", "in", lines.lot_id.ids),
+                "|",
+                ("verdict", "!=", "ineligible"),
+                ("overridden", "=", True),
+            ]
+        )
         done = {(check.picking_id.id, check.lot_id.id) for check in checked}
         todo = defaultdict(self.browse)
         for line in lines:
             if (line.picking_id.id, line.lot_id.id) not in done:
                 todo[line.picking_id, line._serial_partner()] |= line
         context = self.env.context
-        reason = self.env["serial.reason"].browse(
-            context.get("serial_return_override_reason_id")).exists()
+        reason = (
+            self.env["serial.reason"]
+            .browse(context.get("serial_return_override_reason_id"))
+            .exists()
+        )
         for (picking, partner), picking_lines in todo.items():
             document = picking.name or picking_lines[0].reference
             checks = Check._evaluate_batch(
                 [(line.lot_id, partner, line.product_id) for line in picking_lines],
-                "return", document_ref=document)
+                "return",
+                document_ref=document,
+            )
             checks.sudo().write({"picking_id": picking.id})
             checks._refuse_or_override(
-                partner, document, reason, context.get("serial_return_override_note"),
+                partner,
+                document,
+                reason,
+                context.get("serial_return_override_note"),
                 how_to=self.env._(
                     "Return only the eligible serials; or return them with the Return "
                     "button of their delivery, where a Serial Tracking Manager can accept "
-                    "them with an override reason."),
+                    "them with an override reason."
+                ),
             )
 
     def _serial_record_done_moves(self):
@@ -204,7 +226,7 @@ class StockMoveLine(models.Model):
              ORDER BY ml.id""",
             [self.ids],
         )
-        return self.browse([line_id for line_id, in self.env.cr.fetchall()])
+        return self.browse([line_id for (line_id,) in self.env.cr.fetchall()])
 
     def _serial_done_event_items(self):
         """The event items of these lines, in their order.
@@ -214,8 +236,7 @@ class StockMoveLine(models.Model):
         on a receipt of 100,000 serials. Lines whose item depends on their serial
         (``_serial_event_item_per_line``) get their own.
         """
-        self.flush_recordset(["move_id", "location_id", "location_dest_id", "picking_id",
-                              "lot_id"])
+        self.flush_recordset(["move_id", "location_id", "location_dest_id", "picking_id", "lot_id"])
         # one read instead of five field reads per line
         self.env.cr.execute(
             """SELECT id, move_id, location_id, location_dest_id, picking_id, lot_id
@@ -224,8 +245,9 @@ class StockMoveLine(models.Model):
         )
         rows = {row[0]: row for row in self.env.cr.fetchall()}
         # records iterated from one recordset share its prefetching
-        lot_of = {lot.id: lot for lot in self.env["stock.lot"].browse(
-            {row[5] for row in rows.values()})}
+        lot_of = {
+            lot.id: lot for lot in self.env["stock.lot"].browse({row[5] for row in rows.values()})
+        }
         shared = {}
         items = []
         for line_id in self.ids:
@@ -282,34 +304,35 @@ class StockMoveLine(models.Model):
         if not extra or not (extra.reason_id or trusted):
             return reason, False
         if extra.reason_id:
-            reason = reason.browse(extra.reason_id if isinstance(extra.reason_id, int)
-                                   else 0).sudo().exists()
+            reason = (
+                reason.browse(extra.reason_id if isinstance(extra.reason_id, int) else 0)
+                .sudo()
+                .exists()
+            )
             company = self.company_id or self.lot_id.company_id
-            if (not reason or reason.company_id not in (company, reason.company_id.browse())
-                    or reason.applies_to not in _REASON_KINDS.get(event_type, ())):
-                raise UserError(self.env._(
-                    "%(serial)s: the reason %(reason)s cannot explain a %(event)s move on "
-                    "%(document)s. Use a reason of %(company)s made for this transition.",
-                    serial=self.lot_id.display_name,
-                    reason=reason.display_name or repr(extra.reason_id),
-                    event=event_type, document=self._serial_document_ref(),
-                    company=company.display_name))
+            if (
+                not reason
+                or reason.company_id not in (company, reason.company_id.browse())
+                or reason.applies_to not in _REASON_KINDS.get(event_type, ())
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(serial)s: the reason %(reason)s cannot explain a %(event)s move on "
+                        "%(document)s. Use a reason of %(company)s made for this transition.",
+                        serial=self.lot_id.display_name,
+                        reason=reason.display_name or repr(extra.reason_id),
+                        event=event_type,
+                        document=self._serial_document_ref(),
+                        company=company.display_name,
+                    )
+                )
             reason = reason.sudo(False)
         note = extra.note if isinstance(extra.note, str) else False
         return reason, (note or "")[:NOTE_MAX] or False
 
     def _serial_partner(self):
         """The partner on the other side of the move: vendor, customer or holder."""
-        return (
-            self.picking_id.partner_id
-            or self.move_id.partner_id
-            or self.env["res.partner"]
-        )
+        return self.picking_id.partner_id or self.move_id.partner_id or self.env["res.partner"]
 
     def _serial_document_ref(self):
-        return (
-            self.picking_id.name
-            or self.move_id.scrap_id.name
-            or self.reference
-            or ""
-        )
+        return self.picking_id.name or self.move_id.scrap_id.name or self.reference or ""

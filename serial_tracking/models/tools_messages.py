@@ -155,13 +155,10 @@ SENTENCES = {
         "last number"
     ),
     "ranges.serial_too_long": _lt(
-        "%(start)s…: a serial number of %(length)s characters is longer than the limit of "
-        "%(limit)s"
+        "%(start)s…: a serial number of %(length)s characters is longer than the limit of %(limit)s"
     ),
     "ranges.check_format": _lt("%(value)s: %(error)s"),
-    "ranges.operator_in_end": _lt(
-        "%(value)r holds a range operator; write a range as first..last"
-    ),
+    "ranges.operator_in_end": _lt("%(value)r holds a range operator; write a range as first..last"),
     "ranges.no_counter": _lt("%(value)r has no number to count from"),
     "ranges.prefixes_differ": _lt(
         "%(shown)s: the ends have different prefixes (%(prefix)r and %(other)r)"
@@ -221,8 +218,7 @@ SENTENCES = {
     "gs1.nothing_to_read": _lt("there is no GS1 data to read"),
     "recall.already": _lt("%(serial)s is already %(new_status)s; choose another status."),
     "recall.cannot_change": _lt(
-        "%(serial)s cannot go from %(old_status)s to %(new_status)s; allowed: "
-        "%(allowed_statuses)s."
+        "%(serial)s cannot go from %(old_status)s to %(new_status)s; allowed: %(allowed_statuses)s."
     ),
     "recall.status_final": _lt(
         "%(serial)s cannot go from %(old_status)s to %(new_status)s; its status is final."
@@ -237,8 +233,7 @@ SENTENCES = {
         "affected."
     ),
     "recall.window_backwards": _lt(
-        "%(window)s: the window starts after it ends (%(date_from)s > %(date_to)s); swap the "
-        "dates."
+        "%(window)s: the window starts after it ends (%(date_from)s > %(date_to)s); swap the dates."
     ),
     "recall.supplier_window": _lt("Supplier window"),
     "recall.produced_window": _lt("Produced/received window"),
@@ -342,9 +337,7 @@ SENTENCES = {
     ),
     "label_symbols.qr_empty": _lt("a QR Code needs a non-empty URI"),
     "label_symbols.encoder": _lt("%(symbology)s of %(data)s: %(encoder)s"),
-    "label_symbols.unknown_symbology": _lt(
-        "unknown symbology %(symbology)r; use one of %(known)s"
-    ),
+    "label_symbols.unknown_symbology": _lt("unknown symbology %(symbology)r; use one of %(known)s"),
 }
 
 # What ``check_digits`` says an algorithm reads (its ``check_charset`` parameter).
@@ -358,8 +351,7 @@ _CHECK_CHARSETS = {
 }
 
 # Modules whose sentences are copied above: imported so that their sentences are known.
-_CORE = (check_digits, digital_link, gs1, label_symbols, lifecycle, numbering, ranges,
-         recall_tools)
+_CORE = (check_digits, digital_link, gs1, label_symbols, lifecycle, numbering, ranges, recall_tools)
 
 
 def translate(env, value):
@@ -383,6 +375,7 @@ def _sentence(env, code):
 
 def _labels(env):
     """The labels of the coded parameters, in ``env``'s language."""
+
     def selection(field_name, model="serial.format.rule"):
         field = env[model]._fields[field_name]
         return dict(field._description_selection(env))

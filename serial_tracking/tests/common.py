@@ -21,12 +21,14 @@ class SerialTrackingCase(TransactionCase):
         )
         cls.vendor = cls.env["res.partner"].create({"name": "Vendor Ltd"})
         cls.customer = cls.env["res.partner"].create({"name": "Customer Inc"})
-        cls.product = cls.env["product.product"].create({
-            "name": "Laptop 14",
-            "type": "consu",
-            "is_storable": True,
-            "tracking": "serial",
-        })
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Laptop 14",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
         cls.reason_quarantine = cls.env.ref("serial_tracking.reason_suspected_defect")
         cls.reason_release = cls.env.ref("serial_tracking.reason_inspected_ok")
         cls.reason_scrap = cls.env.ref("serial_tracking.reason_damaged")
@@ -40,18 +42,21 @@ class SerialTrackingCase(TransactionCase):
     # --- flows ------------------------------------------------------------------
 
     def _picking(self, picking_type, source, destination, partner=None):
-        return self.env["stock.picking"].create({
-            "picking_type_id": picking_type.id,
-            "partner_id": partner.id if partner else False,
-            "location_id": source.id,
-            "location_dest_id": destination.id,
-        })
+        return self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": partner.id if partner else False,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            }
+        )
 
     def _receive(self, names, product=None, partner=None):
         """Receive new serials from the vendor through a validated receipt."""
         product = product or self.product
-        picking = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
-                                partner or self.vendor)
+        picking = self._picking(
+            self.warehouse.in_type_id, self.supplier_location, self.stock, partner or self.vendor
+        )
         self._add_move(picking, product, [{"lot_name": name} for name in names])
         self._validate(picking)
         lots = self.env["stock.lot"].search(
@@ -61,41 +66,56 @@ class SerialTrackingCase(TransactionCase):
 
     def _confirmed_receipt(self, product, quantity):
         """A receipt as Odoo confirms it: one line per unit, without serials yet."""
-        picking = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
-                                self.vendor)
-        picking.move_ids = [Command.create({
-            "product_id": product.id, "product_uom_qty": quantity,
-            "product_uom": product.uom_id.id, "location_id": self.supplier_location.id,
-            "location_dest_id": self.stock.id,
-        })]
+        picking = self._picking(
+            self.warehouse.in_type_id, self.supplier_location, self.stock, self.vendor
+        )
+        picking.move_ids = [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "product_uom_qty": quantity,
+                    "product_uom": product.uom_id.id,
+                    "location_id": self.supplier_location.id,
+                    "location_dest_id": self.stock.id,
+                }
+            )
+        ]
         picking.action_confirm()
         return picking
 
     def _add_move(self, picking, product, line_values):
         """A confirmed move whose lines name exactly these serials (no auto-reservation)."""
-        move = self.env["stock.move"].create({
-            "picking_id": picking.id,
-            "product_id": product.id,
-            "product_uom_qty": len(line_values),
-            "product_uom": product.uom_id.id,
-            "location_id": picking.location_id.id,
-            "location_dest_id": picking.location_dest_id.id,
-            "move_line_ids": [
-                Command.create(dict(
-                    values, picking_id=picking.id, product_id=product.id, quantity=1.0,
-                    location_id=picking.location_id.id,
-                    location_dest_id=picking.location_dest_id.id,
-                ))
-                for values in line_values
-            ],
-        })
+        move = self.env["stock.move"].create(
+            {
+                "picking_id": picking.id,
+                "product_id": product.id,
+                "product_uom_qty": len(line_values),
+                "product_uom": product.uom_id.id,
+                "location_id": picking.location_id.id,
+                "location_dest_id": picking.location_dest_id.id,
+                "move_line_ids": [
+                    Command.create(
+                        dict(
+                            values,
+                            picking_id=picking.id,
+                            product_id=product.id,
+                            quantity=1.0,
+                            location_id=picking.location_id.id,
+                            location_dest_id=picking.location_dest_id.id,
+                        )
+                    )
+                    for values in line_values
+                ],
+            }
+        )
         move._action_confirm()
         return move
 
     def _delivery(self, lots, partner=None):
         """A delivery reserving exactly these serials (not validated)."""
-        picking = self._picking(self.warehouse.out_type_id, self.stock, self.customer_location,
-                                partner or self.customer)
+        picking = self._picking(
+            self.warehouse.out_type_id, self.stock, self.customer_location, partner or self.customer
+        )
         self._add_move(picking, lots.product_id, [{"lot_id": lot.id} for lot in lots])
         return picking
 
@@ -108,28 +128,46 @@ class SerialTrackingCase(TransactionCase):
         """A delivery of ``quantity`` units that names no serial (not confirmed): Odoo
         chooses the serials when it reserves."""
         product = product or self.product
-        picking = self._picking(self.warehouse.out_type_id, self.stock, self.customer_location,
-                                self.customer)
-        self.env["stock.move"].create({
-            "picking_id": picking.id, "product_id": product.id, "product_uom_qty": quantity,
-            "product_uom": product.uom_id.id, "location_id": self.stock.id,
-            "location_dest_id": self.customer_location.id,
-        })
+        picking = self._picking(
+            self.warehouse.out_type_id, self.stock, self.customer_location, self.customer
+        )
+        self.env["stock.move"].create(
+            {
+                "picking_id": picking.id,
+                "product_id": product.id,
+                "product_uom_qty": quantity,
+                "product_uom": product.uom_id.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.customer_location.id,
+            }
+        )
         return picking
 
     def _loose_move(self, lots, source, destination):
         """A confirmed and picked move of exactly these serials outside any picking, as
         production and consumption make them; the caller runs ``_action_done``."""
         product = lots.product_id
-        move = self.env["stock.move"].create({
-            "product_id": product.id, "product_uom_qty": len(lots),
-            "product_uom": product.uom_id.id, "location_id": source.id,
-            "location_dest_id": destination.id,
-            "move_line_ids": [Command.create({
-                "product_id": product.id, "lot_id": lot.id, "quantity": 1,
-                "location_id": source.id, "location_dest_id": destination.id,
-            }) for lot in lots],
-        })
+        move = self.env["stock.move"].create(
+            {
+                "product_id": product.id,
+                "product_uom_qty": len(lots),
+                "product_uom": product.uom_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "move_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "lot_id": lot.id,
+                            "quantity": 1,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                    for lot in lots
+                ],
+            }
+        )
         move._action_confirm()
         move.picked = True
         return move
@@ -138,11 +176,19 @@ class SerialTrackingCase(TransactionCase):
         """Make ``move`` (a component or part move) use exactly these lots, in order,
         whatever Odoo reserved; ``quantities`` per lot, 1 each by default."""
         move.move_line_ids.unlink()
-        self.env["stock.move.line"].create([{
-            "move_id": move.id, "product_id": lot.product_id.id, "lot_id": lot.id,
-            "quantity": quantities[index] if quantities else 1.0,
-            "location_id": move.location_id.id, "location_dest_id": move.location_dest_id.id,
-        } for index, lot in enumerate(lots)])
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "product_id": lot.product_id.id,
+                    "lot_id": lot.id,
+                    "quantity": quantities[index] if quantities else 1.0,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                }
+                for index, lot in enumerate(lots)
+            ]
+        )
         move.picked = True
         return move
 
@@ -155,26 +201,46 @@ class SerialTrackingCase(TransactionCase):
 
     def _return(self, picking, lots):
         """Return serials of a done picking through Odoo's return wizard."""
-        wizard = self.env["stock.return.picking"].with_context(
-            active_ids=picking.ids, active_id=picking.id, active_model="stock.picking"
-        ).create({})
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_ids=picking.ids, active_id=picking.id, active_model="stock.picking"
+            )
+            .create({})
+        )
         wizard.product_return_moves.quantity = len(lots)
         action = wizard.action_create_returns()
         return_picking = self.env["stock.picking"].browse(action["res_id"])
         return_picking.move_ids.move_line_ids.unlink()
         for move in return_picking.move_ids:
-            self.env["stock.move.line"].create([{
-                "move_id": move.id, "picking_id": return_picking.id,
-                "product_id": move.product_id.id, "lot_id": lot.id, "quantity": 1.0,
-                "location_id": return_picking.location_id.id,
-                "location_dest_id": return_picking.location_dest_id.id,
-            } for lot in lots])
+            self.env["stock.move.line"].create(
+                [
+                    {
+                        "move_id": move.id,
+                        "picking_id": return_picking.id,
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id,
+                        "quantity": 1.0,
+                        "location_id": return_picking.location_id.id,
+                        "location_dest_id": return_picking.location_dest_id.id,
+                    }
+                    for lot in lots
+                ]
+            )
         return self._validate(return_picking)
 
     def _transition(self, lots, action, user=None, reason=None, **values):
-        wizard = self.env["serial.transition.wizard"].with_user(user or self.env.user).create(
-            dict(values, lot_ids=[Command.set(lots.ids)], action=action,
-                 reason_id=reason.id if reason else False)
+        wizard = (
+            self.env["serial.transition.wizard"]
+            .with_user(user or self.env.user)
+            .create(
+                dict(
+                    values,
+                    lot_ids=[Command.set(lots.ids)],
+                    action=action,
+                    reason_id=reason.id if reason else False,
+                )
+            )
         )
         return wizard.action_apply()
 

@@ -11,8 +11,8 @@ def forget_the_ledger(env, lots):
     env.flush_all()
     env.cr.execute("DELETE FROM serial_event WHERE lot_id = ANY(%s)", [lots.ids])
     env.cr.execute(
-        "UPDATE stock_lot SET lifecycle_state = NULL, current_partner_id = NULL "
-        "WHERE id = ANY(%s)", [lots.ids],
+        "UPDATE stock_lot SET lifecycle_state = NULL, current_partner_id = NULL WHERE id = ANY(%s)",
+        [lots.ids],
     )
     env.invalidate_all()
 
@@ -30,8 +30,7 @@ class TestBackfill(SerialTrackingCase):
         self._deliver(by_name["BF-2"])
         returned_from = self._deliver(by_name["BF-3"])
         self._return(returned_from, by_name["BF-3"])
-        self._transition(by_name["BF-4"], "quarantine", self.stock_manager,
-                         self.reason_quarantine)
+        self._transition(by_name["BF-4"], "quarantine", self.stock_manager, self.reason_quarantine)
         self._transition(by_name["BF-5"], "scrap", self.stock_manager, self.reason_scrap)
         never_moved = self.env["stock.lot"].create({"name": "BF-6", "product_id": self.product.id})
         lots |= never_moved
@@ -41,9 +40,12 @@ class TestBackfill(SerialTrackingCase):
 
         self.assertGreaterEqual(count, 6)
         expected = {
-            "BF-1": ("in_stock", False), "BF-2": ("shipped", self.customer),
-            "BF-3": ("returned", False), "BF-4": ("quarantined", False),
-            "BF-5": ("scrapped", False), "BF-6": ("planned", False),
+            "BF-1": ("in_stock", False),
+            "BF-2": ("shipped", self.customer),
+            "BF-3": ("returned", False),
+            "BF-4": ("quarantined", False),
+            "BF-5": ("scrapped", False),
+            "BF-6": ("planned", False),
         }
         for lot in lots:
             state, holder = expected[lot.name]
@@ -61,8 +63,9 @@ class TestBackfill(SerialTrackingCase):
         self.env["stock.lot"]._serial_backfill()
         self.assertEqual(len(self._events(lots)), 1)
         self._deliver(lots)
-        self.assertEqual(self._events(lots).mapped("event_type"),
-                         ["imported", "allocated", "shipped"])
+        self.assertEqual(
+            self._events(lots).mapped("event_type"), ["imported", "allocated", "shipped"]
+        )
         self.assertEqual(self.env["serial.event"]._find_broken_chains(lots.ids), {})
 
 
@@ -71,8 +74,17 @@ class TestBackfillCoverages(WarrantyCase):
     """Back-filled serials get the coverages their policy and stock history earn, the
     same the live engine gives when the events happen."""
 
-    _FIELDS = ("coverage_type", "source", "state", "start_date", "end_date", "partner_id",
-               "void_reason", "void_date", "latest_start_date")
+    _FIELDS = (
+        "coverage_type",
+        "source",
+        "state",
+        "start_date",
+        "end_date",
+        "partner_id",
+        "void_reason",
+        "void_date",
+        "latest_start_date",
+    )
 
     def _snapshot(self, lots):
         return {
@@ -84,16 +96,30 @@ class TestBackfillCoverages(WarrantyCase):
         }
 
     def test_backfill_replays_the_history_into_coverages(self):
-        policy = self._make_policy("Backfilled", [
-            {"coverage_type": "full", "duration": 12, "duration_unit": "month",
-             "trigger": "shipment", "resale_rule": "restart", "return_window_days": 30},
-            {"coverage_type": "supplier", "duration": 1, "duration_unit": "year",
-             "trigger": "receipt"},
-        ])
+        policy = self._make_policy(
+            "Backfilled",
+            [
+                {
+                    "coverage_type": "full",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                    "resale_rule": "restart",
+                    "return_window_days": 30,
+                },
+                {
+                    "coverage_type": "supplier",
+                    "duration": 1,
+                    "duration_unit": "year",
+                    "trigger": "receipt",
+                },
+            ],
+        )
         product = self._make_product("Router", policy)
         second = self.env["res.partner"].create({"name": "Second owner"})
-        _picking, lots = self._on("2025-01-10", self._receive, ["BC-1", "BC-2", "BC-3"],
-                                  product=product)
+        _picking, lots = self._on(
+            "2025-01-10", self._receive, ["BC-1", "BC-2", "BC-3"], product=product
+        )
         by_name = {lot.name: lot for lot in lots}
         self._on("2025-02-01", self._deliver, by_name["BC-1"])
         first_sale = self._on("2025-02-01", self._deliver, by_name["BC-3"])
@@ -109,11 +135,12 @@ class TestBackfillCoverages(WarrantyCase):
         # the database before the suite was installed: no ledger, no coverages
         self.env.flush_all()
         all_lots = lots | cable
-        self.env.cr.execute("DELETE FROM serial_warranty WHERE lot_id = ANY(%s)",
-                            [all_lots.ids])
+        self.env.cr.execute("DELETE FROM serial_warranty WHERE lot_id = ANY(%s)", [all_lots.ids])
         self.env.cr.execute(
             "UPDATE stock_lot SET warranty_state = 'none', warranty_end_date = NULL "
-            "WHERE id = ANY(%s)", [all_lots.ids])
+            "WHERE id = ANY(%s)",
+            [all_lots.ids],
+        )
         TestBackfill._forget_the_ledger(self, all_lots)
         self.assertFalse(lots.warranty_ids)
 
@@ -121,14 +148,14 @@ class TestBackfillCoverages(WarrantyCase):
             self.env["stock.lot"]._serial_backfill()
         self.assertEqual(self._snapshot(lots), live)
         self.assertEqual(
-            {lot.name: (lot.warranty_state, lot.warranty_end_date) for lot in lots},
-            live_summary)
+            {lot.name: (lot.warranty_state, lot.warranty_end_date) for lot in lots}, live_summary
+        )
         # and in plain words
         shipped = by_name["BC-1"]
-        self.assertCoverage(self._coverages(shipped, coverage_type="full"), "active",
-                            "2025-02-01", "2026-01-31")
-        self.assertEqual(self._coverages(shipped, coverage_type="full").partner_id,
-                         self.customer)
+        self.assertCoverage(
+            self._coverages(shipped, coverage_type="full"), "active", "2025-02-01", "2026-01-31"
+        )
+        self.assertEqual(self._coverages(shipped, coverage_type="full").partner_id, self.customer)
         supplier = self._coverages(shipped, coverage_type="supplier")
         self.assertCoverage(supplier, "active", "2025-01-10", "2026-01-09")
         self.assertEqual(supplier.partner_id, self.vendor)

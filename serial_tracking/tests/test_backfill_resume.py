@@ -25,7 +25,9 @@ class TestBackfillResume(SerialTrackingCase):
         self.env.cr.execute("DELETE FROM serial_event WHERE lot_id = ANY(%s)", [lots.ids])
         self.env.cr.execute(
             "UPDATE stock_lot SET lifecycle_state = NULL, current_partner_id = NULL "
-            "WHERE id = ANY(%s)", [lots.ids])
+            "WHERE id = ANY(%s)",
+            [lots.ids],
+        )
         self.env.invalidate_all()
         return lots.sorted("id")
 
@@ -44,8 +46,7 @@ class TestBackfillResume(SerialTrackingCase):
 
         with (
             patch.object(type(self.env["stock.lot"]), "_BACKFILL_BATCH", batch_size),
-            patch.object(type(self.env["stock.lot"]), "_serial_backfill_write",
-                         write_then_crash),
+            patch.object(type(self.env["stock.lot"]), "_serial_backfill_write", write_then_crash),
             self.enter_registry_test_mode(),
         ):
             try:
@@ -62,7 +63,8 @@ class TestBackfillResume(SerialTrackingCase):
     def _ledger(self, lots):
         self.env.cr.execute(
             "SELECT lot_id, count(*) FROM serial_event WHERE lot_id = ANY(%s) GROUP BY lot_id",
-            [lots.ids])
+            [lots.ids],
+        )
         return dict(self.env.cr.fetchall())
 
     def test_crash_in_batch_k_then_resume(self):

@@ -26,17 +26,24 @@ class TestBulkChecks(SerialTrackingCase):
         lines[:5].write({"lot_name": "BULK-A", "picked": True})
         lines[5:9].picked = True
         lines[9:11].write({"picked": True, "quantity": 0})
-        screws = self.env["product.product"].create({
-            "name": "Screws", "type": "consu", "is_storable": True})
+        screws = self.env["product.product"].create(
+            {"name": "Screws", "type": "consu", "is_storable": True}
+        )
         self._add_move(picking, screws, [{"picked": True}])
-        for whole, separate in ((set(), True), ({picking.id}, True), (set(), False),
-                                ({picking.id}, False)):
+        for whole, separate in (
+            (set(), True),
+            ({picking.id}, True),
+            (set(), False),
+            ({picking.id}, False),
+        ):
             ours = picking._get_lot_move_lines_for_sanity_check(whole, separate)
             odoo = OdooPicking._get_lot_move_lines_for_sanity_check(picking, whole, separate)
             self.assertEqual(sorted(ours.ids), sorted(odoo.ids), (whole, separate))
         self.assertEqual(
             set(picking._get_lot_move_lines_for_sanity_check(set()).ids),
-            set(lines[:9].ids), "picked lines with a quantity, of tracked products only")
+            set(lines[:9].ids),
+            "picked lines with a quantity, of tracked products only",
+        )
 
     def test_big_receipt_without_serials_is_refused(self):
         picking, lines = self._big_receipt()
@@ -48,10 +55,12 @@ class TestBulkChecks(SerialTrackingCase):
 
     def _in_stock(self, count):
         Quant = self.env["stock.quant"]
-        lots = self.env["stock.lot"].create([
-            {"product_id": self.product.id, "name": f"BULK-Q{number:04d}"}
-            for number in range(count)
-        ])
+        lots = self.env["stock.lot"].create(
+            [
+                {"product_id": self.product.id, "name": f"BULK-Q{number:04d}"}
+                for number in range(count)
+            ]
+        )
         for lot in lots:
             Quant._update_available_quantity(self.product, self.stock, 1, lot_id=lot)
         return lots, Quant.search([("lot_id", "in", lots.ids)])
@@ -63,7 +72,8 @@ class TestBulkChecks(SerialTrackingCase):
         OdooQuant.check_quantity(quants)
         twice = lots[7]
         self.env["stock.quant"]._update_available_quantity(
-            self.product, self.stock, 1, lot_id=twice)
+            self.product, self.stock, 1, lot_id=twice
+        )
         pattern = f"(?s)already been assigned.*{twice.name}"
         with self.assertRaisesRegex(ValidationError, pattern):
             quants.check_quantity()
@@ -71,17 +81,24 @@ class TestBulkChecks(SerialTrackingCase):
             OdooQuant.check_quantity(quants)
 
     def test_duplicate_names_found_as_odoo_finds_them(self):
-        lots = self.env["stock.lot"].create([
-            {"product_id": self.product.id, "name": f"BULK-U{number:04d}",
-             "company_id": self.env.company.id}
-            for number in range(BULK_MIN + 4)
-        ])
+        lots = self.env["stock.lot"].create(
+            [
+                {
+                    "product_id": self.product.id,
+                    "name": f"BULK-U{number:04d}",
+                    "company_id": self.env.company.id,
+                }
+                for number in range(BULK_MIN + 4)
+            ]
+        )
         lots._check_unique_lot()  # all names new: nothing to say
         OdooLot._check_unique_lot(lots)
         # a serial of the same name without a company, as older data may hold
         self.env.cr.execute(
             "INSERT INTO stock_lot (name, product_id, company_id, lot_properties) "
-            "VALUES (%s, %s, NULL, '{}')", [lots[9].name, self.product.id])
+            "VALUES (%s, %s, NULL, '{}')",
+            [lots[9].name, self.product.id],
+        )
         self.env.invalidate_all()
         pattern = f"(?s)must be unique.*{lots[9].name}"
         with self.assertRaisesRegex(ValidationError, pattern):
@@ -97,10 +114,12 @@ class TestBulkChecks(SerialTrackingCase):
 
     def test_big_move_done_gives_its_lines_odoo_values(self):
         picking, lines = self._big_receipt()
-        lots = self.env["stock.lot"].create([
-            {"product_id": self.product.id, "name": f"BULK-S{number:04d}"}
-            for number in range(len(lines))
-        ])
+        lots = self.env["stock.lot"].create(
+            [
+                {"product_id": self.product.id, "name": f"BULK-S{number:04d}"}
+                for number in range(len(lines))
+            ]
+        )
         for line, lot in zip(lines, lots, strict=True):
             line.lot_id = lot
         self.assertEqual(self._settled_lines(lines), {("assigned", False)})

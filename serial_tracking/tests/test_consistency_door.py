@@ -10,35 +10,38 @@ from .common import SerialTrackingCase
 
 
 class ConsistencyDoorCase(SerialTrackingCase):
-
     def _break_state(self, lot, state="scrapped"):
         """A state written behind the ledger's back, as a faulty import would."""
         self.env.flush_all()
-        self.env.cr.execute("UPDATE stock_lot SET lifecycle_state = %s WHERE id = %s",
-                            [state, lot.id])
+        self.env.cr.execute(
+            "UPDATE stock_lot SET lifecycle_state = %s WHERE id = %s", [state, lot.id]
+        )
         self.env.invalidate_all()
 
     def _tamper(self, lot):
         """An event of ``lot`` changed in the database: its chain breaks there."""
         event = self._events(lot)[0]
         self.env.flush_all()
-        self.env.cr.execute("UPDATE serial_event SET note = 'edited' WHERE id = %s",
-                            [event.id])
+        self.env.cr.execute("UPDATE serial_event SET note = 'edited' WHERE id = %s", [event.id])
         self.env.invalidate_all()
         return event
 
 
 @tagged("post_install", "-at_install")
 class TestConsistencyButtons(HttpCase, ConsistencyDoorCase):
-
     def _call_button(self, model, method, record_ids):
         """What the web client sends for a button of type object: ``args`` holds the
         ids of the records it was clicked on (``[]`` for a list header button with
         nothing selected, see ``action_service.js``)."""
-        return self.make_jsonrpc_request(f"/web/dataset/call_button/{model}/{method}", {
-            "model": model, "method": method, "args": [record_ids],
-            "kwargs": {"context": {"lang": "en_US"}},
-        })
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_button/{model}/{method}",
+            {
+                "model": model,
+                "method": method,
+                "args": [record_ids],
+                "kwargs": {"context": {"lang": "en_US"}},
+            },
+        )
 
     def test_run_check_now_from_the_list_header(self):
         _picking, lots = self._receive(["CD-1", "CD-2"])
@@ -47,15 +50,15 @@ class TestConsistencyButtons(HttpCase, ConsistencyDoorCase):
         self.authenticate(self.stock_manager.login, self.stock_manager.login)
         # nothing selected: MultiRecordViewButton sends an empty list of ids
         action = self._call_button("serial.consistency.check", "action_run_check", [])
-        self.assertEqual((action["res_model"], action["view_mode"]),
-                         ("serial.consistency.check", "form"))
+        self.assertEqual(
+            (action["res_model"], action["view_mode"]), ("serial.consistency.check", "form")
+        )
         first = Check.browse(action["res_id"])
         self.assertEqual((first.trigger, first.user_id), ("manual", self.stock_manager))
         self.assertIn(lots[0], first.issue_ids.lot_id)
         self.assertNotIn(lots[1], first.issue_ids.lot_id)
         # an earlier run selected in the list: a new run, over every serial again
-        action = self._call_button("serial.consistency.check", "action_run_check",
-                                   first.ids)
+        action = self._call_button("serial.consistency.check", "action_run_check", first.ids)
         second = Check.browse(action["res_id"])
         self.assertGreater(second.id, first.id)
         self.assertEqual(second.serial_count, first.serial_count)
@@ -68,10 +71,13 @@ class TestConsistencyButtons(HttpCase, ConsistencyDoorCase):
     def _verify_all(self):
         """The "Verify All Histories" action of the events list, run as the client does."""
         action = self.env.ref("serial_tracking.action_serial_event_verify_all")
-        return self.make_jsonrpc_request("/web/action/run", {
-            "action_id": action.id,
-            "context": {"active_model": "serial.event", "active_ids": []},
-        })
+        return self.make_jsonrpc_request(
+            "/web/action/run",
+            {
+                "action_id": action.id,
+                "context": {"active_model": "serial.event", "active_ids": []},
+            },
+        )
 
     def test_verify_all_histories_in_the_database(self):
         names = [f"VA-{n:02d}" for n in range(MAX_NAMED + 5)]
@@ -82,7 +88,7 @@ class TestConsistencyButtons(HttpCase, ConsistencyDoorCase):
         self.assertEqual(result["params"]["type"], "success")
         self.assertIn("is intact", result["params"]["message"])
 
-        tampered = lots[:MAX_NAMED + 2]
+        tampered = lots[: MAX_NAMED + 2]
         events = {lot.id: self._tamper(lot) for lot in tampered}
         result = self._verify_all()
         message = result["params"]["message"]
@@ -95,24 +101,32 @@ class TestConsistencyButtons(HttpCase, ConsistencyDoorCase):
         self.assertIn("... and 2 more", message)
         self.assertNotIn(lots[-1].name, message)
         # the same chains as the per-serial verification of tools/ledger.py
-        self.assertEqual(set(self.env["serial.event"]._find_broken_chains(lots.ids)),
-                         set(tampered.ids))
+        self.assertEqual(
+            set(self.env["serial.event"]._find_broken_chains(lots.ids)), set(tampered.ids)
+        )
 
 
 @tagged("post_install", "-at_install")
 class TestConsistencyCron(ConsistencyDoorCase):
-
     def setUp(self):
         super().setUp()
         self.cron = self.env.ref("serial_tracking.ir_cron_serial_consistency_check")
         company = self.env.company
         self.manager = new_test_user(
-            self.env, login="cd_serial_manager", groups="serial_tracking.group_serial_manager",
-            company_id=company.id, company_ids=company.ids)
+            self.env,
+            login="cd_serial_manager",
+            groups="serial_tracking.group_serial_manager",
+            company_id=company.id,
+            company_ids=company.ids,
+        )
         other = self.env["res.company"].create({"name": "Consistency Other Co"})
         self.other_manager = new_test_user(
-            self.env, login="cd_manager_b", groups="serial_tracking.group_serial_manager",
-            company_id=other.id, company_ids=other.ids)
+            self.env,
+            login="cd_manager_b",
+            groups="serial_tracking.group_serial_manager",
+            company_id=other.id,
+            company_ids=other.ids,
+        )
         _picking, self.lots = self._receive(["CR-1", "CR-2"])
 
     def _scheduled_check(self):
@@ -121,8 +135,9 @@ class TestConsistencyCron(ConsistencyDoorCase):
         # the job runs in a cursor of its own, as the scheduler runs it
         with self.enter_registry_test_mode():
             self.cron.method_direct_trigger()
-        return self.env["serial.consistency.check"].search([
-            ("id", "not in", before), ("company_id", "=", self.env.company.id)])
+        return self.env["serial.consistency.check"].search(
+            [("id", "not in", before), ("company_id", "=", self.env.company.id)]
+        )
 
     def test_managers_are_told_of_the_issues_found(self):
         self._break_state(self.lots[0])

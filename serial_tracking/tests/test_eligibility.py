@@ -31,8 +31,9 @@ class TestEligibilityReasons(WarrantyCase):
         return sorted(r["code"] for r in check.reasons if r["severity"] != "info")
 
     def assertVerdict(self, check, verdict, codes):  # noqa: N802
-        self.assertEqual((check.verdict, self._codes(check)), (verdict, sorted(codes)),
-                         check.reasons)
+        self.assertEqual(
+            (check.verdict, self._codes(check)), (verdict, sorted(codes)), check.reasons
+        )
 
     def test_eligible_is_stored_and_explained(self):
         lot, _delivery = self._shipped("EL-1")
@@ -69,8 +70,9 @@ class TestEligibilityReasons(WarrantyCase):
 
     def test_never_shipped(self):
         _picking, lot = self._receive(["EL-3"])
-        self.assertVerdict(self.check.evaluate(lot, self.customer, "return"), "ineligible",
-                           ["never_shipped"])
+        self.assertVerdict(
+            self.check.evaluate(lot, self.customer, "return"), "ineligible", ["never_shipped"]
+        )
 
     def test_shipped_to_another_customer_but_contacts_count(self):
         lot, _delivery = self._shipped("EL-4")
@@ -112,15 +114,18 @@ class TestEligibilityReasons(WarrantyCase):
     def test_quarantined(self):
         lot, delivery = self._shipped("EL-8")
         self._on("2025-01-15", self._return, delivery, lot)
-        self._on("2025-01-16", self._transition, lot, "quarantine", self.manager,
-                 self.reason_quarantine)
-        self.assertVerdict(self._evaluate("2025-01-20", lot, "repair"), "ineligible",
-                           ["quarantined"])
+        self._on(
+            "2025-01-16", self._transition, lot, "quarantine", self.manager, self.reason_quarantine
+        )
+        self.assertVerdict(
+            self._evaluate("2025-01-20", lot, "repair"), "ineligible", ["quarantined"]
+        )
 
     def test_recalled(self):
         lot, _delivery = self._shipped("EL-9")
         self.env["stock.lot"]._serial_apply_events(
-            [{"lot": lot, "event_type": "recalled", "document_ref": "RECALL/7"}])
+            [{"lot": lot, "event_type": "recalled", "document_ref": "RECALL/7"}]
+        )
         check = self._evaluate("2025-01-20", lot, "repair")
         self.assertVerdict(check, "review", ["recalled"])
         self.assertIn("RECALL/7", check.reasons[0]["message"])
@@ -129,8 +134,9 @@ class TestEligibilityReasons(WarrantyCase):
         lot, delivery = self._shipped("EL-10")
         self._on("2025-01-15", self._return, delivery, lot)
         self._on("2025-01-16", self._transition, lot, "scrap", self.manager, self.reason_scrap)
-        self.assertVerdict(self._evaluate("2025-01-20", lot, "repair"), "ineligible",
-                           ["scrapped", "no_coverage"])
+        self.assertVerdict(
+            self._evaluate("2025-01-20", lot, "repair"), "ineligible", ["scrapped", "no_coverage"]
+        )
 
     def test_repaired_too_often(self):
         self.policy.max_repairs = 1
@@ -138,11 +144,15 @@ class TestEligibilityReasons(WarrantyCase):
         apply = self.env["stock.lot"]._serial_apply_events
         for day in ("2025-02-01", "2025-03-01"):
             # repaired at the customer's site: out and back without a stock move
-            self._on(day, apply, [
-                {"lot": lot, "event_type": "in_repair"},
-                {"lot": lot, "event_type": "repaired"},
-                {"lot": lot, "event_type": "shipped", "partner_id": self.customer.id},
-            ])
+            self._on(
+                day,
+                apply,
+                [
+                    {"lot": lot, "event_type": "in_repair"},
+                    {"lot": lot, "event_type": "repaired"},
+                    {"lot": lot, "event_type": "shipped", "partner_id": self.customer.id},
+                ],
+            )
         check = self._evaluate("2025-03-05", lot, "repair")
         self.assertVerdict(check, "review", ["repaired_too_often"])
         blocking = [r for r in check.reasons if r["code"] == "repaired_too_often"]
@@ -151,31 +161,48 @@ class TestEligibilityReasons(WarrantyCase):
     def test_review_threshold_comes_from_the_category_policy_too(self):
         parent = self.env["product.category"].create({"name": "Appliances"})
         child = self.env["product.category"].create({"name": "Ovens", "parent_id": parent.id})
-        parent.serial_warranty_policy_id = self._make_policy("Appliances", [
-            {"coverage_type": "full", "duration": 12, "duration_unit": "month",
-             "trigger": "shipment"}], max_repairs=2)
+        parent.serial_warranty_policy_id = self._make_policy(
+            "Appliances",
+            [
+                {
+                    "coverage_type": "full",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                }
+            ],
+            max_repairs=2,
+        )
         oven = self._make_product("Oven", categ_id=child.id)
         own = self._make_product("Oven Pro", self.policy, categ_id=child.id)
         self.policy.max_repairs = 5
-        self.assertEqual(self.check._max_repairs(oven | own | self._make_product("Plain")),
-                         {oven.id: 2, own.id: 5, self.env["product.product"].search(
-                             [("name", "=", "Plain")]).id: 0})
+        self.assertEqual(
+            self.check._max_repairs(oven | own | self._make_product("Plain")),
+            {
+                oven.id: 2,
+                own.id: 5,
+                self.env["product.product"].search([("name", "=", "Plain")]).id: 0,
+            },
+        )
 
     def test_reasons_combine(self):
         lot, delivery = self._shipped("EL-12")
         self._on("2025-01-15", self._return, delivery, lot)
         other = self.env["res.partner"].create({"name": "Other Co"})
         check = self._evaluate("2025-04-01", lot, "return", partner=other)
-        self.assertVerdict(check, "ineligible",
-                           ["other_customer", "already_returned", "outside_return_window"])
-        self.assertEqual(check.reason_codes,
-                         "other_customer,already_returned,outside_return_window")
+        self.assertVerdict(
+            check, "ineligible", ["other_customer", "already_returned", "outside_return_window"]
+        )
+        self.assertEqual(
+            check.reason_codes, "other_customer,already_returned,outside_return_window"
+        )
 
     def test_sentences_are_translatable(self):
         # the model's translatable copies are the sentences the rules use
         self.assertEqual(
             {key: self.env._(lazy) for key, lazy in check_model._SENTENCES.items()},
-            eligibility.SENTENCES)
+            eligibility.SENTENCES,
+        )
         # and Odoo's translation export finds them
         reader = TranslationModuleReader(self.env.cr, modules=["serial_tracking"])
         exported = {term[4] for term in reader}
@@ -187,13 +214,16 @@ class TestEligibilityReasons(WarrantyCase):
         check = self._evaluate("2025-03-01", lot, "repair", partner=self.customer)
         check = self._evaluate("2028-03-01", lot, "repair")
         reason = check.reasons[0]
-        self.assertEqual((reason["code"], reason["template"]), ("no_coverage",
-                                                                "coverage_ended"))
-        self.assertEqual(reason["params"], {"serial": "EL-14", "intent": "repair",
-                                            "coverage_type": "full", "end": "2027-01-09"})
+        self.assertEqual((reason["code"], reason["template"]), ("no_coverage", "coverage_ended"))
+        self.assertEqual(
+            reason["params"],
+            {"serial": "EL-14", "intent": "repair", "coverage_type": "full", "end": "2027-01-09"},
+        )
         source = eligibility.SENTENCES["coverage_ended"]
-        french = ("%(serial)s : pas de couverture pour %(intent)s ; la couverture "
-                  "%(coverage_type)s a pris fin le %(end)s.")
+        french = (
+            "%(serial)s : pas de couverture pour %(intent)s ; la couverture "
+            "%(coverage_type)s a pris fin le %(end)s."
+        )
         self.env["res.lang"]._activate_lang("fr_FR")
         key = ("serial_tracking", "fr_FR")
         translations = code_translations.get_python_translations(*key)
@@ -203,28 +233,43 @@ class TestEligibilityReasons(WarrantyCase):
         french_check.invalidate_recordset(["reasons_html"])
         self.assertIn("EL-14 : pas de couverture pour ", french_check.reasons_html)
         self.assertIn("a pris fin le 2027-01-09", french_check._reason_lines()[0])
-        self.assertIn("coverage ended on 2027-01-09", check._reason_lines()[0],
-                      "English readers still read English")
+        self.assertIn(
+            "coverage ended on 2027-01-09",
+            check._reason_lines()[0],
+            "English readers still read English",
+        )
 
     def test_eligible_without_return_window_says_why(self):
-        open_ended = self._make_product("Open-ended", self._make_policy("No window", [
-            {"coverage_type": "full", "duration": 12, "duration_unit": "month",
-             "trigger": "shipment"},
-        ]))
+        open_ended = self._make_product(
+            "Open-ended",
+            self._make_policy(
+                "No window",
+                [
+                    {
+                        "coverage_type": "full",
+                        "duration": 12,
+                        "duration_unit": "month",
+                        "trigger": "shipment",
+                    },
+                ],
+            ),
+        )
         _receipt, lot = self._on("2025-01-01", self._receive, ["EL-15"], product=open_ended)
         self._on("2025-01-10", self._deliver, lot)
         check = self._evaluate("2025-09-01", lot)
         self.assertVerdict(check, "eligible", [])
         self.assertEqual([r["code"] for r in check.reasons], ["no_return_window"])
-        self.assertIn("EL-15 was shipped on 2025-01-10 and no return window applies to it",
-                      check.reasons_html)
+        self.assertIn(
+            "EL-15 was shipped on 2025-01-10 and no return window applies to it", check.reasons_html
+        )
         self.assertNotIn("[", check.reasons_html, "no internal codes shown")
         self.assertEqual(check.reason_summary, "No return window")
 
     def test_reasons_read_as_labels_and_are_searched_by_them(self):
         self.assertEqual(
             {code: self.env._(lazy) for code, lazy in check_model._REASON_LABELS.items()},
-            dict(eligibility.REASON_CODES))
+            dict(eligibility.REASON_CODES),
+        )
         lot, _delivery = self._shipped("EL-16")
         check = self._evaluate("2028-03-01", lot, "repair")
         self.assertEqual(check.reason_summary, "No active coverage")
@@ -247,9 +292,16 @@ class TestReturnWizardEligibility(WarrantyCase):
     """Odoo's return wizard checks every serial coming back from a customer."""
 
     def _wizard(self, picking, user=None, **values):
-        return self.env["stock.return.picking"].with_user(user or self.stock_user).with_context(
-            active_ids=picking.ids, active_id=picking.id, active_model="stock.picking",
-        ).create(values)
+        return (
+            self.env["stock.return.picking"]
+            .with_user(user or self.stock_user)
+            .with_context(
+                active_ids=picking.ids,
+                active_id=picking.id,
+                active_model="stock.picking",
+            )
+            .create(values)
+        )
 
     def _shipped(self, names, day="2025-01-10"):
         _picking, lots = self._on("2025-01-01", self._receive, names)
@@ -280,8 +332,12 @@ class TestReturnWizardEligibility(WarrantyCase):
         with self.assertRaises(AccessError):
             self._on("2025-03-01", user_wizard.action_create_returns)
 
-        wizard = self._wizard(delivery, self.manager, serial_override_reason_id=reason.id,
-                              serial_override_note="Goodwill for a key account")
+        wizard = self._wizard(
+            delivery,
+            self.manager,
+            serial_override_reason_id=reason.id,
+            serial_override_note="Goodwill for a key account",
+        )
         wizard.product_return_moves.quantity = 1
         action = self._on("2025-03-01", wizard.action_create_returns)
 
@@ -352,8 +408,12 @@ class TestReturnWizardEligibility(WarrantyCase):
 
     def test_check_from_the_serial_then_return_it(self):
         lots, _delivery = self._shipped(["RW-10"])
-        wizard = self.env["serial.eligibility.wizard"].with_user(self.stock_user).with_context(
-            active_model="stock.lot", active_ids=lots.ids).create({})
+        wizard = (
+            self.env["serial.eligibility.wizard"]
+            .with_user(self.stock_user)
+            .with_context(active_model="stock.lot", active_ids=lots.ids)
+            .create({})
+        )
         self.assertEqual(wizard.partner_id, self.customer)
         self.assertEqual(wizard.intent, "return")
         action = self._on("2025-01-20", wizard.action_check)
@@ -362,8 +422,12 @@ class TestReturnWizardEligibility(WarrantyCase):
         self.assertTrue(check.can_return)
         return_action = check.with_user(self.stock_user).action_open_return()
         self.assertEqual(return_action["res_model"], "stock.return.picking")
-        return_wizard = self.env["stock.return.picking"].with_user(self.stock_user).with_context(
-            **return_action["context"]).create({})
+        return_wizard = (
+            self.env["stock.return.picking"]
+            .with_user(self.stock_user)
+            .with_context(**return_action["context"])
+            .create({})
+        )
         self.assertEqual(return_wizard.serial_lot_ids, lots)
         result = self._on("2025-01-20", return_wizard.action_create_returns)
         return_picking = self.env["stock.picking"].browse(result["res_id"])
@@ -380,8 +444,9 @@ class TestManualReturnEligibility(WarrantyCase):
         return lots.sorted("name"), self._on(day, self._deliver, lots)
 
     def _manual_return(self, lots, partner=None, user=None):
-        picking = self._picking(self.warehouse.in_type_id, self.customer_location, self.stock,
-                                partner or self.customer)
+        picking = self._picking(
+            self.warehouse.in_type_id, self.customer_location, self.stock, partner or self.customer
+        )
         self._add_move(picking, lots.product_id, [{"lot_id": lot.id} for lot in lots])
         picking.move_ids.picked = True
         return picking.with_user(user or self.stock_user)
@@ -397,8 +462,7 @@ class TestManualReturnEligibility(WarrantyCase):
         with self.assertRaises(UserError) as caught, self.cr.savepoint():
             self._on("2025-03-01", late.button_validate)
         message = str(caught.exception)
-        self.assertIn(f"These serials cannot come back from Customer Inc on {late.name}",
-                      message)
+        self.assertIn(f"These serials cannot come back from Customer Inc on {late.name}", message)
         self.assertIn("MR-1: MR-1 could be returned until 2025-02-09", message)
         self.assertIn("Return button of their delivery", message)
         self.assertNotEqual(late.state, "done")
@@ -407,8 +471,12 @@ class TestManualReturnEligibility(WarrantyCase):
 
         stranger = self.env["res.partner"].create({"name": "Stranger"})
         other = self._manual_return(second, stranger)
-        with self.assertRaisesRegex(UserError, "MR-2: MR-2 was shipped to Customer Inc, not "
-                                               "to Stranger"), self.cr.savepoint():
+        with (
+            self.assertRaisesRegex(
+                UserError, "MR-2: MR-2 was shipped to Customer Inc, not to Stranger"
+            ),
+            self.cr.savepoint(),
+        ):
             self._on("2025-01-20", other.button_validate)
         self.assertEqual(second.lifecycle_state, "shipped")
 
@@ -419,20 +487,24 @@ class TestManualReturnEligibility(WarrantyCase):
         self.assertEqual(picking.state, "done")
         self.assertLastEvent(lots, "returned", "returned")
         check = self._checks(lots)
-        self.assertEqual((check.verdict, check.intent, check.picking_id, check.document_ref),
-                         ("eligible", "return", picking.sudo(False), picking.name))
+        self.assertEqual(
+            (check.verdict, check.intent, check.picking_id, check.document_ref),
+            ("eligible", "return", picking.sudo(False), picking.name),
+        )
 
     def test_manager_override_by_context_is_in_the_ledger(self):
         lots, _delivery = self._shipped(["MR-4"])
         reason = self.env.ref("serial_tracking.reason_manager_override")
         picking = self._manual_return(lots)
         with self.assertRaises(AccessError), self.cr.savepoint():
-            self._on("2025-03-01", picking.with_context(
-                serial_return_override_reason_id=reason.id).button_validate)
+            self._on(
+                "2025-03-01",
+                picking.with_context(serial_return_override_reason_id=reason.id).button_validate,
+            )
         self.assertEqual(lots.lifecycle_state, "shipped")
         managed = picking.with_user(self.manager).with_context(
-            serial_return_override_reason_id=reason.id,
-            serial_return_override_note="Goodwill")
+            serial_return_override_reason_id=reason.id, serial_return_override_note="Goodwill"
+        )
         self._on("2025-03-01", managed.button_validate)
         self.assertEqual(picking.state, "done")
         override = self._events(lots).filtered(lambda e: e.event_type == "override")
@@ -440,15 +512,23 @@ class TestManualReturnEligibility(WarrantyCase):
         self.assertIn("Goodwill", override.note)
         self.assertLastEvent(lots, "returned", "returned")
         check = self._checks(lots)
-        self.assertEqual((check.verdict, check.overridden, check.override_event_id),
-                         ("ineligible", True, override))
+        self.assertEqual(
+            (check.verdict, check.overridden, check.override_event_id),
+            ("ineligible", True, override),
+        )
 
     def test_wizard_returns_are_not_checked_twice_but_swapped_serials_are(self):
         lots, delivery = self._shipped(["MR-5", "MR-6"])
         first, second = lots
-        wizard = self.env["stock.return.picking"].with_context(
-            active_ids=delivery.ids, active_id=delivery.id, active_model="stock.picking",
-        ).create({"serial_lot_ids": [Command.set(first.ids)]})
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_ids=delivery.ids,
+                active_id=delivery.id,
+                active_model="stock.picking",
+            )
+            .create({"serial_lot_ids": [Command.set(first.ids)]})
+        )
         action = self._on("2025-01-15", wizard.action_create_returns)
         return_picking = self.env["stock.picking"].browse(action["res_id"])
         self.assertEqual(len(self._checks(first)), 1)
@@ -457,9 +537,15 @@ class TestManualReturnEligibility(WarrantyCase):
         # a second wizard return on which the user swapped the serial by hand
         first_return = self.env["stock.picking"].search([("return_id", "=", delivery.id)])
         self.assertEqual(first_return, return_picking)
-        wizard = self.env["stock.return.picking"].with_context(
-            active_ids=delivery.ids, active_id=delivery.id, active_model="stock.picking",
-        ).create({"serial_lot_ids": [Command.set(second.ids)]})
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_ids=delivery.ids,
+                active_id=delivery.id,
+                active_model="stock.picking",
+            )
+            .create({"serial_lot_ids": [Command.set(second.ids)]})
+        )
         action = self._on("2025-01-17", wizard.action_create_returns)
         swapped = self.env["stock.picking"].browse(action["res_id"])
         swapped.move_line_ids.lot_id = first  # already back in stock: refused now

@@ -22,8 +22,21 @@ from .test_backfill import forget_the_ledger
 
 RECEIPT = 1000
 # Columns that differ between any two receipts, whichever path wrote them.
-_IDENTITY = frozenset({"id", "name", "lot_name", "reference", "origin", "document_ref",
-                       "hash", "prev_hash", "picking_ref", "move_line_ref", "sequence"})
+_IDENTITY = frozenset(
+    {
+        "id",
+        "name",
+        "lot_name",
+        "reference",
+        "origin",
+        "document_ref",
+        "hash",
+        "prev_hash",
+        "picking_ref",
+        "move_line_ref",
+        "sequence",
+    }
+)
 
 
 def receive_generated(case, picking):
@@ -36,13 +49,13 @@ def receive_generated(case, picking):
 
 def give_rule(case, prefix):
     """A numbering rule on ``case.product`` with serials ``<prefix>0000001`` on."""
-    case.product.serial_format_rule_id = case.env["serial.format.rule"].create({
-        "name": f"{prefix} serials", "pattern": prefix + "{SEQ:7}", "charset": "gs1_ai21"})
+    case.product.serial_format_rule_id = case.env["serial.format.rule"].create(
+        {"name": f"{prefix} serials", "pattern": prefix + "{SEQ:7}", "charset": "gs1_ai21"}
+    )
 
 
 @tagged("serial_fast_path", "-standard", "post_install", "-at_install")
 class TestFastPath(SerialTrackingCase):
-
     def setUp(self):
         super().setUp()
         give_rule(self, "FP")
@@ -92,8 +105,11 @@ class TestFastPath(SerialTrackingCase):
             self.assertEqual(sum(fast[table].values()), sum(orm[table].values()), table)
             self.assertEqual(fast[table], orm[table], f"{table} differs between the paths")
         self.assertEqual(sum(fast["stock_lot"].values()), RECEIPT)
-        self.assertEqual(sum(fast["stock_quant"].values()), 2 * RECEIPT,
-                         "one quant in stock and one at the vendor per serial")
+        self.assertEqual(
+            sum(fast["stock_quant"].values()),
+            2 * RECEIPT,
+            "one quant in stock and one at the vendor per serial",
+        )
 
     def test_backfill_writes_the_same_rows_both_ways(self):
         """The back-fill of serials that existed before installation: states and
@@ -107,8 +123,10 @@ class TestFastPath(SerialTrackingCase):
             self.assertGreaterEqual(self.env["stock.lot"]._serial_backfill(), len(lots))
             self.env.flush_all()
             roles = {"lot_id": {lot.id: lot.name for lot in lots}}
-            rows[on] = {table: self._table_rows(table, records.ids, roles) for table, records in
-                        (("stock_lot", lots), ("serial_event", self._events(lots)))}
+            rows[on] = {
+                table: self._table_rows(table, records.ids, roles)
+                for table, records in (("stock_lot", lots), ("serial_event", self._events(lots)))
+            }
             self.assertEqual(self.env["serial.event"]._find_broken_chains(lots.ids), {})
         self.assertEqual(rows[True], rows[False])
         self.assertEqual(set(lots.mapped("lifecycle_state")), {"in_stock", "shipped"})
@@ -121,18 +139,24 @@ class TestFastPath(SerialTrackingCase):
         lots = lines.lot_id
         quants = self.env["stock.quant"].search([("lot_id", "in", lots.ids)])
         events = self.env["serial.event"].search([("lot_id", "in", lots.ids)])
-        roles = {"picking_id": {picking.id: "this receipt"},
-                 "move_id": {move.id: "its move" for move in moves},
-                 "lot_id": {lot.id: "a serial of it" for lot in lots},
-                 "move_line_id": {line.id: "a line of it" for line in lines}}
-        records = {"stock_picking": picking, "stock_move": moves, "stock_move_line": lines,
-                   "stock_lot": lots, "stock_quant": quants, "serial_event": events}
-        return {table: self._table_rows(table, rows.ids, roles)
-                for table, rows in records.items()}
+        roles = {
+            "picking_id": {picking.id: "this receipt"},
+            "move_id": {move.id: "its move" for move in moves},
+            "lot_id": {lot.id: "a serial of it" for lot in lots},
+            "move_line_id": {line.id: "a line of it" for line in lines},
+        }
+        records = {
+            "stock_picking": picking,
+            "stock_move": moves,
+            "stock_move_line": lines,
+            "stock_lot": lots,
+            "stock_quant": quants,
+            "serial_event": events,
+        }
+        return {table: self._table_rows(table, rows.ids, roles) for table, rows in records.items()}
 
     def _table_rows(self, table, ids, roles):
-        self.env.cr.execute(SQL("SELECT * FROM %s WHERE id = ANY(%s)",
-                                SQL.identifier(table), ids))
+        self.env.cr.execute(SQL("SELECT * FROM %s WHERE id = ANY(%s)", SQL.identifier(table), ids))
         columns = [column.name for column in self.env.cr.description]
         rows = Counter()
         for values in self.env.cr.fetchall():

@@ -25,30 +25,46 @@ class TestGenealogy(SerialTrackingCase):
             name: cls.env["stock.lot"].create({"name": name.upper(), "product_id": cls.product.id})
             for name in names
         }
-        cls.links = cls._link([
-            ("cell1", "module1"), ("cell2", "module1"), ("cell3", "module2"),
-            ("module1", "pack"), ("module2", "pack"), ("pack", "car"),
-        ], "2026-01-01 00:00:00")
+        cls.links = cls._link(
+            [
+                ("cell1", "module1"),
+                ("cell2", "module1"),
+                ("cell3", "module2"),
+                ("module1", "pack"),
+                ("module2", "pack"),
+                ("pack", "car"),
+            ],
+            "2026-01-01 00:00:00",
+        )
 
     @classmethod
     def _link(cls, pairs, when, link_type="built_in"):
-        return cls.env["serial.genealogy"].create([
-            {"parent_lot_id": cls.lots[parent].id, "child_lot_id": cls.lots[child].id,
-             "date_from": when, "link_type": link_type}
-            for parent, child in pairs
-        ])
+        return cls.env["serial.genealogy"].create(
+            [
+                {
+                    "parent_lot_id": cls.lots[parent].id,
+                    "child_lot_id": cls.lots[child].id,
+                    "date_from": when,
+                    "link_type": link_type,
+                }
+                for parent, child in pairs
+            ]
+        )
 
     def _names(self, lots):
         return sorted(lots.mapped("name"))
 
     def test_descendants_are_every_unit_a_serial_went_into(self):
-        self.assertEqual(self._names(self.lots["cell1"]._serial_descendants()),
-                         ["CAR", "MODULE1", "PACK"])
+        self.assertEqual(
+            self._names(self.lots["cell1"]._serial_descendants()), ["CAR", "MODULE1", "PACK"]
+        )
         self.assertEqual(self._names(self.lots["car"]._serial_descendants()), [])
 
     def test_ancestors_are_everything_a_unit_is_made_of(self):
-        self.assertEqual(self._names(self.lots["car"]._serial_ancestors()),
-                         ["CELL1", "CELL2", "CELL3", "MODULE1", "MODULE2", "PACK"])
+        self.assertEqual(
+            self._names(self.lots["car"]._serial_ancestors()),
+            ["CELL1", "CELL2", "CELL3", "MODULE1", "MODULE2", "PACK"],
+        )
         self.assertEqual(self._names(self.lots["module2"]._serial_ancestors()), ["CELL3"])
 
     def test_sets_are_walked_together(self):
@@ -70,9 +86,12 @@ class TestGenealogy(SerialTrackingCase):
             self._names(self.lots["cell3"]._serial_descendants(at=datetime(2026, 2, 1))),
             ["CAR", "MODULE2", "PACK"],
         )
-        removal = self.env["serial.genealogy"].search([
-            ("parent_lot_id", "=", self.lots["cell3"].id), ("link_type", "=", "removed"),
-        ])
+        removal = self.env["serial.genealogy"].search(
+            [
+                ("parent_lot_id", "=", self.lots["cell3"].id),
+                ("link_type", "=", "removed"),
+            ]
+        )
         self.assertEqual(removal.document_ref, "RO/0001")
         self.assertEqual(removal.date_from, datetime(2026, 3, 1))
 

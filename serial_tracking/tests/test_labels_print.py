@@ -51,7 +51,6 @@ def client_report_url(action, kind="pdf"):
 
 @tagged("post_install", "-at_install")
 class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -64,15 +63,28 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
         if zxingcpp is None or not shutil.which("pdftoppm"):
             self.skipTest("zxing-cpp and pdftoppm (poppler-utils) are needed")
         self.authenticate(self.stock_user.login, self.stock_user.login)
-        self.user_context = {"lang": "en_US", "tz": "UTC", "uid": self.stock_user.id,
-                             "allowed_company_ids": [self.env.company.id]}
+        self.user_context = {
+            "lang": "en_US",
+            "tz": "UTC",
+            "uid": self.stock_user.id,
+            "allowed_company_ids": [self.env.company.id],
+        }
 
     # --- the client's side --------------------------------------------------------------
 
     def _rpc(self, route, params):
-        response = self.url_open(route, data=json.dumps({
-            "jsonrpc": "2.0", "method": "call", "id": 1, "params": params,
-        }), headers={"Content-Type": "application/json"})
+        response = self.url_open(
+            route,
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": params,
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
         body = response.json()
         self.assertNotIn("error", body, body.get("error"))
         return body["result"]
@@ -81,18 +93,24 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
         """The wizard of ``action`` as its form view saves it, ``values`` typed in."""
         self.assertEqual(action["res_model"], "serial.label.wizard")
         context = dict(self.user_context, **(action.get("context") or {}))
-        form = Form(self.env["serial.label.wizard"].with_user(self.stock_user)
-                    .with_context(**context))
+        form = Form(
+            self.env["serial.label.wizard"].with_user(self.stock_user).with_context(**context)
+        )
         for field, value in values.items():
             setattr(form, field, value)
         return form.save(), context
 
     def _press_print(self, wizard, context):
         """The report action the Print button returns, as the client receives it."""
-        action = self._rpc("/web/dataset/call_button/serial.label.wizard/action_print", {
-            "model": "serial.label.wizard", "method": "action_print",
-            "args": [wizard.ids], "kwargs": {"context": context},
-        })
+        action = self._rpc(
+            "/web/dataset/call_button/serial.label.wizard/action_print",
+            {
+                "model": "serial.label.wizard",
+                "method": "action_print",
+                "args": [wizard.ids],
+                "kwargs": {"context": context},
+            },
+        )
         self.assertEqual(action["type"], "ir.actions.report")
         return action
 
@@ -102,11 +120,14 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
         ``force_report_rendering``: in test mode Odoo answers HTML instead of running
         wkhtmltopdf unless asked.
         """
-        response = self.url_open("/report/download", data={
-            "data": json.dumps([client_report_url(action), action["report_type"]]),
-            "context": json.dumps(dict(self.user_context, force_report_rendering=True)),
-            "csrf_token": http.Request.csrf_token(self),
-        })
+        response = self.url_open(
+            "/report/download",
+            data={
+                "data": json.dumps([client_report_url(action), action["report_type"]]),
+                "context": json.dumps(dict(self.user_context, force_report_rendering=True)),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
         self.assertEqual(response.status_code, 200, response.text[:1000])
         self.assertTrue(response.content.startswith(b"%PDF"), response.content[:300])
         disposition = response.headers["Content-Disposition"]
@@ -118,20 +139,32 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
     def _page_sizes(self, pdf):
         """(width, height) of every page in whole millimetres."""
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        return [(round(float(page.mediabox.width) * MM_PER_POINT),
-                 round(float(page.mediabox.height) * MM_PER_POINT)) for page in reader.pages]
+        return [
+            (
+                round(float(page.mediabox.width) * MM_PER_POINT),
+                round(float(page.mediabox.height) * MM_PER_POINT),
+            )
+            for page in reader.pages
+        ]
 
     def _symbols(self, pdf):
         """(symbology identifier, text) of every symbol decoded on every page, sorted."""
         found = []
         with tempfile.TemporaryDirectory() as tmp:
             Path(tmp, "labels.pdf").write_bytes(pdf)
-            subprocess.run(["pdftoppm", "-r", "300", "-png", "labels.pdf", "page"], cwd=tmp,
-                           check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                ["pdftoppm", "-r", "300", "-png", "labels.pdf", "page"],
+                cwd=tmp,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             for page in sorted(Path(tmp).glob("page*.png")):
                 image = Image.open(page).convert("L")
-                found += [(result.symbology_identifier, result.text) for result in
-                          zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain)]
+                found += [
+                    (result.symbology_identifier, result.text)
+                    for result in zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain)
+                ]
         return sorted(found)
 
     def assertPdf(self, pdf, pages, size, symbols):  # noqa: N802 - unittest style
@@ -142,17 +175,24 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
 
     def _gear_menu_action(self):
         """The "Print Serial Labels" entry of a serial's gear menu, run on ``lots``."""
-        toolbar = self.env["stock.lot"].with_user(self.stock_user).get_views(
-            [(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]
-        entries = [entry for entry in toolbar.get("action", [])
-                   if entry["name"] == "Print Serial Labels"]
+        toolbar = (
+            self.env["stock.lot"]
+            .with_user(self.stock_user)
+            .get_views([(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]
+        )
+        entries = [
+            entry for entry in toolbar.get("action", []) if entry["name"] == "Print Serial Labels"
+        ]
         self.assertEqual(len(entries), 1, toolbar)
         return self._rpc("/web/action/load", {"action_id": entries[0]["id"]})
 
     def _print_from_gear_menu(self, lots, **values):
         action = self._gear_menu_action()
-        action["context"] = {"active_model": "stock.lot", "active_ids": lots.ids,
-                             "active_id": lots[:1].id}
+        action["context"] = {
+            "active_model": "stock.lot",
+            "active_ids": lots.ids,
+            "active_id": lots[:1].id,
+        }
         wizard, context = self._open_wizard(action, **values)
         self.assertEqual(wizard.lot_ids, lots)
         return self._download(self._press_print(wizard, context))
@@ -160,40 +200,50 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
     def test_single_50x25_labels_print_one_per_page_of_their_size(self):
         _picking, lots = self._receive(["G-50-1", "G-50-2"])
         pdf, name = self._print_from_gear_menu(lots, label_format="single_50x25")
-        self.assertPdf(pdf, 2, (50, 25), [
-            ("]d2", f"01{GTIN14}21G-50-1"), ("]d2", f"01{GTIN14}21G-50-2")])
+        self.assertPdf(
+            pdf, 2, (50, 25), [("]d2", f"01{GTIN14}21G-50-1"), ("]d2", f"01{GTIN14}21G-50-2")]
+        )
         self.assertEqual(name, "Serial Labels 50 x 25 mm.pdf")
 
     def test_single_100x150_label_prints_on_its_size(self):
         _picking, lot = self._receive(["G-100-1"])
         pdf, name = self._print_from_gear_menu(
-            lot, label_format="single_100x150", print_gs1_128=True)
-        self.assertPdf(pdf, 1, (100, 150), [
-            ("]C1", f"01{GTIN14}21G-100-1"), ("]d2", f"01{GTIN14}21G-100-1")])
+            lot, label_format="single_100x150", print_gs1_128=True
+        )
+        self.assertPdf(
+            pdf, 1, (100, 150), [("]C1", f"01{GTIN14}21G-100-1"), ("]d2", f"01{GTIN14}21G-100-1")]
+        )
         self.assertEqual(name, "Serial Labels 100 x 150 mm.pdf")
 
     def test_a4_4x12_sheet_prints_on_one_a4_page(self):
         names = [f"G-A4-{index:02d}" for index in range(5)]
         _picking, lots = self._receive(names)
         pdf, name = self._print_from_gear_menu(lots, label_format="a4_4x12", copies=2)
-        self.assertPdf(pdf, 1, (210, 297),
-                       [("]d2", f"01{GTIN14}21{serial}") for serial in names] * 2)
+        self.assertPdf(
+            pdf, 1, (210, 297), [("]d2", f"01{GTIN14}21{serial}") for serial in names] * 2
+        )
         self.assertEqual(name, "Serial Labels A4 4 x 12.pdf")
 
     def test_a4_3x8_sheet_fills_a_second_a4_page(self):
         names = [f"G-38-{index:02d}" for index in range(25)]  # 24 labels per sheet
         _picking, lots = self._receive(names)
         pdf, name = self._print_from_gear_menu(
-            lots, label_format="a4_3x8", print_gs1_datamatrix=False, print_code128=True)
+            lots, label_format="a4_3x8", print_gs1_datamatrix=False, print_code128=True
+        )
         self.assertPdf(pdf, 2, (210, 297), [("]C0", serial) for serial in names])
         self.assertEqual(name, "Serial Labels A4 3 x 8.pdf")
 
     def test_scanner_print_label_prints_the_scanned_serial(self):
         _picking, lot = self._receive(["SCAN-LBL-1"])
-        action = self._rpc("/web/dataset/call_kw/serial.scanner/action_print_label", {
-            "model": "serial.scanner", "method": "action_print_label",
-            "args": [lot.id], "kwargs": {"context": self.user_context},
-        })
+        action = self._rpc(
+            "/web/dataset/call_kw/serial.scanner/action_print_label",
+            {
+                "model": "serial.scanner",
+                "method": "action_print_label",
+                "args": [lot.id],
+                "kwargs": {"context": self.user_context},
+            },
+        )
         wizard, context = self._open_wizard(action)
         self.assertEqual(wizard.lot_ids, lot)
         pdf, _name = self._download(self._press_print(wizard, context))
@@ -203,27 +253,43 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
         """Print > Labels > Lot/SN Labels on a transfer of serials opens our wizard."""
         self.stock_user.group_ids |= self.env.ref("stock.group_production_lot")
         picking, lots = self._receive(["RCPT-L-1", "RCPT-L-2"])
-        toolbar = self.env["stock.picking"].with_user(self.stock_user).get_views(
-            [(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]
+        toolbar = (
+            self.env["stock.picking"]
+            .with_user(self.stock_user)
+            .get_views([(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]
+        )
         entry = next(entry for entry in toolbar["print"] if entry["name"] == "Labels")
-        active = {"active_model": "stock.picking", "active_ids": picking.ids,
-                  "active_id": picking.id}
-        action = self._rpc("/web/action/run", {
-            "action_id": entry["id"], "context": dict(self.user_context, **active)})
+        active = {
+            "active_model": "stock.picking",
+            "active_ids": picking.ids,
+            "active_id": picking.id,
+        }
+        action = self._rpc(
+            "/web/action/run",
+            {"action_id": entry["id"], "context": dict(self.user_context, **active)},
+        )
         self.assertEqual(action["res_model"], "picking.label.type")
         context = dict(self.user_context, **active, **action["context"])
-        form = Form(self.env["picking.label.type"].with_user(self.stock_user)
-                    .with_context(**context))
+        form = Form(
+            self.env["picking.label.type"].with_user(self.stock_user).with_context(**context)
+        )
         form.label_type = "lots"
         choice = form.save()
-        action = self._rpc("/web/dataset/call_button/picking.label.type/process", {
-            "model": "picking.label.type", "method": "process",
-            "args": [choice.ids], "kwargs": {"context": context}})
+        action = self._rpc(
+            "/web/dataset/call_button/picking.label.type/process",
+            {
+                "model": "picking.label.type",
+                "method": "process",
+                "args": [choice.ids],
+                "kwargs": {"context": context},
+            },
+        )
         wizard, context = self._open_wizard(action, label_format="single_100x150")
         self.assertEqual(wizard.lot_ids, lots)
         pdf, _name = self._download(self._press_print(wizard, context))
-        self.assertPdf(pdf, 2, (100, 150), [
-            ("]d2", f"01{GTIN14}21RCPT-L-1"), ("]d2", f"01{GTIN14}21RCPT-L-2")])
+        self.assertPdf(
+            pdf, 2, (100, 150), [("]d2", f"01{GTIN14}21RCPT-L-1"), ("]d2", f"01{GTIN14}21RCPT-L-2")]
+        )
 
     def test_a_format_report_printed_with_record_ids_lays_out_its_own_format(self):
         """A report action without data (ids in the URL) prints the default labels, laid
@@ -232,24 +298,32 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
         report = self.env.ref("serial_tracking.action_report_serial_label_a4_4x12")
         action = report.with_user(self.stock_user).report_action(lots, config=False)
         self.assertFalse(action["data"])
-        self.assertRegex(client_report_url(action),
-                         r"^/report/pdf/serial_tracking\.report_serial_label_a4_4x12/\d+,\d+$")
+        self.assertRegex(
+            client_report_url(action),
+            r"^/report/pdf/serial_tracking\.report_serial_label_a4_4x12/\d+,\d+$",
+        )
         pdf, _name = self._download(action)
-        self.assertPdf(pdf, 1, (210, 297), [
-            ("]d2", f"01{GTIN14}21IDS-1"), ("]d2", f"01{GTIN14}21IDS-2")])
+        self.assertPdf(
+            pdf, 1, (210, 297), [("]d2", f"01{GTIN14}21IDS-1"), ("]d2", f"01{GTIN14}21IDS-2")]
+        )
 
     def test_code128_only_prints_a_serial_outside_gs1_characters(self):
         """'#' is not in GS1's character set 82; no GS1 symbol is asked for, so the GS1 data
         is not built and the serial prints in Code 128."""
         _picking, lot = self._receive(["SN#42"])
         pdf, _name = self._print_from_gear_menu(
-            lot, label_format="single_100x150", print_gs1_datamatrix=False,
-            print_code128=True, show_gtin=True)
+            lot,
+            label_format="single_100x150",
+            print_gs1_datamatrix=False,
+            print_code128=True,
+            show_gtin=True,
+        )
         self.assertPdf(pdf, 1, (100, 150), [("]C0", "SN#42")])
 
     def test_every_format_has_its_own_report_and_paper(self):
         reports = self.env["ir.actions.report"].search(
-            [("report_name", "like", "serial_tracking.report_serial_label%")])
+            [("report_name", "like", "serial_tracking.report_serial_label%")]
+        )
         self.assertEqual(len(reports), 4)
         self.assertEqual(len(set(reports.mapped("report_name"))), 4)
         self.assertEqual(len(set(reports.mapped("name"))), 4)
@@ -261,32 +335,41 @@ class TestSerialLabelPrintMenu(SerialTrackingCase):
 
     def _print_entries(self, lots):
         """Names of the Print entries the client shows for ``lots`` (loadAvailablePrintItems)."""
-        toolbar = self.env["stock.lot"].with_user(self.stock_user).get_views(
-            [(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]
+        toolbar = (
+            self.env["stock.lot"]
+            .with_user(self.stock_user)
+            .get_views([(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]
+        )
         prints = toolbar.get("print", [])
         with_domain = [entry["id"] for entry in prints if "domain" in entry]
-        valid = set(self.env["ir.actions.report"].with_user(self.stock_user)
-                    .browse(with_domain).get_valid_action_reports("stock.lot", lots.ids))
-        return {entry["name"] for entry in prints
-                if "domain" not in entry or entry["id"] in valid}
+        valid = set(
+            self.env["ir.actions.report"]
+            .with_user(self.stock_user)
+            .browse(with_domain)
+            .get_valid_action_reports("stock.lot", lots.ids)
+        )
+        return {entry["name"] for entry in prints if "domain" not in entry or entry["id"] in valid}
 
     def test_odoo_pdf_lot_label_is_not_offered_beside_ours_on_a_serial(self):
         self.stock_user.group_ids |= self.env.ref("stock.group_production_lot")
         _picking, lot = self._receive(["MENU-1"])
         self.assertNotIn("Lot/Serial Number (PDF)", self._print_entries(lot))
-        batch_product = self.env["product.product"].create({
-            "name": "Screws", "is_storable": True, "tracking": "lot"})
+        batch_product = self.env["product.product"].create(
+            {"name": "Screws", "is_storable": True, "tracking": "lot"}
+        )
         batch = self.env["stock.lot"].create({"name": "LOT-A", "product_id": batch_product.id})
         self.assertIn("Lot/Serial Number (PDF)", self._print_entries(batch))
 
     def test_lot_labels_of_a_transfer_of_lots_stay_odoos(self):
-        batch_product = self.env["product.product"].create({
-            "name": "Screws", "is_storable": True, "tracking": "lot"})
+        batch_product = self.env["product.product"].create(
+            {"name": "Screws", "is_storable": True, "tracking": "lot"}
+        )
         picking = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock)
         self._add_move(picking, self.product, [{"lot_name": "MIX-1"}])
         self._add_move(picking, batch_product, [{"lot_name": "LOT-B"}])
         self._validate(picking)
         self.assertEqual(len(picking.move_line_ids.lot_id), 2)
         choice = self.env["picking.label.type"].create(
-            {"picking_ids": picking.ids, "label_type": "lots"})
+            {"picking_ids": picking.ids, "label_type": "lots"}
+        )
         self.assertEqual(choice.process()["res_model"], "lot.label.layout")

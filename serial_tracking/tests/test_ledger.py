@@ -9,7 +9,6 @@ from .common import SerialTrackingCase
 
 @tagged("post_install", "-at_install")
 class TestLedger(SerialTrackingCase):
-
     def test_events_cannot_be_edited_or_deleted(self):
         _picking, lot = self._receive(["LG-1"])
         event = self._events(lot)
@@ -65,8 +64,9 @@ class TestLedger(SerialTrackingCase):
             self.assertEqual(self.assertLastEvent(lot, "installed", "shipped").note, note)
         installed = self._events(empty).filtered(lambda event: event.event_type == "installed")
         self.assertEqual(len(installed), 3)
-        self.env.cr.execute("SELECT count(*) FROM serial_event WHERE id = ANY(%s) "
-                            "AND note IS NULL", [installed.ids])
+        self.env.cr.execute(
+            "SELECT count(*) FROM serial_event WHERE id = ANY(%s) AND note IS NULL", [installed.ids]
+        )
         self.assertEqual(self.env.cr.fetchone()[0], 3)
         self.assertEqual(Event._find_broken_chains((one | many | empty).ids), {})
 

@@ -19,14 +19,18 @@ _COLUMNS = ("id", "prev_hash", "hash", *ledger.HASHED_FIELDS_V2)
 
 @tagged("post_install", "-at_install")
 class TestLedgerAttacks(HttpCase, SerialTrackingCase):
-
     # --- the doors -------------------------------------------------------------------
 
     def _call_button(self, model, method, record_ids):
-        return self.make_jsonrpc_request(f"/web/dataset/call_button/{model}/{method}", {
-            "model": model, "method": method, "args": [record_ids],
-            "kwargs": {"context": {"lang": "en_US"}},
-        })
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_button/{model}/{method}",
+            {
+                "model": model,
+                "method": method,
+                "args": [record_ids],
+                "kwargs": {"context": {"lang": "en_US"}},
+            },
+        )
 
     def _verify_history(self, lots):
         """The serials' Verify History button, as the web client calls it."""
@@ -35,14 +39,16 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
     def _verify_all(self):
         """The "Verify All Histories" action (the chains verified in SQL)."""
         action = self.env.ref("serial_tracking.action_serial_event_verify_all")
-        return self.make_jsonrpc_request("/web/action/run", {
-            "action_id": action.id,
-            "context": {"active_model": "serial.event", "active_ids": []},
-        })["params"]
+        return self.make_jsonrpc_request(
+            "/web/action/run",
+            {
+                "action_id": action.id,
+                "context": {"active_model": "serial.event", "active_ids": []},
+            },
+        )["params"]
 
     def _verify_anchor(self):
-        return self._call_button("serial.consistency.check", "action_verify_anchor",
-                                 [])["params"]
+        return self._call_button("serial.consistency.check", "action_verify_anchor", [])["params"]
 
     def _export_anchor(self):
         """The daily anchor job, run as the scheduler runs it; its file removed after
@@ -63,8 +69,13 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
 
     def _rows(self, lot):
         self.env.flush_all()
-        self.env.cr.execute(SQL("SELECT %s FROM serial_event WHERE lot_id = %s ORDER BY id",
-                                SQL(", ").join(map(SQL.identifier, _COLUMNS)), lot.id))
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM serial_event WHERE lot_id = %s ORDER BY id",
+                SQL(", ").join(map(SQL.identifier, _COLUMNS)),
+                lot.id,
+            )
+        )
         return self.env.cr.dictfetchall()
 
     def _rewrite(self, lot, change, digest):
@@ -78,7 +89,8 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
             self.env.cr.execute(
                 "UPDATE serial_event SET partner_id = %s, note = %s, prev_hash = %s, "
                 "hash = %s WHERE id = %s",
-                [row["partner_id"], row["note"], row["prev_hash"], row["hash"], row["id"]])
+                [row["partner_id"], row["note"], row["prev_hash"], row["hash"], row["id"]],
+            )
         self.env.invalidate_all()
 
     def _shipped(self, names):
@@ -125,8 +137,9 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
             event = self._events(by_name[name]).filtered("picking_id")[-1:]
             self.assertTrue(event.move_line_id and event.picking_ref)
             self.assertNotEqual(event.picking_id, receipt.picking_id)
-            self.env.cr.execute(SQL("UPDATE serial_event SET %s WHERE id = %s",
-                                    SQL(assignment, value), event.id))
+            self.env.cr.execute(
+                SQL("UPDATE serial_event SET %s WHERE id = %s", SQL(assignment, value), event.id)
+            )
         self.env.invalidate_all()
         result = self._verify_history(lots)
         self.assertEqual(result["type"], "danger")
@@ -141,8 +154,10 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
         it: the hash covers the recorded id, so the history stays intact."""
         lots = self._shipped(["LA-L1"])
         event = self._events(lots).filtered("move_line_id")[-1:]
-        self.env.cr.execute("UPDATE serial_event SET move_line_id = NULL, picking_id = NULL "
-                            "WHERE id = %s", [event.id])
+        self.env.cr.execute(
+            "UPDATE serial_event SET move_line_id = NULL, picking_id = NULL WHERE id = %s",
+            [event.id],
+        )
         self.env.invalidate_all()
         self.assertEqual(self._verify_history(lots)["type"], "success")
         self.assertFalse(self.env["serial.consistency.check"]._run(lots.ids).issue_count)
@@ -151,9 +166,15 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
         other = self.env["res.company"].create({"name": "Ledger Move Co"})
         _picking, lot = self._receive(["LA-M1"])
         with self.assertRaises(JsonRpcException) as caught:
-            self.make_jsonrpc_request("/web/dataset/call_kw/stock.lot/write", {
-                "model": "stock.lot", "method": "write",
-                "args": [lot.ids, {"company_id": other.id}], "kwargs": {}})
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/stock.lot/write",
+                {
+                    "model": "stock.lot",
+                    "method": "write",
+                    "args": [lot.ids, {"company_id": other.id}],
+                    "kwargs": {},
+                },
+            )
         self.assertEqual(caught.exception.args[0], "odoo.exceptions.UserError")
         self.assertFalse(lot.company_id)
 
@@ -181,14 +202,14 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
         lots = self._shipped(["LA-W1"])
         first = self._events(lots)[0]
         guessed = ledger.derive_keys(b"g" * 32)[0]
-        self._rewrite(lots, self._redirect,
-                      lambda row, prev: ledger.event_hash(row, prev, guessed))
+        self._rewrite(lots, self._redirect, lambda row, prev: ledger.event_hash(row, prev, guessed))
         result = self._verify_history(lots)
         self.assertEqual(result["type"], "danger")
         self.assertIn(f"LA-W1: event {first.id}", result["message"])
         check = self.env["serial.consistency.check"]._run(lots.ids)
-        self.assertEqual(check.issue_ids.filtered(lambda i: i.kind == "broken_chain").event_id,
-                         first)
+        self.assertEqual(
+            check.issue_ids.filtered(lambda i: i.kind == "broken_chain").event_id, first
+        )
 
     def test_anchor_reports_a_rewrite_even_with_the_key(self):
         """Anchored heads survive an attacker who got the key: the chains he rewrote
@@ -200,18 +221,19 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
         self.assertEqual(result["type"], "success", result["message"])
         # appending to a chain after the anchor is what the ledger does: still fine
         self.env["serial.event"]._append(
-            [{"lot_id": lots[1].id, "event_type": "note", "note": "later"}])
+            [{"lot_id": lots[1].id, "event_type": "note", "note": "later"}]
+        )
         self.assertEqual(self._verify_anchor()["type"], "success")
 
         key = self.env["serial.ledger.key"]._serial_chain_key()
         head = self._events(victim)[-1]
-        self._rewrite(victim, self._redirect,
-                      lambda row, prev: ledger.event_hash(row, prev, key))
+        self._rewrite(victim, self._redirect, lambda row, prev: ledger.event_hash(row, prev, key))
         self.assertEqual(self._verify_history(lots)["type"], "success")  # the key fits
         result = self._verify_anchor()
         self.assertEqual(result["type"], "danger")
-        self.assertIn(f"LA-A1: event #{head.id}, its anchored last event's hash changed",
-                      result["message"])
+        self.assertIn(
+            f"LA-A1: event #{head.id}, its anchored last event's hash changed", result["message"]
+        )
         self.assertNotIn("LA-A2", result["message"])
 
         # whoever is not a manager cannot press it
@@ -227,8 +249,9 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
         self.env.cr.execute("DELETE FROM serial_event WHERE id = %s", [head.id])
         self.env.invalidate_all()
         result = self._verify_anchor()
-        self.assertIn(f"LA-D1: event #{head.id}, its anchored last event is gone",
-                      result["message"])
+        self.assertIn(
+            f"LA-D1: event #{head.id}, its anchored last event is gone", result["message"]
+        )
         # the attacker edits the anchor file too, without the key: its signature fails
         with open(path, encoding="utf-8") as file:
             text = file.read()
@@ -246,9 +269,15 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
         rows = self._rows(lots)
         # as the code before the keyed formula wrote the first event
         self.env["ir.config_parameter"].sudo().set_param(LEGACY_PARAM, str(rows[0]["id"]))
-        self._rewrite(lots, lambda row: None, lambda row, prev: (
-            ledger.legacy_hash(row, prev) if row["id"] == rows[0]["id"]
-            else ledger.event_hash(row, prev, key)))
+        self._rewrite(
+            lots,
+            lambda row: None,
+            lambda row, prev: (
+                ledger.legacy_hash(row, prev)
+                if row["id"] == rows[0]["id"]
+                else ledger.event_hash(row, prev, key)
+            ),
+        )
         events = self._events(lots)
         self.assertFalse(events[0].hash.startswith("v2:"))
         self.assertTrue(events[1].hash.startswith("v2:"))
@@ -256,9 +285,15 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
         check = self.env["serial.consistency.check"]._run(lots.ids)
         self.assertFalse(check.broken_chain_count)
         # the same unkeyed hash on the second event: recorded after, so forged
-        self._rewrite(lots, lambda row: None, lambda row, prev: (
-            ledger.legacy_hash(row, prev) if row["id"] <= rows[1]["id"]
-            else ledger.event_hash(row, prev, key)))
+        self._rewrite(
+            lots,
+            lambda row: None,
+            lambda row, prev: (
+                ledger.legacy_hash(row, prev)
+                if row["id"] <= rows[1]["id"]
+                else ledger.event_hash(row, prev, key)
+            ),
+        )
         result = self._verify_history(lots)
         self.assertEqual(result["type"], "danger")
         self.assertIn(f"event {rows[1]['id']}", result["message"])

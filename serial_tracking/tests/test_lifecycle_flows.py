@@ -64,9 +64,13 @@ class TestLifecycleFlows(SerialTrackingCase):
 
     def test_internal_transfer_records_the_move_without_state_change(self):
         _picking, lots = self._receive(["IT-1"])
-        shelf = self.env["stock.location"].create({
-            "name": "Shelf A", "usage": "internal", "location_id": self.stock.id,
-        })
+        shelf = self.env["stock.location"].create(
+            {
+                "name": "Shelf A",
+                "usage": "internal",
+                "location_id": self.stock.id,
+            }
+        )
         transfer = self._picking(self.warehouse.int_type_id, self.stock, shelf)
         self._add_move(transfer, self.product, [{"lot_id": lots.id}])
         self._validate(transfer)
@@ -76,8 +80,9 @@ class TestLifecycleFlows(SerialTrackingCase):
     def test_quarantine_and_release_move_through_the_quarantine_location(self):
         self.assertTrue(self.quarantine.serial_quarantine)
         _picking, lots = self._receive(["QR-1", "QR-2"])
-        self._transition(lots, "quarantine", self.stock_manager, self.reason_quarantine,
-                         note="Battery swelling")
+        self._transition(
+            lots, "quarantine", self.stock_manager, self.reason_quarantine, note="Battery swelling"
+        )
         for lot in lots:
             event = self.assertLastEvent(lot, "quarantined", "quarantined")
             self.assertEqual(event.reason_id, self.reason_quarantine)
@@ -100,10 +105,14 @@ class TestLifecycleFlows(SerialTrackingCase):
 
     def test_scrap_order_scraps(self):
         _picking, lots = self._receive(["SC-1"])
-        scrap = self.env["stock.scrap"].create({
-            "product_id": self.product.id, "lot_id": lots.id, "scrap_qty": 1,
-            "location_id": self.stock.id,
-        })
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.product.id,
+                "lot_id": lots.id,
+                "scrap_qty": 1,
+                "location_id": self.stock.id,
+            }
+        )
         scrap.do_scrap()
         event = self.assertLastEvent(lots, "scrapped", "scrapped")
         self.assertEqual(event.document_ref, scrap.name)
@@ -116,10 +125,14 @@ class TestLifecycleFlows(SerialTrackingCase):
         quant.inventory_quantity = 0
         quant.action_apply_inventory()
         self.assertLastEvent(lots, "scrapped", "scrapped")
-        self.env["stock.quant"].create({
-            "product_id": self.product.id, "lot_id": lots.id, "location_id": self.stock.id,
-            "inventory_quantity": 1,
-        }).action_apply_inventory()
+        self.env["stock.quant"].create(
+            {
+                "product_id": self.product.id,
+                "lot_id": lots.id,
+                "location_id": self.stock.id,
+                "inventory_quantity": 1,
+            }
+        ).action_apply_inventory()
         self.assertLastEvent(lots, "found", "in_stock")
 
     def test_return_to_vendor(self):
@@ -142,23 +155,32 @@ class TestLifecycleFlows(SerialTrackingCase):
         self.assertTrue(warehouse.quarantine_location_id.serial_quarantine)
         self.assertEqual(warehouse.quarantine_location_id.location_id, warehouse.view_location_id)
         # Outside the stock location, so deliveries from stock never reserve in it.
-        self.assertFalse(warehouse.quarantine_location_id.parent_path.startswith(
-            warehouse.lot_stock_id.parent_path
-        ))
+        self.assertFalse(
+            warehouse.quarantine_location_id.parent_path.startswith(
+                warehouse.lot_stock_id.parent_path
+            )
+        )
 
     def test_lots_of_lot_tracked_products_have_no_lifecycle(self):
-        product = self.env["product.product"].create({
-            "name": "Screws", "type": "consu", "is_storable": True, "tracking": "lot",
-        })
+        product = self.env["product.product"].create(
+            {
+                "name": "Screws",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "lot",
+            }
+        )
         lot = self.env["stock.lot"].create({"name": "BATCH-1", "product_id": product.id})
         self.assertFalse(lot.lifecycle_state)
 
     def test_a_batch_with_several_events_of_one_serial_keeps_its_last_state(self):
         lot = self.env["stock.lot"].create({"name": "BATCH-SN-1", "product_id": self.product.id})
-        self.env["stock.lot"]._serial_apply_events([
-            {"lot": lot, "event_type": "received", "document_ref": "IN/1"},
-            {"lot": lot, "event_type": "moved", "document_ref": "INT/1"},
-        ])
+        self.env["stock.lot"]._serial_apply_events(
+            [
+                {"lot": lot, "event_type": "received", "document_ref": "IN/1"},
+                {"lot": lot, "event_type": "moved", "document_ref": "INT/1"},
+            ]
+        )
         self.assertEqual(lot.lifecycle_state, "in_stock")
         self.assertEqual(self._events(lot).mapped("event_type"), ["received", "moved"])
         self.assertEqual(self.env["serial.event"]._find_broken_chains(lot.ids), {})

@@ -37,11 +37,14 @@ class TestLifecycleRefusals(SerialTrackingCase):
 
     def test_shipping_from_quarantine_is_refused(self):
         lot = self._quarantined("RF-Q2")
-        delivery = self._picking(self.warehouse.out_type_id, self.quarantine,
-                                 self.customer_location, self.customer)
+        delivery = self._picking(
+            self.warehouse.out_type_id, self.quarantine, self.customer_location, self.customer
+        )
         self.assertRefused(
-            lot, lambda: self._add_move(delivery, self.product, [{"lot_id": lot.id}]),
-            "RF-Q2", "quarantined",
+            lot,
+            lambda: self._add_move(delivery, self.product, [{"lot_id": lot.id}]),
+            "RF-Q2",
+            "quarantined",
         )
 
     def test_shipping_an_already_shipped_unit_is_refused(self):
@@ -56,20 +59,23 @@ class TestLifecycleRefusals(SerialTrackingCase):
 
     def test_receiving_a_serial_already_in_stock_is_refused(self):
         _picking, lot = self._receive(["RF-R1"])
-        receipt = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
-                                self.vendor)
+        receipt = self._picking(
+            self.warehouse.in_type_id, self.supplier_location, self.stock, self.vendor
+        )
         self._add_move(receipt, self.product, [{"lot_name": "RF-R1"}])
         receipt.move_ids.picked = True
-        message = self.assertRefused(lot, receipt.button_validate, "RF-R1", "in stock",
-                                     receipt.name)
+        message = self.assertRefused(
+            lot, receipt.button_validate, "RF-R1", "in stock", receipt.name
+        )
         self.assertIn("new serial number", message)
         self.assertNotEqual(receipt.state, "done")
 
     def test_receiving_a_serial_that_is_at_a_customer_is_refused(self):
         _picking, lot = self._receive(["RF-R2"])
         self._deliver(lot)
-        receipt = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
-                                self.vendor)
+        receipt = self._picking(
+            self.warehouse.in_type_id, self.supplier_location, self.stock, self.vendor
+        )
         self._add_move(receipt, self.product, [{"lot_id": lot.id}])
         receipt.move_ids.picked = True
         self.assertRefused(lot, receipt.button_validate, "RF-R2", "shipped", receipt.name)
@@ -83,35 +89,57 @@ class TestLifecycleRefusals(SerialTrackingCase):
     def test_a_batch_lists_every_offending_serial(self):
         _picking, lots = self._receive(["RF-B1", "RF-B2", "RF-B3"])
         self._deliver(lots)
-        receipt = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
-                                self.vendor)
+        receipt = self._picking(
+            self.warehouse.in_type_id, self.supplier_location, self.stock, self.vendor
+        )
         self._add_move(receipt, self.product, [{"lot_id": lot.id} for lot in lots])
         receipt.move_ids.picked = True
         self.assertRefused(lots, receipt.button_validate, "RF-B1", "RF-B2", "RF-B3")
 
     def test_refusals_read_in_the_users_language(self):
-        use_french(self, {
-            "lifecycle.refused": "%(serial)s : ne peut pas être %(event_type)s car il est "
-                                 "%(lifecycle_state)s ; %(advice)s.",
-            "lifecycle.advice_released": "seule une unité en quarantaine peut être libérée",
-        })
+        use_french(
+            self,
+            {
+                "lifecycle.refused": "%(serial)s : ne peut pas être %(event_type)s car il est "
+                "%(lifecycle_state)s ; %(advice)s.",
+                "lifecycle.advice_released": "seule une unité en quarantaine peut être libérée",
+            },
+        )
         _picking, lot = self._receive(["RF-FR1"])
-        wizard = self.env["serial.transition.wizard"].with_user(self.stock_manager).create({
-            "lot_ids": [Command.set(lot.ids)], "action": "release",
-            "reason_id": self.reason_release.id})
+        wizard = (
+            self.env["serial.transition.wizard"]
+            .with_user(self.stock_manager)
+            .create(
+                {
+                    "lot_ids": [Command.set(lot.ids)],
+                    "action": "release",
+                    "reason_id": self.reason_release.id,
+                }
+            )
+        )
         # the event and the state are said by their labels (English: no translation loaded)
-        self.assertRefused(lot, wizard.with_context(lang="fr_FR").action_apply,
-                           "RF-FR1 : ne peut pas être released car il est in stock ; seule une "
-                           "unité en quarantaine peut être libérée.")
-        self.assertRefused(lot, wizard.action_apply,
-                           "RF-FR1: cannot be released because it is in stock; only a "
-                           "quarantined unit can be released.")
+        self.assertRefused(
+            lot,
+            wizard.with_context(lang="fr_FR").action_apply,
+            "RF-FR1 : ne peut pas être released car il est in stock ; seule une "
+            "unité en quarantaine peut être libérée.",
+        )
+        self.assertRefused(
+            lot,
+            wizard.action_apply,
+            "RF-FR1: cannot be released because it is in stock; only a "
+            "quarantined unit can be released.",
+        )
 
     def test_lifecycle_state_cannot_be_written_by_hand(self):
         _picking, lot = self._receive(["RF-W1"])
         with self.assertRaises(UserError):
             lot.write({"lifecycle_state": "scrapped"})
         with self.assertRaises(UserError):
-            self.env["stock.lot"].create({
-                "name": "RF-W2", "product_id": self.product.id, "lifecycle_state": "shipped",
-            })
+            self.env["stock.lot"].create(
+                {
+                    "name": "RF-W2",
+                    "product_id": self.product.id,
+                    "lifecycle_state": "shipped",
+                }
+            )

@@ -6,7 +6,6 @@ from .common import SerialTrackingCase
 
 @tagged("post_install", "-at_install")
 class TestMultiCompany(SerialTrackingCase):
-
     def test_events_follow_the_company_of_their_serial(self):
         self.product.company_id = self.env.company
         _picking, lot = self._receive(["MC-1"])
@@ -14,8 +13,11 @@ class TestMultiCompany(SerialTrackingCase):
         self.assertEqual(event.company_id, self.env.company)
         other_company = self.env["res.company"].create({"name": "Other Co"})
         outsider = new_test_user(
-            self.env, login="st_other_company", groups="stock.group_stock_manager",
-            company_id=other_company.id, company_ids=[other_company.id],
+            self.env,
+            login="st_other_company",
+            groups="stock.group_stock_manager",
+            company_id=other_company.id,
+            company_ids=[other_company.id],
         )
         events = self.env["serial.event"].with_user(outsider)
         self.assertFalse(events.search([("lot_id", "=", lot.id)]))

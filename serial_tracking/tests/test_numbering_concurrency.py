@@ -27,14 +27,30 @@ class TestNumberingConcurrency(BaseCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             warehouse = env["stock.warehouse"].search([], limit=1)
-            self.rule_id = env["serial.format.rule"].create({
-                "name": "Concurrency test rule", "pattern": "CT{WH}{SEQ:8}",
-                "company_id": False,
-            }).id
-            self.product_id = env["product.product"].create({
-                "name": "Concurrency test product", "type": "consu", "is_storable": True,
-                "tracking": "serial", "serial_format_rule_id": self.rule_id,
-            }).id
+            self.rule_id = (
+                env["serial.format.rule"]
+                .create(
+                    {
+                        "name": "Concurrency test rule",
+                        "pattern": "CT{WH}{SEQ:8}",
+                        "company_id": False,
+                    }
+                )
+                .id
+            )
+            self.product_id = (
+                env["product.product"]
+                .create(
+                    {
+                        "name": "Concurrency test product",
+                        "type": "consu",
+                        "is_storable": True,
+                        "tracking": "serial",
+                        "serial_format_rule_id": self.rule_id,
+                    }
+                )
+                .id
+            )
             self.warehouse_id = warehouse.id
         self.addCleanup(self._remove_rule)
 
@@ -76,16 +92,19 @@ class TestNumberingConcurrency(BaseCase):
                 product = env["product.product"].browse(self.product_id)
                 warehouse = env["stock.warehouse"].browse(self.warehouse_id)
                 start.wait(timeout=30)
-                results[user] = [rule._generate_names(250, product, warehouse)
-                                 for _batch in range(20)]
+                results[user] = [
+                    rule._generate_names(250, product, warehouse) for _batch in range(20)
+                ]
             except Exception as error:  # reported by the main thread
                 errors.append(error)
 
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
             # Environments are made here: the test runner holds the registry lock that
             # making one in a thread would wait for.
-            threads = [threading.Thread(target=generate, args=(user, self._env(cr)))
-                       for user, cr in (("a", cr1), ("b", cr2))]
+            threads = [
+                threading.Thread(target=generate, args=(user, self._env(cr)))
+                for user, cr in (("a", cr1), ("b", cr2))
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:

@@ -13,7 +13,8 @@ class TestNumberingRuleAccess(SerialTrackingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.serial_manager = new_test_user(
-            cls.env, login="st_numbering_manager",
+            cls.env,
+            login="st_numbering_manager",
             groups="stock.group_stock_user,serial_tracking.group_serial_manager",
         )
         cls.menu = cls.env.ref("serial_tracking.menu_serial_format_rule")
@@ -41,13 +42,17 @@ class TestNumberingRuleAccess(SerialTrackingCase):
         self.assertNotIn(self.menu.id, self._menus(self.stock_user))
         with self.assertRaises(AccessError):
             self.env["serial.format.rule"].with_user(self.stock_user).create(
-                {"name": "Nope", "pattern": "NO{SEQ:4}"})
+                {"name": "Nope", "pattern": "NO{SEQ:4}"}
+            )
 
     def test_every_role_that_sees_the_menu_can_create_there(self):
         """The menu's groups and the model's create right agree, role by role."""
-        for groups in ("stock.group_stock_user", "serial_tracking.group_serial_user",
-                       "stock.group_stock_user,serial_tracking.group_serial_manager",
-                       "stock.group_stock_manager"):
+        for groups in (
+            "stock.group_stock_user",
+            "serial_tracking.group_serial_user",
+            "stock.group_stock_user,serial_tracking.group_serial_manager",
+            "stock.group_stock_manager",
+        ):
             user = new_test_user(self.env, login=f"st_nr_{groups}", groups=groups)
             with self.subTest(groups=groups):
                 sees = self.menu.id in self._menus(user)

@@ -27,8 +27,9 @@ class TestNumberingRules(SerialTrackingCase):
             ("digits", 15, 15, "luhn"),
         )
         vin = self._rule(preset="vin")
-        self.assertEqual((vin.charset, vin.min_length, vin.check_algorithm),
-                         ("alnum_upper", 17, "vin"))
+        self.assertEqual(
+            (vin.charset, vin.min_length, vin.check_algorithm), ("alnum_upper", 17, "vin")
+        )
         gs1 = self._rule(preset="gs1_serial")
         self.assertEqual((gs1.charset, gs1.max_length), ("gs1_ai21", 20))
         # switching back to custom keeps what the preset filled, for editing
@@ -84,8 +85,11 @@ class TestNumberingRules(SerialTrackingCase):
 
     def test_generation_renders_every_token(self):
         self.product.default_code = "LT14"
-        rule = self._rule(pattern="{REF}{WH}{YY}{MM}{DD}{SEQ:4}{CHECK}",
-                          check_algorithm="iso7064_mod37_36", charset="alnum_upper")
+        rule = self._rule(
+            pattern="{REF}{WH}{YY}{MM}{DD}{SEQ:4}{CHECK}",
+            check_algorithm="iso7064_mod37_36",
+            charset="alnum_upper",
+        )
         names = rule._generate_names(2, self.product, self.warehouse, date=date(2024, 3, 9))
         prefix = f"LT14{self.warehouse.code}240309"
         self.assertEqual([name[:-1] for name in names], [prefix + "0001", prefix + "0002"])
@@ -112,23 +116,28 @@ class TestNumberingRules(SerialTrackingCase):
         own_rule = self._rule(name="Own rule")
         self.assertFalse(template.serial_effective_rule_id)
         parent.serial_format_rule_id = category_rule
-        self.assertEqual(template.serial_effective_rule_id, category_rule,
-                         "a parent category's rule reaches its subcategories")
+        self.assertEqual(
+            template.serial_effective_rule_id,
+            category_rule,
+            "a parent category's rule reaches its subcategories",
+        )
         self.assertEqual(self.product._serial_format_rules()[self.product.id], category_rule)
         template.serial_format_rule_id = own_rule
         self.assertEqual(template.serial_effective_rule_id, own_rule)
         template.serial_format_rule_id = False
         child.serial_format_rule_id = own_rule
-        self.assertEqual(template.serial_effective_rule_id, own_rule,
-                         "the nearest category wins")
+        self.assertEqual(template.serial_effective_rule_id, own_rule, "the nearest category wins")
 
     def test_a_rule_in_use_cannot_be_deleted(self):
         rule = self._rule()
         counter = rule.sequence_id
         self.assertTrue(counter, "every rule has its own counter")
         self.product.serial_format_rule_id = rule
-        with self.assertRaises(psycopg2.errors.ForeignKeyViolation), \
-                mute_logger("odoo.sql_db"), self.cr.savepoint():
+        with (
+            self.assertRaises(psycopg2.errors.ForeignKeyViolation),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
             rule.unlink()
         self.product.serial_format_rule_id = False
         rule.unlink()
@@ -141,12 +150,17 @@ class TestNumberingRules(SerialTrackingCase):
         self.assertEqual(imei._validation_spec().check_algorithm, "luhn")
         self.product.serial_format_rule_id = imei
         numbering._validate_new_serials([{"product_id": self.product.id, "name": VALID_IMEI}])
-        with self.assertRaisesRegex(ValidationError, r"490154203237519: check character "
-                                                     r"should be 8"):
-            numbering._validate_new_serials([{"product_id": self.product.id,
-                                              "name": "490154203237519"}])
+        with self.assertRaisesRegex(
+            ValidationError,
+            r"490154203237519: check character "
+            r"should be 8",
+        ):
+            numbering._validate_new_serials(
+                [{"product_id": self.product.id, "name": "490154203237519"}]
+            )
         self.product.serial_format_rule_id = vin
         numbering._validate_new_serials([{"product_id": self.product.id, "name": VALID_VIN}])
         with self.assertRaisesRegex(ValidationError, r"check character should be X"):
-            numbering._validate_new_serials([{"product_id": self.product.id,
-                                              "name": "1M8GDM9A1KP042788"}])
+            numbering._validate_new_serials(
+                [{"product_id": self.product.id, "name": "1M8GDM9A1KP042788"}]
+            )

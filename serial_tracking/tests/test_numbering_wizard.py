@@ -20,17 +20,30 @@ class TestNumberingWizard(SerialTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rule = cls.env["serial.format.rule"].create({
-            "name": "Laptop serials", "pattern": "LT{YY}-{SEQ:5}", "charset": "gs1_ai21",
-        })
+        cls.rule = cls.env["serial.format.rule"].create(
+            {
+                "name": "Laptop serials",
+                "pattern": "LT{YY}-{SEQ:5}",
+                "charset": "gs1_ai21",
+            }
+        )
         cls.product.serial_format_rule_id = cls.rule
-        cls.imei_rule = cls.env["serial.format.rule"].create({
-            "name": "IMEI", "preset": "imei", "pattern": "35693803{SEQ:6}{CHECK}",
-        })
-        cls.phone = cls.env["product.product"].create({
-            "name": "Field Phone", "type": "consu", "is_storable": True, "tracking": "serial",
-            "serial_format_rule_id": cls.imei_rule.id,
-        })
+        cls.imei_rule = cls.env["serial.format.rule"].create(
+            {
+                "name": "IMEI",
+                "preset": "imei",
+                "pattern": "35693803{SEQ:6}{CHECK}",
+            }
+        )
+        cls.phone = cls.env["product.product"].create(
+            {
+                "name": "Field Phone",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_format_rule_id": cls.imei_rule.id,
+            }
+        )
 
     def _wizard(self, move, **values):
         action = move.action_open_serial_generate_wizard()
@@ -44,15 +57,21 @@ class TestNumberingWizard(SerialTrackingCase):
 
     def test_generate_from_the_rule_and_receive(self):
         # a rule of its own: counters are PostgreSQL sequences, outside the transaction
-        rule = self.env["serial.format.rule"].create({
-            "name": "Fresh laptop serials", "pattern": "LT{YY}-{SEQ:5}",
-        })
+        rule = self.env["serial.format.rule"].create(
+            {
+                "name": "Fresh laptop serials",
+                "pattern": "LT{YY}-{SEQ:5}",
+            }
+        )
         self.product.serial_format_rule_id = rule
         picking = self._confirmed_receipt(self.product, 5)
         move = picking.move_ids
         wizard = self._wizard(move)
-        self.assertEqual((wizard.mode, wizard.quantity, wizard.rule_id),
-                         ("rule", 5, rule), "defaults from the move and the rule")
+        self.assertEqual(
+            (wizard.mode, wizard.quantity, wizard.rule_id),
+            ("rule", 5, rule),
+            "defaults from the move and the rule",
+        )
         year = wizard.preview[2:4]
         self.assertTrue(wizard.preview.startswith(f"LT{year}-00001\nLT{year}-00002\n…\n"))
         wizard.action_check()
@@ -75,26 +94,37 @@ class TestNumberingWizard(SerialTrackingCase):
         picking = self._confirmed_receipt(self.phone, 3)
         move = picking.move_ids
         wizard = self._wizard(move, mode="first", first_number="356938030000987")
-        with self.assertRaisesRegex(UserError, r"356938030000987: check character should be "
-                                               r"9"):
+        with self.assertRaisesRegex(
+            UserError,
+            r"356938030000987: check character should be "
+            r"9",
+        ):
             wizard.action_apply()
         wizard.first_number = "356938030000997"
         wizard.action_apply()
         bodies = ["35693803000099", "35693803000100", "35693803000101"]
-        self.assertEqual(self._serials(move), sorted(body + luhn.calc_check_digit(body)
-                                                     for body in bodies),
-                         "the check digit is recomputed for every number")
-        plain = self.env["product.product"].create({
-            "name": "Router", "type": "consu", "is_storable": True, "tracking": "serial",
-        })
+        self.assertEqual(
+            self._serials(move),
+            sorted(body + luhn.calc_check_digit(body) for body in bodies),
+            "the check digit is recomputed for every number",
+        )
+        plain = self.env["product.product"].create(
+            {
+                "name": "Router",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
         picking = self._confirmed_receipt(plain, 5)
         move = picking.move_ids
-        self._wizard(move, mode="first", first_number="RT0001-RT0003, RT0010..RT0011"
-                     ).action_apply()
-        self.assertEqual(self._serials(move),
-                         ["RT0001", "RT0002", "RT0003", "RT0010", "RT0011"])
-        self.assertEqual(move.serial_ranges,
-                         "RT0001–RT0003, RT0010–RT0011 (5 serials; gaps: RT0004–RT0009)")
+        self._wizard(
+            move, mode="first", first_number="RT0001-RT0003, RT0010..RT0011"
+        ).action_apply()
+        self.assertEqual(self._serials(move), ["RT0001", "RT0002", "RT0003", "RT0010", "RT0011"])
+        self.assertEqual(
+            move.serial_ranges, "RT0001–RT0003, RT0010–RT0011 (5 serials; gaps: RT0004–RT0009)"
+        )
         action = move.action_open_serial_lines()
         self.assertEqual(action["domain"], [("move_id", "=", move.id)])
         self.assertEqual(self.env["stock.move.line"].search_count(action["domain"]), 5)
@@ -111,8 +141,9 @@ class TestNumberingWizard(SerialTrackingCase):
         picking = self._confirmed_receipt(self.phone, 3)
         move = picking.move_ids
         content = "IMEI;Box\n356938030000013;A\n356938030000021;A\n356938030000039;B\n"
-        wizard = self._wizard(move, mode="file", file_name="vendor.csv",
-                              file=base64.b64encode(content.encode()))
+        wizard = self._wizard(
+            move, mode="file", file_name="vendor.csv", file=base64.b64encode(content.encode())
+        )
         self.assertTrue(wizard.file_has_header, "a first cell without digits is a header")
         wizard.action_apply()
         self.assertEqual(len(move.move_line_ids.lot_id), 3)
@@ -122,29 +153,41 @@ class TestNumberingWizard(SerialTrackingCase):
         book = openpyxl.Workbook()
         sheet = book.active
         # Excel keeps IMEIs typed as numbers as floats; the wizard reads them as text.
-        for row in [(356938030000013, "x"), (356938030000021.0, "y"), (None, "z"),
-                    ("356938030000039", "w")]:
+        for row in [
+            (356938030000013, "x"),
+            (356938030000021.0, "y"),
+            (None, "z"),
+            ("356938030000039", "w"),
+        ]:
             sheet.append(row)
         buffer = io.BytesIO()
         book.save(buffer)
         picking = self._confirmed_receipt(self.phone, 3)
         move = picking.move_ids
-        wizard = self._wizard(move, mode="file", file_name="vendor.xlsx",
-                              file=base64.b64encode(buffer.getvalue()))
+        wizard = self._wizard(
+            move, mode="file", file_name="vendor.xlsx", file=base64.b64encode(buffer.getvalue())
+        )
         self.assertFalse(wizard.file_has_header)
         wizard.action_check()
         self.assertTrue(wizard.check_ok, wizard.check_result)
         self.assertIn("356938030000013–356938030000039", wizard.check_result)
         wizard.action_apply()
-        self.assertEqual(self._serials(move),
-                         ["356938030000013", "356938030000021", "356938030000039"])
+        self.assertEqual(
+            self._serials(move), ["356938030000013", "356938030000021", "356938030000039"]
+        )
         self._validate(picking)
 
     def test_from_the_product_without_a_move(self):
         action = self.product.product_tmpl_id.action_open_serial_generate_wizard()
-        wizard = self.env["serial.generate.wizard"].with_context(**action["context"]).create({
-            "quantity": 3,
-        })
+        wizard = (
+            self.env["serial.generate.wizard"]
+            .with_context(**action["context"])
+            .create(
+                {
+                    "quantity": 3,
+                }
+            )
+        )
         result = wizard.action_apply()
         lots = self.env["stock.lot"].search(result["domain"])
         self.assertEqual(len(lots), 3)
@@ -154,8 +197,11 @@ class TestNumberingWizard(SerialTrackingCase):
     def test_refuses_a_done_move(self):
         picking, _lots = self._receive(["LT26-90001"])
         wizard = self._wizard(picking.move_ids, quantity=1)
-        with self.assertRaisesRegex(UserError, r"is Done: serials can be added to a move that "
-                                               r"is waiting or ready only"):
+        with self.assertRaisesRegex(
+            UserError,
+            r"is Done: serials can be added to a move that "
+            r"is waiting or ready only",
+        ):
             wizard.action_apply()
 
     # --- big receipts ---------------------------------------------------------------
@@ -177,24 +223,27 @@ class TestNumberingWizard(SerialTrackingCase):
         self.assertEqual(move.serial_ranges.split(" (")[1], f"{count} serials)")
         plan = lines._serial_receipt_plan()
         if self.env["serial.bulk"]._serial_fast_path("receive_quants"):
-            self.assertEqual(len(plan), count - 1,
-                             "all but one line take the set-based path")
+            self.assertEqual(len(plan), count - 1, "all but one line take the set-based path")
         else:  # another module hooks the quant methods (test_fast_path covers the path)
             self.assertFalse(plan, "Odoo's own path for every line")
         self._validate(big)
         self.assertEqual(set(lines.mapped("state")), {"done"})
-        self.assertEqual(set(lines.mapped("date")), {move.date},
-                         "every line carries the date Odoo gives the done move")
+        self.assertEqual(
+            set(lines.mapped("date")),
+            {move.date},
+            "every line carries the date Odoo gives the done move",
+        )
         lots = lines.lot_id
         self.assertEqual(set(lots.mapped("lifecycle_state")), {"in_stock"})
         self.assertEqual(lots.location_id, self.stock)
         events = self.env["serial.event"].search([("lot_id", "in", lots.ids)])
         self.assertEqual(len(events), count)
-        self.assertEqual((events.product_id, set(events.mapped("event_type")),
-                          events.picking_id), (self.product, {"received"}, big),
-                         "the events written in one INSERT carry what the ORM would write")
-        self.assertEqual(self.product.with_context(location=self.stock.id).qty_available,
-                         count + 2)
+        self.assertEqual(
+            (events.product_id, set(events.mapped("event_type")), events.picking_id),
+            (self.product, {"received"}, big),
+            "the events written in one INSERT carry what the ORM would write",
+        )
+        self.assertEqual(self.product.with_context(location=self.stock.id).qty_available, count + 2)
         reference = self._quant_shape(small.move_ids.move_line_ids.lot_id[:1])
         shapes = {self._quant_shape(lot) for lot in lots}
         self.assertEqual(shapes, {reference}, "every serial has the quants Odoo gives one")
@@ -203,11 +252,15 @@ class TestNumberingWizard(SerialTrackingCase):
         self.env.flush_all()
         self.env.cr.execute(
             "SELECT state, picked, count(*) FROM stock_move_line WHERE id = ANY(%s) "
-            "GROUP BY state, picked", [lines.ids])
+            "GROUP BY state, picked",
+            [lines.ids],
+        )
         self.assertEqual(self.env.cr.fetchall(), [("done", True, count)])
         self.env.cr.execute(
             "SELECT lifecycle_state, location_id, count(*) FROM stock_lot WHERE id = ANY(%s) "
-            "GROUP BY lifecycle_state, location_id", [lots.ids])
+            "GROUP BY lifecycle_state, location_id",
+            [lots.ids],
+        )
         self.assertEqual(self.env.cr.fetchall(), [("in_stock", self.stock.id, count)])
 
     def test_big_receipt_with_other_moves_is_received_whole(self):
@@ -215,12 +268,20 @@ class TestNumberingWizard(SerialTrackingCase):
         open move: with another move on the receipt, validating still receives both,
         without a backorder."""
         picking = self._confirmed_receipt(self.product, BULK_MIN + 5)
-        other = self.env["product.product"].create({
-            "name": "Screws", "type": "consu", "is_storable": True})
-        picking.move_ids = [Command.create({
-            "product_id": other.id, "product_uom_qty": 7, "product_uom": other.uom_id.id,
-            "location_id": self.supplier_location.id, "location_dest_id": self.stock.id,
-        })]
+        other = self.env["product.product"].create(
+            {"name": "Screws", "type": "consu", "is_storable": True}
+        )
+        picking.move_ids = [
+            Command.create(
+                {
+                    "product_id": other.id,
+                    "product_uom_qty": 7,
+                    "product_uom": other.uom_id.id,
+                    "location_id": self.supplier_location.id,
+                    "location_dest_id": self.stock.id,
+                }
+            )
+        ]
         picking.action_confirm()
         serial_move = picking.move_ids.filtered(lambda move: move.product_id == self.product)
         self._wizard(serial_move).action_apply()
@@ -258,12 +319,21 @@ class TestNumberingWizard(SerialTrackingCase):
 
     def _quant_shape(self, lot):
         quants = self.env["stock.quant"].search([("lot_id", "=", lot.id)])
-        return tuple(sorted(
-            (quant.location_id.id, quant.quantity, quant.reserved_quantity,
-             quant.company_id.id, str(quant.inventory_date), quant.inventory_quantity_set,
-             quant.package_id.id, quant.owner_id.id)
-            for quant in quants
-        ))
+        return tuple(
+            sorted(
+                (
+                    quant.location_id.id,
+                    quant.quantity,
+                    quant.reserved_quantity,
+                    quant.company_id.id,
+                    str(quant.inventory_date),
+                    quant.inventory_quantity_set,
+                    quant.package_id.id,
+                    quant.owner_id.id,
+                )
+                for quant in quants
+            )
+        )
 
 
 def _client_spec(env, model_name, node):
@@ -275,19 +345,22 @@ def _client_spec(env, model_name, node):
     depth += node.tag == "field"
     model = env[model_name]
     for field_node in node.iter("field"):
-        if field_node is node or len(
-                [a for a in field_node.iterancestors() if a.tag == "field"]) != depth:
+        if (
+            field_node is node
+            or len([a for a in field_node.iterancestors() if a.tag == "field"]) != depth
+        ):
             continue
         field = model._fields.get(field_node.get("name"))
         if field is None:
             continue
         sub = field_node.find("list")
-        if field.type == "many2one" or field_node.get("widget") in ("many2many_tags",
-                                                                    "package_m2m"):
+        if field.type == "many2one" or field_node.get("widget") in (
+            "many2many_tags",
+            "package_m2m",
+        ):
             spec[field.name] = {"fields": {"display_name": {}}}
         elif field.type in ("one2many", "many2many") and sub is not None:
-            spec[field.name] = {"fields": _client_spec(env, field.comodel_name, sub),
-                                "limit": 40}
+            spec[field.name] = {"fields": _client_spec(env, field.comodel_name, sub), "limit": 40}
         else:
             spec[field.name] = {}
     return spec

@@ -11,9 +11,13 @@ class TestQuarantineReservation(SerialTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.shelf = cls.env["stock.location"].create({
-            "name": "Inspection", "location_id": cls.stock.id, "usage": "internal",
-        })
+        cls.shelf = cls.env["stock.location"].create(
+            {
+                "name": "Inspection",
+                "location_id": cls.stock.id,
+                "usage": "internal",
+            }
+        )
 
     def _move_to(self, lots, destination, source=None):
         picking = self._picking(self.warehouse.int_type_id, source or self.stock, destination)
@@ -41,8 +45,11 @@ class TestQuarantineReservation(SerialTrackingCase):
         self.assertIn(good, reserved)
         self.assertEqual(delivery.move_ids.quantity, 2)
         self.assertEqual(delivery.move_ids.state, "partially_available")
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(
-            self.product, self.stock), 0, "the quarantined unit is not available either")
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(self.product, self.stock),
+            0,
+            "the quarantined unit is not available either",
+        )
 
     def test_the_quarantined_unit_is_reserved_once_released(self):
         _receipt, lots = self._receive(["QR-4"])
@@ -54,8 +61,9 @@ class TestQuarantineReservation(SerialTrackingCase):
         self.assertFalse(delivery.move_ids.move_line_ids)
         self.assertEqual(delivery.state, "confirmed")
         # asking the quarantine location itself still finds it (moving it out)
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(
-            self.product, self.shelf), 1)
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(self.product, self.shelf), 1
+        )
         # released: moved back out of quarantine, it is reserved as any unit (Odoo
         # retries the waiting delivery when the transfer is done)
         self._move_to(lots, self.stock, source=self.shelf)
@@ -71,5 +79,9 @@ class TestQuarantineReservation(SerialTrackingCase):
         delivery.action_assign()
         self.assertFalse(delivery.move_ids.move_line_ids)
         # a delivery from the whole warehouse does not take it either
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(
-            self.product, self.warehouse.view_location_id), 0)
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(
+                self.product, self.warehouse.view_location_id
+            ),
+            0,
+        )

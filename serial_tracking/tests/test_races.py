@@ -36,10 +36,18 @@ class TestRaces(BaseCase):
         self.picking_ids = []
         with self.registry.cursor() as cr:
             env = self._env(cr)
-            self.product_id = env["product.product"].create({
-                "name": f"Race test product {self.tag}", "type": "consu",
-                "is_storable": True, "tracking": "serial",
-            }).id
+            self.product_id = (
+                env["product.product"]
+                .create(
+                    {
+                        "name": f"Race test product {self.tag}",
+                        "type": "consu",
+                        "is_storable": True,
+                        "tracking": "serial",
+                    }
+                )
+                .id
+            )
             self.customer_id = env["res.partner"].create({"name": f"Race {self.tag}"}).id
             # an Inventory administrator, so a Serial Tracking manager
             self.manager_id = env.ref("base.user_admin").id
@@ -63,19 +71,37 @@ class TestRaces(BaseCase):
         else:
             source, dest = warehouse.lot_stock_id, env.ref("stock.stock_location_customers")
             lines, picking_type = [{"lot_id": lot.id} for lot in lots], warehouse.out_type_id
-        picking = env["stock.picking"].create({
-            "picking_type_id": picking_type.id, "partner_id": self.customer_id,
-            "location_id": source.id, "location_dest_id": dest.id,
-        })
-        move = env["stock.move"].create({
-            "picking_id": picking.id, "product_id": product.id,
-            "product_uom_qty": len(lines), "product_uom": product.uom_id.id,
-            "location_id": source.id, "location_dest_id": dest.id,
-            "move_line_ids": [Command.create(dict(
-                values, picking_id=picking.id, product_id=product.id, quantity=1.0,
-                location_id=source.id, location_dest_id=dest.id,
-            )) for values in lines],
-        })
+        picking = env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": self.customer_id,
+                "location_id": source.id,
+                "location_dest_id": dest.id,
+            }
+        )
+        move = env["stock.move"].create(
+            {
+                "picking_id": picking.id,
+                "product_id": product.id,
+                "product_uom_qty": len(lines),
+                "product_uom": product.uom_id.id,
+                "location_id": source.id,
+                "location_dest_id": dest.id,
+                "move_line_ids": [
+                    Command.create(
+                        dict(
+                            values,
+                            picking_id=picking.id,
+                            product_id=product.id,
+                            quantity=1.0,
+                            location_id=source.id,
+                            location_dest_id=dest.id,
+                        )
+                    )
+                    for values in lines
+                ],
+            }
+        )
         move._action_confirm()
         self.picking_ids.append(picking.id)
         return picking
@@ -89,9 +115,13 @@ class TestRaces(BaseCase):
     @staticmethod
     def _change_state(env, lot_id, action, reason_xmlid=None):
         reason = env.ref(reason_xmlid) if reason_xmlid else env["serial.reason"]
-        env["serial.transition.wizard"].create({
-            "lot_ids": [Command.set([lot_id])], "action": action, "reason_id": reason.id,
-        }).action_apply()
+        env["serial.transition.wizard"].create(
+            {
+                "lot_ids": [Command.set([lot_id])],
+                "action": action,
+                "reason_id": reason.id,
+            }
+        ).action_apply()
 
     def _received_serial(self):
         """One serial received through a real receipt, committed."""
@@ -99,8 +129,9 @@ class TestRaces(BaseCase):
         with self.registry.cursor() as cr:
             env = self._env(cr)
             self._validate(env, self._picking(env, "in", names=[name]).id)
-            lot = env["stock.lot"].search([("name", "=", name),
-                                           ("product_id", "=", self.product_id)])
+            lot = env["stock.lot"].search(
+                [("name", "=", name), ("product_id", "=", self.product_id)]
+            )
             self.assertEqual(lot.lifecycle_state, "in_stock")
             return lot.id
 
@@ -125,7 +156,8 @@ class TestRaces(BaseCase):
             finished = threading.Event()
             watcher_saw = {}
             watcher = threading.Thread(
-                target=self._commit_when_blocked, args=(cr1, second_pid, finished, watcher_saw),
+                target=self._commit_when_blocked,
+                args=(cr1, second_pid, finished, watcher_saw),
             )
             error = None
             with mute_logger("odoo.service.model", "odoo.sql_db"):
@@ -139,8 +171,9 @@ class TestRaces(BaseCase):
                     finished.set()
                     watcher.join(_WAIT)
             cr1.commit()  # nothing left to write: runs what waits for the commit
-            self.assertTrue(watcher_saw.get("blocked"),
-                            "the second transaction did not wait for the first one")
+            self.assertTrue(
+                watcher_saw.get("blocked"), "the second transaction did not wait for the first one"
+            )
         return error
 
     @staticmethod
@@ -152,8 +185,7 @@ class TestRaces(BaseCase):
             while time.monotonic() < deadline and not finished.is_set():
                 # statistics are a snapshot per transaction: take a fresh one
                 probe.execute("SELECT pg_stat_clear_snapshot()")
-                probe.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
-                              [pid])
+                probe.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
                 if probe.fetchone()[0] == "Lock":
                     saw["blocked"] = True
                     break
@@ -174,12 +206,14 @@ class TestRaces(BaseCase):
             return {
                 "state": lot.lifecycle_state,
                 "events": events.mapped("event_type"),
-                "broken": broken, "issues": issues,
+                "broken": broken,
+                "issues": issues,
                 "pickings": {picking.id: picking.state for picking in pickings},
-                "quants": {(quant.location_id.usage, quant.location_id.serial_quarantine):
-                           quant.quantity
-                           for quant in env["stock.quant"].search([("lot_id", "=", lot_id)])
-                           if quant.quantity and quant.location_id.usage != "supplier"},
+                "quants": {
+                    (quant.location_id.usage, quant.location_id.serial_quarantine): quant.quantity
+                    for quant in env["stock.quant"].search([("lot_id", "=", lot_id)])
+                    if quant.quantity and quant.location_id.usage != "supplier"
+                },
             }
 
     def _assert_refused(self, error, serial_name=None):
@@ -193,8 +227,11 @@ class TestRaces(BaseCase):
         with self.registry.cursor() as cr:
             cr.execute("SELECT id FROM stock_lot WHERE product_id = %s", [self.product_id])
             lot_ids = [row[0] for row in cr.fetchall()]
-            cr.execute("SELECT picking_id FROM stock_move WHERE product_id = %s "
-                       "AND picking_id IS NOT NULL", [self.product_id])
+            cr.execute(
+                "SELECT picking_id FROM stock_move WHERE product_id = %s "
+                "AND picking_id IS NOT NULL",
+                [self.product_id],
+            )
             picking_ids = self.picking_ids + [row[0] for row in cr.fetchall()]
             for query, params in (
                 ("DELETE FROM serial_consistency_issue WHERE lot_id = ANY(%s)", [lot_ids]),
@@ -222,8 +259,9 @@ class TestRaces(BaseCase):
             first = self._picking(env, "out", lots=lot).id
             second = self._picking(env, "out", lots=lot).id
 
-        error = self._race(partial(self._validate, picking_id=first),
-                           partial(self._validate, picking_id=second))
+        error = self._race(
+            partial(self._validate, picking_id=first), partial(self._validate, picking_id=second)
+        )
 
         # The first delivery took the unit: Odoo freed the second one's reservation, and
         # the retried validation finds nothing left to deliver.
@@ -244,8 +282,12 @@ class TestRaces(BaseCase):
             delivery = self._picking(env, "out", lots=env["stock.lot"].browse(lot_id)).id
 
         error = self._race(
-            partial(self._change_state, lot_id=lot_id, action="quarantine",
-                    reason_xmlid="serial_tracking.reason_suspected_defect"),
+            partial(
+                self._change_state,
+                lot_id=lot_id,
+                action="quarantine",
+                reason_xmlid="serial_tracking.reason_suspected_defect",
+            ),
             partial(self._validate, picking_id=delivery),
         )
 
@@ -255,8 +297,7 @@ class TestRaces(BaseCase):
         self.assertNotEqual(outcome["pickings"][delivery], "done")
         self.assertEqual(outcome["state"], "quarantined")
         # the quarantine transfer took the unit off the delivery's reservation
-        self.assertEqual(outcome["events"],
-                         ["received", "allocated", "deallocated", "quarantined"])
+        self.assertEqual(outcome["events"], ["received", "allocated", "deallocated", "quarantined"])
         self.assertEqual(outcome["broken"], {})
         self.assertEqual(outcome["issues"], [])
         self.assertEqual(outcome["quants"], {("internal", True): 1.0})
@@ -270,8 +311,12 @@ class TestRaces(BaseCase):
 
         error = self._race(
             partial(self._validate, picking_id=delivery),
-            partial(self._change_state, lot_id=lot_id, action="quarantine",
-                    reason_xmlid="serial_tracking.reason_suspected_defect"),
+            partial(
+                self._change_state,
+                lot_id=lot_id,
+                action="quarantine",
+                reason_xmlid="serial_tracking.reason_suspected_defect",
+            ),
         )
 
         self._assert_refused(error, name)
@@ -291,13 +336,16 @@ class TestRaces(BaseCase):
             delivery = self._picking(env, "out", lots=env["stock.lot"].browse(lot_id)).id
             self._validate(env, delivery)
 
-        error = self._race(partial(self._change_state, lot_id=lot_id, action="register"),
-                           partial(self._change_state, lot_id=lot_id, action="install"))
+        error = self._race(
+            partial(self._change_state, lot_id=lot_id, action="register"),
+            partial(self._change_state, lot_id=lot_id, action="install"),
+        )
 
         self.assertIsNone(error)
         outcome = self._result_of(lot_id)
-        self.assertEqual(outcome["events"],
-                         ["received", "allocated", "shipped", "registered", "installed"])
+        self.assertEqual(
+            outcome["events"], ["received", "allocated", "shipped", "registered", "installed"]
+        )
         self.assertEqual(outcome["broken"], {}, "the second event forked the chain")
         self.assertEqual(outcome["state"], "shipped")
         self.assertEqual(outcome["issues"], [])
@@ -309,14 +357,16 @@ class TestRaces(BaseCase):
             first = self._picking(env, "in", names=[name]).id
             second = self._picking(env, "in", names=[name]).id
 
-        error = self._race(partial(self._validate, picking_id=first),
-                           partial(self._validate, picking_id=second))
+        error = self._race(
+            partial(self._validate, picking_id=first), partial(self._validate, picking_id=second)
+        )
 
         self.assertIsInstance(error, (UserError, ValidationError), repr(error))
         with self.registry.cursor() as cr:
             env = self._env(cr)
-            lot = env["stock.lot"].search([("name", "=", name),
-                                           ("product_id", "=", self.product_id)])
+            lot = env["stock.lot"].search(
+                [("name", "=", name), ("product_id", "=", self.product_id)]
+            )
             self.assertEqual(len(lot), 1)
             lot_id = lot.id
         outcome = self._result_of(lot_id)

@@ -15,23 +15,32 @@ class RecallCase(SerialTrackingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.manager = new_test_user(
-            cls.env, login="rc_manager", email="rc_manager@example.com",
+            cls.env,
+            login="rc_manager",
+            email="rc_manager@example.com",
             groups="stock.group_stock_manager,serial_tracking.group_serial_manager",
         )
         cls.user = new_test_user(
-            cls.env, login="rc_user",
+            cls.env,
+            login="rc_user",
             groups="stock.group_stock_user,serial_tracking.group_serial_user",
         )
         cls.vendor_b = cls.env["res.partner"].create({"name": "Other Vendor"})
         cls.customer.email = "buyer@customer.example"
         cls.customer_b = cls.env["res.partner"].create({"name": "Walk-in Buyer"})  # no email
-        cls.module_product = cls.env["product.product"].create({
-            "name": "Module", "type": "consu", "is_storable": True, "tracking": "serial",
-        })
+        cls.module_product = cls.env["product.product"].create(
+            {
+                "name": "Module",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
 
     def _recall(self, **values):
-        return self.env["serial.recall"].create(dict(
-            {"reason": "Faulty capacitor", "severity": "high"}, **values))
+        return self.env["serial.recall"].create(
+            dict({"reason": "Faulty capacitor", "severity": "high"}, **values)
+        )
 
     def _units(self, recall):
         return {unit.lot_id.name: unit for unit in recall.unit_ids}
@@ -42,8 +51,9 @@ class RecallCase(SerialTrackingCase):
         return self._validate(picking)
 
     def _produce(self, names, product):
-        lots = self.env["stock.lot"].create([{"name": name, "product_id": product.id}
-                                             for name in names])
+        lots = self.env["stock.lot"].create(
+            [{"name": name, "product_id": product.id} for name in names]
+        )
         picking = self._picking(self.warehouse.int_type_id, self.production_location, self.stock)
         self._add_move(picking, product, [{"lot_id": lot.id} for lot in lots])
         self._validate(picking)
@@ -51,9 +61,13 @@ class RecallCase(SerialTrackingCase):
 
     def _return_units(self, picking, lots):
         """Some serials of a delivery come back through Odoo's return wizard."""
-        wizard = self.env["stock.return.picking"].with_context(
-            active_ids=picking.ids, active_id=picking.id, active_model="stock.picking"
-        ).create({})
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_ids=picking.ids, active_id=picking.id, active_model="stock.picking"
+            )
+            .create({})
+        )
         wizard.serial_lot_ids = lots
         wizard.product_return_moves.quantity = len(lots)
         action = wizard.action_create_returns()
@@ -62,13 +76,14 @@ class RecallCase(SerialTrackingCase):
 
 @tagged("post_install", "-at_install")
 class TestRecallCriteria(RecallCase):
-
     def setUp(self):
         super().setUp()
-        _picking, self.lots_a = self._receive([f"RCA{n:04d}" for n in range(1, 7)],
-                                              partner=self.vendor)
-        _picking, self.lots_b = self._receive([f"RCB{n:04d}" for n in range(1, 4)],
-                                              partner=self.vendor_b)
+        _picking, self.lots_a = self._receive(
+            [f"RCA{n:04d}" for n in range(1, 7)], partner=self.vendor
+        )
+        _picking, self.lots_b = self._receive(
+            [f"RCB{n:04d}" for n in range(1, 4)], partner=self.vendor_b
+        )
 
     def _affected(self, **criteria):
         recall = self._recall(**criteria)
@@ -76,37 +91,43 @@ class TestRecallCriteria(RecallCase):
         return sorted(recall.unit_ids.lot_id.mapped("name"))
 
     def test_products(self):
-        other = self.env["product.product"].create({
-            "name": "Phone", "type": "consu", "is_storable": True, "tracking": "serial"})
+        other = self.env["product.product"].create(
+            {"name": "Phone", "type": "consu", "is_storable": True, "tracking": "serial"}
+        )
         self._receive(["PH0001"], product=other)
         self.assertEqual(self._affected(product_ids=[Command.set(other.ids)]), ["PH0001"])
         self.assertEqual(len(self._affected(product_ids=[Command.set(self.product.ids)])), 9)
 
     def test_units_by_product(self):
-        other = self.env["product.product"].create({
-            "name": "Phone", "type": "consu", "is_storable": True, "tracking": "serial"})
+        other = self.env["product.product"].create(
+            {"name": "Phone", "type": "consu", "is_storable": True, "tracking": "serial"}
+        )
         self._receive(["PH0001", "PH0002"], product=other)
         recall = self._recall(date_from=fields.Datetime.now() - timedelta(days=1))
         recall.action_simulate()
         summary = recall.simulation_ids.summary
-        self.assertEqual(summary["by_product"], {self.product.display_name: 9,
-                                                 other.display_name: 2})
+        self.assertEqual(
+            summary["by_product"], {self.product.display_name: 9, other.display_name: 2}
+        )
         # the product is read from the serial: the list still filters and groups by it
         units = self.env["serial.recall.unit"]
-        self.assertEqual(units.search_count([("recall_id", "=", recall.id),
-                                             ("product_id", "=", other.id)]), 2)
-        groups = units._read_group([("recall_id", "=", recall.id)], ["product_id"],
-                                   ["__count"])
+        self.assertEqual(
+            units.search_count([("recall_id", "=", recall.id), ("product_id", "=", other.id)]), 2
+        )
+        groups = units._read_group([("recall_id", "=", recall.id)], ["product_id"], ["__count"])
         self.assertEqual(dict(groups), {self.product: 9, other: 2})
 
     def test_lots(self):
         picked = self.lots_a[:2] | self.lots_b[:1]
-        self.assertEqual(self._affected(lot_ids=[Command.set(picked.ids)]),
-                         sorted(picked.mapped("name")))
+        self.assertEqual(
+            self._affected(lot_ids=[Command.set(picked.ids)]), sorted(picked.mapped("name"))
+        )
 
     def test_serial_ranges(self):
-        self.assertEqual(self._affected(serial_ranges="RCA0002-RCA0004; RCB0003"),
-                         ["RCA0002", "RCA0003", "RCA0004", "RCB0003"])
+        self.assertEqual(
+            self._affected(serial_ranges="RCA0002-RCA0004; RCB0003"),
+            ["RCA0002", "RCA0003", "RCA0004", "RCB0003"],
+        )
 
     def test_bad_range_is_refused_with_its_rule(self):
         recall = self._recall(serial_ranges="RCA0009..RCA0002")
@@ -119,11 +140,16 @@ class TestRecallCriteria(RecallCase):
         now = fields.Datetime.now()
         hour = timedelta(hours=1)
         self.assertEqual(
-            self._affected(supplier_ids=[Command.set(self.vendor_b.ids)],
-                           supplier_date_from=now - hour, supplier_date_to=now + hour),
-            ["RCB0001", "RCB0002", "RCB0003"])
-        recall = self._recall(supplier_ids=[Command.set(self.vendor_b.ids)],
-                              supplier_date_to=now - hour)
+            self._affected(
+                supplier_ids=[Command.set(self.vendor_b.ids)],
+                supplier_date_from=now - hour,
+                supplier_date_to=now + hour,
+            ),
+            ["RCB0001", "RCB0002", "RCB0003"],
+        )
+        recall = self._recall(
+            supplier_ids=[Command.set(self.vendor_b.ids)], supplier_date_to=now - hour
+        )
         with self.assertRaisesRegex(UserError, "no serial matches these criteria"):
             recall.action_simulate()
         self.assertEqual(len(self._affected(date_from=now - hour, date_to=now + hour)), 9)
@@ -136,52 +162,63 @@ class TestRecallCriteria(RecallCase):
             self._recall().action_simulate()
 
     def test_criteria_problems_read_in_the_users_language(self):
-        use_french(self, {
-            "recall.window_backwards": "%(window)s : la période commence après sa fin "
-                                       "(%(date_from)s > %(date_to)s) ; inversez les dates.",
-            "recall.produced_window": "Période de production ou de réception",
-            "recall.supplier_window_needs_supplier": "Une période fournisseur demande un "
-                                                     "fournisseur.",
-        })
+        use_french(
+            self,
+            {
+                "recall.window_backwards": "%(window)s : la période commence après sa fin "
+                "(%(date_from)s > %(date_to)s) ; inversez les dates.",
+                "recall.produced_window": "Période de production ou de réception",
+                "recall.supplier_window_needs_supplier": "Une période fournisseur demande un "
+                "fournisseur.",
+            },
+        )
         now = fields.Datetime.now()
-        recall = self._recall(date_from=now, date_to=now - timedelta(days=1),
-                              supplier_date_from=now)
+        recall = self._recall(
+            date_from=now, date_to=now - timedelta(days=1), supplier_date_from=now
+        )
         with self.assertRaises(UserError) as caught:
             recall.with_context(lang="fr_FR").action_simulate()
         message = caught.exception.args[0]
         self.assertIn("Une période fournisseur demande un fournisseur.", message)
-        self.assertIn("Période de production ou de réception : la période commence après sa "
-                      "fin", message)
+        self.assertIn(
+            "Période de production ou de réception : la période commence après sa fin", message
+        )
         self.assertEqual(recall.state, "draft")
 
     def test_components_through_genealogy_at_any_depth(self):
         cell = self.lots_a[:1]
         self._consume(cell)
         modules = self._produce(["MOD0001"], self.module_product)
-        self.env["serial.genealogy"].create({"parent_lot_id": cell.id,
-                                             "child_lot_id": modules.id})
+        self.env["serial.genealogy"].create({"parent_lot_id": cell.id, "child_lot_id": modules.id})
         self._consume(modules)
         packs = self._produce(["PACK0001"], self.module_product)
-        self.env["serial.genealogy"].create({"parent_lot_id": modules.id,
-                                             "child_lot_id": packs.id})
-        self.assertEqual(self._affected(component_lot_ids=[Command.set(cell.ids)]),
-                         ["MOD0001", "PACK0001", "RCA0001"])
+        self.env["serial.genealogy"].create({"parent_lot_id": modules.id, "child_lot_id": packs.id})
+        self.assertEqual(
+            self._affected(component_lot_ids=[Command.set(cell.ids)]),
+            ["MOD0001", "PACK0001", "RCA0001"],
+        )
         # combined with a product: only the units of that product containing the cell
-        self.assertEqual(self._affected(component_lot_ids=[Command.set(cell.ids)],
-                                        product_ids=[Command.set(self.module_product.ids)]),
-                         ["MOD0001", "PACK0001"])
+        self.assertEqual(
+            self._affected(
+                component_lot_ids=[Command.set(cell.ids)],
+                product_ids=[Command.set(self.module_product.ids)],
+            ),
+            ["MOD0001", "PACK0001"],
+        )
 
     def test_combined_criteria_are_and(self):
         self.assertEqual(
-            self._affected(product_ids=[Command.set(self.product.ids)],
-                           supplier_ids=[Command.set(self.vendor.ids)],
-                           serial_ranges="RCA0005-RCA0010; RCB0001"),
-            ["RCA0005", "RCA0006"])
+            self._affected(
+                product_ids=[Command.set(self.product.ids)],
+                supplier_ids=[Command.set(self.vendor.ids)],
+                serial_ranges="RCA0005-RCA0010; RCB0001",
+            ),
+            ["RCA0005", "RCA0006"],
+        )
 
 
 @tagged("post_install", "-at_install")
 class TestRecallBuckets(RecallCase):
-
     def setUp(self):
         super().setUp()
         _picking, self.lots = self._receive([f"BK{n:03d}" for n in range(1, 9)])
@@ -197,17 +234,22 @@ class TestRecallBuckets(RecallCase):
         delivery = self._delivery(self._lot("BK005"))
         self._consume(self._lot("BK006"))
         module = self._produce(["BKMOD1"], self.module_product)
-        self.env["serial.genealogy"].create({"parent_lot_id": self.by_name["BK006"].id,
-                                             "child_lot_id": module.id})
+        self.env["serial.genealogy"].create(
+            {"parent_lot_id": self.by_name["BK006"].id, "child_lot_id": module.id}
+        )
         self._transition(self._lot("BK007"), "scrap", reason=self.reason_scrap)
         recall = self._recall(serial_ranges="BK001-BK008")
         recall.action_simulate()
         units = self._units(recall)
         expected = {
-            "BK001": ("at_customer", self.customer), "BK002": ("at_customer", self.customer),
-            "BK003": ("in_stock", None), "BK004": ("at_customer", self.customer_b),
-            "BK005": ("allocated", None), "BK006": ("consumed", None),
-            "BK007": ("scrapped", None), "BK008": ("in_stock", None),
+            "BK001": ("at_customer", self.customer),
+            "BK002": ("at_customer", self.customer),
+            "BK003": ("in_stock", None),
+            "BK004": ("at_customer", self.customer_b),
+            "BK005": ("allocated", None),
+            "BK006": ("consumed", None),
+            "BK007": ("scrapped", None),
+            "BK008": ("in_stock", None),
         }
         for name, (bucket, partner) in expected.items():
             self.assertEqual(units[name].bucket, bucket, name)
@@ -218,8 +260,10 @@ class TestRecallBuckets(RecallCase):
         simulation = recall.simulation_ids
         self.assertEqual(simulation.total, 8)
         self.assertEqual(simulation.summary["by_bucket"]["at_customer"], 3)
-        self.assertEqual(simulation.summary["by_customer"],
-                         {self.customer.display_name: 2, self.customer_b.display_name: 1})
+        self.assertEqual(
+            simulation.summary["by_customer"],
+            {self.customer.display_name: 2, self.customer_b.display_name: 1},
+        )
         self.assertEqual(simulation.summary["by_product"], {self.product.display_name: 8})
         self.assertEqual(recall.customer_unit_count, 3)
         self.assertEqual(recall.customer_count, 2)
@@ -239,8 +283,10 @@ class TestRecallBuckets(RecallCase):
         self.assertEqual(len(before), 6)
         # nothing moved: every row stays as it was
         written = recall._write_units()
-        self.assertEqual({key: written[key] for key in ("total", "added", "changed", "removed")},
-                         {"total": 6, "added": 0, "changed": 0, "removed": 0})
+        self.assertEqual(
+            {key: written[key] for key in ("total", "added", "changed", "removed")},
+            {"total": 6, "added": 0, "changed": 0, "removed": 0},
+        )
         # one unit shipped, one left the criteria, two entered them
         delivery = self._delivery(self._lot("BK002"))
         recall.serial_ranges = "BK002-BK008"
@@ -248,13 +294,18 @@ class TestRecallBuckets(RecallCase):
         units = self._units(recall)
         self.assertEqual(sorted(units), [f"BK{n:03d}" for n in range(2, 9)])
         self.assertEqual(units["BK002"].id, before["BK002"][0])
-        self.assertEqual((units["BK002"].bucket, units["BK002"].picking_id),
-                         ("allocated", delivery))
+        self.assertEqual(
+            (units["BK002"].bucket, units["BK002"].picking_id), ("allocated", delivery)
+        )
         for name in ("BK003", "BK004", "BK005", "BK006"):
-            self.assertEqual((units[name].id, units[name].bucket), (before[name][0], "in_stock"),
-                             name)
-        self.assertFalse(self.env["serial.recall.unit"].search(
-            [("recall_id", "=", recall.id), ("lot_id", "=", self.by_name["BK001"].id)]))
+            self.assertEqual(
+                (units[name].id, units[name].bucket), (before[name][0], "in_stock"), name
+            )
+        self.assertFalse(
+            self.env["serial.recall.unit"].search(
+                [("recall_id", "=", recall.id), ("lot_id", "=", self.by_name["BK001"].id)]
+            )
+        )
         self.assertEqual(recall.simulation_ids.sorted("id")[-1].total, 7)
         self.assertEqual(recall.allocated_count, 1)
 
@@ -270,7 +321,6 @@ class TestRecallBuckets(RecallCase):
 
 @tagged("post_install", "-at_install")
 class TestRecallActivation(RecallCase):
-
     def setUp(self):
         super().setUp()
         _picking, self.lots = self._receive([f"AC{n:03d}" for n in range(1, 11)])
@@ -284,9 +334,9 @@ class TestRecallActivation(RecallCase):
 
     def test_activation_quarantines_notifies_and_blocks(self):
         lots = self.lots
-        self._deliver(lots[0:2])                                   # customer with email
-        self._deliver(lots[2:3], partner=self.customer_b)          # customer without
-        delivery = self._delivery(lots[3:5])                       # allocated
+        self._deliver(lots[0:2])  # customer with email
+        self._deliver(lots[2:3], partner=self.customer_b)  # customer without
+        delivery = self._delivery(lots[3:5])  # allocated
         delivery.user_id = self.stock_manager
         recall = self._recall(serial_ranges="AC001-AC010")
         recall.action_simulate()
@@ -341,8 +391,7 @@ class TestRecallActivation(RecallCase):
         cell = self.lots[:1]
         self._consume(cell)
         module = self._produce(["ACMOD1"], self.module_product)
-        self.env["serial.genealogy"].create({"parent_lot_id": cell.id,
-                                             "child_lot_id": module.id})
+        self.env["serial.genealogy"].create({"parent_lot_id": cell.id, "child_lot_id": module.id})
         delivery = self._delivery(module)
         quarantined = self.lots[1:2]
         recall = self._recall(lot_ids=[Command.set((cell | quarantined).ids)])
@@ -356,18 +405,24 @@ class TestRecallActivation(RecallCase):
         events = self.env["serial.event"].search_count([("lot_id", "=", module.id)])
         delivery.move_ids.picked = True
         with self.assertRaisesRegex(
-                UserError, rf"ACMOD1 cannot be shipped .*{recall.name}\. Put it aside"):
+            UserError, rf"ACMOD1 cannot be shipped .*{recall.name}\. Put it aside"
+        ):
             delivery.button_validate()
         self.assertEqual(delivery.state, "assigned")
         self.assertEqual(module.lifecycle_state, "allocated")
         self.assertEqual(module.location_id, self.stock)
-        self.assertEqual(self.env["serial.event"].search_count([("lot_id", "=", module.id)]),
-                         events)
+        self.assertEqual(
+            self.env["serial.event"].search_count([("lot_id", "=", module.id)]), events
+        )
         # reserving a quarantined unit on a delivery by hand is refused as well
-        order = self._picking(self.warehouse.out_type_id, self.stock, self.customer_location,
-                              self.customer)
-        with self.assertRaisesRegex(UserError, rf"{quarantined.name} cannot be shipped or "
-                                               rf"reserved .*{recall.name}"):
+        order = self._picking(
+            self.warehouse.out_type_id, self.stock, self.customer_location, self.customer
+        )
+        with self.assertRaisesRegex(
+            UserError,
+            rf"{quarantined.name} cannot be shipped or "
+            rf"reserved .*{recall.name}",
+        ):
             self._add_move(order, self.product, [{"lot_id": quarantined.id}])
         # closing the recall lifts the block
         recall.with_user(self.manager)._close("Supplier confirmed the cells are fine")
@@ -377,8 +432,7 @@ class TestRecallActivation(RecallCase):
     def test_partial_failure_leaves_others_done(self):
         lots = self.lots[:4]
         warehouse_2 = self.env["stock.warehouse"].create({"name": "Annex", "code": "ANX"})
-        move_out = self._picking(self.warehouse.int_type_id, self.stock,
-                                 warehouse_2.lot_stock_id)
+        move_out = self._picking(self.warehouse.int_type_id, self.stock, warehouse_2.lot_stock_id)
         self._add_move(move_out, self.product, [{"lot_id": lot.id} for lot in lots[:2]])
         self._validate(move_out)
         warehouse_2.quarantine_location_id = False
@@ -413,8 +467,11 @@ class TestRecallActivation(RecallCase):
         self.assertEqual(recall.still_at_customer_count, 2)
         action = recall.with_user(self.manager).action_close()
         self.assertEqual(action["res_model"], "serial.recall.close.wizard")
-        wizard = self.env["serial.recall.close.wizard"].with_user(self.manager).create(
-            {"recall_id": recall.id, "reason": "  "})
+        wizard = (
+            self.env["serial.recall.close.wizard"]
+            .with_user(self.manager)
+            .create({"recall_id": recall.id, "reason": "  "})
+        )
         with self.assertRaisesRegex(UserError, "2 pending or notified unit.*give a reason"):
             wizard.action_close()
         self.assertEqual(recall.state, "active")
@@ -430,10 +487,14 @@ class TestRecallActivation(RecallCase):
         recall.action_simulate()
         self._activate(recall)
         unit = self._units(recall)[lots[0].name]
-        wizard = self.env["serial.recall.unit.status.wizard"].with_user(self.manager).create(
-            {"unit_ids": [Command.set(unit.ids)], "status": "released"})
-        with self.assertRaisesRegex(UserError,
-                                    f"{lots[0].name}: marking it released needs a reason"):
+        wizard = (
+            self.env["serial.recall.unit.status.wizard"]
+            .with_user(self.manager)
+            .create({"unit_ids": [Command.set(unit.ids)], "status": "released"})
+        )
+        with self.assertRaisesRegex(
+            UserError, f"{lots[0].name}: marking it released needs a reason"
+        ):
             wizard.action_apply()
         self.assertEqual(lots[0].location_id, self.quarantine)
         wizard.reason = "Inspected: capacitor from a good batch"
@@ -445,28 +506,42 @@ class TestRecallActivation(RecallCase):
         self.assertEqual(lots[1]._serial_active_recalls(), recall)
         with self.assertRaisesRegex(UserError, "final"):
             self.env["serial.recall.unit.status.wizard"].with_user(self.manager).create(
-                {"unit_ids": [Command.set(unit.ids)], "status": "destroyed",
-                 "reason": "x"}).action_apply()
+                {"unit_ids": [Command.set(unit.ids)], "status": "destroyed", "reason": "x"}
+            ).action_apply()
 
     def test_status_change_refusal_reads_in_the_users_language(self):
-        use_french(self, {
-            "recall.cannot_change": "%(serial)s ne peut pas passer de %(old_status)s à "
-                                    "%(new_status)s ; permis : %(allowed_statuses)s.",
-        })
+        use_french(
+            self,
+            {
+                "recall.cannot_change": "%(serial)s ne peut pas passer de %(old_status)s à "
+                "%(new_status)s ; permis : %(allowed_statuses)s.",
+            },
+        )
         lots = self.lots[:1]
         recall = self._recall(lot_ids=[Command.set(lots.ids)])
         recall.action_simulate()
         self._activate(recall)
         unit = self._units(recall)[lots[0].name]
         self.assertEqual(unit.status, "quarantined")
-        wizard = self.env["serial.recall.unit.status.wizard"].with_user(self.manager).create(
-            {"unit_ids": [Command.set(unit.ids)], "status": "unreachable", "reason": "gone"})
+        wizard = (
+            self.env["serial.recall.unit.status.wizard"]
+            .with_user(self.manager)
+            .create(
+                {"unit_ids": [Command.set(unit.ids)], "status": "unreachable", "reason": "gone"}
+            )
+        )
         # the statuses are said by their labels (English here: no translation is loaded)
-        with self.assertRaisesRegex(UserError, f"{lots[0].name} ne peut pas passer de "
-                                    "quarantined à unreachable ; permis : destroyed, released."):
+        with self.assertRaisesRegex(
+            UserError,
+            f"{lots[0].name} ne peut pas passer de "
+            "quarantined à unreachable ; permis : destroyed, released.",
+        ):
             wizard.with_context(lang="fr_FR").action_apply()
-        with self.assertRaisesRegex(UserError, f"{lots[0].name} cannot go from quarantined to "
-                                    "unreachable; allowed: destroyed, released."):
+        with self.assertRaisesRegex(
+            UserError,
+            f"{lots[0].name} cannot go from quarantined to "
+            "unreachable; allowed: destroyed, released.",
+        ):
             wizard.action_apply()
         self.assertEqual(unit.status, "quarantined")
 
@@ -475,7 +550,8 @@ class TestRecallActivation(RecallCase):
         recall = self._recall(lot_ids=[Command.set(self.lots[:4].ids)])
         recall.action_simulate()
         html, _kind = self.env["ir.actions.report"]._render_qweb_html(
-            "serial_tracking.report_serial_recall", recall.ids)
+            "serial_tracking.report_serial_recall", recall.ids
+        )
         html = html.decode()
         self.assertIn("At a Customer", html)
         self.assertIn("In Stock", html)
@@ -528,11 +604,11 @@ class TestRecallBatches(RecallCase):
         self.assertEqual(steps[-1][1:], (0, 100.0))
         self.assertEqual(recall.quarantined_count, 500)
         self.assertEqual(recall.outside_quarantine_count, 0)
-        self.assertEqual(set((lots - delivered).mapped("location_id").ids),
-                         {self.quarantine.id})
+        self.assertEqual(set((lots - delivered).mapped("location_id").ids), {self.quarantine.id})
         # the customer's 100 units were gathered into one notice
         self.assertEqual(
-            len(recall.message_ids.filtered(lambda m: self.customer in m.partner_ids)), 1)
+            len(recall.message_ids.filtered(lambda m: self.customer in m.partner_ids)), 1
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -545,7 +621,8 @@ class TestRecallRelocation(RecallCase):
         _picking, lots = self._receive(names)
         quants_before = self.env["stock.quant"].search_count([("lot_id", "in", lots.ids)])
         pickings = lots._serial_move_to_location(
-            lambda lot: lot.location_id.warehouse_id.quarantine_location_id, origin="test")
+            lambda lot: lot.location_id.warehouse_id.quarantine_location_id, origin="test"
+        )
         self.assertEqual(pickings.state, "done")
         self.assertEqual(len(pickings.move_line_ids), 130)
         self.assertEqual(set(pickings.move_line_ids.mapped("picked")), {True})

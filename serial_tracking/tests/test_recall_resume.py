@@ -51,8 +51,11 @@ class TestRecallResume(RecallCase):
         crashed_lots = set(calls[2])
         # the crashed batch left nothing behind: its units are neither moved nor logged
         Event = self.env["serial.event"]
-        self.assertFalse(Event.search_count([("lot_id", "in", list(crashed_lots)),
-                                             ("event_type", "=", "quarantined")]))
+        self.assertFalse(
+            Event.search_count(
+                [("lot_id", "in", list(crashed_lots)), ("event_type", "=", "quarantined")]
+            )
+        )
         # next cron run: the batch step again until nothing is left
         steps = []
         while done := recall._activation_step(batch):
@@ -70,9 +73,13 @@ class TestRecallResume(RecallCase):
         move_lines = recall.unit_ids.quarantine_picking_id.move_line_ids
         self.assertEqual(sorted(move_lines.lot_id.mapped("name")), names)
         self.assertEqual(len(move_lines), 9)
-        all_lines = self.env["stock.move.line"].search([
-            ("lot_id", "in", lots.ids), ("location_dest_id", "=", self.quarantine.id),
-            ("state", "=", "done")])
+        all_lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "in", lots.ids),
+                ("location_dest_id", "=", self.quarantine.id),
+                ("state", "=", "done"),
+            ]
+        )
         self.assertEqual(len(all_lines), 9)
         self.assertEqual(set(lots.mapped("location_id").ids), {self.quarantine.id})
         # the crashed batch's units were done on resume, once

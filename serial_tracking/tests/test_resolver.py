@@ -24,14 +24,26 @@ class TestSerialResolver(HttpCase, WarrantyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registration_policy = cls._make_policy("Drill: register for labour", [
-            {"coverage_type": "parts", "duration": 12, "duration_unit": "month",
-             "trigger": "shipment"},
-            {"coverage_type": "labour", "duration": 24, "duration_unit": "month",
-             "trigger": "registration"},
-        ])
-        cls.drill = cls._make_product("Cordless Drill 18V", cls.registration_policy,
-                                      barcode=GTIN[1:], list_price=149.0)
+        cls.registration_policy = cls._make_policy(
+            "Drill: register for labour",
+            [
+                {
+                    "coverage_type": "parts",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                },
+                {
+                    "coverage_type": "labour",
+                    "duration": 24,
+                    "duration_unit": "month",
+                    "trigger": "registration",
+                },
+            ],
+        )
+        cls.drill = cls._make_product(
+            "Cordless Drill 18V", cls.registration_policy, barcode=GTIN[1:], list_price=149.0
+        )
         cls.env.company.email = "service@example.com"
 
     def setUp(self):
@@ -57,12 +69,20 @@ class TestSerialResolver(HttpCase, WarrantyCase):
 
     def _register(self, token=None, proof=True, serial="DR%2F0001", headers=None, **values):
         html = self._page(serial=serial, headers=headers).text
-        data = {"csrf_token": token or self._csrf(html), "name": "Ada Lovelace",
-                "email": "ada@example.com", "date": date.today().isoformat()}
+        data = {
+            "csrf_token": token or self._csrf(html),
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "date": date.today().isoformat(),
+        }
         data.update(values)
         query = "?k=" + self._proof(unquote(serial)) if proof else ""
-        return self.url_open(RESOLVER.format(gtin=GTIN, serial=serial) + query, data=data,
-                             allow_redirects=False, headers=headers)
+        return self.url_open(
+            RESOLVER.format(gtin=GTIN, serial=serial) + query,
+            data=data,
+            allow_redirects=False,
+            headers=headers,
+        )
 
     def _behind_proxy(self, address):
         """Headers of a request forwarded by a reverse proxy for the client ``address``."""
@@ -99,13 +119,19 @@ class TestSerialResolver(HttpCase, WarrantyCase):
             self.assertIn("o_resolver_genuine", html)
             self.assertIn("o_resolver_no_proof", html)
             self.assertIn("Cordless Drill 18V", html)
-            for detail in ("o_resolver_warranty", "data-state", "o_resolver_registered",
-                           "o_resolver_register", "csrf_token"):
+            for detail in (
+                "o_resolver_warranty",
+                "data-state",
+                "o_resolver_registered",
+                "o_resolver_register",
+                "csrf_token",
+            ):
                 self.assertNotIn(detail, html)
 
     def test_link_printed_on_the_label_shows_the_details(self):
-        link = self.env["report.serial_tracking.report_serial_label"]._serial_unit_data(
-            self.lot)["link"]
+        link = self.env["report.serial_tracking.report_serial_label"]._serial_unit_data(self.lot)[
+            "link"
+        ]
         parts = urlsplit(link)
         self.assertIn("k=" + self._proof(), parts.query)
         html = self._get(f"{parts.path}?{parts.query}").text
@@ -118,8 +144,9 @@ class TestSerialResolver(HttpCase, WarrantyCase):
 
     def test_gs1_nomenclature_users_are_served_too(self):
         """barcodes_gs1_nomenclature rewrites barcode searches; the page does not depend on it."""
-        gs1_nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature",
-                                        raise_if_not_found=False)
+        gs1_nomenclature = self.env.ref(
+            "barcodes_gs1_nomenclature.default_gs1_nomenclature", raise_if_not_found=False
+        )
         if not gs1_nomenclature:
             self.skipTest("barcodes_gs1_nomenclature is not installed")
         self.env.company.nomenclature_id = gs1_nomenclature
@@ -153,16 +180,20 @@ class TestSerialResolver(HttpCase, WarrantyCase):
             self.assertIn("o_resolver_malformed", response.text, path)
 
     def test_malformed_uri_is_explained_in_the_visitors_language(self):
-        use_french(self, {
-            "digital_link.value_where": "%(error)s (%(where)s)",
-            "digital_link.in_path": "dans le chemin",
-            "gs1.wrong_check": "le chiffre de contrôle devrait être %(expected)s, pas %(got)s",
-        })
+        use_french(
+            self,
+            {
+                "digital_link.value_where": "%(error)s (%(where)s)",
+                "digital_link.in_path": "dans le chemin",
+                "gs1.wrong_check": "le chiffre de contrôle devrait être %(expected)s, pas %(got)s",
+            },
+        )
         path = f"/01/{GTIN[:-1]}4/21/X"
         french = self._get(path, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
         self.assertEqual(french.status_code, 400)
-        self.assertIn("AI 01: le chiffre de contrôle devrait être 3, pas 4 (dans le chemin)",
-                      french.text)
+        self.assertIn(
+            "AI 01: le chiffre de contrôle devrait être 3, pas 4 (dans le chemin)", french.text
+        )
         english = self._get(path, headers={"Accept-Language": "en-US"})
         self.assertIn("AI 01: check digit should be 3, got 4 (in the path)", english.text)
 
@@ -170,8 +201,11 @@ class TestSerialResolver(HttpCase, WarrantyCase):
 
     def _claim_link(self, email="ada@example.com"):
         """The confirmation link as the claimant reads it in the e-mail we sent."""
-        mail = self.env["mail.mail"].sudo().search([("email_to", "=", email)], order="id desc",
-                                                   limit=1)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("email_to", "=", email)], order="id desc", limit=1)
+        )
         self.assertTrue(mail, "no confirmation e-mail was sent")
         url = re.search(r'class="o_claim_confirm_link" href="([^"]+)"', mail.body_html).group(1)
         return urlsplit(url).path
@@ -190,11 +224,20 @@ class TestSerialResolver(HttpCase, WarrantyCase):
 
     def _call_kw(self, model, method, args, context=None):
         """A JSON-RPC call as the web client (or a script with its session) makes it."""
-        response = self.url_open(f"/web/dataset/call_kw/{model}/{method}", json={
-            "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"model": model, "method": method, "args": args,
-                       "kwargs": {"context": context or {}}},
-        })
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": args,
+                    "kwargs": {"context": context or {}},
+                },
+            },
+        )
         return response.json()
 
     def test_registration_is_a_claim_confirmed_by_email_then_accepted(self):
@@ -238,7 +281,7 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         # once registered, the page says so and offers no second registration
         again = self._page().text
         self.assertIn("o_resolver_registered", again)
-        self.assertNotIn("o_resolver_register\"", again)
+        self.assertNotIn('o_resolver_register"', again)
 
     def test_refused_claim_changes_nothing(self):
         self._register()
@@ -259,10 +302,12 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         forged = path.rsplit("/", 1)[0] + "/" + "A" * 43
         self.assertEqual(self._get(forged).status_code, 404)
         csrf = self._csrf(self._page().text)
-        self.assertEqual(self.url_open(forged, data={"csrf_token": csrf},
-                                       allow_redirects=False).status_code, 404)
+        self.assertEqual(
+            self.url_open(forged, data={"csrf_token": csrf}, allow_redirects=False).status_code, 404
+        )
         claim.sudo().with_context(serial_claim_write=CLAIM_WRITE).confirm_deadline = (
-            datetime.now() - timedelta(minutes=1))
+            datetime.now() - timedelta(minutes=1)
+        )
         self.assertEqual(self._get(path).status_code, 404)
         claim.invalidate_recordset()
         self.assertEqual(claim.state, "email")
@@ -278,12 +323,23 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         self.assertIn("error", result)
         self.authenticate("st_stock_manager", "st_stock_manager")
         for context in ({}, {"serial_claim_write": True}, {"serial_lifecycle_write": True}):
-            result = self._call_kw("serial.ownership.claim", "write",
-                                   [claim.ids, {"state": "accepted"}], context)
+            result = self._call_kw(
+                "serial.ownership.claim", "write", [claim.ids, {"state": "accepted"}], context
+            )
             self.assertIn("error", result, context)
-        result = self._call_kw("serial.ownership.claim", "create", [{
-            "lot_id": self.lot.id, "claimant_name": "X", "email": "x@example.com",
-            "purchase_date": date.today().isoformat(), "state": "review"}])
+        result = self._call_kw(
+            "serial.ownership.claim",
+            "create",
+            [
+                {
+                    "lot_id": self.lot.id,
+                    "claimant_name": "X",
+                    "email": "x@example.com",
+                    "purchase_date": date.today().isoformat(),
+                    "state": "review",
+                }
+            ],
+        )
         self.assertIn("error", result)
         claim.invalidate_recordset()
         self.assertEqual(claim.state, "review")
@@ -308,8 +364,9 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         self.assertEqual(forged.status_code, 403)
 
     def test_registration_never_attaches_the_unit_to_an_existing_partner(self):
-        customer = self.env["res.partner"].create({"name": "Real Customer",
-                                                   "email": "ada@example.com"})
+        customer = self.env["res.partner"].create(
+            {"name": "Real Customer", "email": "ada@example.com"}
+        )
         self.assertIn("o_resolver_claim_sent", self._register().text)
         self._confirm(self._claim_link())
         self._claim().with_user(self.stock_manager).action_accept()
@@ -321,8 +378,8 @@ class TestSerialResolver(HttpCase, WarrantyCase):
     def test_unit_in_stock_or_returned_cannot_be_registered(self):
         _picking, lot = self._receive(["DR-STOCK"], product=self.drill)
         html = self._page(serial="DR-STOCK").text
-        self.assertIn('data-state=', html)
-        self.assertNotIn("o_resolver_register\"", html)
+        self.assertIn("data-state=", html)
+        self.assertNotIn('o_resolver_register"', html)
         # the form is not shown, and a forged POST is refused all the same
         csrf = self._csrf(self._page().text)
         response = self._register(token=csrf, serial="DR-STOCK")
@@ -377,8 +434,9 @@ class TestSerialResolver(HttpCase, WarrantyCase):
         self._set_limit("resolver_registration_serial_limit", 2)
         with patch.dict(config.options, {"proxy_mode": True}):
             for index in range(2):
-                response = self._register(email="bad",
-                                          headers=self._behind_proxy(f"198.51.100.{index + 1}"))
+                response = self._register(
+                    email="bad", headers=self._behind_proxy(f"198.51.100.{index + 1}")
+                )
                 self.assertEqual(response.status_code, 200)
             response = self._register(headers=self._behind_proxy("198.51.100.50"))
             self.assertEqual(response.status_code, 429)
@@ -395,7 +453,8 @@ class TestSerialResolver(HttpCase, WarrantyCase):
 
     def test_registration_is_rate_limited_per_address(self):
         self.env["ir.config_parameter"].sudo().set_param(
-            "serial_tracking.resolver_registration_limit", "2")
+            "serial_tracking.resolver_registration_limit", "2"
+        )
         for _attempt in range(2):
             self.assertEqual(self._register(email="bad").status_code, 200)
         limited = self._register()

@@ -21,8 +21,11 @@ class TestReturnDialog(WarrantyCase):
         action = self.env["ir.actions.act_window"].browse(int(button.get("name"))).sudo()
         self.assertEqual(action.res_model, "stock.return.picking")
         self.assertEqual(action.target, "new")
-        context = {"active_id": picking.id, "active_ids": picking.ids,
-                   "active_model": "stock.picking"}
+        context = {
+            "active_id": picking.id,
+            "active_ids": picking.ids,
+            "active_model": "stock.picking",
+        }
         return Form(self.env[action.res_model].with_user(user).with_context(**context))
 
     def _shipped(self, names, day="2025-01-10"):
@@ -33,8 +36,9 @@ class TestReturnDialog(WarrantyCase):
         """``{serial: [cell text, ...]}`` of the verdict table the dialog shows."""
         html = etree.fromstring(f"<div>{form.serial_preview_html}</div>")
         return {
-            row.xpath("string(td[1])"): [" ".join(cell.xpath("string()").split())
-                                         for cell in row.xpath("td[position() > 1]")]
+            row.xpath("string(td[1])"): [
+                " ".join(cell.xpath("string()").split()) for cell in row.xpath("td[position() > 1]")
+            ]
             for row in html.xpath("//tbody/tr")
         }
 
@@ -74,20 +78,19 @@ class TestReturnDialog(WarrantyCase):
         form = self._on("2025-01-20", self._dialog, delivery)
         form.serial_lot_ids.add(lots[0])
         action = self._on("2025-01-20", form.save().action_create_returns)
-        self.assertEqual(self.env["stock.picking"].browse(action["res_id"]).move_line_ids.lot_id,
-                         lots[0])
+        self.assertEqual(
+            self.env["stock.picking"].browse(action["res_id"]).move_line_ids.lot_id, lots[0]
+        )
 
     def test_the_refusal_is_shown_before_confirming(self):
         lots, delivery = self._shipped(["RD-7"])
         form = self._on("2025-03-01", self._dialog, delivery)
         [(return_cell, exchange_cell)] = self._verdict_rows(form).values()
         self.assertTrue(return_cell.startswith("Ineligible"), return_cell)
-        self.assertIn("RD-7 could be returned until 2025-02-09; it is 20 day(s) late.",
-                      return_cell)
+        self.assertIn("RD-7 could be returned until 2025-02-09; it is 20 day(s) late.", return_cell)
         # the exchange falls back on the full coverage
         self.assertTrue(exchange_cell.startswith("Eligible"), exchange_cell)
-        self.assertIn("RD-7 is covered by Full from 2025-01-10 until 2027-01-09.",
-                      exchange_cell)
+        self.assertIn("RD-7 is covered by Full from 2025-01-10 until 2027-01-09.", exchange_cell)
         self.assertNotIn("[", return_cell + exchange_cell, "no internal codes shown")
         # the preview stored nothing; confirming refuses what it showed
         self.assertFalse(self.env["serial.eligibility.check"].search([("lot_id", "=", lots.id)]))
@@ -116,16 +119,19 @@ class TestReturnDialog(WarrantyCase):
         # picking_id: the serials are found through the moves
         lots, delivery = self._shipped(["RD-9", "RD-10"])
         self.env.flush_all()
-        self.env.cr.execute("UPDATE stock_move_line SET picking_id = NULL WHERE id = ANY(%s)",
-                            [delivery.move_ids.move_line_ids.ids])
+        self.env.cr.execute(
+            "UPDATE stock_move_line SET picking_id = NULL WHERE id = ANY(%s)",
+            [delivery.move_ids.move_line_ids.ids],
+        )
         self.env.invalidate_all()
         self.assertFalse(delivery.move_line_ids)
         form = self._on("2025-01-20", self._dialog, delivery)
         self.assertEqual(sorted(self._verdict_rows(form)), ["RD-10", "RD-9"])
         form.serial_lot_ids.add(lots[0])
         action = self._on("2025-01-20", form.save().action_create_returns)
-        self.assertEqual(self.env["stock.picking"].browse(action["res_id"]).move_line_ids.lot_id,
-                         lots[0])
+        self.assertEqual(
+            self.env["stock.picking"].browse(action["res_id"]).move_line_ids.lot_id, lots[0]
+        )
 
     def test_vendor_returns_show_no_serial_section(self):
         receipt, _lots = self._receive(["RD-11"])

@@ -29,10 +29,16 @@ class ScannerCase(SerialTrackingCase):
         cls.product.barcode = cls.laptop_ean
         cls.rule = cls.env["serial.format.rule"].create({"name": "Phone IMEI", "preset": "imei"})
         cls.phone_ean = gtin13("400638133393")
-        cls.phone = cls.env["product.product"].create({
-            "name": "Field Phone", "type": "consu", "is_storable": True, "tracking": "serial",
-            "barcode": cls.phone_ean, "serial_format_rule_id": cls.rule.id,
-        })
+        cls.phone = cls.env["product.product"].create(
+            {
+                "name": "Field Phone",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "barcode": cls.phone_ean,
+                "serial_format_rule_id": cls.rule.id,
+            }
+        )
         cls.imei = [luhn_complete(f"35693803000{n:03d}") for n in range(1, 8)]
         cls.internal_user = new_test_user(cls.env, login="sc_internal", groups="base.group_user")
         cls.scanner = cls.env["serial.scanner"]
@@ -49,24 +55,34 @@ class ScannerCase(SerialTrackingCase):
         return data + "21" + serial
 
     def incoming(self, product, quantity, destination=None):
-        picking = self._picking(self.warehouse.in_type_id, self.supplier_location,
-                                destination or self.stock, self.vendor)
-        self.env["stock.move"].create({
-            "picking_id": picking.id, "product_id": product.id,
-            "product_uom_qty": quantity, "product_uom": product.uom_id.id,
-            "location_id": picking.location_id.id,
-            "location_dest_id": picking.location_dest_id.id,
-        })
+        picking = self._picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            destination or self.stock,
+            self.vendor,
+        )
+        self.env["stock.move"].create(
+            {
+                "picking_id": picking.id,
+                "product_id": product.id,
+                "product_uom_qty": quantity,
+                "product_uom": product.uom_id.id,
+                "location_id": picking.location_id.id,
+                "location_dest_id": picking.location_dest_id.id,
+            }
+        )
         picking.action_confirm()
         return picking
 
     def footprint(self):
         """What a wrong scan must not change."""
         self.env.flush_all()
-        return (self.env["stock.lot"].search_count([]),
-                self.env["stock.move.line"].search_count([]),
-                self.env["serial.event"].search_count([]),
-                self.env["stock.picking"].search_count([]))
+        return (
+            self.env["stock.lot"].search_count([]),
+            self.env["stock.move.line"].search_count([]),
+            self.env["serial.event"].search_count([]),
+            self.env["stock.picking"].search_count([]),
+        )
 
     def assertRefused(self, result, *fragments):  # noqa: N802 - unittest style
         self.assertEqual(result["status"], "error", result["message"])
@@ -77,7 +93,6 @@ class ScannerCase(SerialTrackingCase):
 
 @tagged("post_install", "-at_install")
 class TestScannerReceive(ScannerCase):
-
     def test_gs1_label_creates_the_serial_with_batch_on_the_right_move(self):
         receipt = self.incoming(self.product, 3)
         params = {"picking_id": receipt.id}
@@ -117,8 +132,12 @@ class TestScannerReceive(ScannerCase):
         self.assertEqual(self.scan("receive", self.gs1("LAP-D"), params)["status"], "ok")
         before = self.footprint()
         # not scanned in this session: the same unit again, or another with its label
-        self.assertRefused(self.scan("receive", self.gs1("LAP-D"), params),
-                           "LAP-D", "already received on " + receipt.name, "put it aside")
+        self.assertRefused(
+            self.scan("receive", self.gs1("LAP-D"), params),
+            "LAP-D",
+            "already received on " + receipt.name,
+            "put it aside",
+        )
         self.assertEqual(self.footprint(), before)
 
     def test_serial_typed_on_a_line_of_the_receipt_is_confirmed_by_its_scan(self):
@@ -131,18 +150,25 @@ class TestScannerReceive(ScannerCase):
         placeholders[-1].lot_name = "LAP-T2"
         placeholders[0].lot_name = ""  # an emptied name is still a line to fill
         before = self.footprint()
-        self.assertRefused(self.scan("receive", self.gs1("LAP-T1"), params),
-                           "LAP-T1", "already received")
+        self.assertRefused(
+            self.scan("receive", self.gs1("LAP-T1"), params), "LAP-T1", "already received"
+        )
         self.assertEqual(self.footprint(), before)
         result = self.scan("receive", self.gs1("LAP-T2"), params)
         self.assertEqual(result["status"], "ok", result["message"])
-        self.assertEqual(result["entry"]["undo"]["line_id"], placeholders[-1].id,
-                         "the scan confirms the line that names the serial")
+        self.assertEqual(
+            result["entry"]["undo"]["line_id"],
+            placeholders[-1].id,
+            "the scan confirms the line that names the serial",
+        )
         self.assertEqual(placeholders[-1].lot_id.name, "LAP-T2")
         result = self.scan("receive", self.gs1("LAP-T3"), params)
         self.assertEqual(result["status"], "ok", result["message"])
-        self.assertIn(result["entry"]["undo"]["line_id"], placeholders[:2].ids,
-                      "the scan fills a line Odoo made for the unit")
+        self.assertIn(
+            result["entry"]["undo"]["line_id"],
+            placeholders[:2].ids,
+            "the scan fills a line Odoo made for the unit",
+        )
         self.assertEqual(len(receipt.move_line_ids), 4)
 
     def test_scanned_serial_is_planned_from_its_creation(self):
@@ -155,13 +181,16 @@ class TestScannerReceive(ScannerCase):
         self.assertFalse(lot.event_ids)
         self.assertFalse(lot.message_ids, "nothing is posted in the chatter of the serial")
         # the same start on the other ways a serial is made; a lot has no lifecycle
-        by_default = self.env["stock.lot"].with_context(
-            default_product_id=self.product.id).create({"name": "LAP-P2"})
+        by_default = (
+            self.env["stock.lot"]
+            .with_context(default_product_id=self.product.id)
+            .create({"name": "LAP-P2"})
+        )
         self.assertEqual(by_default.lifecycle_state, "planned")
-        batch = self.env["product.product"].create({
-            "name": "Bulk Cable", "is_storable": True, "tracking": "lot"})
-        lot_of_batch = self.env["stock.lot"].create({"name": "CABLE-1",
-                                                     "product_id": batch.id})
+        batch = self.env["product.product"].create(
+            {"name": "Bulk Cable", "is_storable": True, "tracking": "lot"}
+        )
+        lot_of_batch = self.env["stock.lot"].create({"name": "CABLE-1", "product_id": batch.id})
         self.assertFalse(lot_of_batch.lifecycle_state)
         self.assertFalse(lot_of_batch.lifecycle_date)
 
@@ -172,16 +201,24 @@ class TestScannerReceive(ScannerCase):
         bad = self.imei[1][:-1] + str((int(self.imei[1][-1]) + 1) % 10)
         before = self.footprint()
         result = self.scan("receive", bad, params)
-        self.assertRefused(result, bad, "check character should be " + self.imei[1][-1],
-                           'numbering rule "Phone IMEI"', "scan again")
+        self.assertRefused(
+            result,
+            bad,
+            "check character should be " + self.imei[1][-1],
+            'numbering rule "Phone IMEI"',
+            "scan again",
+        )
         self.assertEqual(self.footprint(), before)
         self.assertFalse(self.env["stock.lot"].search([("name", "=", bad)]))
 
     def test_wrong_product_is_refused(self):
         receipt = self.incoming(self.product, 2)
         before = self.footprint()
-        result = self.scan("receive", self.gs1(self.imei[0], gtin=self.phone_ean.zfill(14)),
-                           {"picking_id": receipt.id})
+        result = self.scan(
+            "receive",
+            self.gs1(self.imei[0], gtin=self.phone_ean.zfill(14)),
+            {"picking_id": receipt.id},
+        )
         self.assertRefused(result, "Field Phone", "is not on " + receipt.name, "aside")
         self.assertEqual(self.footprint(), before)
 
@@ -193,19 +230,26 @@ class TestScannerReceive(ScannerCase):
         if self.laptop_gtin[-1] == "0":
             broken = "]d2" + "01" + self.laptop_gtin[:-1] + "1" + "21LAP-X"
         self.assertRefused(self.scan("receive", broken, params), "not valid GS1 data", "AI 01")
-        self.assertRefused(self.scan("receive", f"(01){self.laptop_gtin}(17)271399(21)X",
-                                     params), "AI 17")
+        self.assertRefused(
+            self.scan("receive", f"(01){self.laptop_gtin}(17)271399(21)X", params), "AI 17"
+        )
         other = gtin13("123456789012").zfill(14)
-        self.assertRefused(self.scan("receive", self.gs1("LAP-Y", gtin=other), params),
-                           "No product has the GTIN " + other)
+        self.assertRefused(
+            self.scan("receive", self.gs1("LAP-Y", gtin=other), params),
+            "No product has the GTIN " + other,
+        )
         self.assertEqual(self.footprint(), before)
 
     def test_serial_already_in_stock_cannot_be_received_again(self):
         self._receive(["LAP-OLD"])
         receipt = self.incoming(self.product, 1)
         before = self.footprint()
-        self.assertRefused(self.scan("receive", "LAP-OLD", {"picking_id": receipt.id}),
-                           "LAP-OLD already exists", "In Stock", "cannot be received twice")
+        self.assertRefused(
+            self.scan("receive", "LAP-OLD", {"picking_id": receipt.id}),
+            "LAP-OLD already exists",
+            "In Stock",
+            "cannot be received twice",
+        )
         self.assertEqual(self.footprint(), before)
 
     def test_scanning_the_receipt_reference_selects_it(self):
@@ -219,13 +263,11 @@ class TestScannerReceive(ScannerCase):
         receipt = self.incoming(self.product, 2)
         params = {"picking_id": receipt.id}
         result = self.scan("receive", self.gs1("LAP-U"), params)
-        undone = self.scanner.with_user(self.stock_user).undo("receive", result["entry"],
-                                                              params)
+        undone = self.scanner.with_user(self.stock_user).undo("receive", result["entry"], params)
         self.assertEqual(undone["status"], "ok", undone["message"])
         self.assertFalse(receipt.move_line_ids.filtered("lot_id"))
         self.assertFalse(self.env["stock.lot"].search([("name", "=", "LAP-U")]))
         self.assertEqual(self.scan("receive", self.gs1("LAP-U"), params)["status"], "ok")
-
 
     def assertMoveTotalsRecount(self, moves):  # noqa: N802 - unittest style
         """The stored picked flag and quantity of ``moves`` are what Odoo's own computes
@@ -257,8 +299,7 @@ class TestScannerReceive(ScannerCase):
         self.assertTrue(receipt.move_ids.picked)
         # a scan on the twelfth unit costs what a scan on the third did
         self.assertEqual(queries[11], queries[2], queries)
-        undone = self.scanner.with_user(self.stock_user).undo("receive", result["entry"],
-                                                               params)
+        undone = self.scanner.with_user(self.stock_user).undo("receive", result["entry"], params)
         self.assertEqual(undone["status"], "ok", undone["message"])
         self.assertMoveTotalsRecount(receipt.move_ids)
         result = self.scanner.with_user(self.stock_user).validate("receive", params)
@@ -267,7 +308,6 @@ class TestScannerReceive(ScannerCase):
 
 @tagged("post_install", "-at_install")
 class TestScannerPick(ScannerCase):
-
     def setUp(self):
         super().setUp()
         _receipt, lots = self._receive(["PK-1", "PK-2", "PK-3", "PK-4", "PK-5"])
@@ -294,28 +334,37 @@ class TestScannerPick(ScannerCase):
         params = {"picking_id": delivery.id}
         _r, phone_lot = self._receive([self.imei[0]], product=self.phone)
         self.assertEqual(self.scan("pick", "PK-1", params)["status"], "ok")
-        self._transition(self.lots["PK-4"], "quarantine", self.stock_manager,
-                         self.reason_quarantine)
+        self._transition(
+            self.lots["PK-4"], "quarantine", self.stock_manager, self.reason_quarantine
+        )
         self._deliver(self.lots["PK-5"])
         before = self.footprint()
-        self.assertRefused(self.scan("pick", self.imei[0], params),
-                           "Field Phone", "is not on " + delivery.name)
+        self.assertRefused(
+            self.scan("pick", self.imei[0], params), "Field Phone", "is not on " + delivery.name
+        )
         self.assertRefused(self.scan("pick", "PK-1", params), "PK-1 is already picked")
-        self.assertRefused(self.scan("pick", "PK-4", params), "PK-4 is quarantined",
-                           "put it aside and pick another unit")
-        self.assertRefused(self.scan("pick", "PK-5", params), "PK-5 is Shipped",
-                           "Pick another unit")
+        self.assertRefused(
+            self.scan("pick", "PK-4", params),
+            "PK-4 is quarantined",
+            "put it aside and pick another unit",
+        )
+        self.assertRefused(
+            self.scan("pick", "PK-5", params), "PK-5 is Shipped", "Pick another unit"
+        )
         self.assertRefused(self.scan("pick", "NOPE-1", params), "NOPE-1 is not a known serial")
-        self.assertRefused(self.scan("pick", "]C1" + "01" + self.laptop_gtin + "21", params),
-                           "not valid GS1 data")
+        self.assertRefused(
+            self.scan("pick", "]C1" + "01" + self.laptop_gtin + "21", params), "not valid GS1 data"
+        )
         self.assertEqual(self.footprint(), before)
         self.assertTrue(phone_lot)
 
     def test_unit_reserved_for_another_delivery_is_refused(self):
         other = self._delivery(self.lots["PK-3"])
         delivery = self._delivery(self.lots["PK-1"])
-        self.assertRefused(self.scan("pick", "PK-3", {"picking_id": delivery.id}),
-                           "PK-3 is reserved for " + other.name)
+        self.assertRefused(
+            self.scan("pick", "PK-3", {"picking_id": delivery.id}),
+            "PK-3 is reserved for " + other.name,
+        )
 
     def test_undo_gives_the_reservation_back(self):
         delivery = self._delivery(self.lots["PK-1"])
@@ -339,7 +388,6 @@ class TestScannerPick(ScannerCase):
 
 @tagged("post_install", "-at_install")
 class TestScannerLookupAndAccess(ScannerCase):
-
     def test_card_shows_state_location_warranty_events_and_parent(self):
         _receipt, lots = self._receive(["LK-UNIT", "LK-PART"])
         unit, part = lots.sorted("name")[1], lots.sorted("name")[0]
@@ -362,11 +410,18 @@ class TestScannerLookupAndAccess(ScannerCase):
         self._receive([self.imei[0]], product=self.phone)
         bad = self.imei[0][:-1] + str((int(self.imei[0][-1]) + 1) % 10)
         result = self.scan("lookup", self.gs1(bad, gtin=self.phone_ean.zfill(14)))
-        self.assertRefused(result, bad, "check character should be " + self.imei[0][-1],
-                           'numbering rule "Phone IMEI"', "misread")
+        self.assertRefused(
+            result,
+            bad,
+            "check character should be " + self.imei[0][-1],
+            'numbering rule "Phone IMEI"',
+            "misread",
+        )
         # a well-formed number that does not exist is simply unknown
-        self.assertRefused(self.scan("lookup", self.imei[5], {"product_id": self.phone.id}),
-                           self.imei[5] + " is not a known serial")
+        self.assertRefused(
+            self.scan("lookup", self.imei[5], {"product_id": self.phone.id}),
+            self.imei[5] + " is not a known serial",
+        )
 
     def test_card_buttons_open_the_serial_and_its_label_wizard(self):
         _receipt, lot = self._receive(["LK-BTN"])
@@ -383,23 +438,41 @@ class TestScannerLookupAndAccess(ScannerCase):
 
     def test_serials_of_another_company_are_not_found(self):
         other = self.env["res.company"].create({"name": "Other Co"})
-        self.env["stock.lot"].create({"name": "MC-1", "product_id": self.product.id,
-                                      "company_id": other.id})
+        self.env["stock.lot"].create(
+            {"name": "MC-1", "product_id": self.product.id, "company_id": other.id}
+        )
         self.assertRefused(self.scan("lookup", "MC-1"), "MC-1 is not a known serial")
         both = self.env.company | other
-        user = new_test_user(self.env, login="sc_both", groups="stock.group_stock_user",
-                             company_id=self.env.company.id, company_ids=[(6, 0, both.ids)])
-        result = self.scanner.with_user(user).with_context(
-            allowed_company_ids=both.ids).scan("lookup", "MC-1", {})
+        user = new_test_user(
+            self.env,
+            login="sc_both",
+            groups="stock.group_stock_user",
+            company_id=self.env.company.id,
+            company_ids=[(6, 0, both.ids)],
+        )
+        result = (
+            self.scanner.with_user(user)
+            .with_context(allowed_company_ids=both.ids)
+            .scan("lookup", "MC-1", {})
+        )
         self.assertEqual(result["status"], "ok", result["message"])
 
     def test_same_serial_of_two_products_asks_for_the_product(self):
         self._receive(["TWIN-1"])
-        self._receive(["TWIN-1"], product=self.env["product.product"].create({
-            "name": "Dock", "type": "consu", "is_storable": True, "tracking": "serial",
-        }))
-        self.assertRefused(self.scan("lookup", "TWIN-1"), "several products",
-                           "Scan the product barcode first")
+        self._receive(
+            ["TWIN-1"],
+            product=self.env["product.product"].create(
+                {
+                    "name": "Dock",
+                    "type": "consu",
+                    "is_storable": True,
+                    "tracking": "serial",
+                }
+            ),
+        )
+        self.assertRefused(
+            self.scan("lookup", "TWIN-1"), "several products", "Scan the product barcode first"
+        )
         result = self.scan("lookup", "TWIN-1", {"product_id": self.product.id})
         self.assertEqual(result["card"]["product"], self.product.display_name)
 
@@ -425,7 +498,6 @@ class TestScannerLookupAndAccess(ScannerCase):
 
 @tagged("post_install", "-at_install")
 class TestScannerQuarantine(ScannerCase):
-
     def test_quarantine_and_release_with_reason(self):
         _receipt, lot = self._receive(["QZ-1"])
         manager = self.stock_manager
@@ -438,22 +510,26 @@ class TestScannerQuarantine(ScannerCase):
         event = self.assertLastEvent(lot, "quarantined", "quarantined")
         self.assertEqual(event.reason_id, self.reason_quarantine)
         before = self.footprint()
-        self.assertRefused(self.scan("quarantine", "QZ-1", params, manager),
-                           "QZ-1 is already quarantined")
+        self.assertRefused(
+            self.scan("quarantine", "QZ-1", params, manager), "QZ-1 is already quarantined"
+        )
         self.assertEqual(self.footprint(), before)
         result = self.scan("release", "QZ-1", {"reason_id": self.reason_release.id}, manager)
         self.assertEqual(result["status"], "ok", result["message"])
         self.assertEqual(lot.lifecycle_state, "in_stock")
         self.assertEqual(lot.location_id, self.stock)
-        self.assertRefused(self.scan("release", "QZ-1", {"reason_id": self.reason_release.id},
-                                     manager), "QZ-1 is not quarantined")
+        self.assertRefused(
+            self.scan("release", "QZ-1", {"reason_id": self.reason_release.id}, manager),
+            "QZ-1 is not quarantined",
+        )
 
     def test_undo_of_a_quarantine_releases_the_unit(self):
         _receipt, lot = self._receive(["QZ-2"])
         params = {"reason_id": self.reason_quarantine.id}
         result = self.scan("quarantine", "QZ-2", params, self.stock_manager)
-        undone = self.scanner.with_user(self.stock_manager).undo("quarantine", result["entry"],
-                                                                 params)
+        undone = self.scanner.with_user(self.stock_manager).undo(
+            "quarantine", result["entry"], params
+        )
         self.assertEqual(undone["status"], "ok", undone["message"])
         self.assertEqual(lot.lifecycle_state, "in_stock")
         self.assertLastEvent(lot, "released", "in_stock")
@@ -461,20 +537,23 @@ class TestScannerQuarantine(ScannerCase):
 
 @tagged("post_install", "-at_install")
 class TestScannerCount(ScannerCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.stock.barcode = "SC-STOCK-LOC"
-        cls.overflow = cls.env["stock.location"].create({
-            "name": "Overflow", "usage": "internal",
-            "location_id": cls.warehouse.view_location_id.id,
-        })
+        cls.overflow = cls.env["stock.location"].create(
+            {
+                "name": "Overflow",
+                "usage": "internal",
+                "location_id": cls.warehouse.view_location_id.id,
+            }
+        )
 
     def test_found_missing_unexpected_and_apply(self):
         _r, lots = self._receive(["CT-A", "CT-B", "CT-C"])
-        receipt = self._picking(self.warehouse.in_type_id, self.supplier_location,
-                                self.overflow, self.vendor)
+        receipt = self._picking(
+            self.warehouse.in_type_id, self.supplier_location, self.overflow, self.vendor
+        )
         self._add_move(receipt, self.product, [{"lot_name": "CT-D"}])
         self._validate(receipt)
         lot_d = receipt.move_line_ids.lot_id
@@ -518,10 +597,13 @@ class TestScannerCount(ScannerCase):
         self.assertRefused(self.scan("count", "CT-Z", {}), "Choose the location to count")
 
     def _stock_quants_of(self, lot):
-        return self.env["stock.quant"].search([
-            ("lot_id", "=", lot.id), ("quantity", ">", 0),
-            ("location_id.usage", "=", "internal"),
-        ])
+        return self.env["stock.quant"].search(
+            [
+                ("lot_id", "=", lot.id),
+                ("quantity", ">", 0),
+                ("location_id.usage", "=", "internal"),
+            ]
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -532,10 +614,13 @@ class TestScannerRecall(ScannerCase):
         super().setUp()
         _receipt, lots = self._receive(["RC-U1", "RC-U2"])
         self.recalled = lots.filtered(lambda lot: lot.name == "RC-U1")
-        self.recall = self.env["serial.recall"].create({
-            "reason": "Faulty capacitor", "severity": "high",
-            "lot_ids": [(6, 0, self.recalled.ids)],
-        })
+        self.recall = self.env["serial.recall"].create(
+            {
+                "reason": "Faulty capacitor",
+                "severity": "high",
+                "lot_ids": [(6, 0, self.recalled.ids)],
+            }
+        )
         self.recall.action_simulate()
         self.recall.with_user(self.stock_manager).action_activate()
         self.assertEqual(self.recall.state, "active")
@@ -553,7 +638,8 @@ class TestScannerRecall(ScannerCase):
         self.assertEqual(result["card"]["recalls"], [self.recall.display_name])
         self.assertIn("put it aside", result["message"])
         self.assertEqual(self.recalled.lifecycle_state, "quarantined")
-        result = self.scan("release", "RC-U1", {"reason_id": self.reason_release.id},
-                           self.stock_manager)
+        result = self.scan(
+            "release", "RC-U1", {"reason_id": self.reason_release.id}, self.stock_manager
+        )
         self.assertRefused(result, "under recall " + self.recall.name, "stays in quarantine")
         self.assertEqual(self.recalled.lifecycle_state, "quarantined")

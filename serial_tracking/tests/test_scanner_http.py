@@ -21,7 +21,9 @@ class TestScannerHttpHostileInput(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.scan_user = new_test_user(
-            cls.env, login="gp_scan_user", password="gp_scan_user_pw",
+            cls.env,
+            login="gp_scan_user",
+            password="gp_scan_user_pw",
             groups="stock.group_stock_user,serial_tracking.group_serial_user",
         )
 
@@ -33,11 +35,19 @@ class TestScannerHttpHostileInput(HttpCase):
         return self.url_open(URL, data=body, headers={"Content-Type": "application/json"})
 
     def _rpc(self, args=None, kwargs=None, raw_params=None):
-        params = raw_params if raw_params is not None else {
-            "model": "serial.scanner", "method": "scan",
-            "args": args or [], "kwargs": kwargs or {}}
-        return self._post(json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
-                                      "params": params}))
+        params = (
+            raw_params
+            if raw_params is not None
+            else {
+                "model": "serial.scanner",
+                "method": "scan",
+                "args": args or [],
+                "kwargs": kwargs or {},
+            }
+        )
+        return self._post(
+            json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
+        )
 
     def _assert_clean(self, response, label):
         self.assertLess(response.status_code, 500, f"{label}: {response.text[:500]}")
@@ -46,8 +56,11 @@ class TestScannerHttpHostileInput(HttpCase):
         body = response.json()
         if "error" in body:
             name = body["error"]["data"]["name"]
-            self.assertIn(name, CLEAN_ERRORS, f"{label}: raw error {name}: "
-                          f"{body['error']['data'].get('message')}")
+            self.assertIn(
+                name,
+                CLEAN_ERRORS,
+                f"{label}: raw error {name}: {body['error']['data'].get('message')}",
+            )
             return name
         self.assertEqual(body["result"]["status"], "error", f"{label}: {body['result']}")
         return "status-error"
@@ -68,10 +81,12 @@ class TestScannerHttpHostileInput(HttpCase):
 
     def test_missing_arguments(self):
         """No code, no mode: the scanner refuses with a user error."""
-        self.assertEqual(self._assert_clean(self._rpc(args=["lookup"]), "no code"),
-                         "odoo.exceptions.UserError")
-        self.assertEqual(self._assert_clean(self._rpc(args=[None]), "no mode"),
-                         "odoo.exceptions.UserError")
+        self.assertEqual(
+            self._assert_clean(self._rpc(args=["lookup"]), "no code"), "odoo.exceptions.UserError"
+        )
+        self.assertEqual(
+            self._assert_clean(self._rpc(args=[None]), "no mode"), "odoo.exceptions.UserError"
+        )
 
     @mute_logger("odoo.http")
     def test_missing_params(self):
@@ -83,8 +98,9 @@ class TestScannerHttpHostileInput(HttpCase):
         }
         for label, params in cases.items():
             with self.subTest(label):
-                response = self._post(json.dumps(
-                    {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}))
+                response = self._post(
+                    json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
+                )
                 self.assertLess(response.status_code, 500, response.text[:300])
                 if response.status_code < 400:
                     error = response.json().get("error")
@@ -123,8 +139,10 @@ class TestScannerHttpHostileInput(HttpCase):
             with self.subTest(label):
                 self._assert_clean(self._rpc(args=["lookup", code]), label)
         # invalid UTF-8 and raw surrogate escapes on the wire
-        raw = (b'{"jsonrpc":"2.0","method":"call","id":1,"params":{"model":"serial.scanner",'
-               b'"method":"scan","args":["lookup","SN\\ud800"],"kwargs":{}}}')
+        raw = (
+            b'{"jsonrpc":"2.0","method":"call","id":1,"params":{"model":"serial.scanner",'
+            b'"method":"scan","args":["lookup","SN\\ud800"],"kwargs":{}}}'
+        )
         self._assert_clean(self._post(raw), "escaped lone surrogate")
         broken = raw.replace(b"SN\\ud800", b"SN\xff\xfe\xed\xa0\x80")
         with mute_logger("odoo.http"):

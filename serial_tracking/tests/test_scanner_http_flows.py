@@ -18,7 +18,9 @@ class ScannerHttpCase(HttpCase, SerialTrackingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.scanner_user = new_test_user(
-            cls.env, login="sc_http_user", password="sc_http_user_pw",
+            cls.env,
+            login="sc_http_user",
+            password="sc_http_user_pw",
             groups="stock.group_stock_user",
         )
 
@@ -31,13 +33,24 @@ class ScannerHttpCase(HttpCase, SerialTrackingCase):
     def rpc(self, method, *args):
         """The JSON body of one call, as the screen's ``orm.call`` makes it."""
         self.env.flush_all()  # the request reads through its own environment
-        body = json.dumps({
-            "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"model": "serial.scanner", "method": method, "args": list(args),
-                       "kwargs": {}},
-        })
-        response = self.url_open(f"/web/dataset/call_kw/serial.scanner/{method}", data=body,
-                                 headers={"Content-Type": "application/json"})
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {
+                    "model": "serial.scanner",
+                    "method": method,
+                    "args": list(args),
+                    "kwargs": {},
+                },
+            }
+        )
+        response = self.url_open(
+            f"/web/dataset/call_kw/serial.scanner/{method}",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
         self.assertEqual(response.status_code, 200, response.text[:500])
         self.env.invalidate_all()  # what the request wrote is read again
         return response.json()
@@ -56,24 +69,33 @@ class ScannerHttpCase(HttpCase, SerialTrackingCase):
     def footprint(self):
         """What a refused call must not change."""
         self.env.flush_all()
-        return (self.env["stock.lot"].search_count([]),
-                self.env["stock.move.line"].search_count([]),
-                self.env["stock.move.line"].search_count([("picked", "=", True)]),
-                self.env["serial.event"].search_count([]),
-                self.env["stock.picking"].search_count([]))
+        return (
+            self.env["stock.lot"].search_count([]),
+            self.env["stock.move.line"].search_count([]),
+            self.env["stock.move.line"].search_count([("picked", "=", True)]),
+            self.env["serial.event"].search_count([]),
+            self.env["stock.picking"].search_count([]),
+        )
 
     # --- data through Odoo's own operations --------------------------------------------
 
     def _new_receipt(self, quantity, product=None):
         """A receipt confirmed by Odoo: one line per unit, no serial yet."""
         product = product or self.product
-        receipt = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
-                                self.vendor)
-        receipt.move_ids = [Command.create({
-            "product_id": product.id, "product_uom_qty": quantity,
-            "product_uom": product.uom_id.id, "location_id": self.supplier_location.id,
-            "location_dest_id": self.stock.id,
-        })]
+        receipt = self._picking(
+            self.warehouse.in_type_id, self.supplier_location, self.stock, self.vendor
+        )
+        receipt.move_ids = [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "product_uom_qty": quantity,
+                    "product_uom": product.uom_id.id,
+                    "location_id": self.supplier_location.id,
+                    "location_dest_id": self.stock.id,
+                }
+            )
+        ]
         receipt.action_confirm()
         self.assertEqual(len(receipt.move_line_ids), quantity)
         return receipt
@@ -91,13 +113,20 @@ class ScannerHttpCase(HttpCase, SerialTrackingCase):
         return {lot.name: lot for lot in lots}
 
     def _new_delivery(self, quantity):
-        delivery = self._picking(self.warehouse.out_type_id, self.stock,
-                                 self.customer_location, self.customer)
-        delivery.move_ids = [Command.create({
-            "product_id": self.product.id, "product_uom_qty": quantity,
-            "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
-            "location_dest_id": self.customer_location.id,
-        })]
+        delivery = self._picking(
+            self.warehouse.out_type_id, self.stock, self.customer_location, self.customer
+        )
+        delivery.move_ids = [
+            Command.create(
+                {
+                    "product_id": self.product.id,
+                    "product_uom_qty": quantity,
+                    "product_uom": self.product.uom_id.id,
+                    "location_id": self.stock.id,
+                    "location_dest_id": self.customer_location.id,
+                }
+            )
+        ]
         delivery.action_confirm()
         return delivery
 
@@ -121,13 +150,18 @@ class TestScannerHttpPick(ScannerHttpCase):
         the delivery (as moves made by other flows are): Odoo does not carry the
         delivery over to the move's lines, whose ``picking_id`` stays empty. The demo
         deliveries of the walk-through were in this state."""
-        delivery = self._picking(self.warehouse.out_type_id, self.stock,
-                                 self.customer_location, self.customer)
-        move = self.env["stock.move"].create({
-            "product_id": self.product.id, "product_uom_qty": quantity,
-            "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
-            "location_dest_id": self.customer_location.id,
-        })
+        delivery = self._picking(
+            self.warehouse.out_type_id, self.stock, self.customer_location, self.customer
+        )
+        move = self.env["stock.move"].create(
+            {
+                "product_id": self.product.id,
+                "product_uom_qty": quantity,
+                "product_uom": self.product.uom_id.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.customer_location.id,
+            }
+        )
         move._action_confirm()
         move._action_assign()
         self.assertEqual(len(move.move_line_ids), quantity)
@@ -162,8 +196,9 @@ class TestScannerHttpPick(ScannerHttpCase):
         self.assertStatus(result, "ok", f"{delivery.name} validated: 2 serial(s)")
         self.assertEqual(delivery.state, "done")
         self.assertEqual(set((first | second).mapped("lifecycle_state")), {"shipped"})
-        self.assertEqual(delivery.move_line_ids.lot_id, first | second,
-                         "the delivery lists the units it shipped")
+        self.assertEqual(
+            delivery.move_line_ids.lot_id, first | second, "the delivery lists the units it shipped"
+        )
         return first | second
 
     def test_reserved_units_are_picked_undone_and_validated(self):
@@ -178,9 +213,11 @@ class TestScannerHttpPick(ScannerHttpCase):
         delivery = self._delivery_reserved_before_its_moves_joined_it()
         line = delivery.move_ids.move_line_ids[:1]
         line.picked = True  # picked, as the scan did
-        entry = {"lot_id": line.lot_id.id, "serial": line.lot_id.name,
-                 "undo": {"line_id": line.id, "previous_lot_id": line.lot_id.id,
-                          "created": False}}
+        entry = {
+            "lot_id": line.lot_id.id,
+            "serial": line.lot_id.name,
+            "undo": {"line_id": line.id, "previous_lot_id": line.lot_id.id, "created": False},
+        }
         undone = self.call("undo", "pick", entry, {"picking_id": delivery.id})
         self.assertStatus(undone, "ok", f"{line.lot_id.name} taken off {delivery.name}")
         self.assertEqual(undone["document"]["done"], 0)
@@ -333,7 +370,6 @@ class TestScannerHttpReceive(ScannerHttpCase):
 
 @tagged("post_install", "-at_install")
 class TestScannerHttpLookup(ScannerHttpCase):
-
     def test_look_up_has_nothing_to_take_back(self):
         self._stock(["LH-1"])
         result = self.call("scan", "lookup", "LH-1", {})
@@ -352,14 +388,18 @@ class TestScannerHttpParameters(ScannerHttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.scanner_user.group_ids |= cls.env.ref("stock.group_stock_manager") | cls.env.ref(
-            "serial_tracking.group_serial_manager")
+            "serial_tracking.group_serial_manager"
+        )
 
     def assertBusinessError(self, body, parameter, label):  # noqa: N802 - unittest style
         error = body.get("error")
         self.assertTrue(error, f"{label}: answered {body.get('result')}")
         data = error["data"]
-        self.assertEqual(data["name"], "odoo.exceptions.UserError",
-                         f"{label}: {data['name']}: {data.get('message')}")
+        self.assertEqual(
+            data["name"],
+            "odoo.exceptions.UserError",
+            f"{label}: {data['name']}: {data.get('message')}",
+        )
         self.assertIn(parameter, data["message"], label)
 
     @mute_logger("odoo.http", "odoo.sql_db")
@@ -372,12 +412,15 @@ class TestScannerHttpParameters(ScannerHttpCase):
             ("load", ["pick", {"picking_id": "WH/OUT/00009"}], "picking_id"),
             ("load", ["receive", {"picking_id": {"id": receipt.id}}], "picking_id"),
             ("load", ["count", {"location_id": "8"}], "location_id"),
-            ("load", ["count", {"location_id": 10 ** 12}], "location_id"),
+            ("load", ["count", {"location_id": 10**12}], "location_id"),
             ("load", ["pick", "picking_id=3"], "params"),
             ("scan", ["pick", "PH-1", {"picking_id": "abc"}], "picking_id"),
             ("scan", ["receive", "RH-1", {"picking_id": [receipt.id]}], "picking_id"),
-            ("scan", ["receive", "RH-1", {"picking_id": receipt.id, "product_id": "x"}],
-             "product_id"),
+            (
+                "scan",
+                ["receive", "RH-1", {"picking_id": receipt.id, "product_id": "x"}],
+                "product_id",
+            ),
             ("scan", ["count", "X-1", {"location_id": "WH/Stock"}], "location_id"),
             ("scan", ["count", "X-1", {"location_id": stock, "scanned": 5}], "scanned"),
             ("scan", ["count", "X-1", {"location_id": stock, "scanned": "1,2"}], "scanned"),
@@ -385,8 +428,11 @@ class TestScannerHttpParameters(ScannerHttpCase):
             ("scan", ["count", "X-1", {"location_id": stock, "scanned": [True]}], "scanned"),
             ("scan", ["quarantine", "X-1", {"reason_id": "defect"}], "reason_id"),
             ("scan", ["quarantine", "X-1", {"reason_id": 1, "note": ["x"]}], "note"),
-            ("undo", ["pick", {"undo": {"line_id": "abc"}}, {"picking_id": delivery.id}],
-             "line_id"),
+            (
+                "undo",
+                ["pick", {"undo": {"line_id": "abc"}}, {"picking_id": delivery.id}],
+                "line_id",
+            ),
             ("undo", ["receive", {"undo": {"line_id": 1.5}}, {}], "line_id"),
             ("undo", ["receive", {"undo": {"line_id": 1, "lot_id": "x"}}, {}], "lot_id"),
             ("undo", ["receive", "last", {}], "entry"),
@@ -412,8 +458,9 @@ class TestScannerHttpParameters(ScannerHttpCase):
 
     def test_right_types_still_answer(self):
         receipt = self._new_receipt(1)
-        self.assertEqual(self.call("load", "receive", {"picking_id": receipt.id})
-                         ["document"]["id"], receipt.id)
+        self.assertEqual(
+            self.call("load", "receive", {"picking_id": receipt.id})["document"]["id"], receipt.id
+        )
         self.assertFalse(self.call("load", "receive", {"picking_id": False})["document"])
         review = self.call("count_review", {"location_id": self.stock.id, "scanned": []})
         self.assertEqual(review["missing_count"], 0)

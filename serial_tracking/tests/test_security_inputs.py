@@ -32,20 +32,33 @@ class RpcMixin:
 
     def rpc(self, route, params):
         self.env.flush_all()  # the request reads through its own cursor
-        response = self.url_open(route, data=json.dumps({
-            "jsonrpc": "2.0", "method": "call", "id": 1, "params": params,
-        }), headers={"Content-Type": "application/json"})
+        response = self.url_open(
+            route,
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": params,
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
         self.assertEqual(response.status_code, 200, response.text[:300])
         self.env.invalidate_all()
         return response.json()
 
     def call_kw(self, model, method, args, kwargs=None):
-        return self.rpc(f"/web/dataset/call_kw/{model}/{method}", {
-            "model": model, "method": method, "args": args, "kwargs": kwargs or {}})
+        return self.rpc(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
 
     def call_button(self, model, method, ids):
-        return self.rpc(f"/web/dataset/call_button/{model}/{method}", {
-            "model": model, "method": method, "args": [ids], "kwargs": {}})
+        return self.rpc(
+            f"/web/dataset/call_button/{model}/{method}",
+            {"model": model, "method": method, "args": [ids], "kwargs": {}},
+        )
 
     def assertRefused(self, body, error, *fragments):  # noqa: N802 - unittest style
         self.assertIn("error", body, f"accepted: {str(body)[:300]}")
@@ -65,7 +78,6 @@ class RpcMixin:
 
 @tagged("post_install", "-at_install")
 class TestExportCellsArePlain(HttpCase, TraceabilityCase):
-
     def setUp(self):
         super().setUp()
         # what a partner or a supplier can name itself, and a serial as a label may read
@@ -98,8 +110,13 @@ class TestExportCellsArePlain(HttpCase, TraceabilityCase):
 
     def test_xlsx_cells_are_typed_and_text_stays_text(self):
         book = openpyxl.load_workbook(io.BytesIO(self._download("xlsx")))
-        cells = [cell for sheet in book.worksheets for row in sheet.iter_rows()
-                 for cell in row if cell.value is not None]
+        cells = [
+            cell
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        ]
         self.assertFalse([cell.coordinate for cell in cells if cell.data_type == "f"])
         self.assertFalse([cell.coordinate for cell in cells if cell.hyperlink])
         texts = {cell.value: cell for cell in cells if isinstance(cell.value, str)}
@@ -132,26 +149,42 @@ class TestTransitionDates(RpcMixin, HttpCase, SerialTrackingCase):
         super().setUp()
         _picking, self.lot = self._receive(["TD-1"])
         self._deliver(self.lot)
-        self.shipped = self.env["serial.event"].search(
-            [("lot_id", "=", self.lot.id), ("event_type", "=", "shipped")]).date
+        self.shipped = (
+            self.env["serial.event"]
+            .search([("lot_id", "=", self.lot.id), ("event_type", "=", "shipped")])
+            .date
+        )
         self.authenticate(self.stock_user.login, self.stock_user.login)
 
     def _apply(self, action, when, reason=False):
-        saved = self.assertAnswered(self.call_kw(
-            "serial.transition.wizard", "web_save", [[], {
-                "lot_ids": [Command.set(self.lot.ids)], "action": action,
-                "date": fields.Datetime.to_string(when), "reason_id": reason,
-            }], {"specification": {"id": {}}}))
+        saved = self.assertAnswered(
+            self.call_kw(
+                "serial.transition.wizard",
+                "web_save",
+                [
+                    [],
+                    {
+                        "lot_ids": [Command.set(self.lot.ids)],
+                        "action": action,
+                        "date": fields.Datetime.to_string(when),
+                        "reason_id": reason,
+                    },
+                ],
+                {"specification": {"id": {}}},
+            )
+        )
         return self.call_button("serial.transition.wizard", "action_apply", [saved[0]["id"]])
 
     def _events(self, event_type):
         return self.env["serial.event"].search_count(
-            [("lot_id", "=", self.lot.id), ("event_type", "=", event_type)])
+            [("lot_id", "=", self.lot.id), ("event_type", "=", event_type)]
+        )
 
     def test_a_user_cannot_date_a_registration_before_the_shipment(self):
         body = self._apply("register", self.shipped - timedelta(days=400))
-        self.assertRefused(body, "AccessError", "before the shipment of TD-1",
-                           "Serial Tracking Manager")
+        self.assertRefused(
+            body, "AccessError", "before the shipment of TD-1", "Serial Tracking Manager"
+        )
         self.assertEqual(self._events("registered"), 0)
 
     def test_a_user_cannot_date_an_installation_in_the_future(self):
@@ -164,13 +197,13 @@ class TestTransitionDates(RpcMixin, HttpCase, SerialTrackingCase):
         self.assertEqual(self._events("installed"), 1)
 
     def test_a_manager_may_date_it_otherwise_with_a_reason(self):
-        manager = new_test_user(self.env, login="td_manager",
-                                groups="stock.group_stock_manager")
+        manager = new_test_user(self.env, login="td_manager", groups="stock.group_stock_manager")
         self.authenticate(manager.login, manager.login)
         early = self.shipped - timedelta(days=10)
         self.assertRefused(self._apply("register", early), "UserError", "Choose a reason")
-        reason = self.env["serial.reason"].search([("applies_to", "in", ("any", "register"))],
-                                                  limit=1)
+        reason = self.env["serial.reason"].search(
+            [("applies_to", "in", ("any", "register"))], limit=1
+        )
         self.assertTrue(reason)
         self.assertAnswered(self._apply("register", early, reason.id))
         self.assertEqual(self._events("registered"), 1)
@@ -181,23 +214,31 @@ class TestTransitionDates(RpcMixin, HttpCase, SerialTrackingCase):
 
 @tagged("post_install", "-at_install")
 class TestSizeLimits(RpcMixin, HttpCase, SerialTrackingCase):
-
     def setUp(self):
         super().setUp()
-        self.rule = self.env["serial.format.rule"].create({
-            "name": "Limited laptops", "pattern": "LL{SEQ:8}",
-        })
+        self.rule = self.env["serial.format.rule"].create(
+            {
+                "name": "Limited laptops",
+                "pattern": "LL{SEQ:8}",
+            }
+        )
         self.product.serial_format_rule_id = self.rule
         self.authenticate(self.stock_user.login, self.stock_user.login)
 
     def test_generate_dialog_refuses_more_than_the_limit_before_taking_numbers(self):
         move = self._confirmed_receipt(self.product, 1).move_ids
         first = self.rule.next_number
-        context = {"default_product_id": self.product.id,
-                   "default_location_dest_id": move.location_dest_id.id,
-                   "default_tracking": "serial", "default_company_id": move.company_id.id}
-        body = self.call_kw("stock.move", "action_generate_lot_line_vals",
-                            [context, "generate", "", MAX_SERIALS + 1, False])
+        context = {
+            "default_product_id": self.product.id,
+            "default_location_dest_id": move.location_dest_id.id,
+            "default_tracking": "serial",
+            "default_company_id": move.company_id.id,
+        }
+        body = self.call_kw(
+            "stock.move",
+            "action_generate_lot_line_vals",
+            [context, "generate", "", MAX_SERIALS + 1, False],
+        )
         self.assertRefused(body, "UserError", f"limit of {MAX_SERIALS:,}")
         self.assertEqual(self.rule.next_number, first)  # no number burnt
 
@@ -218,7 +259,8 @@ class TestSizeLimits(RpcMixin, HttpCase, SerialTrackingCase):
                 if item.filename == "xl/worksheets/sheet1.xml":
                     # the row, its cell and the sheet's dimension A1:A1048576
                     content = content.replace(b'r="1048576"', b'r="5000000"').replace(
-                        b"A1048576", b"A5000000")
+                        b"A1048576", b"A5000000"
+                    )
                 target.writestr(item, content)
         move = self._confirmed_receipt(self.product, 2).move_ids
         action = move.with_user(self.stock_user).action_open_serial_generate_wizard()
@@ -239,8 +281,11 @@ class TestSizeLimits(RpcMixin, HttpCase, SerialTrackingCase):
         lots = self.env["stock.lot"]
         for number in range(MAX_LABELS // 1000 + 1):
             lots |= self._receive([f"LB-{number}"])[1]
-        form = Form(self.env["serial.label.wizard"].with_user(self.stock_user).with_context(
-            active_model="stock.lot", active_ids=lots.ids))
+        form = Form(
+            self.env["serial.label.wizard"]
+            .with_user(self.stock_user)
+            .with_context(active_model="stock.lot", active_ids=lots.ids)
+        )
         form.copies = 1000
         wizard = form.save()
         with self.assertRaisesRegex(UserError, f"limit of {MAX_LABELS:,}"):
@@ -252,42 +297,53 @@ class TestSizeLimits(RpcMixin, HttpCase, SerialTrackingCase):
 
 @tagged("post_install", "-at_install")
 class TestUnguardedPaths(RpcMixin, HttpCase, SerialTrackingCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.portal_user = new_test_user(cls.env, login="si_portal", groups="base.group_portal")
-        cls.manager = new_test_user(cls.env, login="si_manager",
-                                    groups="stock.group_stock_manager")
+        cls.manager = new_test_user(cls.env, login="si_manager", groups="stock.group_stock_manager")
         cls.other_company = cls.env["res.company"].create({"name": "Other Co"})
-        cls.other_lot = cls.env["stock.lot"].create({
-            "name": "OTHER-UNIT-77", "product_id": cls.product.id,
-            "company_id": cls.other_company.id,
-        })
+        cls.other_lot = cls.env["stock.lot"].create(
+            {
+                "name": "OTHER-UNIT-77",
+                "product_id": cls.product.id,
+                "company_id": cls.other_company.id,
+            }
+        )
 
     def test_verify_history_is_for_managers_and_their_serials(self):
         _picking, lot = self._receive(["VH-1"])
-        for login, ids in (("si_portal", lot.ids), (self.stock_user.login, lot.ids),
-                           ("si_manager", self.other_lot.ids)):
+        for login, ids in (
+            ("si_portal", lot.ids),
+            (self.stock_user.login, lot.ids),
+            ("si_manager", self.other_lot.ids),
+        ):
             with self.subTest(login=login):
                 self.authenticate(login, login)
                 body = self.call_button("stock.lot", "action_verify_history", ids)
                 self.assertRefused(body, "AccessError")
         self.authenticate("si_manager", "si_manager")
         result = self.assertAnswered(
-            self.call_button("stock.lot", "action_verify_history", lot.ids))
+            self.call_button("stock.lot", "action_verify_history", lot.ids)
+        )
         self.assertEqual(result["params"]["type"], "success")
 
     def test_the_scanner_card_hides_a_unit_of_another_company(self):
         # a component shared between companies, built into another company's unit
-        component_product = self.env["product.product"].create({
-            "name": "Shared Cell", "type": "consu", "is_storable": True,
-            "tracking": "serial"})
-        component = self.env["stock.lot"].create({
-            "name": "SHARED-CELL-1", "product_id": component_product.id, "company_id": False})
-        self.env["serial.genealogy"].create({
-            "parent_lot_id": component.id, "child_lot_id": self.other_lot.id,
-            "date_from": fields.Datetime.now(), "link_type": "built_in"})
+        component_product = self.env["product.product"].create(
+            {"name": "Shared Cell", "type": "consu", "is_storable": True, "tracking": "serial"}
+        )
+        component = self.env["stock.lot"].create(
+            {"name": "SHARED-CELL-1", "product_id": component_product.id, "company_id": False}
+        )
+        self.env["serial.genealogy"].create(
+            {
+                "parent_lot_id": component.id,
+                "child_lot_id": self.other_lot.id,
+                "date_from": fields.Datetime.now(),
+                "link_type": "built_in",
+            }
+        )
         self.authenticate(self.stock_user.login, self.stock_user.login)
         body = self.call_kw("serial.scanner", "scan", ["lookup", component.name, {}])
         card = self.assertAnswered(body)["card"]
@@ -299,14 +355,24 @@ class TestUnguardedPaths(RpcMixin, HttpCase, SerialTrackingCase):
         admin = self.env.ref("base.user_admin")
         admin.password = "si-admin-pw"
         self.authenticate(admin.login, "si-admin-pw")
-        for url in ("javascript:alert(document.cookie)", "data:text/html,<script>1</script>",
-                    " javascript:alert(1)", "java\tscript:alert(1)"):
+        for url in (
+            "javascript:alert(document.cookie)",
+            "data:text/html,<script>1</script>",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+        ):
             with self.subTest(url=url):
-                body = self.call_kw("res.company", "write",
-                                    [self.env.company.ids, {"serial_service_url": url}])
+                body = self.call_kw(
+                    "res.company", "write", [self.env.company.ids, {"serial_service_url": url}]
+                )
                 self.assertRefused(body, "ValidationError", "not a web address")
-        self.assertAnswered(self.call_kw("res.company", "write", [
-            self.env.company.ids, {"serial_service_url": "https://example.com/support"}]))
+        self.assertAnswered(
+            self.call_kw(
+                "res.company",
+                "write",
+                [self.env.company.ids, {"serial_service_url": "https://example.com/support"}],
+            )
+        )
 
     def test_a_stored_script_link_is_not_rendered(self):
         """A value stored before the check (or by SQL) still never reaches the page. QWeb
@@ -317,13 +383,16 @@ class TestUnguardedPaths(RpcMixin, HttpCase, SerialTrackingCase):
         self._deliver(lot)
         # the visitor holds the unit: the page as its label's QR code opens it, in full
         proof = self.env["serial.unit.proof"]._serial_token(GTIN, "SL-1")
-        for url, trace in (("java\tscript:alert(document.cookie)", "script:alert"),
-                           ("data:text/html,<script>alert(1)</script>", "data:text/html")):
+        for url, trace in (
+            ("java\tscript:alert(document.cookie)", "script:alert"),
+            ("data:text/html,<script>alert(1)</script>", "data:text/html"),
+        ):
             with self.subTest(url=url):
                 self.env.flush_all()
                 self.env.cr.execute(
                     "UPDATE res_company SET serial_service_url = %s WHERE id = %s",
-                    [url, self.env.company.id])
+                    [url, self.env.company.id],
+                )
                 self.env.invalidate_all()
                 self.authenticate(None, None)
                 response = self.url_open(f"/01/{GTIN}/21/SL-1?k={proof}")

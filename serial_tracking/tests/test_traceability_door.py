@@ -19,7 +19,6 @@ from .test_traceability import TraceabilityCase
 
 @tagged("post_install", "-at_install")
 class TestTraceabilityDoor(HttpCase, TraceabilityCase):
-
     def setUp(self):
         super().setUp()
         # CAR-1 was shipped in setUp; a day later the customer sends it back
@@ -48,13 +47,17 @@ class TestTraceabilityDoor(HttpCase, TraceabilityCase):
 
     def test_the_as_of_export_prints_the_state_and_place_of_that_date(self):
         today = self._export()
-        self.assertEqual((today["CAR-1"]["State"], today["CAR-1"]["Location / Holder"]),
-                         ("Returned", self.stock.display_name))
+        self.assertEqual(
+            (today["CAR-1"]["State"], today["CAR-1"]["Location / Holder"]),
+            ("Returned", self.stock.display_name),
+        )
 
         then = self._export(at=self.shipped_at + timedelta(hours=1))
         # shipped and at the customer's then, whatever happened since
-        self.assertEqual((then["CAR-1"]["State"], then["CAR-1"]["Location / Holder"]),
-                         ("Shipped", "Customer Inc"))
+        self.assertEqual(
+            (then["CAR-1"]["State"], then["CAR-1"]["Location / Holder"]),
+            ("Shipped", "Customer Inc"),
+        )
         # the components: received into stock, then built into their parent
         self.assertEqual(then["CELL-1"]["State"], "In Stock")
         self.assertEqual(then["CELL-1"]["Location / Holder"], self.stock.display_name)
@@ -62,8 +65,7 @@ class TestTraceabilityDoor(HttpCase, TraceabilityCase):
 
         # before the serials existed: no state, no place, rather than today's
         before = self._export(at=self.shipped_at - timedelta(days=30))
-        self.assertEqual((before["CAR-1"]["State"], before["CAR-1"]["Location / Holder"]),
-                         ("", ""))
+        self.assertEqual((before["CAR-1"]["State"], before["CAR-1"]["Location / Holder"]), ("", ""))
 
     def test_the_report_header_has_no_stray_slash(self):
         car = self.lots["CAR-1"]

@@ -8,7 +8,6 @@ from .common import SerialTrackingCase
 
 @tagged("post_install", "-at_install")
 class TestTransitionWizard(SerialTrackingCase):
-
     def test_inventory_administrators_are_serial_managers(self):
         self.assertTrue(self.stock_manager.has_group("serial_tracking.group_serial_manager"))
         self.assertTrue(self.stock_user.has_group("serial_tracking.group_serial_user"))
@@ -40,8 +39,9 @@ class TestTransitionWizard(SerialTrackingCase):
         with freeze_time("2026-03-01 08:00:00"):  # the installation follows the shipment
             _picking, lot = self._receive(["WZ-4"])
             self._deliver(lot)
-        self._transition(lot, "install", self.stock_user, date="2026-03-04 10:00:00",
-                         note="Installed in room 12")
+        self._transition(
+            lot, "install", self.stock_user, date="2026-03-04 10:00:00", note="Installed in room 12"
+        )
         event = self.assertLastEvent(lot, "installed", "shipped")
         self.assertEqual(str(event.date), "2026-03-04 10:00:00")
         self.assertEqual(event.user_id, self.stock_user)

@@ -32,33 +32,54 @@ class TestWarrantyTriggers(WarrantyCase):
         self.assertEqual(lot.warranty_end_date, date(2027, 1, 31))
 
     def test_month_arithmetic_on_a_leap_year(self):
-        policy = self._make_policy("One month", [
-            {"coverage_type": "parts", "duration": 1, "duration_unit": "month",
-             "trigger": "shipment"}])
+        policy = self._make_policy(
+            "One month",
+            [
+                {
+                    "coverage_type": "parts",
+                    "duration": 1,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                }
+            ],
+        )
         product = self._make_product("Charger", policy)
         _picking, lot = self._on("2024-01-02", self._receive, ["CH-1"], product=product)
         self._on("2024-01-31", self._deliver, lot)
         self.assertCoverage(self._coverages(lot), "active", "2024-01-31", "2024-02-28")
 
     def test_manufacture_and_receipt_triggers_with_supplier_coverage(self):
-        policy = self._make_policy("Made here", [
-            {"coverage_type": "parts", "duration": 36, "duration_unit": "month",
-             "trigger": "manufacture"},
-            {"coverage_type": "supplier", "duration": 1, "duration_unit": "year",
-             "trigger": "receipt"},
-        ])
+        policy = self._make_policy(
+            "Made here",
+            [
+                {
+                    "coverage_type": "parts",
+                    "duration": 36,
+                    "duration_unit": "month",
+                    "trigger": "manufacture",
+                },
+                {
+                    "coverage_type": "supplier",
+                    "duration": 1,
+                    "duration_unit": "year",
+                    "trigger": "receipt",
+                },
+            ],
+        )
         product = self._make_product("Controller", policy)
         # produced: production -> stock
-        produced = self._picking(self.warehouse.in_type_id, self.production_location,
-                                 self.stock)
+        produced = self._picking(self.warehouse.in_type_id, self.production_location, self.stock)
         self._add_move(produced, product, [{"lot_name": "MF-1"}])
         self._on("2025-03-03", self._validate, produced)
         made = produced.move_line_ids.lot_id
         self.assertLastEvent(made, "produced", "in_stock")
-        self.assertCoverage(self._coverages(made, coverage_type="parts"), "active",
-                            "2025-03-03", "2028-03-02")
-        self.assertFalse(self._coverages(made, coverage_type="supplier"),
-                         "supplier coverage only comes from a vendor's receipt")
+        self.assertCoverage(
+            self._coverages(made, coverage_type="parts"), "active", "2025-03-03", "2028-03-02"
+        )
+        self.assertFalse(
+            self._coverages(made, coverage_type="supplier"),
+            "supplier coverage only comes from a vendor's receipt",
+        )
         # received from the vendor
         _picking, bought = self._on("2025-04-01", self._receive, ["RC-1"], product=product)
         supplier = self._coverages(bought, coverage_type="supplier")
@@ -71,13 +92,24 @@ class TestWarrantyTriggers(WarrantyCase):
         self.assertEqual(made.warranty_state, "active")
 
     def test_installation_with_a_cap_after_shipment(self):
-        policy = self._make_policy("From installation", [
-            {"coverage_type": "full", "duration": 12, "duration_unit": "month",
-             "trigger": "installation", "cap_trigger": "shipment", "cap_duration": 90,
-             "cap_unit": "day"}])
+        policy = self._make_policy(
+            "From installation",
+            [
+                {
+                    "coverage_type": "full",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "installation",
+                    "cap_trigger": "shipment",
+                    "cap_duration": 90,
+                    "cap_unit": "day",
+                }
+            ],
+        )
         product = self._make_product("Boiler", policy)
-        _picking, lots = self._on("2024-12-01", self._receive, ["BO-1", "BO-2", "BO-3"],
-                                  product=product)
+        _picking, lots = self._on(
+            "2024-12-01", self._receive, ["BO-1", "BO-2", "BO-3"], product=product
+        )
         installed, capped, late = lots.sorted("name")
         self._on("2025-01-01", self._deliver, lots)
         for lot in lots:
@@ -98,40 +130,62 @@ class TestWarrantyTriggers(WarrantyCase):
         # installed after the cap, before the job ran: the cap still wins
         self.env.cr.execute(
             "UPDATE serial_warranty SET state = 'pending', start_date = NULL, end_date = NULL "
-            "WHERE lot_id = %s", [late.id])
+            "WHERE lot_id = %s",
+            [late.id],
+        )
         self.env.invalidate_all()
         self._on("2025-06-01", self._transition, late, "install")
         self.assertCoverage(self._coverages(late), "active", "2025-04-01", "2026-03-31")
 
     def test_registration_starts_its_own_coverage(self):
-        policy = self._make_policy("Register for labour", [
-            {"coverage_type": "parts", "duration": 12, "duration_unit": "month",
-             "trigger": "shipment"},
-            {"coverage_type": "labour", "duration": 6, "duration_unit": "month",
-             "trigger": "registration"},
-        ])
+        policy = self._make_policy(
+            "Register for labour",
+            [
+                {
+                    "coverage_type": "parts",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                },
+                {
+                    "coverage_type": "labour",
+                    "duration": 6,
+                    "duration_unit": "month",
+                    "trigger": "registration",
+                },
+            ],
+        )
         product = self._make_product("Drill", policy)
         _picking, lot = self._on("2025-01-01", self._receive, ["DR-1"], product=product)
         self._on("2025-01-05", self._deliver, lot)
         self.assertCoverage(self._coverages(lot, coverage_type="labour"), "pending")
         self._on("2025-02-10", self._transition, lot, "register")
-        self.assertCoverage(self._coverages(lot, coverage_type="labour"), "active",
-                            "2025-02-10", "2025-08-09")
-        self.assertCoverage(self._coverages(lot, coverage_type="parts"), "active",
-                            "2025-01-05", "2026-01-04")
+        self.assertCoverage(
+            self._coverages(lot, coverage_type="labour"), "active", "2025-02-10", "2025-08-09"
+        )
+        self.assertCoverage(
+            self._coverages(lot, coverage_type="parts"), "active", "2025-01-05", "2026-01-04"
+        )
         self.assertEqual(lot.warranty_end_date, date(2026, 1, 4))
 
     def test_category_policy_applies_unless_the_product_has_one(self):
         category = self.env["product.category"].create({"name": "Tools"})
         child = self.env["product.category"].create({"name": "Saws", "parent_id": category.id})
-        category_policy = self._make_policy("Tools 6 months", [
-            {"coverage_type": "parts", "duration": 6, "duration_unit": "month",
-             "trigger": "shipment"}])
+        category_policy = self._make_policy(
+            "Tools 6 months",
+            [
+                {
+                    "coverage_type": "parts",
+                    "duration": 6,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                }
+            ],
+        )
         category.serial_warranty_policy_id = category_policy
         from_category = self._make_product("Saw", categ_id=child.id)
         own = self._make_product("Saw Pro", self.policy, categ_id=child.id)
-        _picking, lot_a = self._on("2025-01-01", self._receive, ["SAW-1"],
-                                   product=from_category)
+        _picking, lot_a = self._on("2025-01-01", self._receive, ["SAW-1"], product=from_category)
         _picking, lot_b = self._on("2025-01-01", self._receive, ["SAW-2"], product=own)
         self.assertEqual(self._coverages(lot_a).policy_id, category_policy)
         self.assertEqual(self._coverages(lot_b).policy_id, self.policy)
@@ -149,9 +203,19 @@ class TestWarrantyLifecycle(WarrantyCase):
     """Returns, resale, repairs, scrap and recalls move existing coverages."""
 
     def _resold(self, rule, name):
-        policy = self._make_policy(f"Resale {rule}", [
-            {"coverage_type": "full", "duration": 12, "duration_unit": "month",
-             "trigger": "shipment", "resale_rule": rule, "return_window_days": 30}])
+        policy = self._make_policy(
+            f"Resale {rule}",
+            [
+                {
+                    "coverage_type": "full",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                    "resale_rule": rule,
+                    "return_window_days": 30,
+                }
+            ],
+        )
         product = self._make_product(f"Phone {rule}", policy)
         second = self.env["res.partner"].create({"name": f"Second owner {rule}"})
         _picking, lot = self._on("2024-12-01", self._receive, [name], product=product)
@@ -199,9 +263,17 @@ class TestWarrantyLifecycle(WarrantyCase):
         self.assertEqual(lot.warranty_end_date, date(2027, 1, 24))
 
     def test_no_pause_when_the_policy_does_not_ask(self):
-        policy = self._make_policy("No pause", [
-            {"coverage_type": "full", "duration": 12, "duration_unit": "month",
-             "trigger": "shipment"}])
+        policy = self._make_policy(
+            "No pause",
+            [
+                {
+                    "coverage_type": "full",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                }
+            ],
+        )
         product = self._make_product("Router", policy)
         _picking, lot = self._on("2025-01-01", self._receive, ["NP-1"], product=product)
         self._on("2025-01-15", self._deliver, lot)
@@ -228,7 +300,8 @@ class TestWarrantyLifecycle(WarrantyCase):
         self.assertEqual(self._coverages(lot).state, "active", "a recall alone keeps coverage")
         self.env["stock.lot"]._serial_apply_events(
             [{"lot": lot, "event_type": "recalled", "document_ref": "RC/0002"}],
-            warranty_void="recalled")
+            warranty_void="recalled",
+        )
         self.assertEqual(self._coverages(lot).void_reason, "recalled")
 
     def test_users_cannot_edit_coverages(self):
@@ -244,22 +317,31 @@ class TestWarrantyLifecycle(WarrantyCase):
 
 @tagged("post_install", "-at_install")
 class TestWarrantyExtensionAndExpiry(WarrantyCase):
-
     def test_extension_follows_the_current_coverage_and_is_in_the_ledger(self):
         _picking, lot = self._on("2025-01-01", self._receive, ["EX-1"])
         self._on("2025-01-01", self._deliver, lot)
         reason = self.env.ref("serial_tracking.reason_warranty_sold")
-        wizard = self.env["serial.warranty.extend.wizard"].with_user(self.manager).with_context(
-            active_model="stock.lot", active_ids=lot.ids).create({
-                "duration": 12, "duration_unit": "month", "reason_id": reason.id,
-                "note": "Sold with SO042"})
+        wizard = (
+            self.env["serial.warranty.extend.wizard"]
+            .with_user(self.manager)
+            .with_context(active_model="stock.lot", active_ids=lot.ids)
+            .create(
+                {
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "reason_id": reason.id,
+                    "note": "Sold with SO042",
+                }
+            )
+        )
         self._on("2025-06-01", wizard.action_apply)
         extension = self._coverages(lot, source="extension")
         self.assertCoverage(extension, "pending", "2027-01-01", "2027-12-31")
         self.assertEqual(extension.coverage_type, "extended")
         self.assertEqual(extension.partner_id, self.customer)
-        self.assertEqual(lot.warranty_end_date, date(2026, 12, 31),
-                         "the extension has not started yet")
+        self.assertEqual(
+            lot.warranty_end_date, date(2026, 12, 31), "the extension has not started yet"
+        )
         event = self._events(lot)[-1]
         self.assertEqual(event.event_type, "service")
         self.assertEqual(event.reason_id, reason)
@@ -276,8 +358,13 @@ class TestWarrantyExtensionAndExpiry(WarrantyCase):
         _picking, lot = self._receive(["EX-2"])
         wizard = self.env["serial.warranty.extend.wizard"].with_user(self.stock_user)
         with self.assertRaises(AccessError):
-            wizard.create({"lot_ids": lot.ids, "duration": 1,
-                           "reason_id": self.env.ref("serial_tracking.reason_warranty_sold").id})
+            wizard.create(
+                {
+                    "lot_ids": lot.ids,
+                    "duration": 1,
+                    "reason_id": self.env.ref("serial_tracking.reason_warranty_sold").id,
+                }
+            )
 
     def test_daily_job_expires_and_reminds_the_product_manager(self):
         responsible = self.stock_manager
@@ -286,9 +373,12 @@ class TestWarrantyExtensionAndExpiry(WarrantyCase):
         ending, also_ending, later = lots.sorted("name")
         self._on("2025-01-20", self._deliver, ending | also_ending)
         self._on("2025-03-01", self._deliver, later)
-        activities = self.env["mail.activity"].search([
-            ("res_model", "=", "product.template"),
-            ("res_id", "=", self.product.product_tmpl_id.id)])
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "product.template"),
+                ("res_id", "=", self.product.product_tmpl_id.id),
+            ]
+        )
         self.assertFalse(activities)
 
         figures = self._daily("2026-12-25")  # ends 2027-01-19: within 30 days
@@ -296,9 +386,12 @@ class TestWarrantyExtensionAndExpiry(WarrantyCase):
         self.assertEqual(ending.warranty_state, "expiring")
         self.assertEqual(later.warranty_state, "active")
         self.assertGreaterEqual(figures["refreshed"], 2)
-        activity = self.env["mail.activity"].search([
-            ("res_model", "=", "product.template"),
-            ("res_id", "=", self.product.product_tmpl_id.id)])
+        activity = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "product.template"),
+                ("res_id", "=", self.product.product_tmpl_id.id),
+            ]
+        )
         self.assertEqual(len(activity), 1, "one reminder for the product, not one per serial")
         self.assertEqual(activity.user_id, responsible)
         self.assertIn("EP-1", str(activity.note))
@@ -307,16 +400,26 @@ class TestWarrantyExtensionAndExpiry(WarrantyCase):
         self.assertEqual(activity.date_deadline, date(2027, 1, 19))
 
         self._daily("2026-12-26")
-        self.assertEqual(len(self.env["mail.activity"].search([
-            ("res_model", "=", "product.template"),
-            ("res_id", "=", self.product.product_tmpl_id.id)])), 1, "updated, not repeated")
+        self.assertEqual(
+            len(
+                self.env["mail.activity"].search(
+                    [
+                        ("res_model", "=", "product.template"),
+                        ("res_id", "=", self.product.product_tmpl_id.id),
+                    ]
+                )
+            ),
+            1,
+            "updated, not repeated",
+        )
 
         self._daily("2027-01-20")
         self.assertEqual(self._coverages(ending).state, "expired")
         self.assertEqual(ending.warranty_state, "expired")
         self.assertEqual(later.warranty_state, "active")
-        found = self.env["stock.lot"].search([("warranty_state", "=", "expired"),
-                                              ("id", "in", lots.ids)])
+        found = self.env["stock.lot"].search(
+            [("warranty_state", "=", "expired"), ("id", "in", lots.ids)]
+        )
         self.assertEqual(found, ending | also_ending)
 
     def test_one_reminder_per_product_manager_for_all_their_products(self):
@@ -334,21 +437,22 @@ class TestWarrantyExtensionAndExpiry(WarrantyCase):
         activity_type = self.env.ref("serial_tracking.mail_activity_warranty_expiring")
 
         def reminders(user):
-            return self.env["mail.activity"].search([
-                ("activity_type_id", "=", activity_type.id), ("user_id", "=", user.id)])
+            return self.env["mail.activity"].search(
+                [("activity_type_id", "=", activity_type.id), ("user_id", "=", user.id)]
+            )
 
         figures = self._daily("2026-12-25")
         self.assertEqual(figures["activities"], 2)
         mine = reminders(manager)
         self.assertEqual(len(mine), 1, "one reminder for all the manager's products")
         note = str(mine.note)
-        for fragment in ("Laptop 14: 2 serial(s)", "RM-L1", "RM-L2", "Phone: 1 serial(s)",
-                         "RM-P1"):
+        for fragment in ("Laptop 14: 2 serial(s)", "RM-L1", "RM-L2", "Phone: 1 serial(s)", "RM-P1"):
             self.assertIn(fragment, note)
         self.assertNotIn("RM-R1", note)
         # on the product whose coverage ends first, due that day
-        self.assertEqual((mine.res_model, mine.res_id), ("product.template",
-                                                         phone.product_tmpl_id.id))
+        self.assertEqual(
+            (mine.res_model, mine.res_id), ("product.template", phone.product_tmpl_id.id)
+        )
         self.assertEqual(mine.date_deadline, date(2027, 1, 9))
         theirs = reminders(other_manager)
         self.assertEqual(len(theirs), 1)
@@ -379,8 +483,10 @@ class TestWarrantyExtensionAndExpiry(WarrantyCase):
         def found(name):
             node = arch.xpath(f"//filter[@name='{name}']")[0]
             with freeze_time("2027-01-05 12:00:00"):
-                domain = safe_eval(node.get("domain"), {
-                    "context_today": date.today, "relativedelta": relativedelta})
+                domain = safe_eval(
+                    node.get("domain"),
+                    {"context_today": date.today, "relativedelta": relativedelta},
+                )
             return self.env["stock.lot"].search(domain + [("id", "in", (lots | none).ids)])
 
         self.assertEqual(found("warranty_expiring"), expiring)

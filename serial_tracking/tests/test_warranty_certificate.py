@@ -21,7 +21,6 @@ def decode_all(image):
 
 
 class CertificateMixin:
-
     def _certified_unit(self, name):
         _picking, lot = self._on("2025-01-01", self._receive, [name])
         self._on("2025-01-10", self._deliver, lot)
@@ -30,7 +29,6 @@ class CertificateMixin:
 
 @tagged("post_install", "-at_install")
 class TestWarrantyCertificate(CertificateMixin, WarrantyCase):
-
     def test_certificate_html_names_unit_customer_and_coverages(self):
         lot = self._certified_unit("CERT-001")
         content, kind = self.env["ir.actions.report"]._render_qweb_html(REPORT, lot.ids)
@@ -38,12 +36,15 @@ class TestWarrantyCertificate(CertificateMixin, WarrantyCase):
         tree = lxml_html.fromstring(content)
         text = " ".join(tree.text_content().split())
         self.assertIn("Warranty Certificate", text)
-        self.assertEqual(tree.xpath("//td[hasclass('o_certificate_serial')]")[0].text_content(),
-                         "CERT-001")
-        self.assertIn("Laptop 14",
-                      tree.xpath("//td[hasclass('o_certificate_product')]")[0].text_content())
-        self.assertIn("Customer Inc",
-                      tree.xpath("//td[hasclass('o_certificate_customer')]")[0].text_content())
+        self.assertEqual(
+            tree.xpath("//td[hasclass('o_certificate_serial')]")[0].text_content(), "CERT-001"
+        )
+        self.assertIn(
+            "Laptop 14", tree.xpath("//td[hasclass('o_certificate_product')]")[0].text_content()
+        )
+        self.assertIn(
+            "Customer Inc", tree.xpath("//td[hasclass('o_certificate_customer')]")[0].text_content()
+        )
         rows = tree.xpath("//table[hasclass('o_certificate_coverages')]/tbody/tr")
         self.assertEqual(len(rows), 1)
         row = " ".join(rows[0].text_content().split())
@@ -72,15 +73,21 @@ class TestWarrantyCertificatePdf(CertificateMixin, WarrantyCase, HttpCase):
             self.fail("poppler-utils (pdftoppm) is needed to read the PDF back")
         lot = self._certified_unit("CERT-PDF-1")
         self.env.flush_all()
-        pdf, kind = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True)._render_qweb_pdf(REPORT, lot.ids)
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(REPORT, lot.ids)
+        )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp, "certificate.pdf")
             path.write_bytes(pdf)
-            subprocess.run(["pdftoppm", "-r", "300", "-png", str(path), str(Path(tmp, "page"))],
-                           check=True, capture_output=True)
+            subprocess.run(
+                ["pdftoppm", "-r", "300", "-png", str(path), str(Path(tmp, "page"))],
+                check=True,
+                capture_output=True,
+            )
             pages = sorted(Path(tmp).glob("page*.png"))
             self.assertEqual(len(pages), 1, "one page per serial")
             symbols = decode_all(Image.open(pages[0]))

@@ -15,5 +15,6 @@ def use_french(case, sentences):
     key = ("serial_tracking", "fr_FR")
     translations = code_translations.get_python_translations(*key)
     case.addCleanup(code_translations.python_translations.pop, key, None)
-    code_translations.python_translations[key] = dict(translations, **{
-        messages.SENTENCES[code]: french for code, french in sentences.items()})
+    code_translations.python_translations[key] = dict(
+        translations, **{messages.SENTENCES[code]: french for code, french in sentences.items()}
+    )

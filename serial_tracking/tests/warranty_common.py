@@ -14,25 +14,44 @@ class WarrantyCase(SerialTrackingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.user.tz = "UTC"  # event days and "today" fall on the same calendar
-        cls.policy = cls._make_policy("Laptop 24 months", [
-            {"coverage_type": "full", "duration": 24, "duration_unit": "month",
-             "trigger": "shipment", "return_window_days": 30, "pause_in_repair": True},
-        ])
+        cls.policy = cls._make_policy(
+            "Laptop 24 months",
+            [
+                {
+                    "coverage_type": "full",
+                    "duration": 24,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                    "return_window_days": 30,
+                    "pause_in_repair": True,
+                },
+            ],
+        )
         cls.product.serial_warranty_policy_id = cls.policy
         cls.manager = cls.stock_manager
 
     @classmethod
     def _make_policy(cls, name, lines, **values):
-        return cls.env["serial.warranty.policy"].create(dict(
-            values, name=name, line_ids=[Command.create(line) for line in lines],
-        ))
+        return cls.env["serial.warranty.policy"].create(
+            dict(
+                values,
+                name=name,
+                line_ids=[Command.create(line) for line in lines],
+            )
+        )
 
     @classmethod
     def _make_product(cls, name, policy=None, **values):
-        return cls.env["product.product"].create(dict(
-            values, name=name, type="consu", is_storable=True, tracking="serial",
-            serial_warranty_policy_id=policy.id if policy else False,
-        ))
+        return cls.env["product.product"].create(
+            dict(
+                values,
+                name=name,
+                type="consu",
+                is_storable=True,
+                tracking="serial",
+                serial_warranty_policy_id=policy.id if policy else False,
+            )
+        )
 
     def _on(self, day, func, *args, **kwargs):
         """Run ``func`` with the clock at 10:00 UTC on ``day`` (an ISO date)."""

@@ -61,17 +61,16 @@ class CheckDigitError(messages.CodedError):
 # characters it reads.
 SENTENCES = {
     "check_digits.vin_body_length": "a VIN without its check digit has %(length)s characters, "
-                                    "%(body)r has %(got)s",
+    "%(body)r has %(got)s",
     "check_digits.unknown_algorithm": "unknown check algorithm %(algorithm)r; use one of: "
-                                      "%(known)s",
+    "%(known)s",
     "check_digits.not_text": "check characters are computed on text, not on %(value)r",
-    "check_digits.empty_body": "%(check_label)s: there is nothing to compute a check "
-                               "character on",
+    "check_digits.empty_body": "%(check_label)s: there is nothing to compute a check character on",
     "check_digits.body_charset": "%(check_label)s accepts %(check_charset)s only; %(body)r "
-                                 "has %(char)r at position %(position)s",
+    "has %(char)r at position %(position)s",
     "check_digits.vin_length": "a VIN has %(length)s characters, %(value)r has %(got)s",
     "check_digits.too_short": "%(value)r is too short to carry %(count)s check character(s) "
-                              "after a number",
+    "after a number",
     "check_digits.wrong_check": "%(value)s: check character should be %(expected)s",
     "check_digits.wrong_checks": "%(value)s: check characters should be %(expected)s",
 }
@@ -127,8 +126,9 @@ def _mod97_10_check(body):
 def _vin_check(body):
     """ISO 3779 check digit of a VIN given without it (16 characters)."""
     if len(body) != VIN_LENGTH - 1:
-        raise CheckDigitError("check_digits.vin_body_length", length=VIN_LENGTH - 1,
-                              body=body, got=len(body))
+        raise CheckDigitError(
+            "check_digits.vin_body_length", length=VIN_LENGTH - 1, body=body, got=len(body)
+        )
     values = body.translate(_VIN_TRANSLITERATION).encode("ascii")
     total = sum(map(operator.mul, values, _VIN_WEIGHTS_WITHOUT_CHECK)) - _VIN_ZERO_OFFSET
     remainder = total % 11
@@ -199,8 +199,9 @@ def _rule(algorithm):
     try:
         return _RULES[algorithm]
     except (KeyError, TypeError):
-        raise CheckDigitError("check_digits.unknown_algorithm", algorithm=algorithm,
-                              known=", ".join(_RULES)) from None
+        raise CheckDigitError(
+            "check_digits.unknown_algorithm", algorithm=algorithm, known=", ".join(_RULES)
+        ) from None
 
 
 def _require_text(value):
@@ -216,8 +217,14 @@ def _require_body(algorithm, rule, body):
     if rule.charset is None or _ACCEPTS[algorithm](body):
         return
     index, char = next((i, c) for i, c in enumerate(body) if c not in rule.charset)
-    raise CheckDigitError("check_digits.body_charset", check_label=algorithm,
-                          check_charset=algorithm, body=body, char=char, position=index + 1)
+    raise CheckDigitError(
+        "check_digits.body_charset",
+        check_label=algorithm,
+        check_charset=algorithm,
+        body=body,
+        char=char,
+        position=index + 1,
+    )
 
 
 def check_length(algorithm):
@@ -253,8 +260,9 @@ def split_check(algorithm, full):
     _require_text(full)
     if algorithm == "vin":
         if len(full) != VIN_LENGTH:
-            raise CheckDigitError("check_digits.vin_length", length=VIN_LENGTH, value=full,
-                                  got=len(full))
+            raise CheckDigitError(
+                "check_digits.vin_length", length=VIN_LENGTH, value=full, got=len(full)
+            )
         # Checked on the whole VIN so that the position named is the one the user sees.
         _require_body(algorithm, rule, full)
         return (
@@ -321,10 +329,13 @@ def _make_checker(algorithm, rule):
 
 _CHECKERS = {name: _make_checker(name, rule) for name, rule in _RULES.items()}
 
-messages.register(SENTENCES, {
-    "check_label": {name: rule.label for name, rule in _RULES.items()},
-    "check_charset": {name: rule.charset_description for name, rule in _RULES.items()},
-})
+messages.register(
+    SENTENCES,
+    {
+        "check_label": {name: rule.label for name, rule in _RULES.items()},
+        "check_charset": {name: rule.charset_description for name, rule in _RULES.items()},
+    },
+)
 
 
 def wrong_check_code(expected):

@@ -114,7 +114,7 @@ SENTENCES = {
     "digital_link.not_primary_key": "AI %(ai)s is not a primary key of these data",
     "digital_link.needs_primary_key": "a Digital Link needs a primary key, one of AIs %(keys)s",
     "digital_link.stray_qualifier": "AI %(ai)s is a key qualifier that cannot follow primary "
-                                    "key AI %(primary)s",
+    "key AI %(primary)s",
     "digital_link.bad_extension_name": "%(name)r cannot name an extension: it is empty or an AI",
     "digital_link.extension_not_unicode": "extension %(name)r is not valid Unicode text",
     "digital_link.malformed_percent": "%(what)s: malformed percent-encoding %(escape)r",
@@ -126,22 +126,21 @@ SENTENCES = {
     "digital_link.query_parameter": "query parameter %(name)r",
     "digital_link.value_where": "%(error)s (%(where)s)",
     "digital_link.key_without_value": "AI %(ai)s in the path must be followed by its value and "
-                                      "by /AI/value pairs",
+    "by /AI/value pairs",
     "digital_link.no_primary_key": "no GS1 primary key (such as /01/<GTIN>) in the URI path",
     "digital_link.not_qualifier": "AI %(ai)s is not a key qualifier of AI %(primary)s",
     "digital_link.attribute_in_path": "AI %(ai)s is not a key qualifier of AI %(primary)s "
-                                      "(data attributes go in the query string)",
+    "(data attributes go in the query string)",
     "digital_link.qualifier_order": "key qualifiers after AI %(primary)s must be in the order "
-                                    "%(orders)s, got %(got)s",
+    "%(orders)s, got %(got)s",
     "digital_link.either": "%(first)s or %(then)s",
-    "digital_link.unexpected_element": "unexpected path element %(element)r after AI "
-                                       "%(primary)s",
+    "digital_link.unexpected_element": "unexpected path element %(element)r after AI %(primary)s",
     "digital_link.parameter_without_name": "query parameter %(parameter)r has no name",
     "digital_link.unknown_query_ai": "unknown AI %(ai)s in the query string",
     "digital_link.qualifier_in_query": "AI %(ai)s is a key qualifier: it belongs in the path",
     "digital_link.query_ai_without_value": "AI %(ai)s in the query string has no value",
     "digital_link.uri_character": "character %(char)r at position %(position)s is not allowed "
-                                  "in a URI",
+    "in a URI",
     "digital_link.not_http": "a GS1 Digital Link URI starts with https:// or http://",
     "digital_link.bad_host": "%(host)r is not a host name",
 }
@@ -205,8 +204,9 @@ def _normalize_resolver(resolver):
         or "#" in text
         or not all(" " < char < "\x7f" for char in text)
     ):
-        raise DigitalLinkError("digital_link.bad_resolver", resolver=resolver,
-                               default=DEFAULT_RESOLVER)
+        raise DigitalLinkError(
+            "digital_link.bad_resolver", resolver=resolver, default=DEFAULT_RESOLVER
+        )
     return f"{match['scheme'].lower()}://{match['host']}{match['path'].rstrip('/')}"
 
 
@@ -302,8 +302,9 @@ def _decode(raw, what):
     """
     bad = _BAD_PERCENT_RE.search(raw)
     if bad:
-        raise DigitalLinkError("digital_link.malformed_percent", what=what,
-                               escape=raw[bad.start() :][:3])
+        raise DigitalLinkError(
+            "digital_link.malformed_percent", what=what, escape=raw[bad.start() :][:3]
+        )
     try:
         return unquote(raw, errors="strict")
     except UnicodeDecodeError:
@@ -363,10 +364,12 @@ def _check_qualifier_order(primary, qualifiers):
                 return
     orders = "/".join(sequences[0])
     for sequence in sequences[1:]:
-        orders = messages.Message("digital_link.either",
-                                  {"first": orders, "then": "/".join(sequence)})
-    raise DigitalLinkError("digital_link.qualifier_order", primary=primary, orders=orders,
-                           got="/".join(qualifiers))
+        orders = messages.Message(
+            "digital_link.either", {"first": orders, "then": "/".join(sequence)}
+        )
+    raise DigitalLinkError(
+        "digital_link.qualifier_order", primary=primary, orders=orders, got="/".join(qualifiers)
+    )
 
 
 def _parse_path(path, today):
@@ -380,8 +383,7 @@ def _parse_path(path, today):
     qualifiers = [_path_ai(code) or code for code in codes]
     for code, ai in zip(codes, qualifiers, strict=True):
         if ai == code and ai not in gs1.AI_TABLE:
-            raise DigitalLinkError("digital_link.unexpected_element", element=code,
-                                   primary=primary)
+            raise DigitalLinkError("digital_link.unexpected_element", element=code, primary=primary)
     _check_qualifier_order(primary, qualifiers)
     pairs = [
         (ai, _value(ai, raw, _IN_PATH, today))

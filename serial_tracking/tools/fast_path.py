@@ -17,8 +17,15 @@ from typing import NamedTuple
 BULK_MIN = 500
 
 # The addons of this suite: their overrides are part of the set-based paths' design.
-SUITE_MODULES = frozenset({"serial_tracking", "serial_tracking_mrp", "serial_tracking_repair",
-                           "serial_tracking_helpdesk", "serial_tracking_account"})
+SUITE_MODULES = frozenset(
+    {
+        "serial_tracking",
+        "serial_tracking_mrp",
+        "serial_tracking_repair",
+        "serial_tracking_helpdesk",
+        "serial_tracking_account",
+    }
+)
 
 # The methods each set-based operation stands in for, as (model, method).
 OPERATIONS = {
@@ -74,9 +81,11 @@ class Verdict(NamedTuple):
         """One line for the log: which module turned the fast path off, and why."""
         if self.enabled:
             return f"{self.operation}: set-based path on"
-        return (f"{self.operation}: set-based path off, Odoo's own path runs: module "
-                f"{self.module} overrides {self.method}, which the set-based path would "
-                f"bypass")
+        return (
+            f"{self.operation}: set-based path off, Odoo's own path runs: module "
+            f"{self.module} overrides {self.method}, which the set-based path would "
+            f"bypass"
+        )
 
 
 def decide(operation, overriders, trusted):

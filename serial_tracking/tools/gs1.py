@@ -126,8 +126,9 @@ class GS1Error(messages.CodedError):
             return problem
         if self.position is None:
             return messages.Message("gs1.of_ai", {"ai": self.ai, "problem": problem})
-        return messages.Message("gs1.of_ai_at", {"ai": self.ai, "position": self.position,
-                                                 "problem": problem})
+        return messages.Message(
+            "gs1.of_ai_at", {"ai": self.ai, "position": self.position, "problem": problem}
+        )
 
 
 # The sentences of GS1Error, by code (see ``messages``).
@@ -158,13 +159,13 @@ SENTENCES = {
     "gs1.followed_by": "%(first)s followed by %(then)s",
     "gs1.optionally_followed_by": "%(first)s optionally followed by %(then)s",
     "gs1.year_window": "year %(year)s cannot be written with two digits (GS1 window "
-                       "%(first)s-%(last)s)",
+    "%(first)s-%(last)s)",
     "gs1.given_twice": "given twice with different values (%(first)r, then %(then)r)",
     "gs1.exclusive": "cannot be used together with AI %(other)s",
     "gs1.nothing_to_build": "there is no element string to build",
     "gs1.bad_symbology": "invalid symbology identifier %(identifier)r at position %(position)s",
     "gs1.not_gs1_format": "ISO/IEC 15434 format %(format)r at position %(position)s does not "
-                          "carry GS1 data",
+    "carry GS1 data",
     "gs1.expected_ai": "expected an AI at position %(position)s, got %(char)r",
     "gs1.incomplete_ai": "incomplete AI %(ai_text)r at position %(position)s",
     "gs1.unknown_ai_at": "unknown AI %(ai)s at position %(position)s",

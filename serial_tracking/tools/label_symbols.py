@@ -74,13 +74,13 @@ SENTENCES = {
     "label_symbols.no_gs1_data": "there is no GS1 data to draw",
     "label_symbols.code128_empty": "Code 128 needs a non-empty text",
     "label_symbols.code128_charset": "Code 128 cannot carry %(chars)r of %(text)r: use "
-                                     "printable ASCII only",
+    "printable ASCII only",
     "label_symbols.code128_too_long": "%(text)r has %(length)s characters; Code 128 labels "
-                                      "take at most %(max)s",
+    "take at most %(max)s",
     "label_symbols.code128_encoder": "Code 128 cannot carry %(text)r: %(encoder)s",
     "label_symbols.gs1_128_too_long": "%(data)s needs %(length)s characters; a GS1-128 symbol "
-                                      "carries at most %(max)s: use GS1 DataMatrix or print "
-                                      "fewer AIs",
+    "carries at most %(max)s: use GS1 DataMatrix or print "
+    "fewer AIs",
     "label_symbols.qr_empty": "a QR Code needs a non-empty URI",
     "label_symbols.encoder": "%(symbology)s of %(data)s: %(encoder)s",
     "label_symbols.unknown_symbology": "unknown symbology %(symbology)r; use one of %(known)s",
@@ -194,13 +194,15 @@ def code128(text):
     if bad:
         raise LabelSymbolError("label_symbols.code128_charset", chars="".join(bad), text=text)
     if len(text) > _CODE128_MAX:
-        raise LabelSymbolError("label_symbols.code128_too_long", text=text, length=len(text),
-                               max=_CODE128_MAX)
+        raise LabelSymbolError(
+            "label_symbols.code128_too_long", text=text, length=len(text), max=_CODE128_MAX
+        )
     try:
         modules = barcode.get_barcode_class("code128")(text).build()[0]
     except BarcodeError as exc:  # pragma: no cover - the checks above come first
-        raise LabelSymbolError("label_symbols.code128_encoder", text=text,
-                               encoder=str(exc)) from exc
+        raise LabelSymbolError(
+            "label_symbols.code128_encoder", text=text, encoder=str(exc)
+        ) from exc
     svg, width = _linear_svg(modules)
     return Symbol("code128", svg, text, text, width, _LINEAR_HEIGHT)
 
@@ -210,8 +212,12 @@ def gs1_128(data, *, today=None):
     elements = _elements(data, today)
     content = elements.element_string()
     if len(content) > _GS1_128_MAX:
-        raise LabelSymbolError("label_symbols.gs1_128_too_long", data=elements.human_readable(),
-                               length=len(content), max=_GS1_128_MAX)
+        raise LabelSymbolError(
+            "label_symbols.gs1_128_too_long",
+            data=elements.human_readable(),
+            length=len(content),
+            max=_GS1_128_MAX,
+        )
     code = barcode.get_barcode_class("gs1_128")(elements.element_string(fnc1=FNC1))
     modules = code.build()[0]
     svg, width = _linear_svg(modules)
@@ -241,8 +247,12 @@ def _zint(symbology, elements, quiet, name):
     if symbol.errtxt:
         # zint only warns on GS1 rules; gs1 validated the data already, so this is a bug or
         # a capacity limit and must not print an unreadable symbol
-        raise LabelSymbolError("label_symbols.encoder", symbology=name,
-                               data=elements.human_readable(), encoder=symbol.errtxt)
+        raise LabelSymbolError(
+            "label_symbols.encoder",
+            symbology=name,
+            data=elements.human_readable(),
+            encoder=symbol.errtxt,
+        )
     symbol.buffer_vector()
     vector = symbol.vector
     module = vector.width / symbol.width
@@ -258,18 +268,21 @@ def _zint(symbology, elements, quiet, name):
 def gs1_datamatrix(data, *, today=None):
     """GS1 DataMatrix (ECC 200, FNC1 in first position and as separator) of GS1 data."""
     elements = _elements(data, today)
-    svg, width, height = _zint(zint.Symbology.DATAMATRIX, elements, _QUIET["datamatrix"],
-                               "GS1 DataMatrix")
-    return Symbol("gs1_datamatrix", svg, elements.element_string(),
-                  elements.human_readable(), width, height)
+    svg, width, height = _zint(
+        zint.Symbology.DATAMATRIX, elements, _QUIET["datamatrix"], "GS1 DataMatrix"
+    )
+    return Symbol(
+        "gs1_datamatrix", svg, elements.element_string(), elements.human_readable(), width, height
+    )
 
 
 def gs1_qr(data, *, today=None):
     """GS1 QR Code (FNC1 in first position) of GS1 data."""
     elements = _elements(data, today)
     svg, width, height = _zint(zint.Symbology.QRCODE, elements, _QUIET["qr"], "GS1 QR Code")
-    return Symbol("gs1_qr", svg, elements.element_string(), elements.human_readable(),
-                  width, height)
+    return Symbol(
+        "gs1_qr", svg, elements.element_string(), elements.human_readable(), width, height
+    )
 
 
 def render(symbology, *, serial=None, elements=None, link=None, today=None):
@@ -288,8 +301,9 @@ def render(symbology, *, serial=None, elements=None, link=None, today=None):
         return gs1_datamatrix(elements, today=today)
     if symbology == "gs1_qr":
         return gs1_qr(elements, today=today)
-    raise LabelSymbolError("label_symbols.unknown_symbology", symbology=symbology,
-                           known=", ".join(SYMBOLOGIES))
+    raise LabelSymbolError(
+        "label_symbols.unknown_symbology", symbology=symbology, known=", ".join(SYMBOLOGIES)
+    )
 
 
 __all__ = [

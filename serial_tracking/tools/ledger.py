@@ -122,8 +122,10 @@ def canonical_v2(content, prev_hash):
     as ``<length>:<text>``, joined by the unit separator."""
     parts = [CHAIN_VERSION_V2, prev_hash or GENESIS]
     # an empty Integer column reads 0 through the ORM, NULL through SQL: both are ""
-    parts += [_canonical(content.get(name) or None if name in EMPTY_ZERO else content.get(name))
-              for name in HASHED_FIELDS_V2]
+    parts += [
+        _canonical(content.get(name) or None if name in EMPTY_ZERO else content.get(name))
+        for name in HASHED_FIELDS_V2
+    ]
     return SEPARATOR.join(f"{len(part)}:{part}" for part in parts)
 
 
@@ -154,8 +156,7 @@ def expected_hash(row, key, legacy_last_id=0):
 
 def links_hold(row):
     """Whether each link of ``row`` is empty (its document deleted) or the recorded one."""
-    return all(not row.get(link) or row.get(link) == row.get(copy)
-               for link, copy in LINKS.items())
+    return all(not row.get(link) or row.get(link) == row.get(copy) for link, copy in LINKS.items())
 
 
 def chain(contents, key, prev_hash=GENESIS):

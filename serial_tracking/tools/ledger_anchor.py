@@ -27,10 +27,15 @@ def heads_digest(heads):
 
 
 def _signed_text(document):
-    return "\x1f".join([
-        str(document["version"]), document["database"], document["created"],
-        str(document["legacy_last_id"]), document["digest"],
-    ]).encode("utf-8")
+    return "\x1f".join(
+        [
+            str(document["version"]),
+            document["database"],
+            document["created"],
+            str(document["legacy_last_id"]),
+            document["digest"],
+        ]
+    ).encode("utf-8")
 
 
 def build(key, database, created, heads, legacy_last_id=0):
@@ -55,8 +60,9 @@ def check_signature(key, document):
         digest = heads_digest(document["heads"])
     except (KeyError, TypeError, ValueError):
         return False
-    return (hmac.compare_digest(expected, str(document.get("signature", "")))
-            and hmac.compare_digest(digest, str(document["digest"])))
+    return hmac.compare_digest(
+        expected, str(document.get("signature", ""))
+    ) and hmac.compare_digest(digest, str(document["digest"]))
 
 
 def compare(anchored_heads, current):

@@ -97,15 +97,23 @@ TRANSITIONS = {
     "consumed": {IN_STOCK: CONSUMED, ALLOCATED: CONSUMED, RETURNED: CONSUMED},
     # A consumed part a repair takes out of its unit and throws away is scrapped too.
     "scrapped": {
-        IN_STOCK: SCRAPPED, ALLOCATED: SCRAPPED, RETURNED: SCRAPPED,
-        QUARANTINED: SCRAPPED, IN_REPAIR: SCRAPPED, CONSUMED: SCRAPPED,
+        IN_STOCK: SCRAPPED,
+        ALLOCATED: SCRAPPED,
+        RETURNED: SCRAPPED,
+        QUARANTINED: SCRAPPED,
+        IN_REPAIR: SCRAPPED,
+        CONSUMED: SCRAPPED,
     },
     "returned_to_vendor": {
-        IN_STOCK: RETURNED_TO_VENDOR, ALLOCATED: RETURNED_TO_VENDOR,
-        RETURNED: RETURNED_TO_VENDOR, QUARANTINED: RETURNED_TO_VENDOR,
+        IN_STOCK: RETURNED_TO_VENDOR,
+        ALLOCATED: RETURNED_TO_VENDOR,
+        RETURNED: RETURNED_TO_VENDOR,
+        QUARANTINED: RETURNED_TO_VENDOR,
     },
     "quarantined": {
-        IN_STOCK: QUARANTINED, ALLOCATED: QUARANTINED, RETURNED: QUARANTINED,
+        IN_STOCK: QUARANTINED,
+        ALLOCATED: QUARANTINED,
+        RETURNED: QUARANTINED,
         IN_REPAIR: QUARANTINED,
     },
     "released": {QUARANTINED: IN_STOCK},
@@ -123,21 +131,21 @@ TRANSITIONS = {
 # sentence of its own per event type (``lifecycle.advice_<event type>``).
 SENTENCES = {
     "lifecycle.refused": "%(serial)s: cannot be %(event_type)s because it is "
-                         "%(lifecycle_state)s; %(advice)s.",
+    "%(lifecycle_state)s; %(advice)s.",
     "lifecycle.refused_on": "%(serial)s: cannot be %(event_type)s on %(document)s because it "
-                            "is %(lifecycle_state)s; %(advice)s.",
+    "is %(lifecycle_state)s; %(advice)s.",
     "lifecycle.new": "new",
     "lifecycle.more": "... and %(count)s more.",
     "lifecycle.advice": "check the unit's history",
     "lifecycle.advice_received": "receive a new serial number, or return the unit through "
-                                 "its own document",
+    "its own document",
     "lifecycle.advice_found": "the unit is already accounted for; count its current "
-                              "location instead",
+    "location instead",
     "lifecycle.advice_produced": "use a new serial number for the finished unit",
     "lifecycle.advice_allocated": "pick another unit that is in stock (a quarantined unit must "
-                                  "be released first)",
+    "be released first)",
     "lifecycle.advice_shipped": "pick another unit that is in stock; quarantined, scrapped, "
-                                "consumed or shipped units cannot leave again",
+    "consumed or shipped units cannot leave again",
     "lifecycle.advice_returned": "only a unit delivered to a customer can come back from one",
     "lifecycle.advice_consumed": "consume a unit that is in stock",
     "lifecycle.advice_scrapped": "only a unit in our stock can be scrapped",
@@ -147,16 +155,22 @@ SENTENCES = {
     "lifecycle.advice_installed": "only a unit delivered to a customer can be installed",
     "lifecycle.advice_registered": "only a delivered or stocked unit can be registered",
     "lifecycle.advice_in_repair": "only a unit in stock, returned or at the customer can enter "
-                                  "repair",
+    "repair",
     "lifecycle.advice_repaired": "only a unit in repair can leave repair",
 }
-messages.register(SENTENCES, {
-    "event_type": {event: label.lower() for event, label in EVENT_LABELS.items()},
-    "lifecycle_state": {state: label.lower() for state, label in STATE_LABELS.items()},
-})
+messages.register(
+    SENTENCES,
+    {
+        "event_type": {event: label.lower() for event, label in EVENT_LABELS.items()},
+        "lifecycle_state": {state: label.lower() for state, label in STATE_LABELS.items()},
+    },
+)
 # What to tell the user when a transition is refused: event types with advice of their own.
-_ADVICE = frozenset(code.removeprefix("lifecycle.advice_") for code in SENTENCES
-                    if code.startswith("lifecycle.advice_"))
+_ADVICE = frozenset(
+    code.removeprefix("lifecycle.advice_")
+    for code in SENTENCES
+    if code.startswith("lifecycle.advice_")
+)
 
 
 @dataclass(frozen=True)
@@ -172,8 +186,11 @@ class Refusal:
     def coded_message(self):
         """The refusal as a :class:`messages.Message`, for Odoo to say in the user's
         language."""
-        advice = (f"lifecycle.advice_{self.event_type}" if self.event_type in _ADVICE
-                  else "lifecycle.advice")
+        advice = (
+            f"lifecycle.advice_{self.event_type}"
+            if self.event_type in _ADVICE
+            else "lifecycle.advice"
+        )
         params = {
             "serial": self.serial,
             "event_type": self.event_type,

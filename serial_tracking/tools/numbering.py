@@ -57,8 +57,10 @@ class PatternError(NumberingError):
         super().__init__(code, **params)
 
     def _framed(self, problem):
-        return messages.Message("numbering.pattern", {
-            "pattern": self.pattern, "character": self.position + 1, "problem": problem})
+        return messages.Message(
+            "numbering.pattern",
+            {"pattern": self.pattern, "character": self.position + 1, "problem": problem},
+        )
 
 
 class RenderError(NumberingError):
@@ -72,65 +74,61 @@ class ValidationSpecError(messages.CodedError):
 # The sentences of this module's errors and problems, by code (see ``messages``).
 # ``charset_label`` is a charset name of ``CHARSETS``, rendered as its label.
 SENTENCES = {
-    "numbering.pattern": "serial number pattern %(pattern)r, character %(character)s: "
-                         "%(problem)s",
+    "numbering.pattern": "serial number pattern %(pattern)r, character %(character)s: %(problem)s",
     "numbering.seq_width": "the width of {SEQ:n} must be 1 to %(max)s digits, not %(width)s",
     "numbering.seq_no_width": "{SEQ} needs a width, e.g. {SEQ:6} for 000001",
     "numbering.capitals": "tokens are written in capitals: {%(token)s}",
     "numbering.unknown_token": "unknown token {%(token)s}; use one of %(known)s, or {{ and }} "
-                               "for literal braces",
+    "for literal braces",
     "numbering.unopened_brace": "'}' closes no token; write '}}' for a literal brace",
     "numbering.unclosed_brace": "'{' opens a token that is never closed; write '{{' for a "
-                                "literal brace",
+    "literal brace",
     "numbering.control_in_pattern": "invisible or control character U+%(codepoint)s is not "
-                                    "allowed in serial numbers",
+    "allowed in serial numbers",
     "numbering.empty_pattern": "the pattern is empty",
     "numbering.no_sequence": "the pattern needs a sequence {SEQ:n}, otherwise every number is "
-                             "the same",
+    "the same",
     "numbering.two_sequences": "only one {SEQ:n} is allowed",
     "numbering.check_not_last": "{CHECK} must be the last token: it is computed over "
-                                "everything before it",
+    "everything before it",
     "numbering.vin_position": "a VIN check digit goes after the 8th character: the text before "
-                              "it must be literal text or fixed-width tokens ending exactly "
-                              "there",
+    "it must be literal text or fixed-width tokens ending exactly "
+    "there",
     "numbering.pattern_not_text": "a pattern is text",
     "numbering.cannot_carry_check": "pattern %(pattern)r cannot carry a %(algorithm)s check "
-                                    "character: %(error)s",
+    "character: %(error)s",
     "numbering.sequence_number_invalid": "the sequence number must be a whole number of 0 or "
-                                         "more: %(number)r",
+    "more: %(number)r",
     "numbering.count_invalid": "the count must be a whole number of 0 or more: %(number)r",
     "numbering.sequence_too_big": "sequence number %(last)s does not fit in {SEQ:%(width)s} of "
-                                  "pattern %(pattern)r; the largest is %(max)s",
+    "pattern %(pattern)r; the largest is %(max)s",
     "numbering.needs_date": "pattern %(pattern)r needs a date, got %(date)r",
-    "numbering.needs_warehouse": "pattern %(pattern)r uses {WH} but no warehouse code was "
-                                 "given",
+    "numbering.needs_warehouse": "pattern %(pattern)r uses {WH} but no warehouse code was given",
     "numbering.needs_reference": "pattern %(pattern)r uses {REF} but the product has no "
-                                 "internal reference",
+    "internal reference",
     "numbering.check_without_algorithm": "pattern %(pattern)r ends with {CHECK} but the check "
-                                         "algorithm is 'none'; choose an algorithm or remove "
-                                         "{CHECK}",
+    "algorithm is 'none'; choose an algorithm or remove "
+    "{CHECK}",
     "numbering.algorithm_without_check": "the check algorithm is %(algorithm)r but pattern "
-                                         "%(pattern)r has no {CHECK}; add {CHECK} at its end",
+    "%(pattern)r has no {CHECK}; add {CHECK} at its end",
     "numbering.unknown_charset": "unknown charset %(charset)r; use one of: %(known)s",
-    "numbering.lengths": "lengths must satisfy 1 <= min_len <= max_len, got %(min)s and "
-                         "%(max)s",
+    "numbering.lengths": "lengths must satisfy 1 <= min_len <= max_len, got %(min)s and %(max)s",
     "numbering.spec_algorithm": "%(error)s",
     "numbering.invalid_regex": "invalid regex %(regex)r: %(error)s",
     # problems of supplied numbers
     "numbering.type": "%(value)r: a serial number must be text",
     "numbering.empty": "(empty): a serial number cannot be empty",
     "numbering.control": "%(value)r: invisible or control character U+%(codepoint)s at "
-                         "position %(position)s",
+    "position %(position)s",
     "numbering.spaces": "%(value)r: starts or ends with a space",
     "numbering.charset": "%(value)s: %(char)r at position %(position)s is not allowed; use "
-                         "%(charset_label)s",
+    "%(charset_label)s",
     "numbering.length_exact": "%(value)s: has %(length)s characters, needs %(min)s",
     "numbering.length_min": "%(value)s: has %(length)s characters, needs at least %(min)s",
     "numbering.length_max": "%(value)s: has %(length)s characters, allows at most %(max)s",
     "numbering.format": "%(value)s: does not match the expected format %(format)s",
     "numbering.check_format": "%(value)s: %(error)s",
-    "numbering.duplicate": "%(value)s: duplicate of %(value)s in this batch (line "
-                           "%(first_line)s)",
+    "numbering.duplicate": "%(value)s: duplicate of %(value)s in this batch (line %(first_line)s)",
     "numbering.exists": "%(value)s: already exists",
 }
 
@@ -199,8 +197,9 @@ def _read_token(pattern, position, name):
     if sequence:
         width = int(sequence.group(1))
         if not 1 <= width <= MAX_SEQUENCE_WIDTH:
-            raise PatternError(pattern, position, "numbering.seq_width",
-                               max=MAX_SEQUENCE_WIDTH, width=width)
+            raise PatternError(
+                pattern, position, "numbering.seq_width", max=MAX_SEQUENCE_WIDTH, width=width
+            )
         return Token("SEQ", position, width=width)
     if name == "SEQ":
         raise PatternError(pattern, position, "numbering.seq_no_width")
@@ -237,8 +236,9 @@ def _tokenize(pattern):
             tokens.append(_read_token(pattern, index, pattern[index + 1 : end]))
             index = end + 1
         elif not char.isprintable():
-            raise PatternError(pattern, index, "numbering.control_in_pattern",
-                               codepoint=f"{ord(char):04X}")
+            raise PatternError(
+                pattern, index, "numbering.control_in_pattern", codepoint=f"{ord(char):04X}"
+            )
         else:
             literal_start = literal_start if literal else index
             literal.append(char)
@@ -340,18 +340,29 @@ class CompiledPattern:
             return list(map(partial(check_digits.with_check, algorithm), bodies))
         except check_digits.CheckDigitError as error:
             # e.g. literal text the algorithm cannot read: a pattern problem, said as one.
-            raise RenderError("numbering.cannot_carry_check", pattern=self.pattern,
-                              algorithm=algorithm, error=error) from error
+            raise RenderError(
+                "numbering.cannot_carry_check",
+                pattern=self.pattern,
+                algorithm=algorithm,
+                error=error,
+            ) from error
 
     def _check_sequence(self, start_seq, count):
-        for code, number in (("numbering.sequence_number_invalid", start_seq),
-                             ("numbering.count_invalid", count)):
+        for code, number in (
+            ("numbering.sequence_number_invalid", start_seq),
+            ("numbering.count_invalid", count),
+        ):
             if not isinstance(number, int) or isinstance(number, bool) or number < 0:
                 raise RenderError(code, number=number)
         last = start_seq + max(count, 1) - 1
         if last > self.max_sequence:
-            raise RenderError("numbering.sequence_too_big", last=last, width=self.sequence_width,
-                              pattern=self.pattern, max=self.max_sequence)
+            raise RenderError(
+                "numbering.sequence_too_big",
+                last=last,
+                width=self.sequence_width,
+                pattern=self.pattern,
+                max=self.max_sequence,
+            )
 
     def _check_inputs(self, date, warehouse_code, product_ref, algorithm):
         self._check_algorithm(algorithm)
@@ -368,8 +379,9 @@ class CompiledPattern:
         if self.has_check and algorithm == "none":
             raise RenderError("numbering.check_without_algorithm", pattern=self.pattern)
         if not self.has_check and algorithm != "none":
-            raise RenderError("numbering.algorithm_without_check", algorithm=algorithm,
-                              pattern=self.pattern)
+            raise RenderError(
+                "numbering.algorithm_without_check", algorithm=algorithm, pattern=self.pattern
+            )
 
     @staticmethod
     def _render_fixed(tokens, date, warehouse_code, product_ref):
@@ -549,8 +561,9 @@ class ValidationSpec:
 
     def __post_init__(self):
         if self.charset not in CHARSETS:
-            raise ValidationSpecError("numbering.unknown_charset", charset=self.charset,
-                                      known=", ".join(CHARSETS))
+            raise ValidationSpecError(
+                "numbering.unknown_charset", charset=self.charset, known=", ".join(CHARSETS)
+            )
         if not 1 <= self.min_len <= self.max_len:
             raise ValidationSpecError("numbering.lengths", min=self.min_len, max=self.max_len)
         try:
@@ -561,8 +574,9 @@ class ValidationSpec:
             try:
                 re.compile(self.regex)
             except re.error as error:
-                raise ValidationSpecError("numbering.invalid_regex", regex=self.regex,
-                                          error=str(error)) from None
+                raise ValidationSpecError(
+                    "numbering.invalid_regex", regex=self.regex, error=str(error)
+                ) from None
 
 
 PRESETS = {
@@ -659,22 +673,29 @@ class _Validator:
             return "empty", _said("numbering.empty")
         if not value.isprintable():
             index, char = next((i, c) for i, c in enumerate(value) if not c.isprintable())
-            return "control", _said("numbering.control", value=value,
-                                    codepoint=f"{ord(char):04X}", position=index + 1)
+            return "control", _said(
+                "numbering.control", value=value, codepoint=f"{ord(char):04X}", position=index + 1
+            )
         if self.charset_re is None:
             if value[0] == " " or value[-1] == " ":
                 return "spaces", _said("numbering.spaces", value=value)
         elif not self.charset_re.fullmatch(value):
             characters = CHARSETS[spec.charset].characters
             index, char = next((i, c) for i, c in enumerate(value) if c not in characters)
-            return "charset", _said("numbering.charset", value=value, char=char,
-                                    position=index + 1, charset_label=spec.charset)
+            return "charset", _said(
+                "numbering.charset",
+                value=value,
+                char=char,
+                position=index + 1,
+                charset_label=spec.charset,
+            )
         length = len(value)
         if length < spec.min_len or length > spec.max_len:
             return self._length_problem(value, length)
         if self.user_re is not None and not self.user_re.fullmatch(value):
-            return "format", _said("numbering.format", value=value,
-                                   format=spec.regex_hint or spec.regex)
+            return "format", _said(
+                "numbering.format", value=value, format=spec.regex_hint or spec.regex
+            )
         if self.check:
             return self._check_problem(value)
         return None
@@ -688,8 +709,7 @@ class _Validator:
         else:
             template = "numbering.length_max"
         code = "too_short" if length < spec.min_len else "too_long"
-        return code, _said(template, value=value, length=length, min=spec.min_len,
-                           max=spec.max_len)
+        return code, _said(template, value=value, length=length, min=spec.min_len, max=spec.max_len)
 
     def _check_problem(self, value):
         algorithm = self.spec.check_algorithm
@@ -699,8 +719,9 @@ class _Validator:
             expected = check_digits.expected_check(algorithm, value)
         except check_digits.CheckDigitError as error:
             return "check_format", _said("numbering.check_format", value=value, error=error)
-        return "check", _said(check_digits.wrong_check_code(expected), value=value,
-                              expected=expected)
+        return "check", _said(
+            check_digits.wrong_check_code(expected), value=value, expected=expected
+        )
 
 
 def _said(code, **params):
@@ -712,9 +733,12 @@ def _validator(spec):
     return _Validator(spec)
 
 
-messages.register(SENTENCES, {
-    "charset_label": {name: charset.label for name, charset in CHARSETS.items()},
-})
+messages.register(
+    SENTENCES,
+    {
+        "charset_label": {name: charset.label for name, charset in CHARSETS.items()},
+    },
+)
 
 
 def validate_batch(values, spec, existing=frozenset(), max_problems=None):
@@ -739,11 +763,16 @@ def validate_batch(values, spec, existing=frozenset(), max_problems=None):
             continue
         first_line = first_lines.setdefault(value, line)
         if first_line != line:
-            problems.append(Problem(value, "duplicate", _said(
-                "numbering.duplicate", value=value, first_line=first_line), line))
+            problems.append(
+                Problem(
+                    value,
+                    "duplicate",
+                    _said("numbering.duplicate", value=value, first_line=first_line),
+                    line,
+                )
+            )
         elif value in existing:
-            problems.append(Problem(value, "exists", _said("numbering.exists", value=value),
-                                    line))
+            problems.append(Problem(value, "exists", _said("numbering.exists", value=value), line))
         if max_problems is not None and len(problems) >= max_problems:
             return problems[:max_problems]
     return problems

@@ -52,8 +52,9 @@ class RangeError(messages.CodedError):
     def _framed(self, problem):
         if self.position is None:
             return problem
-        return messages.Message("ranges.at_character",
-                                {"problem": problem, "character": self.position + 1})
+        return messages.Message(
+            "ranges.at_character", {"problem": problem, "character": self.position + 1}
+        )
 
 
 # The sentences of RangeError, by code (see ``messages``).
@@ -67,33 +68,33 @@ SENTENCES = {
     "ranges.range_backwards": "range %(range)s: runs backwards; write the lower number first",
     "ranges.too_many_digits": "%(end)s has more than %(width)s digits",
     "ranges.digit_affixes": "the prefix %(prefix)r must not end with a digit and the suffix "
-                            "%(suffix)r must hold none",
+    "%(suffix)r must hold none",
     "ranges.serial_not_text": "serial numbers are text, not %(value)r",
     "ranges.over_limit": "the ranges hold %(total)s serial numbers, more than the limit of "
-                         "%(limit)s",
+    "%(limit)s",
     "ranges.expression_not_text": "a range expression is text, not %(text)r",
     "ranges.item_too_long": "%(start)s…: an item of %(length)s characters is longer than the "
-                            "limit of %(limit)s (two serial numbers of %(serial_limit)s and an "
-                            "operator)",
+    "limit of %(limit)s (two serial numbers of %(serial_limit)s and an "
+    "operator)",
     "ranges.expression_over_limit": "the expression holds more than %(limit)s serial numbers; "
-                                    "split it up",
+    "split it up",
     "ranges.nothing_before": "%(word)r has no serial number before it",
     "ranges.nothing_after": "%(word)r has no serial number after it",
     "ranges.ends_open": "%(word)r ends a range with no serial number after it",
     "ranges.two_operators": "%(word)r holds more than one range operator",
     "ranges.ambiguous": "%(word)r can be read as several ranges; write it with '..' between "
-                        "the first and the last number",
+    "the first and the last number",
     "ranges.serial_too_long": "%(start)s…: a serial number of %(length)s characters is longer "
-                              "than the limit of %(limit)s",
+    "than the limit of %(limit)s",
     "ranges.check_format": "%(value)s: %(error)s",
     "ranges.operator_in_end": "%(value)r holds a range operator; write a range as first..last",
     "ranges.no_counter": "%(value)r has no number to count from",
     "ranges.prefixes_differ": "%(shown)s: the ends have different prefixes (%(prefix)r and "
-                              "%(other)r)",
+    "%(other)r)",
     "ranges.suffixes_differ": "%(shown)s: the ends have different suffixes (%(suffix)r and "
-                              "%(other)r)",
+    "%(other)r)",
     "ranges.widths_differ": "%(shown)s: the numbers have %(first)s and %(last)s digits; write "
-                            "both ends with the same zero padding",
+    "both ends with the same zero padding",
     "ranges.backwards": "%(shown)s: runs backwards; write the lower number first",
     "ranges.not_one_number": "%(serial)s is not one number to count on from",
     "ranges.no_digits": "%(serial)s has no digits to count on from",
@@ -358,9 +359,14 @@ def parse_range_expression(text, limit=DEFAULT_LIMIT, check_algorithm="none", hy
     total = 0
     for position, left, right_position, right in _items(text):
         if len(left) > _MAX_ITEM_LENGTH:  # bounds the hyphens tried in _parse_word
-            raise RangeError("ranges.item_too_long", position, start=left[:20],
-                             length=len(left), limit=_MAX_ITEM_LENGTH,
-                             serial_limit=MAX_SERIAL_LENGTH)
+            raise RangeError(
+                "ranges.item_too_long",
+                position,
+                start=left[:20],
+                length=len(left),
+                limit=_MAX_ITEM_LENGTH,
+                serial_limit=MAX_SERIAL_LENGTH,
+            )
         if right is None:
             serial_range = _parse_word(left, position, check_algorithm, hyphen_is_range)
         else:
@@ -462,8 +468,13 @@ def _hyphen_range(left, right, check_algorithm):
 
 def _check_length(value, position):
     if len(value) > MAX_SERIAL_LENGTH:
-        raise RangeError("ranges.serial_too_long", position, start=value[:20],
-                         length=len(value), limit=MAX_SERIAL_LENGTH)
+        raise RangeError(
+            "ranges.serial_too_long",
+            position,
+            start=value[:20],
+            length=len(value),
+            limit=MAX_SERIAL_LENGTH,
+        )
 
 
 def _single(value, position, check_algorithm):
@@ -504,14 +515,17 @@ def _range_between(left, left_position, right, right_position, check_algorithm):
     (prefix, first, suffix), (right_prefix, last, right_suffix) = ends
     shown = f"{left}{EN_DASH}{right}"
     if prefix != right_prefix:
-        raise RangeError("ranges.prefixes_differ", left_position, shown=shown, prefix=prefix,
-                         other=right_prefix)
+        raise RangeError(
+            "ranges.prefixes_differ", left_position, shown=shown, prefix=prefix, other=right_prefix
+        )
     if suffix != right_suffix:
-        raise RangeError("ranges.suffixes_differ", left_position, shown=shown, suffix=suffix,
-                         other=right_suffix)
+        raise RangeError(
+            "ranges.suffixes_differ", left_position, shown=shown, suffix=suffix, other=right_suffix
+        )
     if len(first) != len(last):
-        raise RangeError("ranges.widths_differ", right_position, shown=shown,
-                         first=len(first), last=len(last))
+        raise RangeError(
+            "ranges.widths_differ", right_position, shown=shown, first=len(first), last=len(last)
+        )
     if int(first) > int(last):
         raise RangeError("ranges.backwards", left_position, shown=shown)
     return Range(prefix, int(first), int(last), len(first), suffix)

@@ -143,7 +143,8 @@ def bucket_of(facts):
     """The bucket of one unit, from its lifecycle state and a few stock facts."""
     bucket, fact, other = _BUCKET_RULES.get(facts.state, (_OTHER_BUCKET, None, None))
     if (fact == "reserved" and facts.reserved_for_delivery) or (
-            fact == "parent" and facts.parent_lot_id):
+        fact == "parent" and facts.parent_lot_id
+    ):
         return other
     return bucket
 
@@ -191,19 +192,25 @@ def bucket_sql(state, reserved, parent):
     conditions = {"reserved": reserved, "parent": parent}
     whens = []
     for state_key, (bucket, fact, other) in _BUCKET_RULES.items():
-        then = _sql_text(bucket) if fact is None else (
-            f"CASE WHEN {conditions[fact]} THEN {_sql_text(other)} "
-            f"ELSE {_sql_text(bucket)} END")
+        then = (
+            _sql_text(bucket)
+            if fact is None
+            else (
+                f"CASE WHEN {conditions[fact]} THEN {_sql_text(other)} ELSE {_sql_text(bucket)} END"
+            )
+        )
         whens.append(f"WHEN {state} = {_sql_text(state_key)} THEN {then}")
     return f"(CASE {' '.join(whens)} ELSE {_sql_text(_OTHER_BUCKET)} END)"
 
 
 def initial_status_sql(bucket, state, in_quarantine):
     """SQL expression giving :func:`initial_status` (same arguments, as SQL)."""
-    return (f"(CASE WHEN {bucket} = {_sql_text(SCRAPPED)} THEN {_sql_text(DESTROYED)} "
-            f"WHEN {bucket} = {_sql_text(GONE)} THEN {_sql_text(UNREACHABLE)} "
-            f"WHEN {in_quarantine} OR {state} = {_sql_text(lifecycle.QUARANTINED)} "
-            f"THEN {_sql_text(QUARANTINED)} ELSE {_sql_text(PENDING)} END)")
+    return (
+        f"(CASE WHEN {bucket} = {_sql_text(SCRAPPED)} THEN {_sql_text(DESTROYED)} "
+        f"WHEN {bucket} = {_sql_text(GONE)} THEN {_sql_text(UNREACHABLE)} "
+        f"WHEN {in_quarantine} OR {state} = {_sql_text(lifecycle.QUARANTINED)} "
+        f"THEN {_sql_text(QUARANTINED)} ELSE {_sql_text(PENDING)} END)"
+    )
 
 
 def activation_action(bucket, status):
@@ -224,25 +231,28 @@ def activation_action(bucket, status):
 SENTENCES = {
     "recall.already": "%(serial)s is already %(new_status)s; choose another status.",
     "recall.cannot_change": "%(serial)s cannot go from %(old_status)s to %(new_status)s; "
-                            "allowed: %(allowed_statuses)s.",
+    "allowed: %(allowed_statuses)s.",
     "recall.status_final": "%(serial)s cannot go from %(old_status)s to %(new_status)s; its "
-                           "status is final.",
+    "status is final.",
     "recall.needs_reason": "%(serial)s: marking it %(new_status)s needs a reason; give one.",
     "recall.no_criteria": "The recall has no criteria: choose products, lots, serial ranges, a "
-                          "supplier, a date window or component lots.",
+    "supplier, a date window or component lots.",
     "recall.supplier_window_needs_supplier": "A supplier date window needs a supplier: choose "
-                                             "the supplier whose deliveries are affected.",
+    "the supplier whose deliveries are affected.",
     "recall.window_backwards": "%(window)s: the window starts after it ends (%(date_from)s > "
-                               "%(date_to)s); swap the dates.",
+    "%(date_to)s); swap the dates.",
     "recall.supplier_window": "Supplier window",
     "recall.produced_window": "Produced/received window",
 }
 _STATUS_LABELS_LOWER = {status: label.lower() for status, label in STATUS_LABELS.items()}
-messages.register(SENTENCES, {
-    "old_status": _STATUS_LABELS_LOWER,
-    "new_status": _STATUS_LABELS_LOWER,
-    "allowed_statuses": _STATUS_LABELS_LOWER,
-})
+messages.register(
+    SENTENCES,
+    {
+        "old_status": _STATUS_LABELS_LOWER,
+        "new_status": _STATUS_LABELS_LOWER,
+        "allowed_statuses": _STATUS_LABELS_LOWER,
+    },
+)
 #: The date windows of the criteria -> the code of their name.
 WINDOWS = {"supplier": "recall.supplier_window", "produced": "recall.produced_window"}
 
@@ -255,10 +265,13 @@ def check_status_change(serial, old, new, reason):
     if new not in STATUS_CHANGES.get(old, ()):
         allowed = sorted(STATUS_CHANGES[old], key=lambda status: STATUS_LABELS[status].lower())
         if not allowed:
-            return messages.Message("recall.status_final", {
-                "serial": serial, "old_status": old, "new_status": new})
-        return messages.Message("recall.cannot_change", {
-            "serial": serial, "old_status": old, "new_status": new, "allowed_statuses": allowed})
+            return messages.Message(
+                "recall.status_final", {"serial": serial, "old_status": old, "new_status": new}
+            )
+        return messages.Message(
+            "recall.cannot_change",
+            {"serial": serial, "old_status": old, "new_status": new, "allowed_statuses": allowed},
+        )
     if new in NEEDS_REASON and not (reason or "").strip():
         return messages.Message("recall.needs_reason", {"serial": serial, "new_status": new})
     return None
@@ -271,9 +284,16 @@ def check_window(window, date_from, date_to):
     """Problems of one date window (either end may be open, not both backwards), as
     :class:`messages.Message`; ``window`` is a key of :data:`WINDOWS`."""
     if date_from and date_to and _as_datetime(date_from) > _as_datetime(date_to):
-        return [messages.Message("recall.window_backwards", {
-            "window": messages.Message(WINDOWS[window]),
-            "date_from": date_from, "date_to": date_to})]
+        return [
+            messages.Message(
+                "recall.window_backwards",
+                {
+                    "window": messages.Message(WINDOWS[window]),
+                    "date_from": date_from,
+                    "date_to": date_to,
+                },
+            )
+        ]
     return []
 
 
@@ -287,18 +307,23 @@ def check_criteria(criteria):
     """
     problems = []
     given = [
-        criteria.get("product_ids"), criteria.get("lot_ids"),
-        (criteria.get("serial_ranges") or "").strip(), criteria.get("supplier_ids"),
-        criteria.get("date_from"), criteria.get("date_to"),
+        criteria.get("product_ids"),
+        criteria.get("lot_ids"),
+        (criteria.get("serial_ranges") or "").strip(),
+        criteria.get("supplier_ids"),
+        criteria.get("date_from"),
+        criteria.get("date_to"),
         criteria.get("component_lot_ids"),
     ]
     if not any(given):
         problems.append(messages.Message("recall.no_criteria"))
-    if (criteria.get("supplier_date_from") or criteria.get("supplier_date_to")) and not \
-            criteria.get("supplier_ids"):
+    if (
+        criteria.get("supplier_date_from") or criteria.get("supplier_date_to")
+    ) and not criteria.get("supplier_ids"):
         problems.append(messages.Message("recall.supplier_window_needs_supplier"))
-    problems += check_window("supplier", criteria.get("supplier_date_from"),
-                             criteria.get("supplier_date_to"))
+    problems += check_window(
+        "supplier", criteria.get("supplier_date_from"), criteria.get("supplier_date_to")
+    )
     problems += check_window("produced", criteria.get("date_from"), criteria.get("date_to"))
     return problems
 
@@ -320,8 +345,13 @@ def range_sql_parts(serial_range):
     verbatim value: what a SQL match on ``stock_lot.name`` needs."""
     if serial_range.is_verbatim:
         return None
-    return (serial_range.prefix, serial_range.width, serial_range.suffix,
-            serial_range.start, serial_range.end)
+    return (
+        serial_range.prefix,
+        serial_range.width,
+        serial_range.suffix,
+        serial_range.start,
+        serial_range.end,
+    )
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -413,7 +443,7 @@ def batches(items, size):
     if size < 1:
         raise ValueError("a batch holds at least one item")
     items = list(items)
-    return [items[start:start + size] for start in range(0, len(items), size)]
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _as_datetime(value):

@@ -150,8 +150,9 @@ def _parse_gs1(text, symbology, today):
         elements = gs1.parse(text, today=today)
         return _from_elements(elements, text, "element string", symbology)
     except (gs1.GS1Error, digital_link.DigitalLinkError) as error:
-        return ScanInput(kind=MALFORMED, text=text, symbology=symbology, error=str(error),
-                         problem=error)
+        return ScanInput(
+            kind=MALFORMED, text=text, symbology=symbology, error=str(error), problem=error
+        )
 
 
 def classify(raw, *, today=None):
@@ -188,10 +189,12 @@ def _bare_gtin(text, symbology, today):
     try:
         elements = gs1.parse(text, today=today)
     except gs1.GS1Error as error:
-        return ScanInput(kind=MALFORMED, text=text, symbology=symbology, error=str(error),
-                         problem=error)
-    return ScanInput(kind=PRODUCT, text=text[3:], gtin=elements.gtin, symbology=symbology,
-                     gtin_like=True)
+        return ScanInput(
+            kind=MALFORMED, text=text, symbology=symbology, error=str(error), problem=error
+        )
+    return ScanInput(
+        kind=PRODUCT, text=text[3:], gtin=elements.gtin, symbology=symbology, gtin_like=True
+    )
 
 
 # --- the parameters of a scanner call ------------------------------------------------------
@@ -253,8 +256,11 @@ def _clean_value(name, kind, value):
     if kind == IDS:
         if value is None or value is False:
             return []
-        if not isinstance(value, list | tuple) or len(value) > MAX_IDS or not all(
-                _is_id(item) for item in value):
+        if (
+            not isinstance(value, list | tuple)
+            or len(value) > MAX_IDS
+            or not all(_is_id(item) for item in value)
+        ):
             raise ParameterError(name, IDS, value)
         return list(value)
     if kind == FLAG:
@@ -278,8 +284,9 @@ def clean_mapping(name, values, spec):
         values = {}
     if not isinstance(values, dict):
         raise ParameterError(name, "mapping", values)
-    return {key: _clean_value(key, kind, values[key])
-            for key, kind in spec.items() if key in values}
+    return {
+        key: _clean_value(key, kind, values[key]) for key, kind in spec.items() if key in values
+    }
 
 
 def clean_params(params):

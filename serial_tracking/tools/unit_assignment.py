@@ -72,8 +72,9 @@ def _by_product(consumed):
         key = (item.product, item.lot)
         if key in merged:
             previous = merged[key]
-            merged[key] = Consumed(item.lot, item.product, item.serial,
-                                   previous.quantity + item.quantity)
+            merged[key] = Consumed(
+                item.lot, item.product, item.serial, previous.quantity + item.quantity
+            )
         else:
             merged[key] = item
     groups = defaultdict(list)
@@ -112,7 +113,7 @@ def _split_serials(units, items):
     rows, position = [], 0
     for index, unit in enumerate(units):
         count = base + (1 if index < extra else 0)
-        rows += [Row(unit, item.lot, 1.0) for item in items[position:position + count]]
+        rows += [Row(unit, item.lot, 1.0) for item in items[position : position + count]]
         position += count
     return rows
 
@@ -122,8 +123,10 @@ def _split_lots(units, items, rounding):
     # steps for all: the first units take the steps that do not divide evenly.
     steps = round(sum(item.quantity for item in items) / rounding)
     base, extra = divmod(steps, len(units))
-    wanted = [_round((base + (1 if index < extra else 0)) * rounding, rounding)
-              for index in range(len(units))]
+    wanted = [
+        _round((base + (1 if index < extra else 0)) * rounding, rounding)
+        for index in range(len(units))
+    ]
     rows = []
     lots = [[item.lot, item.quantity] for item in items]
     position = 0
@@ -177,16 +180,27 @@ def check(units, consumed, rows, needs=None, rounding=0.01):
             total = assigned.get(item.lot, 0.0)
             if item.serial:
                 if not units_of.get(item.lot):
-                    problems.append(Problem("unassigned", lot=item.lot,
-                                            product=item.product))
+                    problems.append(Problem("unassigned", lot=item.lot, product=item.product))
                 elif len(units_of[item.lot]) > 1 or abs(total - 1.0) > rounding / 2:
-                    problems.append(Problem("duplicate", lot=item.lot, product=item.product,
-                                            units=tuple(units_of[item.lot]),
-                                            assigned=total))
+                    problems.append(
+                        Problem(
+                            "duplicate",
+                            lot=item.lot,
+                            product=item.product,
+                            units=tuple(units_of[item.lot]),
+                            assigned=total,
+                        )
+                    )
             elif abs(total - item.quantity) > rounding / 2:
-                problems.append(Problem("quantity", lot=item.lot, product=item.product,
-                                        consumed=item.quantity, assigned=_round(total,
-                                                                                rounding)))
+                problems.append(
+                    Problem(
+                        "quantity",
+                        lot=item.lot,
+                        product=item.product,
+                        consumed=item.quantity,
+                        assigned=_round(total, rounding),
+                    )
+                )
 
     per_unit = defaultdict(float)
     for row in rows:
@@ -204,6 +218,13 @@ def check(units, consumed, rows, needs=None, rounding=0.01):
         for unit in units:
             has = _round(per_unit.get((unit, product), 0.0), rounding)
             if has + rounding / 2 < required:
-                problems.append(Problem("missing", unit=unit, product=product,
-                                        assigned=has, needed=need if serial else 0.0))
+                problems.append(
+                    Problem(
+                        "missing",
+                        unit=unit,
+                        product=product,
+                        assigned=has,
+                        needed=need if serial else 0.0,
+                    )
+                )
     return problems

@@ -36,11 +36,15 @@ def unit_token(secret, gtin, serial):
     if not gtin or not serial:
         raise ValueError("a proof token needs a GTIN and a serial")
     # length-prefixed fields: ("1", "23") and ("12", "3") never share a message
-    message = b"\x00".join([
-        _DOMAIN,
-        str(len(gtin)).encode(), gtin.encode("utf-8"),
-        str(len(serial)).encode(), serial.encode("utf-8"),
-    ])
+    message = b"\x00".join(
+        [
+            _DOMAIN,
+            str(len(gtin)).encode(),
+            gtin.encode("utf-8"),
+            str(len(serial)).encode(),
+            serial.encode("utf-8"),
+        ]
+    )
     digest = hmac.new(secret, message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")[:TOKEN_LENGTH]
 

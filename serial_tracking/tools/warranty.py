@@ -173,8 +173,7 @@ def lot_summary(coverages, today, expiring_days=EXPIRING_DAYS):
     ends = [end for state, end in customer if state in (ACTIVE, EXPIRED) and end]
     end_date = max(ends) if ends else None
     if ACTIVE in states:
-        active_end = max((end for state, end in customer if state == ACTIVE and end),
-                         default=None)
+        active_end = max((end for state, end in customer if state == ACTIVE and end), default=None)
         soon = today + timedelta(days=expiring_days)
         return ("expiring" if active_end and active_end <= soon else ACTIVE), end_date
     for state in (PENDING, EXPIRED, VOID):

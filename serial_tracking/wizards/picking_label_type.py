@@ -9,12 +9,18 @@ class PickingLabelType(models.TransientModel):
 
     def process(self):
         lots = self.picking_ids.move_line_ids.lot_id
-        if (self.label_type != "lots" or not lots
-                or any(lot.product_id.tracking != "serial" for lot in lots)):
+        if (
+            self.label_type != "lots"
+            or not lots
+            or any(lot.product_id.tracking != "serial" for lot in lots)
+        ):
             return super().process()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.action_serial_label_wizard")
-        action["context"] = {"active_model": "stock.picking",
-                             "active_ids": self.picking_ids.ids,
-                             "active_id": self.picking_ids[:1].id}
+            "serial_tracking.action_serial_label_wizard"
+        )
+        action["context"] = {
+            "active_model": "stock.picking",
+            "active_ids": self.picking_ids.ids,
+            "active_id": self.picking_ids[:1].id,
+        }
         return action

@@ -10,10 +10,15 @@ class SerialEligibilityWizard(models.TransientModel):
     _name = "serial.eligibility.wizard"
     _description = "Check the Eligibility of Serials"
 
-    lot_ids = fields.Many2many("stock.lot", string="Serials", required=True,
-                               domain="[('product_id.tracking', '=', 'serial')]")
-    partner_id = fields.Many2one("res.partner", string="Customer",
-                                 help="Who asks. Defaults to who holds the unit.")
+    lot_ids = fields.Many2many(
+        "stock.lot",
+        string="Serials",
+        required=True,
+        domain="[('product_id.tracking', '=', 'serial')]",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", help="Who asks. Defaults to who holds the unit."
+    )
     intent = fields.Selection(eligibility.INTENTS, required=True, default="return")
 
     @api.model
@@ -31,10 +36,12 @@ class SerialEligibilityWizard(models.TransientModel):
     def action_check(self):
         self.ensure_one()
         checks = self.env["serial.eligibility.check"]._evaluate_batch(
-            [(lot, self.partner_id, None) for lot in self.lot_ids], self.intent,
+            [(lot, self.partner_id, None) for lot in self.lot_ids],
+            self.intent,
         )
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.action_serial_eligibility_check")
+            "serial_tracking.action_serial_eligibility_check"
+        )
         if len(checks) == 1:
             action.update(view_mode="form", views=[(False, "form")], res_id=checks.id)
         else:
@@ -44,6 +51,7 @@ class SerialEligibilityWizard(models.TransientModel):
     @api.model
     def _action_open(self, lots):
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.action_serial_eligibility_wizard")
+            "serial_tracking.action_serial_eligibility_wizard"
+        )
         action["context"] = {"active_model": "stock.lot", "active_ids": lots.ids}
         return action

@@ -36,29 +36,39 @@ class SerialGenerateWizard(models.TransientModel):
     move_id = fields.Many2one("stock.move", readonly=True, ondelete="cascade")
     picking_id = fields.Many2one(related="move_id.picking_id")
     product_id = fields.Many2one(
-        "product.product", required=True,
+        "product.product",
+        required=True,
         domain="[('tracking', '!=', 'none'), ('is_storable', '=', True)]",
     )
-    rule_id = fields.Many2one("serial.format.rule", string="Numbering Rule",
-                              compute="_compute_rule_id")
-    mode = fields.Selection(MODES, required=True, compute="_compute_mode", store=True,
-                            readonly=False, precompute=True)
+    rule_id = fields.Many2one(
+        "serial.format.rule", string="Numbering Rule", compute="_compute_rule_id"
+    )
+    mode = fields.Selection(
+        MODES, required=True, compute="_compute_mode", store=True, readonly=False, precompute=True
+    )
     quantity = fields.Integer(
-        string="Number of Serials", compute="_compute_quantity", store=True, readonly=False,
+        string="Number of Serials",
+        compute="_compute_quantity",
+        store=True,
+        readonly=False,
         precompute=True,
     )
     first_number = fields.Char(
         help="The first serial number; the next ones count on from its last digits. You "
         "may also type ranges: SN0001-SN0100, SN0200..SN0250.",
     )
-    pasted_serials = fields.Text(string="Serial Numbers",
-                                 help="One serial number per line (first column when pasted "
-                                 "from a spreadsheet).")
+    pasted_serials = fields.Text(
+        string="Serial Numbers",
+        help="One serial number per line (first column when pasted from a spreadsheet).",
+    )
     file = fields.Binary(attachment=False)
     file_name = fields.Char()
     file_has_header = fields.Boolean(
-        string="First Row Is a Header", compute="_compute_file_has_header", store=True,
-        readonly=False, precompute=True,
+        string="First Row Is a Header",
+        compute="_compute_file_has_header",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     preview = fields.Text(compute="_compute_preview")
     check_result = fields.Text(readonly=True)
@@ -122,7 +132,7 @@ class SerialGenerateWizard(models.TransientModel):
         names = self._serial_names(reserve=False)
         shown = names[:PREVIEW_SHOWN]
         if len(names) > PREVIEW_SHOWN:
-            shown = [*names[:PREVIEW_SHOWN - 1], "…", names[-1]]
+            shown = [*names[: PREVIEW_SHOWN - 1], "…", names[-1]]
         return "\n".join([*shown, self.env._("(%(count)s serials)", count=f"{len(names):,}")])
 
     # --- collecting the numbers -----------------------------------------------------
@@ -135,34 +145,44 @@ class SerialGenerateWizard(models.TransientModel):
         """
         self.ensure_one()
         if self.mode in ("rule", "first") and not 1 <= self.quantity <= MAX_SERIALS:
-            raise UserError(self.env._(
-                "Enter a number of serials between 1 and %(max)s.", max=f"{MAX_SERIALS:,}"
-            ))
+            raise UserError(
+                self.env._(
+                    "Enter a number of serials between 1 and %(max)s.", max=f"{MAX_SERIALS:,}"
+                )
+            )
         names = getattr(self, f"_names_from_{self.mode}")(reserve)
         if not names:
             raise UserError(self.env._("There are no serial numbers to create."))
         if len(names) > MAX_SERIALS:
-            raise UserError(self.env._(
-                "%(count)s serial numbers at once is more than %(max)s; split the list.",
-                count=f"{len(names):,}", max=f"{MAX_SERIALS:,}",
-            ))
+            raise UserError(
+                self.env._(
+                    "%(count)s serial numbers at once is more than %(max)s; split the list.",
+                    count=f"{len(names):,}",
+                    max=f"{MAX_SERIALS:,}",
+                )
+            )
         return names
 
     def _names_from_rule(self, reserve):
         rule = self.rule_id
         if not rule:
-            raise UserError(self.env._(
-                "%(product)s has no numbering rule. Set one on the product or its category, "
-                "or count on from a first number.", product=self.product_id.display_name,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(product)s has no numbering rule. Set one on the product or its category, "
+                    "or count on from a first number.",
+                    product=self.product_id.display_name,
+                )
+            )
         warehouse = self._target_warehouse()
         if reserve:
             return rule._generate_names(self.quantity, self.product_id, warehouse)
         compiled = rule._checked_for_generation(self.product_id, warehouse)
         start = max(rule.next_number, 1)
         return rule._render(
-            compiled, list(range(start, start + self.quantity)),
-            fields.Date.context_today(self), warehouse_code=warehouse.code or "",
+            compiled,
+            list(range(start, start + self.quantity)),
+            fields.Date.context_today(self),
+            warehouse_code=warehouse.code or "",
             product_ref=self.product_id.default_code or "",
         )
 
@@ -175,16 +195,25 @@ class SerialGenerateWizard(models.TransientModel):
             if len(found) == 1 and len(found[0]) == 1:
                 first = found[0]
                 if first.is_verbatim:
-                    raise ranges.RangeError("ranges.no_digits",
-                                            serial=self.first_number.strip())
-                found = [ranges.Range(first.prefix, first.start,
-                                      first.start + self.quantity - 1, first.width, first.suffix)]
+                    raise ranges.RangeError("ranges.no_digits", serial=self.first_number.strip())
+                found = [
+                    ranges.Range(
+                        first.prefix,
+                        first.start,
+                        first.start + self.quantity - 1,
+                        first.width,
+                        first.suffix,
+                    )
+                ]
             return ranges.expand(found, limit=MAX_SERIALS, check_algorithm=algorithm)
         except ranges.RangeError as error:
-            raise UserError(self.env._(
-                "First number: %(problem)s. Enter a number such as SN000001, or ranges such "
-                "as SN0001-SN0100.", problem=tools_messages.translate(self.env, error),
-            )) from None
+            raise UserError(
+                self.env._(
+                    "First number: %(problem)s. Enter a number such as SN000001, or ranges such "
+                    "as SN0001-SN0100.",
+                    problem=tools_messages.translate(self.env, error),
+                )
+            ) from None
 
     def _names_from_paste(self, reserve):
         return _first_column(self.pasted_serials or "")
@@ -206,20 +235,25 @@ class SerialGenerateWizard(models.TransientModel):
         if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
             return self._xlsx_values(data, limit)
         if name.endswith(".xls") or data[:4] == b"\xd0\xcf\x11\xe0":
-            raise UserError(self.env._(
-                "%(file)s is an old Excel file: save it as XLSX or CSV and upload it again.",
-                file=self.file_name,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(file)s is an old Excel file: save it as XLSX or CSV and upload it again.",
+                    file=self.file_name,
+                )
+            )
         return self._csv_values(data, limit)
 
     def _xlsx_values(self, data, limit):
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds on a damaged file
-            raise UserError(self.env._(
-                "%(file)s cannot be read as an Excel workbook: %(error)s",
-                file=self.file_name, error=error,
-            )) from None
+            raise UserError(
+                self.env._(
+                    "%(file)s cannot be read as an Excel workbook: %(error)s",
+                    file=self.file_name,
+                    error=error,
+                )
+            ) from None
         values = []
         try:
             rows = book.worksheets[0].iter_rows(max_col=1, values_only=True)
@@ -227,12 +261,15 @@ class SerialGenerateWizard(models.TransientModel):
                 if row_number > XLSX_MAX_ROWS:
                     # openpyxl yields every empty row up to a row's number: a few bytes
                     # naming row 10**9 would keep the server busy for hours
-                    raise UserError(self.env._(
-                        "%(file)s has rows past row %(max)s, the last row of an Excel "
-                        "sheet: save it again from a spreadsheet program, or upload a CSV "
-                        "file.", file=self.file_name or self.env._("The file"),
-                        max=f"{XLSX_MAX_ROWS:,}",
-                    ))
+                    raise UserError(
+                        self.env._(
+                            "%(file)s has rows past row %(max)s, the last row of an Excel "
+                            "sheet: save it again from a spreadsheet program, or upload a CSV "
+                            "file.",
+                            file=self.file_name or self.env._("The file"),
+                            max=f"{XLSX_MAX_ROWS:,}",
+                        )
+                    )
                 text = _cell_text(cell)
                 if text:
                     values.append(text)
@@ -290,14 +327,16 @@ class SerialGenerateWizard(models.TransientModel):
             self.write({"check_result": message, "check_ok": False})
         else:
             algorithm = self.rule_id.check_algorithm or "none"
-            self.write({
-                "check_result": self.env._(
-                    "%(count)s serial numbers, all valid: %(ranges)s",
-                    count=f"{len(names):,}",
-                    ranges=self.env["stock.move"]._serial_ranges_text(names, algorithm),
-                ),
-                "check_ok": True,
-            })
+            self.write(
+                {
+                    "check_result": self.env._(
+                        "%(count)s serial numbers, all valid: %(ranges)s",
+                        count=f"{len(names):,}",
+                        ranges=self.env["stock.move"]._serial_ranges_text(names, algorithm),
+                    ),
+                    "check_ok": True,
+                }
+            )
         return self._reopen()
 
     def action_apply(self):
@@ -321,31 +360,40 @@ class SerialGenerateWizard(models.TransientModel):
     def _check_target(self):
         move = self.move_id
         if self.product_id.tracking == "none":
-            raise UserError(self.env._(
-                "%(product)s is not tracked by serial or lot numbers.",
-                product=self.product_id.display_name,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(product)s is not tracked by serial or lot numbers.",
+                    product=self.product_id.display_name,
+                )
+            )
         if not move:
             return
         if move.state in ("done", "cancel", "draft"):
-            raise UserError(self.env._(
-                "%(move)s is %(state)s: serials can be added to a move that is waiting or "
-                "ready only. Mark the transfer as To Do first if it is a draft.",
-                move=move.reference or move.product_id.display_name,
-                state=dict(move._fields["state"]._description_selection(self.env))[move.state],
-            ))
+            raise UserError(
+                self.env._(
+                    "%(move)s is %(state)s: serials can be added to a move that is waiting or "
+                    "ready only. Mark the transfer as To Do first if it is a draft.",
+                    move=move.reference or move.product_id.display_name,
+                    state=dict(move._fields["state"]._description_selection(self.env))[move.state],
+                )
+            )
         if move.picking_type_id and not move.picking_type_id.use_create_lots:
-            raise UserError(self.env._(
-                "The operation type %(type)s does not create new serial numbers. Tick "
-                '"Create New" under Lots/Serial Numbers on the operation type.',
-                type=move.picking_type_id.display_name,
-            ))
+            raise UserError(
+                self.env._(
+                    "The operation type %(type)s does not create new serial numbers. Tick "
+                    '"Create New" under Lots/Serial Numbers on the operation type.',
+                    type=move.picking_type_id.display_name,
+                )
+            )
 
     def _action_show_lots(self, lots):
         action = self.env["ir.actions.act_window"]._for_xml_id("serial_tracking.action_serial_lot")
         # ids are consecutive for a bulk insert: a short domain instead of 100,000 ids
-        action["domain"] = [("product_id", "=", self.product_id.id),
-                            ("id", ">=", min(lots.ids)), ("id", "<=", max(lots.ids))]
+        action["domain"] = [
+            ("product_id", "=", self.product_id.id),
+            ("id", ">=", min(lots.ids)),
+            ("id", "<=", max(lots.ids)),
+        ]
         action["name"] = self.env._("Generated Serials")
         return action
 

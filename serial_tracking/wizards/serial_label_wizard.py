@@ -25,17 +25,24 @@ class SerialLabelWizard(models.TransientModel):
     _name = "serial.label.wizard"
     _description = "Print Serial Labels"
 
-    lot_ids = fields.Many2many("stock.lot", string="Serials", required=True,
-                               domain="[('product_id.tracking', '=', 'serial')]")
+    lot_ids = fields.Many2many(
+        "stock.lot",
+        string="Serials",
+        required=True,
+        domain="[('product_id.tracking', '=', 'serial')]",
+    )
     label_format = fields.Selection(
         [(code, fmt.name) for code, fmt in label_layout.FORMATS.items()],
-        string="Format", required=True, default="single_50x25",
+        string="Format",
+        required=True,
+        default="single_50x25",
     )
     print_code128 = fields.Boolean("Code 128 (serial number)")
     print_gs1_128 = fields.Boolean("GS1-128")
     print_qr_link = fields.Boolean(
         "QR Code (GS1 Digital Link)",
-        help="A phone opens the unit's public page: genuineness, warranty, registration.")
+        help="A phone opens the unit's public page: genuineness, warranty, registration.",
+    )
     print_gs1_datamatrix = fields.Boolean("GS1 DataMatrix", default=True)
     print_gs1_qr = fields.Boolean("GS1 QR Code")
     copies = fields.Integer("Copies per Serial", required=True, default=1)
@@ -69,24 +76,31 @@ class SerialLabelWizard(models.TransientModel):
         self.ensure_one()
         return {
             "label_format": self.label_format,
-            "symbologies": [code for code in ("code128", "gs1_128", "qr_link",
-                                               "gs1_datamatrix", "gs1_qr")
-                            if self[f"print_{code}"]],
+            "symbologies": [
+                code
+                for code in ("code128", "gs1_128", "qr_link", "gs1_datamatrix", "gs1_qr")
+                if self[f"print_{code}"]
+            ],
             "copies": self.copies,
-            "texts": [text for text in ("product", "gtin", "serial", "batch", "expiry",
-                                        "company") if self[f"show_{text}"]],
+            "texts": [
+                text
+                for text in ("product", "gtin", "serial", "batch", "expiry", "company")
+                if self[f"show_{text}"]
+            ],
         }
 
     def action_print(self):
         self.ensure_one()
         if not self.lot_ids:
-            raise UserError(self.env._(
-                "Select the serials to print labels for. A lot-tracked product's lots print "
-                "their labels with Print > Lot/Serial Number (PDF)."))
+            raise UserError(
+                self.env._(
+                    "Select the serials to print labels for. A lot-tracked product's lots print "
+                    "their labels with Print > Lot/Serial Number (PDF)."
+                )
+            )
         options = self._serial_label_options()
         # refuse here, with every offending serial named, rather than in the PDF renderer
-        self.env["report.serial_tracking.report_serial_label"]._serial_labels(
-            self.lot_ids, options)
+        self.env["report.serial_tracking.report_serial_label"]._serial_labels(self.lot_ids, options)
         report = self.env.ref(REPORTS[self.label_format])
         # the client's URL of an action with data carries no record ids: the data does
         data = {"serial_label_options": options, "lot_ids": self.lot_ids.ids}

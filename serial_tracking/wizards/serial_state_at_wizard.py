@@ -8,7 +8,8 @@ class SerialStateAtWizard(models.TransientModel):
 
     at = fields.Datetime(string="As of", required=True, default=fields.Datetime.now)
     product_id = fields.Many2one(
-        "product.product", domain="[('tracking', '=', 'serial')]",
+        "product.product",
+        domain="[('tracking', '=', 'serial')]",
         help="Leave empty to use the selected serials.",
     )
     lot_ids = fields.Many2many("stock.lot", string="Serials")

@@ -35,11 +35,12 @@ class SerialTraceabilityExport(models.TransientModel):
 
     lot_ids = fields.Many2many("stock.lot", string="Serials", required=True)
     file_format = fields.Selection(
-        [("xlsx", "Excel (XLSX)"), ("csv", "CSV")], string="Format", required=True,
+        [("xlsx", "Excel (XLSX)"), ("csv", "CSV")],
+        string="Format",
+        required=True,
         default="xlsx",
     )
-    at = fields.Datetime(string="As of",
-                         help="Leave empty for the genealogy as it is now.")
+    at = fields.Datetime(string="As of", help="Leave empty for the genealogy as it is now.")
     data = fields.Binary(string="File", readonly=True, attachment=False)
     file_name = fields.Char(readonly=True)
 
@@ -49,10 +50,12 @@ class SerialTraceabilityExport(models.TransientModel):
             raise UserError(self.env._("Choose at least one serial to export."))
         content = self._export_content()
         stem = self.lot_ids[0].name if len(self.lot_ids) == 1 else "serials"
-        self.write({
-            "data": base64.b64encode(content),
-            "file_name": f"traceability-{stem}.{self.file_format}",
-        })
+        self.write(
+            {
+                "data": base64.b64encode(content),
+                "file_name": f"traceability-{stem}.{self.file_format}",
+            }
+        )
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/data/{self.file_name}?download=true",
@@ -118,8 +121,9 @@ class SerialTraceabilityExport(models.TransientModel):
         writer = csv.writer(buffer)
         writer.writerow([label for _key, label in columns])
         for row in rows:
-            writer.writerow([spreadsheet.neutralise(self._text(row[key]))
-                             for key, _label in columns])
+            writer.writerow(
+                [spreadsheet.neutralise(self._text(row[key])) for key, _label in columns]
+            )
         return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
     def _xlsx(self, rows, gathered):
@@ -134,32 +138,47 @@ class SerialTraceabilityExport(models.TransientModel):
         lots = gathered["lots"]
         events = [
             dict(event, serial=lots[lot_id]["name"], product=lots[lot_id]["product"])
-            for lot_id, lot_events in gathered["events"].items() for event in lot_events
+            for lot_id, lot_events in gathered["events"].items()
+            for event in lot_events
         ]
-        self._sheet(book, styles, self.env._("Events"), [
-            ("serial", self.env._("Serial")),
-            ("product", self.env._("Product")),
-            ("date", self.env._("Date")),
-            ("type", self.env._("Event")),
-            ("from_state", self.env._("From state")),
-            ("to_state", self.env._("To state")),
-            ("from", self.env._("From")),
-            ("to", self.env._("To")),
-            ("partner", self.env._("Partner")),
-            ("document", self.env._("Document")),
-            ("note", self.env._("Note")),
-        ], events)
-        moves = [dict(move, serial=lots[move["lot_id"]]["name"],
-                      product=lots[move["lot_id"]]["product"]) for move in gathered["moves"]]
-        self._sheet(book, styles, self.env._("Receipts and deliveries"), [
-            ("date", self.env._("Date")),
-            ("label", self.env._("Operation")),
-            ("serial", self.env._("Serial / Lot")),
-            ("product", self.env._("Product")),
-            ("partner", self.env._("Partner")),
-            ("document", self.env._("Document")),
-            ("quantity", self.env._("Quantity")),
-        ], moves)
+        self._sheet(
+            book,
+            styles,
+            self.env._("Events"),
+            [
+                ("serial", self.env._("Serial")),
+                ("product", self.env._("Product")),
+                ("date", self.env._("Date")),
+                ("type", self.env._("Event")),
+                ("from_state", self.env._("From state")),
+                ("to_state", self.env._("To state")),
+                ("from", self.env._("From")),
+                ("to", self.env._("To")),
+                ("partner", self.env._("Partner")),
+                ("document", self.env._("Document")),
+                ("note", self.env._("Note")),
+            ],
+            events,
+        )
+        moves = [
+            dict(move, serial=lots[move["lot_id"]]["name"], product=lots[move["lot_id"]]["product"])
+            for move in gathered["moves"]
+        ]
+        self._sheet(
+            book,
+            styles,
+            self.env._("Receipts and deliveries"),
+            [
+                ("date", self.env._("Date")),
+                ("label", self.env._("Operation")),
+                ("serial", self.env._("Serial / Lot")),
+                ("product", self.env._("Product")),
+                ("partner", self.env._("Partner")),
+                ("document", self.env._("Document")),
+                ("quantity", self.env._("Quantity")),
+            ],
+            moves,
+        )
         book.close()
         return buffer.getvalue()
 

@@ -26,7 +26,9 @@ class SerialTransitionWizard(models.TransientModel):
     _description = "Change the Lifecycle State of Serials"
 
     lot_ids = fields.Many2many(
-        "stock.lot", string="Serials", required=True,
+        "stock.lot",
+        string="Serials",
+        required=True,
         domain="[('product_id.tracking', '=', 'serial')]",
     )
     action = fields.Selection(
@@ -45,8 +47,11 @@ class SerialTransitionWizard(models.TransientModel):
         domain="[('applies_to', 'in', ('any', action))]",
     )
     note = fields.Text()
-    date = fields.Datetime(default=fields.Datetime.now, required=True,
-                           help="When the installation or registration happened.")
+    date = fields.Datetime(
+        default=fields.Datetime.now,
+        required=True,
+        help="When the installation or registration happened.",
+    )
     needs_manager = fields.Boolean(compute="_compute_needs_manager")
 
     @api.depends("action")
@@ -69,12 +74,15 @@ class SerialTransitionWizard(models.TransientModel):
         if self.action not in _PHYSICAL_ACTIONS:
             return
         if not self.env.user.has_group(_MANAGER):
-            raise AccessError(self.env._(
-                "Only a Serial Tracking Manager may %(action)s serials. Ask a manager to "
-                "do it, or to give you the Manager group.",
-                action=dict(self._fields["action"]._description_selection(self.env))[
-                    self.action].lower(),
-            ))
+            raise AccessError(
+                self.env._(
+                    "Only a Serial Tracking Manager may %(action)s serials. Ask a manager to "
+                    "do it, or to give you the Manager group.",
+                    action=dict(self._fields["action"]._description_selection(self.env))[
+                        self.action
+                    ].lower(),
+                )
+            )
         if not self.reason_id:
             raise UserError(self.env._("Choose a reason: it is recorded in each serial's history."))
 
@@ -84,36 +92,49 @@ class SerialTransitionWizard(models.TransientModel):
         refusals = []
         for lot in self.lot_ids:
             if lot.product_id.tracking != "serial":
-                raise UserError(self.env._(
-                    "%(lot)s is a lot, not a serial: only serials have a lifecycle.",
-                    lot=lot.display_name,
-                ))
-            _state, refusal = lifecycle.check(event_type, lot.lifecycle_state or None,
-                                              lot.display_name)
+                raise UserError(
+                    self.env._(
+                        "%(lot)s is a lot, not a serial: only serials have a lifecycle.",
+                        lot=lot.display_name,
+                    )
+                )
+            _state, refusal = lifecycle.check(
+                event_type, lot.lifecycle_state or None, lot.display_name
+            )
             if refusal:
                 refusals.append(refusal)
         if refusals:
-            raise UserError(lifecycle.format_refusals(
-                refusals, say=lambda message: tools_messages.translate(self.env, message)))
+            raise UserError(
+                lifecycle.format_refusals(
+                    refusals, say=lambda message: tools_messages.translate(self.env, message)
+                )
+            )
         if self.action in _PHYSICAL_ACTIONS:
             unplaced = self.lot_ids.filtered(
                 lambda lot: lot.location_id.usage not in ("internal", "transit")
             )
             if unplaced:
-                raise UserError(self.env._(
-                    "%(serials)s: not in a single stock location; count the unit first.",
-                    serials=", ".join(unplaced.mapped("display_name")),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(serials)s: not in a single stock location; count the unit first.",
+                        serials=", ".join(unplaced.mapped("display_name")),
+                    )
+                )
 
     def _check_date(self):
         """An installation or registration dated before the unit's shipment or in the
         future moves its warranty: only a manager may record it, with a reason."""
         if self.action not in _DATED_ACTIONS or self.env.su:  # su: data loading, not a user
             return
-        shipped = dict(self.env["serial.event"].sudo()._read_group(
-            [("lot_id", "in", self.lot_ids.ids), ("event_type", "=", "shipped")],
-            ["lot_id"], ["date:max"],
-        ))
+        shipped = dict(
+            self.env["serial.event"]
+            .sudo()
+            ._read_group(
+                [("lot_id", "in", self.lot_ids.ids), ("event_type", "=", "shipped")],
+                ["lot_id"],
+                ["date:max"],
+            )
+        )
         now = fields.Datetime.now()
         early = self.lot_ids.filtered(lambda lot: lot in shipped and self.date < shipped[lot])
         if self.date <= now and not early:
@@ -123,20 +144,27 @@ class SerialTransitionWizard(models.TransientModel):
         else:
             problem = self.env._(
                 "%(date)s is before the shipment of %(serials)s (%(shipped)s)",
-                date=self.date, serials=", ".join(early.mapped("display_name")),
+                date=self.date,
+                serials=", ".join(early.mapped("display_name")),
                 shipped=", ".join(str(shipped[lot]) for lot in early),
             )
         if not self.env.user.has_group(_MANAGER):
-            raise AccessError(self.env._(
-                "%(problem)s. An installation or registration is dated between the unit's "
-                "shipment and now: any other date changes its warranty, and only a Serial "
-                "Tracking Manager may record it, with a reason.", problem=problem,
-            ))
+            raise AccessError(
+                self.env._(
+                    "%(problem)s. An installation or registration is dated between the unit's "
+                    "shipment and now: any other date changes its warranty, and only a Serial "
+                    "Tracking Manager may record it, with a reason.",
+                    problem=problem,
+                )
+            )
         if not self.reason_id:
-            raise UserError(self.env._(
-                "%(problem)s. Choose a reason for this date: it is recorded in each "
-                "serial's history.", problem=problem,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(problem)s. Choose a reason for this date: it is recorded in each "
+                    "serial's history.",
+                    problem=problem,
+                )
+            )
 
     def _event_context(self):
         return {"serial_reason_id": self.reason_id.id, "serial_note": self.note or False}
@@ -148,17 +176,19 @@ class SerialTransitionWizard(models.TransientModel):
         self._move_units(lambda lot: lot.location_id.warehouse_id.lot_stock_id)
 
     def _apply_scrap(self):
-        scraps = self.env["stock.scrap"].create([
-            {
-                "product_id": lot.product_id.id,
-                "lot_id": lot.id,
-                "scrap_qty": 1.0,
-                "location_id": lot.location_id.id,
-                "company_id": lot.company_id.id or self.env.company.id,
-                "origin": self.reason_id.name,
-            }
-            for lot in self.lot_ids
-        ])
+        scraps = self.env["stock.scrap"].create(
+            [
+                {
+                    "product_id": lot.product_id.id,
+                    "lot_id": lot.id,
+                    "scrap_qty": 1.0,
+                    "location_id": lot.location_id.id,
+                    "company_id": lot.company_id.id or self.env.company.id,
+                    "origin": self.reason_id.name,
+                }
+                for lot in self.lot_ids
+            ]
+        )
         scraps.with_context(**self._event_context()).do_scrap()
 
     def _apply_install(self):
@@ -168,18 +198,20 @@ class SerialTransitionWizard(models.TransientModel):
         self._record_events("registered")
 
     def _record_events(self, event_type):
-        self.env["stock.lot"]._serial_apply_events([
-            {
-                "lot": lot,
-                "event_type": event_type,
-                "date": self.date,
-                "partner_id": lot.current_partner_id.id,
-                "reason_id": self.reason_id.id,
-                "note": self.note or False,
-                "document_ref": self.env._("Manual"),
-            }
-            for lot in self.lot_ids
-        ])
+        self.env["stock.lot"]._serial_apply_events(
+            [
+                {
+                    "lot": lot,
+                    "event_type": event_type,
+                    "date": self.date,
+                    "partner_id": lot.current_partner_id.id,
+                    "reason_id": self.reason_id.id,
+                    "note": self.note or False,
+                    "document_ref": self.env._("Manual"),
+                }
+                for lot in self.lot_ids
+            ]
+        )
 
     def _move_units(self, destination_of):
         """Move the serials through real internal transfers, one per route."""

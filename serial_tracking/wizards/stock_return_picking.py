@@ -29,23 +29,31 @@ class StockReturnPicking(models.TransientModel):
 
     serial_from_customer = fields.Boolean(compute="_compute_serial_from_customer")
     serial_returnable_lot_ids = fields.Many2many(
-        "stock.lot", compute="_compute_serial_from_customer",
+        "stock.lot",
+        compute="_compute_serial_from_customer",
         help="Serials this delivery shipped.",
     )
     serial_lot_ids = fields.Many2many(
-        "stock.lot", "stock_return_picking_serial_lot_rel", "wizard_id", "lot_id",
-        string="Serials Coming Back", domain="[('id', 'in', serial_returnable_lot_ids)]",
+        "stock.lot",
+        "stock_return_picking_serial_lot_rel",
+        "wizard_id",
+        "lot_id",
+        string="Serials Coming Back",
+        domain="[('id', 'in', serial_returnable_lot_ids)]",
         help="Leave empty when every unit of the lines comes back.",
     )
     serial_override_reason_id = fields.Many2one(
-        "serial.reason", string="Override Reason",
+        "serial.reason",
+        string="Override Reason",
         domain="[('applies_to', 'in', ('any', 'override'))]",
         help="Managers only: accept serials whose verdict is ineligible. The reason is "
         "recorded in each serial's history.",
     )
     serial_override_note = fields.Text(string="Override Note")
     serial_preview_html = fields.Html(
-        string="Eligibility", compute="_compute_serial_preview_html", sanitize=False,
+        string="Eligibility",
+        compute="_compute_serial_preview_html",
+        sanitize=False,
         help="Whether each serial may come back, and why, as checked now. Confirming checks "
         "them again.",
     )
@@ -96,40 +104,43 @@ class StockReturnPicking(models.TransientModel):
         if not self.picking_id or self.picking_id.location_dest_id.usage != "customer":
             return False
         lots = self.serial_lot_ids._origin or self._serial_shipped_lots().filtered(
-            lambda lot: lot.lifecycle_state == lifecycle.SHIPPED)
+            lambda lot: lot.lifecycle_state == lifecycle.SHIPPED
+        )
         if not lots:
             return False
         lots = lots.sorted("name")
-        shown = lots[:self._SERIAL_PREVIEW_LIMIT]
+        shown = lots[: self._SERIAL_PREVIEW_LIMIT]
         intents = self._serial_preview_intents()
         Check = self.env["serial.eligibility.check"]
         partner = self.picking_id.partner_id
         verdicts = {
-            intent: Check._verdict_values([(lot, partner, lot.product_id) for lot in shown],
-                                          intent)
+            intent: Check._verdict_values([(lot, partner, lot.product_id) for lot in shown], intent)
             for intent in intents
         }
         accepted = self._serial_preview_accepted_lots()
         labels = dict(Check._fields["verdict"]._description_selection(self.env))
         intent_labels = dict(Check._fields["intent"]._description_selection(self.env))
-        head = Markup("").join(
-            Markup("<th>%s</th>") % intent_labels[intent] for intent in intents)
+        head = Markup("").join(Markup("<th>%s</th>") % intent_labels[intent] for intent in intents)
         rows = []
         for index, lot in enumerate(shown):
             cells = Markup("").join(
                 self._serial_preview_cell(verdicts[intent][index], labels, lot in accepted)
-                for intent in intents)
-            rows.append(Markup("<tr><td class='text-nowrap fw-bold'>%s</td>%s</tr>") % (
-                lot.name, cells))
+                for intent in intents
+            )
+            rows.append(
+                Markup("<tr><td class='text-nowrap fw-bold'>%s</td>%s</tr>") % (lot.name, cells)
+            )
         table = Markup(
             "<table class='table table-sm o_serial_return_verdicts'><thead><tr><th>%s</th>"
-            "%s</tr></thead><tbody>%s</tbody></table>") % (
-            self.env._("Serial"), head, Markup("").join(rows))
+            "%s</tr></thead><tbody>%s</tbody></table>"
+        ) % (self.env._("Serial"), head, Markup("").join(rows))
         more = len(lots) - len(shown)
         if more:
             table += Markup("<p class='text-muted'>%s</p>") % self.env._(
                 "… and %(count)s more serial(s): choose the serials coming back to see "
-                "their verdicts.", count=more)
+                "their verdicts.",
+                count=more,
+            )
         return table
 
     def _serial_preview_intents(self):
@@ -153,10 +164,13 @@ class StockReturnPicking(models.TransientModel):
     def _serial_preview_cell(self, values, labels, accepted):
         verdict = values["verdict"]
         badge = Markup("<span class='badge rounded-pill %s'>%s</span>") % (
-            _VERDICT_BADGE.get(verdict, "text-bg-secondary"), labels.get(verdict, verdict))
+            _VERDICT_BADGE.get(verdict, "text-bg-secondary"),
+            labels.get(verdict, verdict),
+        )
         if accepted and verdict == eligibility.INELIGIBLE:
             badge += Markup(" <span class='badge rounded-pill text-bg-info'>%s</span>") % (
-                self.env._("Accepted by a manager"))
+                self.env._("Accepted by a manager")
+            )
         reasons = self.env["serial.eligibility.check"]._reasons_markup(values["reasons"])
         return Markup("<td>%s%s</td>") % (badge, reasons)
 
@@ -188,7 +202,8 @@ class StockReturnPicking(models.TransientModel):
             if line.product_id.tracking != "serial" or not line.move_id:
                 continue
             shipped = line.move_id.move_line_ids.filtered(
-                lambda ml: ml.lot_id and ml.quantity > 0).lot_id
+                lambda ml: ml.lot_id and ml.quantity > 0
+            ).lot_id
             chosen = self.serial_lot_ids & shipped
             if chosen:
                 line.quantity = len(chosen)  # the chosen serials decide the quantity
@@ -197,15 +212,20 @@ class StockReturnPicking(models.TransientModel):
             if line.uom_id.is_zero(line.quantity):
                 continue
             at_customer = shipped.filtered(
-                lambda lot: lot.lifecycle_state in (lifecycle.SHIPPED, False))
+                lambda lot: lot.lifecycle_state in (lifecycle.SHIPPED, False)
+            )
             if int(line.quantity) != line.quantity or int(line.quantity) != len(at_customer):
-                raise UserError(self.env._(
-                    "%(product)s: %(quantity)s of the %(count)s unit(s) shipped on "
-                    "%(picking)s come back. Choose which serials in 'Serials Coming Back', "
-                    "so each one can be checked.",
-                    product=line.product_id.display_name, quantity=line.quantity,
-                    count=len(at_customer), picking=self.picking_id.name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(product)s: %(quantity)s of the %(count)s unit(s) shipped on "
+                        "%(picking)s come back. Choose which serials in 'Serials Coming Back', "
+                        "so each one can be checked.",
+                        product=line.product_id.display_name,
+                        quantity=line.quantity,
+                        count=len(at_customer),
+                        picking=self.picking_id.name,
+                    )
+                )
             plan[line] = at_customer
         return plan
 
@@ -216,9 +236,11 @@ class StockReturnPicking(models.TransientModel):
         partner = self.picking_id.partner_id
         items = [(lot, partner, line.product_id) for line, lots in plan.items() for lot in lots]
         checks = self.env["serial.eligibility.check"]._evaluate_batch(
-            items, intent, document_ref=self.picking_id.name)
-        checks._refuse_or_override(partner, self.picking_id.name,
-                                   self.serial_override_reason_id, self.serial_override_note)
+            items, intent, document_ref=self.picking_id.name
+        )
+        checks._refuse_or_override(
+            partner, self.picking_id.name, self.serial_override_reason_id, self.serial_override_note
+        )
         return checks
 
     def _serial_assign(self, new_picking, plan):
@@ -233,11 +255,17 @@ class StockReturnPicking(models.TransientModel):
             if not lots:
                 continue
             move.move_line_ids.unlink()
-            vals_list += [{
-                "move_id": move.id, "picking_id": new_picking.id,
-                "product_id": move.product_id.id, "lot_id": lot.id, "quantity": 1.0,
-                "product_uom_id": move.product_id.uom_id.id,
-                "location_id": move.location_id.id,
-                "location_dest_id": move.location_dest_id.id,
-            } for lot in lots]
+            vals_list += [
+                {
+                    "move_id": move.id,
+                    "picking_id": new_picking.id,
+                    "product_id": move.product_id.id,
+                    "lot_id": lot.id,
+                    "quantity": 1.0,
+                    "product_uom_id": move.product_id.uom_id.id,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                }
+                for lot in lots
+            ]
         MoveLine.create(vals_list)

@@ -17,7 +17,7 @@ class TestAccountDemoData(DemoDataCase):
         coverages = shipped.warranty_ids.filtered(lambda cov: cov.trigger == "invoice")
         self.assertEqual(set(coverages.mapped("state")), {"active"})
         invoices = self.env["account.move"].search(
-            [("name", "in", coverages.mapped("document_ref"))])
+            [("name", "in", coverages.mapped("document_ref"))]
+        )
         self.assertEqual(set(invoices.mapped("state")), {"posted"})
-        self.assertEqual(set(coverages.mapped("start_date")),
-                         set(invoices.mapped("invoice_date")))
+        self.assertEqual(set(coverages.mapped("start_date")), set(invoices.mapped("invoice_date")))

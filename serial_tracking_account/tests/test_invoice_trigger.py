@@ -14,21 +14,38 @@ class TestInvoiceTrigger(WarrantyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.invoice_policy = cls._make_policy("From invoice", [
-            {"coverage_type": "full", "duration": 12, "duration_unit": "month",
-             "trigger": "invoice"},
-            {"coverage_type": "labour", "duration": 6, "duration_unit": "month",
-             "trigger": "shipment"},
-        ])
-        cls.speaker = cls._make_product("Speaker", cls.invoice_policy, list_price=250.0,
-                                        sale_ok=True, invoice_policy="delivery")
+        cls.invoice_policy = cls._make_policy(
+            "From invoice",
+            [
+                {
+                    "coverage_type": "full",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "invoice",
+                },
+                {
+                    "coverage_type": "labour",
+                    "duration": 6,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                },
+            ],
+        )
+        cls.speaker = cls._make_product(
+            "Speaker", cls.invoice_policy, list_price=250.0, sale_ok=True, invoice_policy="delivery"
+        )
 
     def _sell(self, quantity, product=None):
-        order = self.env["sale.order"].create({
-            "partner_id": self.customer.id,
-            "order_line": [Command.create({"product_id": (product or self.speaker).id,
-                                           "product_uom_qty": quantity})],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": (product or self.speaker).id, "product_uom_qty": quantity}
+                    )
+                ],
+            }
+        )
         order.action_confirm()
         return order
 
@@ -53,8 +70,11 @@ class TestInvoiceTrigger(WarrantyCase):
         self.assertEqual(len(delivered), 2)
         full = self._coverages(delivered[0], coverage_type="full")
         self.assertCoverage(full, "pending")
-        self.assertEqual(self._coverages(delivered[0], coverage_type="labour").state,
-                         "active", "the shipment coverage does not wait for the invoice")
+        self.assertEqual(
+            self._coverages(delivered[0], coverage_type="labour").state,
+            "active",
+            "the shipment coverage does not wait for the invoice",
+        )
 
         day = fields.Date.today() - timedelta(days=3)
         invoice = self._invoice(order, day)
@@ -80,12 +100,18 @@ class TestInvoiceTrigger(WarrantyCase):
 
     def test_other_invoices_start_nothing(self):
         _picking, lots = self._receive(["SP-5"], product=self.speaker)
-        plain = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.customer.id,
-            "invoice_date": fields.Date.today(),
-            "invoice_line_ids": [Command.create({"product_id": self.speaker.id,
-                                                 "quantity": 1, "price_unit": 250.0})],
-        })
+        plain = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.speaker.id, "quantity": 1, "price_unit": 250.0}
+                    )
+                ],
+            }
+        )
         plain.action_post()
         self._deliver(lots)  # shipped without a sale order
         self.assertCoverage(self._coverages(lots, coverage_type="full"), "pending")

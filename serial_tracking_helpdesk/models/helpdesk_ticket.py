@@ -31,7 +31,9 @@ class HelpdeskTicket(models.Model):
         "ticket has no contact yet, the customer who holds the unit.",
     )
     lot_lifecycle_state = fields.Selection(
-        related="lot_id.lifecycle_state", string="Serial State", groups="base.group_user",
+        related="lot_id.lifecycle_state",
+        string="Serial State",
+        groups="base.group_user",
     )
     # helpdesk_mgmt has no product on tickets: the serial brings one.
     product_id = fields.Many2one(
@@ -44,78 +46,120 @@ class HelpdeskTicket(models.Model):
         check_company=True,
     )
     partner_id = fields.Many2one(
-        compute="_compute_partner_id", store=True, readonly=False,
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
     )
     # --- what the suite knows about the unit ------------------------------------------
-    lot_warranty_state = fields.Selection(related="lot_id.warranty_state",
-                                          string="Warranty", groups="base.group_user")
-    lot_warranty_end_date = fields.Date(related="lot_id.warranty_end_date",
-                                        string="Warranty Until", groups="base.group_user")
-    lot_warranty_ids = fields.One2many(related="lot_id.warranty_ids", string="Coverages",
-                                       groups="serial_tracking.group_serial_user")
+    lot_warranty_state = fields.Selection(
+        related="lot_id.warranty_state", string="Warranty", groups="base.group_user"
+    )
+    lot_warranty_end_date = fields.Date(
+        related="lot_id.warranty_end_date", string="Warranty Until", groups="base.group_user"
+    )
+    lot_warranty_ids = fields.One2many(
+        related="lot_id.warranty_ids",
+        string="Coverages",
+        groups="serial_tracking.group_serial_user",
+    )
     lot_event_ids = fields.Many2many(
-        "serial.event", string="Last Events", compute="_compute_lot_event_ids",
+        "serial.event",
+        string="Last Events",
+        compute="_compute_lot_event_ids",
         groups="serial_tracking.group_serial_user",
         help="The latest events in the unit's history.",
     )
     serial_recall_info = fields.Char(
-        string="Active Recall", compute="_compute_serial_recall_info", groups="base.group_user",
+        string="Active Recall",
+        compute="_compute_serial_recall_info",
+        groups="base.group_user",
         help="Recall campaigns that concern the unit and are not closed.",
     )
     partner_lot_ids = fields.Many2many(
-        "stock.lot", string="Customer's Units", compute="_compute_partner_lot_ids",
+        "stock.lot",
+        string="Customer's Units",
+        compute="_compute_partner_lot_ids",
         groups="stock.group_stock_user",
         help="Units delivered to this customer that they still hold.",
     )
     serial_unit_ids = fields.Many2many(
-        "stock.lot", "helpdesk_ticket_serial_unit_rel", "ticket_id", "lot_id",
-        string="Units Concerned", check_company=True, groups="stock.group_stock_user",
+        "stock.lot",
+        "helpdesk_ticket_serial_unit_rel",
+        "ticket_id",
+        "lot_id",
+        string="Units Concerned",
+        check_company=True,
+        groups="stock.group_stock_user",
         domain="[('product_id.tracking', '=', 'serial')]",
-        help="Further units of the customer this ticket is about (recall tickets list "
-        "them all).",
+        help="Further units of the customer this ticket is about (recall tickets list them all).",
     )
     serial_has_units = fields.Boolean(compute="_compute_serial_has_units", compute_sudo=True)
     serial_recall_id = fields.Many2one(
-        "serial.recall", string="Recall", readonly=True, index="btree_not_null",
-        ondelete="set null", check_company=True, groups="serial_tracking.group_serial_user",
+        "serial.recall",
+        string="Recall",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        groups="serial_tracking.group_serial_user",
         help="The recall campaign this ticket was opened for.",
     )
     # --- eligibility ------------------------------------------------------------------
     serial_intent = fields.Selection(
-        eligibility.INTENTS, string="Customer Asks For", default="repair", tracking=True,
+        eligibility.INTENTS,
+        string="Customer Asks For",
+        default="repair",
+        tracking=True,
         help="What the customer wants for the unit; 'Check Eligibility' asks the suite "
         "whether it may be done.",
     )
     serial_check_id = fields.Many2one(
-        "serial.eligibility.check", string="Eligibility", readonly=True, copy=False,
-        index="btree_not_null", groups="base.group_user",
+        "serial.eligibility.check",
+        string="Eligibility",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="base.group_user",
         help="The latest eligibility verdict asked from this ticket.",
     )
     serial_check_ids = fields.One2many(
-        "serial.eligibility.check", "ticket_id", string="Eligibility Checks", readonly=True,
+        "serial.eligibility.check",
+        "ticket_id",
+        string="Eligibility Checks",
+        readonly=True,
         groups="serial_tracking.group_serial_user",
     )
-    serial_verdict = fields.Selection(related="serial_check_id.verdict", string="Verdict",
-                                      groups="base.group_user")
-    serial_check_intent = fields.Selection(related="serial_check_id.intent",
-                                           string="Checked For", groups="base.group_user")
-    serial_reasons_html = fields.Html(related="serial_check_id.reasons_html", string="Why",
-                                      groups="base.group_user")
-    serial_overridden = fields.Boolean(related="serial_check_id.overridden",
-                                       string="Overridden", groups="base.group_user")
+    serial_verdict = fields.Selection(
+        related="serial_check_id.verdict", string="Verdict", groups="base.group_user"
+    )
+    serial_check_intent = fields.Selection(
+        related="serial_check_id.intent", string="Checked For", groups="base.group_user"
+    )
+    serial_reasons_html = fields.Html(
+        related="serial_check_id.reasons_html", string="Why", groups="base.group_user"
+    )
+    serial_overridden = fields.Boolean(
+        related="serial_check_id.overridden", string="Overridden", groups="base.group_user"
+    )
     serial_check_current = fields.Boolean(
-        compute="_compute_serial_check_current", compute_sudo=True,
+        compute="_compute_serial_check_current",
+        compute_sudo=True,
         help="The verdict shown is about the ticket's serial and intent.",
     )
     # --- documents made from the ticket -----------------------------------------------
-    picking_ids = fields.One2many("stock.picking", "helpdesk_ticket_id", string="Returns",
-                                  readonly=True)
-    picking_count = fields.Integer(compute="_compute_picking_count", string="Return Count",
-                                   compute_sudo=True)
+    picking_ids = fields.One2many(
+        "stock.picking", "helpdesk_ticket_id", string="Returns", readonly=True
+    )
+    picking_count = fields.Integer(
+        compute="_compute_picking_count", string="Return Count", compute_sudo=True
+    )
     serial_repair_available = fields.Boolean(compute="_compute_serial_repair_available")
     serial_repair_ref = fields.Reference(
-        selection="_selection_serial_repair_ref", string="Repair Order", readonly=True,
-        copy=False, groups="stock.group_stock_user",
+        selection="_selection_serial_repair_ref",
+        string="Repair Order",
+        readonly=True,
+        copy=False,
+        groups="stock.group_stock_user",
         help="The repair order created from this ticket.",
     )
 
@@ -147,7 +191,8 @@ class HelpdeskTicket(models.Model):
                 [self.lot_id.ids, _LAST_EVENTS],
             )
             events = self.env["serial.event"].search(
-                [("id", "in", [row[0] for row in self.env.cr.fetchall()])], order="id desc")
+                [("id", "in", [row[0] for row in self.env.cr.fetchall()])], order="id desc"
+            )
             for event in events:
                 by_lot[event.lot_id.id].append(event.id)
         for ticket in self:
@@ -162,15 +207,26 @@ class HelpdeskTicket(models.Model):
     @api.depends("partner_id")
     def _compute_partner_lot_ids(self):
         partners = self.partner_id.commercial_partner_id
-        lots = self.env["stock.lot"].search(
-            [("current_partner_id", "child_of", partners.ids),
-             ("lifecycle_state", "=", "shipped")], order="name",
-        ) if partners else self.env["stock.lot"]
+        lots = (
+            self.env["stock.lot"].search(
+                [
+                    ("current_partner_id", "child_of", partners.ids),
+                    ("lifecycle_state", "=", "shipped"),
+                ],
+                order="name",
+            )
+            if partners
+            else self.env["stock.lot"]
+        )
         for ticket in self:
             commercial = ticket.partner_id.commercial_partner_id
-            ticket.partner_lot_ids = lots.filtered(
-                lambda lot, c=commercial: lot.current_partner_id.commercial_partner_id == c
-            ) if commercial else False
+            ticket.partner_lot_ids = (
+                lots.filtered(
+                    lambda lot, c=commercial: lot.current_partner_id.commercial_partner_id == c
+                )
+                if commercial
+                else False
+            )
 
     @api.depends("lot_id", "serial_unit_ids")
     def _compute_serial_has_units(self):
@@ -182,8 +238,7 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             check = ticket.serial_check_id
             ticket.serial_check_current = bool(
-                check and check.lot_id == ticket.lot_id
-                and check.intent == ticket.serial_intent
+                check and check.lot_id == ticket.lot_id and check.intent == ticket.serial_intent
             )
 
     @api.depends("picking_ids")
@@ -209,9 +264,12 @@ class HelpdeskTicket(models.Model):
             problem for ticket in self.filtered("lot_id") if (problem := ticket._lot_problem())
         ]
         if len(problems) > _MESSAGE_LIMIT:
-            problems = problems[:_MESSAGE_LIMIT] + [self.env._(
-                "... and %(count)s more.", count=len(problems) - _MESSAGE_LIMIT,
-            )]
+            problems = problems[:_MESSAGE_LIMIT] + [
+                self.env._(
+                    "... and %(count)s more.",
+                    count=len(problems) - _MESSAGE_LIMIT,
+                )
+            ]
         if problems:
             raise ValidationError("\n".join(problems))
 
@@ -224,13 +282,15 @@ class HelpdeskTicket(models.Model):
             return self.env._(
                 "%(ticket)s: %(lot)s is a lot, not a serial number; choose the serial "
                 "number of the unit the ticket is about.",
-                ticket=self.display_name, lot=lot.display_name,
+                ticket=self.display_name,
+                lot=lot.display_name,
             )
         if self.product_id and self.product_id != lot.product_id:
             return self.env._(
                 "%(ticket)s: serial number %(lot)s belongs to %(lot_product)s, not to "
                 "%(product)s; clear the product or choose another serial number.",
-                ticket=self.display_name, lot=lot.display_name,
+                ticket=self.display_name,
+                lot=lot.display_name,
                 lot_product=lot.product_id.display_name,
                 product=self.product_id.display_name,
             )
@@ -241,9 +301,12 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
-        tickets._serial_log(lambda ticket: self.env._(
-            "Ticket %(ticket)s opened: %(title)s", ticket=ticket.number, title=ticket.name),
-            all_units=True)
+        tickets._serial_log(
+            lambda ticket: self.env._(
+                "Ticket %(ticket)s opened: %(title)s", ticket=ticket.number, title=ticket.name
+            ),
+            all_units=True,
+        )
         return tickets
 
     def write(self, vals):
@@ -255,21 +318,35 @@ class HelpdeskTicket(models.Model):
             left._serial_log(
                 lambda ticket: self.env._(
                     "Ticket %(ticket)s is no longer about this unit (now %(serial)s).",
-                    ticket=ticket.number, serial=ticket.lot_id.name or "-"),
+                    ticket=ticket.number,
+                    serial=ticket.lot_id.name or "-",
+                ),
                 lots={ticket: old_lots[ticket] for ticket in left},
             )
-            left._serial_log(lambda ticket: self.env._(
-                "Ticket %(ticket)s opened: %(title)s", ticket=ticket.number,
-                title=ticket.name))
+            left._serial_log(
+                lambda ticket: self.env._(
+                    "Ticket %(ticket)s opened: %(title)s", ticket=ticket.number, title=ticket.name
+                )
+            )
         if was_closed:
             closed = self.filtered(lambda ticket: ticket.closed and not was_closed[ticket])
-            closed._serial_log(lambda ticket: self.env._(
-                "Ticket %(ticket)s closed (%(stage)s).", ticket=ticket.number,
-                stage=ticket.stage_id.name), all_units=True)
+            closed._serial_log(
+                lambda ticket: self.env._(
+                    "Ticket %(ticket)s closed (%(stage)s).",
+                    ticket=ticket.number,
+                    stage=ticket.stage_id.name,
+                ),
+                all_units=True,
+            )
             reopened = self.filtered(lambda ticket: was_closed[ticket] and not ticket.closed)
-            reopened._serial_log(lambda ticket: self.env._(
-                "Ticket %(ticket)s reopened (%(stage)s).", ticket=ticket.number,
-                stage=ticket.stage_id.name), all_units=True)
+            reopened._serial_log(
+                lambda ticket: self.env._(
+                    "Ticket %(ticket)s reopened (%(stage)s).",
+                    ticket=ticket.number,
+                    stage=ticket.stage_id.name,
+                ),
+                all_units=True,
+            )
         return result
 
     def _serial_log(self, note, lots=None, all_units=False):
@@ -287,13 +364,15 @@ class HelpdeskTicket(models.Model):
             for lot in units.sudo():
                 if not lot.lifecycle_state:
                     continue
-                items.append({
-                    "lot": lot,
-                    "event_type": "service",
-                    "partner_id": ticket.partner_id.id or False,
-                    "document_ref": ticket.number,
-                    "note": note(ticket),
-                })
+                items.append(
+                    {
+                        "lot": lot,
+                        "event_type": "service",
+                        "partner_id": ticket.partner_id.id or False,
+                        "document_ref": ticket.number,
+                        "note": note(ticket),
+                    }
+                )
         # Tickets are written by agents without Inventory rights too: the event is the
         # suite's record of what they did (it keeps their user).
         return self.env["stock.lot"].sudo()._serial_apply_events(items)
@@ -303,11 +382,13 @@ class HelpdeskTicket(models.Model):
     def _serial_require_lot(self):
         missing = self.filtered(lambda ticket: not ticket.lot_id)
         if missing:
-            raise UserError(self.env._(
-                "%(tickets)s: choose or scan the serial number of the unit first; "
-                "eligibility is about one unit.",
-                tickets=", ".join(missing.mapped("display_name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "%(tickets)s: choose or scan the serial number of the unit first; "
+                    "eligibility is about one unit.",
+                    tickets=", ".join(missing.mapped("display_name")),
+                )
+            )
 
     def action_serial_check_eligibility(self):
         """Ask the suite whether the ticket's unit may be returned, repaired, exchanged
@@ -316,8 +397,9 @@ class HelpdeskTicket(models.Model):
         Check = self.env["serial.eligibility.check"]
         Check.check_access("read")
         for intent in {ticket.serial_intent or "repair" for ticket in self}:
-            tickets = self.filtered(lambda ticket, i=intent: (ticket.serial_intent or "repair")
-                                    == i)
+            tickets = self.filtered(
+                lambda ticket, i=intent: (ticket.serial_intent or "repair") == i
+            )
             checks = Check._evaluate_batch(
                 [(ticket.lot_id, ticket.partner_id, ticket.product_id) for ticket in tickets],
                 intent,
@@ -327,20 +409,27 @@ class HelpdeskTicket(models.Model):
                 ticket.serial_check_id = check
         verdicts = dict(Check._fields["verdict"]._description_selection(self.env))
         intents = dict(Check._fields["intent"]._description_selection(self.env))
-        self._serial_log(lambda ticket: self.env._(
-            "Eligibility for %(intent)s: %(verdict)s. %(reasons)s",
-            intent=intents[ticket.serial_check_id.intent],
-            verdict=verdicts[ticket.serial_check_id.verdict],
-            reasons=" ".join(ticket.serial_check_id._reason_lines(blocking_only=False)),
-        ))
+        self._serial_log(
+            lambda ticket: self.env._(
+                "Eligibility for %(intent)s: %(verdict)s. %(reasons)s",
+                intent=intents[ticket.serial_check_id.intent],
+                verdict=verdicts[ticket.serial_check_id.verdict],
+                reasons=" ".join(ticket.serial_check_id._reason_lines(blocking_only=False)),
+            )
+        )
         for ticket in self:
-            ticket.message_post(body=Markup("%s %s") % (
-                self.env._("Eligibility for %(intent)s of %(serial)s: %(verdict)s",
-                           intent=intents[ticket.serial_check_id.intent],
-                           serial=ticket.lot_id.name,
-                           verdict=verdicts[ticket.serial_check_id.verdict]),
-                ticket.serial_check_id.reasons_html,
-            ))
+            ticket.message_post(
+                body=Markup("%s %s")
+                % (
+                    self.env._(
+                        "Eligibility for %(intent)s of %(serial)s: %(verdict)s",
+                        intent=intents[ticket.serial_check_id.intent],
+                        serial=ticket.lot_id.name,
+                        verdict=verdicts[ticket.serial_check_id.verdict],
+                    ),
+                    ticket.serial_check_id.reasons_html,
+                )
+            )
         return True
 
     def _serial_allowed_check(self, intents, alternative=None):
@@ -351,37 +440,48 @@ class HelpdeskTicket(models.Model):
         self._serial_require_lot()
         labels = dict(eligibility.INTENTS)
         if (self.serial_intent or "repair") not in intents:
-            raise UserError(self.env._(
-                "%(ticket)s: the customer asks for %(intent)s of %(serial)s; this action "
-                "serves %(allowed)s. Change 'Customer Asks For' and check eligibility again.",
-                ticket=self.display_name, serial=self.lot_id.name,
-                intent=labels.get(self.serial_intent, self.serial_intent),
-                allowed=", ".join(labels[intent] for intent in intents),
-            ))
+            raise UserError(
+                self.env._(
+                    "%(ticket)s: the customer asks for %(intent)s of %(serial)s; this action "
+                    "serves %(allowed)s. Change 'Customer Asks For' and check eligibility again.",
+                    ticket=self.display_name,
+                    serial=self.lot_id.name,
+                    intent=labels.get(self.serial_intent, self.serial_intent),
+                    allowed=", ".join(labels[intent] for intent in intents),
+                )
+            )
         if not self.serial_check_current:
             self.action_serial_check_eligibility()
         check = self.serial_check_id
         if check.verdict == eligibility.INELIGIBLE and not check.overridden:
-            raise UserError(self.env._(
-                "%(serial)s is not eligible for %(intent)s (%(ticket)s): %(reasons)s\n"
-                "%(alternative)sA Serial Tracking Manager can accept it anyway with "
-                "'Override Verdict' and a reason.",
-                serial=self.lot_id.name, intent=labels[check.intent],
-                ticket=self.display_name, reasons=" ".join(check._reason_lines()),
-                alternative=f"{alternative}\n" if alternative else "",
-            ))
+            raise UserError(
+                self.env._(
+                    "%(serial)s is not eligible for %(intent)s (%(ticket)s): %(reasons)s\n"
+                    "%(alternative)sA Serial Tracking Manager can accept it anyway with "
+                    "'Override Verdict' and a reason.",
+                    serial=self.lot_id.name,
+                    intent=labels[check.intent],
+                    ticket=self.display_name,
+                    reasons=" ".join(check._reason_lines()),
+                    alternative=f"{alternative}\n" if alternative else "",
+                )
+            )
         return check
 
     def action_serial_override(self):
         self.ensure_one()
         if not self.serial_check_current or self.serial_verdict != eligibility.INELIGIBLE:
-            raise UserError(self.env._(
-                "%(ticket)s: only a current ineligible verdict can be overridden; check "
-                "the eligibility of %(serial)s first.",
-                ticket=self.display_name, serial=self.lot_id.name or "-",
-            ))
+            raise UserError(
+                self.env._(
+                    "%(ticket)s: only a current ineligible verdict can be overridden; check "
+                    "the eligibility of %(serial)s first.",
+                    ticket=self.display_name,
+                    serial=self.lot_id.name or "-",
+                )
+            )
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking_helpdesk.action_serial_ticket_override_wizard")
+            "serial_tracking_helpdesk.action_serial_ticket_override_wizard"
+        )
         action["context"] = {"default_ticket_id": self.id}
         return action
 
@@ -393,11 +493,15 @@ class HelpdeskTicket(models.Model):
         events = check._override(reason, note, document_ref=self.number)
         # the override accepts one return, from the delivery that shipped the unit now
         check.sudo().override_delivery_id = check._last_delivery()
-        self.message_post(body=self.env._(
-            "Verdict for %(serial)s overridden by %(user)s: %(reason)s%(note)s",
-            serial=self.lot_id.name, user=self.env.user.name, reason=reason.display_name,
-            note=f" - {note}" if note else "",
-        ))
+        self.message_post(
+            body=self.env._(
+                "Verdict for %(serial)s overridden by %(user)s: %(reason)s%(note)s",
+                serial=self.lot_id.name,
+                user=self.env.user.name,
+                reason=reason.display_name,
+                note=f" - {note}" if note else "",
+            )
+        )
         return events
 
     # --- returns and repairs --------------------------------------------------------------
@@ -418,9 +522,13 @@ class HelpdeskTicket(models.Model):
         self.env["serial.eligibility.check"].sudo().search(
             [("picking_id", "=", picking.id), ("ticket_id", "=", False)],
         ).write({"ticket_id": self.id})
-        self._serial_log(lambda ticket: self.env._(
-            "Return %(picking)s created from ticket %(ticket)s.",
-            picking=picking.name, ticket=ticket.number))
+        self._serial_log(
+            lambda ticket: self.env._(
+                "Return %(picking)s created from ticket %(ticket)s.",
+                picking=picking.name,
+                ticket=ticket.number,
+            )
+        )
         self.message_post(body=Markup(self.env._("Return %s created.")) % picking._get_html_link())
 
     def action_serial_create_repair(self):
@@ -431,8 +539,12 @@ class HelpdeskTicket(models.Model):
         repair = self.serial_repair_ref
         if repair and repair.state != "cancel":
             return repair._get_records_action()
-        check = self._serial_allowed_check(_REPAIR_INTENTS, alternative=self.env._(
-            "If the customer agrees to pay for it, use 'Create Paid Repair'."))
+        check = self._serial_allowed_check(
+            _REPAIR_INTENTS,
+            alternative=self.env._(
+                "If the customer agrees to pay for it, use 'Create Paid Repair'."
+            ),
+        )
         return self._serial_make_repair(check.intent)
 
     def action_serial_create_paid_repair(self):
@@ -448,10 +560,12 @@ class HelpdeskTicket(models.Model):
 
     def _serial_require_repairs(self):
         if "repair.order" not in self.env:
-            raise UserError(self.env._(
-                "%(ticket)s: install the Repairs app to create repair orders from tickets.",
-                ticket=self.display_name,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(ticket)s: install the Repairs app to create repair orders from tickets.",
+                    ticket=self.display_name,
+                )
+            )
 
     def _serial_make_repair(self, claim):
         """Create the unit's repair order for ``claim``: ``repair`` or ``exchange`` under
@@ -463,13 +577,21 @@ class HelpdeskTicket(models.Model):
             "lot_id": self.lot_id.id,
             "partner_id": self.partner_id.id or False,
             "company_id": self.company_id.id,
-            "internal_notes": Markup("<p>%s</p>") % (
-                self.env._("From ticket %(ticket)s, paid by the customer (out of warranty)",
-                           ticket=self.display_name) if paid
-                else self.env._("From ticket %(ticket)s", ticket=self.display_name)),
+            "internal_notes": Markup("<p>%s</p>")
+            % (
+                self.env._(
+                    "From ticket %(ticket)s, paid by the customer (out of warranty)",
+                    ticket=self.display_name,
+                )
+                if paid
+                else self.env._("From ticket %(ticket)s", ticket=self.display_name)
+            ),
         }
-        claims = dict(Repair._fields["serial_intent"].selection) \
-            if "serial_intent" in Repair._fields else {}
+        claims = (
+            dict(Repair._fields["serial_intent"].selection)
+            if "serial_intent" in Repair._fields
+            else {}
+        )
         if claim in claims:  # serial_tracking_repair: the warranty claim
             vals["serial_intent"] = claim
         elif paid:
@@ -477,19 +599,30 @@ class HelpdeskTicket(models.Model):
         repair = Repair.create(vals)
         self.serial_repair_ref = repair
         if paid:
-            self._serial_log(lambda ticket: self.env._(
-                "Paid repair %(repair)s created from ticket %(ticket)s (out of warranty).",
-                repair=repair.name, ticket=ticket.number))
-            body = Markup(self.env._("Paid repair %s created (out of warranty).")) % \
-                repair._get_html_link()
+            self._serial_log(
+                lambda ticket: self.env._(
+                    "Paid repair %(repair)s created from ticket %(ticket)s (out of warranty).",
+                    repair=repair.name,
+                    ticket=ticket.number,
+                )
+            )
+            body = (
+                Markup(self.env._("Paid repair %s created (out of warranty)."))
+                % repair._get_html_link()
+            )
         else:
-            self._serial_log(lambda ticket: self.env._(
-                "Repair %(repair)s created from ticket %(ticket)s.",
-                repair=repair.name, ticket=ticket.number))
+            self._serial_log(
+                lambda ticket: self.env._(
+                    "Repair %(repair)s created from ticket %(ticket)s.",
+                    repair=repair.name,
+                    ticket=ticket.number,
+                )
+            )
             body = Markup(self.env._("Repair %s created.")) % repair._get_html_link()
         self.message_post(body=body)
-        repair.message_post(body=Markup(self.env._("Created from ticket %s.")) %
-                            self._get_html_link())
+        repair.message_post(
+            body=Markup(self.env._("Created from ticket %s.")) % self._get_html_link()
+        )
         return repair._get_records_action()
 
     def action_serial_open_returns(self):

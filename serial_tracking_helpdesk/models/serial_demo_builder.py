@@ -17,26 +17,32 @@ class SerialDemoBuilder(models.AbstractModel):
         covered = self._lots({laptop: ["LT14-000003"]})[laptop][0]
         expired = self._lots({phone: [self._imei(1)]})[phone][0]
         Ticket = self.env["helpdesk.ticket"]
-        tickets = Ticket.create([{
-            "name": self.env._("Screen flickers after the last update"),
-            "description": Markup("<p>%s</p>") % self.env._(
-                "The screen flickers a few minutes after start-up."),
-            "team_id": team.id,
-            "partner_id": clinics.id,
-            "lot_id": covered.id,
-            "serial_intent": "repair",
-        }, {
-            "name": self.env._("Phone no longer charges"),
-            "description": Markup("<p>%s</p>") % self.env._(
-                "The phone does not charge with any cable."),
-            "team_id": team.id,
-            "partner_id": clinics.id,
-            "lot_id": expired.id,
-            "serial_intent": "repair",
-        }])
+        tickets = Ticket.create(
+            [
+                {
+                    "name": self.env._("Screen flickers after the last update"),
+                    "description": Markup("<p>%s</p>")
+                    % self.env._("The screen flickers a few minutes after start-up."),
+                    "team_id": team.id,
+                    "partner_id": clinics.id,
+                    "lot_id": covered.id,
+                    "serial_intent": "repair",
+                },
+                {
+                    "name": self.env._("Phone no longer charges"),
+                    "description": Markup("<p>%s</p>")
+                    % self.env._("The phone does not charge with any cable."),
+                    "team_id": team.id,
+                    "partner_id": clinics.id,
+                    "lot_id": expired.id,
+                    "serial_intent": "repair",
+                },
+            ]
+        )
         tickets.action_serial_check_eligibility()
         recall = self.env["serial.recall"].search(
-            [("reference", "=", "NW-PSU-2024-07"), ("state", "=", "active")], limit=1)
+            [("reference", "=", "NW-PSU-2024-07"), ("state", "=", "active")], limit=1
+        )
         if recall:
             recall.helpdesk_team_id = team
             recall.action_create_helpdesk_tickets()
@@ -46,7 +52,9 @@ class SerialDemoBuilder(models.AbstractModel):
     def _demo_helpdesk_team(self):
         """Helpdesk's own demo team when it is there, else an after-sales team."""
         team = self.env.ref("helpdesk_mgmt.helpdesk_team_1", raise_if_not_found=False)
-        return team or self.env["helpdesk.ticket.team"].create({
-            "name": self.env._("After-Sales"),
-            "user_ids": [Command.link(self.env.ref("base.user_admin").id)],
-        })
+        return team or self.env["helpdesk.ticket.team"].create(
+            {
+                "name": self.env._("After-Sales"),
+                "user_ids": [Command.link(self.env.ref("base.user_admin").id)],
+            }
+        )

@@ -8,7 +8,9 @@ class StockLot(models.Model):
     _inherit = "stock.lot"
 
     ticket_ids = fields.One2many(
-        "helpdesk.ticket", "lot_id", string="Tickets",
+        "helpdesk.ticket",
+        "lot_id",
+        string="Tickets",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     ticket_count = fields.Integer(
@@ -20,9 +22,13 @@ class StockLot(models.Model):
     def _compute_ticket_count(self):
         # Counted under the user's own record rules: the button shows what the
         # list it opens will show.
-        counts = dict(self.env["helpdesk.ticket"]._read_group(
-            [("lot_id", "in", self.ids)], ["lot_id"], ["__count"],
-        ))
+        counts = dict(
+            self.env["helpdesk.ticket"]._read_group(
+                [("lot_id", "in", self.ids)],
+                ["lot_id"],
+                ["__count"],
+            )
+        )
         for lot in self:
             lot.ticket_count = counts.get(lot, 0)
 
@@ -40,12 +46,18 @@ class StockLot(models.Model):
     def action_serial_pick_for_ticket(self):
         """From the customer's units listed on a ticket: make this unit the ticket's."""
         self.ensure_one()
-        ticket = self.env["helpdesk.ticket"].browse(
-            self.env.context.get("serial_helpdesk_ticket_id")).exists()
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .browse(self.env.context.get("serial_helpdesk_ticket_id"))
+            .exists()
+        )
         if not ticket:
-            raise UserError(self.env._(
-                "%(serial)s: open the ticket to choose this unit for it.",
-                serial=self.display_name))
+            raise UserError(
+                self.env._(
+                    "%(serial)s: open the ticket to choose this unit for it.",
+                    serial=self.display_name,
+                )
+            )
         ticket.lot_id = self
         return True
 
@@ -79,8 +91,10 @@ class StockLot(models.Model):
         """``{lot_id: [recall names]}`` of the active campaigns the units are open in."""
         if not self:
             return {}
-        return {lot_id: recalls.sudo().mapped("display_name")
-                for lot_id, recalls in self._serial_active_recalls_by_lot().items()}
+        return {
+            lot_id: recalls.sudo().mapped("display_name")
+            for lot_id, recalls in self._serial_active_recalls_by_lot().items()
+        }
 
     def _serial_helpdesk_customers(self):
         """``{lot_id: partner_id}``: whom each unit was last shipped to, in one query."""

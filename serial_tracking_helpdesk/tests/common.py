@@ -13,11 +13,13 @@ class HelpdeskSerialCase(WarrantyCase):
         cls.team = cls.env["helpdesk.ticket.team"].create({"name": "After-Sales"})
         # A service agent with Inventory rights (returns, repairs), not a manager.
         cls.agent = new_test_user(
-            cls.env, login="st_hd_service_agent",
+            cls.env,
+            login="st_hd_service_agent",
             groups="helpdesk_mgmt.group_helpdesk_user,stock.group_stock_user",
         )
         cls.manager = new_test_user(
-            cls.env, login="st_hd_service_manager",
+            cls.env,
+            login="st_hd_service_manager",
             groups="helpdesk_mgmt.group_helpdesk_user,stock.group_stock_manager",
         )
         cls.override_reason = cls.env.ref("serial_tracking.reason_manager_override")
@@ -33,14 +35,21 @@ class HelpdeskSerialCase(WarrantyCase):
         return lot, delivery
 
     def _ticket(self, user=None, **values):
-        Ticket = self.env["helpdesk.ticket"].with_user(user) if user else self.env[
-            "helpdesk.ticket"]
-        return Ticket.create(dict({
-            "name": "Unit does not start",
-            "description": "<p>It does not start.</p>",
-            "team_id": self.team.id,
-        }, **values))
+        Ticket = (
+            self.env["helpdesk.ticket"].with_user(user) if user else self.env["helpdesk.ticket"]
+        )
+        return Ticket.create(
+            dict(
+                {
+                    "name": "Unit does not start",
+                    "description": "<p>It does not start.</p>",
+                    "team_id": self.team.id,
+                },
+                **values,
+            )
+        )
 
     def _service_events(self, lot):
         return self.env["serial.event"].search(
-            [("lot_id", "=", lot.id), ("event_type", "=", "service")], order="id")
+            [("lot_id", "=", lot.id), ("event_type", "=", "service")], order="id"
+        )

@@ -12,36 +12,46 @@ from .common import HelpdeskSerialCase
 
 # Fields of helpdesk.ticket that only internal users may read.
 INTERNAL_ONLY = (
-    "lot_id", "lot_lifecycle_state", "lot_warranty_state", "lot_warranty_end_date",
-    "lot_warranty_ids", "lot_event_ids", "serial_recall_info", "partner_lot_ids",
-    "serial_unit_ids", "serial_recall_id", "serial_check_id", "serial_check_ids",
-    "serial_verdict", "serial_check_intent", "serial_reasons_html", "serial_overridden",
+    "lot_id",
+    "lot_lifecycle_state",
+    "lot_warranty_state",
+    "lot_warranty_end_date",
+    "lot_warranty_ids",
+    "lot_event_ids",
+    "serial_recall_info",
+    "partner_lot_ids",
+    "serial_unit_ids",
+    "serial_recall_id",
+    "serial_check_id",
+    "serial_check_ids",
+    "serial_verdict",
+    "serial_check_intent",
+    "serial_reasons_html",
+    "serial_overridden",
     "serial_repair_ref",
 )
 
 
 @tagged("post_install", "-at_install")
 class TestHelpdeskAccess(HelpdeskSerialCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.rival = cls.env["res.partner"].create({"name": "Rival Corp"})
-        cls.portal_user = new_test_user(cls.env, login="acm_hd_portal",
-                                        groups="base.group_portal")
+        cls.portal_user = new_test_user(cls.env, login="acm_hd_portal", groups="base.group_portal")
         cls.portal_user.partner_id.parent_id = cls.customer
 
     def test_portal_reads_no_serial_field_of_its_ticket(self):
         # an agent put the rival's unit on our customer's ticket and checked it
         theirs, _delivery = self._sold("ACM-HD-1", partner=self.rival)
-        ticket = self._ticket(partner_id=self.customer.id, lot_id=theirs.id,
-                              serial_intent="return")
+        ticket = self._ticket(partner_id=self.customer.id, lot_id=theirs.id, serial_intent="return")
         ticket.action_serial_check_eligibility()
         self.assertIn(self.rival.name, ticket.serial_reasons_html)
         mine = ticket.with_user(self.portal_user)
         self.assertEqual(mine.read(["name"])[0]["name"], ticket.name)  # the ticket is theirs
-        visible = [name for name in INTERNAL_ONLY if name in ticket._fields
-                   and name in mine.fields_get()]
+        visible = [
+            name for name in INTERNAL_ONLY if name in ticket._fields and name in mine.fields_get()
+        ]
         self.assertFalse(visible, f"fields offered to the portal: {visible}")
         for name in INTERNAL_ONLY:
             if name not in ticket._fields:
@@ -55,7 +65,8 @@ class TestHelpdeskAccess(HelpdeskSerialCase):
         lot, _delivery = self._sold("ACM-HD-2")
         ticket = self._ticket(lot_id=lot.id)
         values = ticket.with_user(self.agent).read(
-            ["lot_id", "lot_lifecycle_state", "lot_warranty_end_date", "serial_verdict"])[0]
+            ["lot_id", "lot_lifecycle_state", "lot_warranty_end_date", "serial_verdict"]
+        )[0]
         self.assertEqual(values["lot_id"][0], lot.id)
         self.assertEqual(values["lot_lifecycle_state"], "shipped")
         self.assertTrue(values["lot_warranty_end_date"])

@@ -11,10 +11,10 @@ class TestHelpdeskDemoData(DemoDataCase):
     demo_modules = ("serial_tracking", "serial_tracking_helpdesk")
 
     def test_tickets_on_serials_with_their_verdicts(self):
-        tickets = self.env["helpdesk.ticket"].search([("lot_id.product_id", "in", (
-            self.laptop | self.phone).ids)])
-        verdicts = {ticket.lot_id.warranty_state: ticket.serial_verdict
-                    for ticket in tickets}
+        tickets = self.env["helpdesk.ticket"].search(
+            [("lot_id.product_id", "in", (self.laptop | self.phone).ids)]
+        )
+        verdicts = {ticket.lot_id.warranty_state: ticket.serial_verdict for ticket in tickets}
         self.assertEqual(verdicts.get("active"), "eligible")
         self.assertEqual(verdicts.get("expired"), "ineligible")
         for ticket in tickets:

@@ -14,8 +14,7 @@ class TestHelpdeskPortal(HelpdeskSerialCase, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.other_customer = cls.env["res.partner"].create({"name": "Rival Corp"})
-        cls.portal_user = new_test_user(cls.env, login="st_hd_portal",
-                                        groups="base.group_portal")
+        cls.portal_user = new_test_user(cls.env, login="st_hd_portal", groups="base.group_portal")
         # the portal user is a contact of the customer company
         cls.portal_user.partner_id.parent_id = cls.customer
 

@@ -10,11 +10,20 @@ class TestHelpdeskRecall(HelpdeskSerialCase):
     """A recall campaign opens one ticket per customer holding recalled units."""
 
     def _active_recall(self, lots, **values):
-        recall = self.env["serial.recall"].with_user(self.manager).create(dict({
-            "reason": "Battery may overheat",
-            "reference": "CPSC-42",
-            "lot_ids": [Command.set(lots.ids)],
-        }, **values))
+        recall = (
+            self.env["serial.recall"]
+            .with_user(self.manager)
+            .create(
+                dict(
+                    {
+                        "reason": "Battery may overheat",
+                        "reference": "CPSC-42",
+                        "lot_ids": [Command.set(lots.ids)],
+                    },
+                    **values,
+                )
+            )
+        )
         recall.action_simulate()
         recall.action_activate()
         self.assertEqual(recall.state, "active")
@@ -23,13 +32,15 @@ class TestHelpdeskRecall(HelpdeskSerialCase):
     def test_one_ticket_per_customer_listing_their_units(self):
         other_customer = self.env["res.partner"].create({"name": "Second Customer"})
         contact = self.env["res.partner"].create(
-            {"name": "Jane at Customer Inc", "parent_id": self.customer.id})
+            {"name": "Jane at Customer Inc", "parent_id": self.customer.id}
+        )
         first, _d1 = self._sold("HDC-1")
         second, _d2 = self._sold("HDC-2", partner=contact)
         third, _d3 = self._sold("HDC-3", partner=other_customer)
         _receipt, in_stock = self._receive(["HDC-4"])
-        recall = self._active_recall(first | second | third | in_stock,
-                                     helpdesk_team_id=self.team.id)
+        recall = self._active_recall(
+            first | second | third | in_stock, helpdesk_team_id=self.team.id
+        )
 
         action = recall.with_user(self.manager).action_create_helpdesk_tickets()
         tickets = recall.helpdesk_ticket_ids
@@ -38,8 +49,11 @@ class TestHelpdeskRecall(HelpdeskSerialCase):
         self.assertEqual(recall.helpdesk_ticket_count, 2)
         by_customer = {ticket.partner_id: ticket for ticket in tickets}
         mine, theirs = by_customer[self.customer], by_customer[other_customer]
-        self.assertEqual(mine.serial_unit_ids, first | second,
-                         "a contact's unit is listed on its company's ticket")
+        self.assertEqual(
+            mine.serial_unit_ids,
+            first | second,
+            "a contact's unit is listed on its company's ticket",
+        )
         self.assertFalse(mine.lot_id, "several units: no single serial")
         self.assertEqual(theirs.serial_unit_ids, third)
         self.assertEqual(theirs.lot_id, third)
@@ -57,8 +71,9 @@ class TestHelpdeskRecall(HelpdeskSerialCase):
             self.assertEqual(event.document_ref, ticket.number)
         self.assertFalse(self._service_events(in_stock))
         # the unit shows its active recall on the ticket, to agents without recall rights
-        helpdesk_only = new_test_user(self.env, login="st_hd_recall_agent",
-                                      groups="helpdesk_mgmt.group_helpdesk_user")
+        helpdesk_only = new_test_user(
+            self.env, login="st_hd_recall_agent", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
         self.assertIn(recall.name, theirs.with_user(helpdesk_only).serial_recall_info)
         # asking again opens no duplicate
         with self.assertRaises(UserError) as caught:
@@ -68,10 +83,17 @@ class TestHelpdeskRecall(HelpdeskSerialCase):
 
     def test_recall_tickets_need_an_active_recall_and_a_team(self):
         lot, _delivery = self._sold("HDC-5")
-        recall = self.env["serial.recall"].with_user(self.manager).create({
-            "reason": "Loose screw", "lot_ids": [Command.set(lot.ids)],
-            "helpdesk_team_id": self.team.id,
-        })
+        recall = (
+            self.env["serial.recall"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "reason": "Loose screw",
+                    "lot_ids": [Command.set(lot.ids)],
+                    "helpdesk_team_id": self.team.id,
+                }
+            )
+        )
         recall.action_simulate()
         with self.assertRaises(UserError) as caught:
             recall.action_create_helpdesk_tickets()

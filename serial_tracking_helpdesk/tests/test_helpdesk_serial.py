@@ -18,12 +18,14 @@ class TestHelpdeskSerial(SerialTrackingCase):
             groups="helpdesk_mgmt.group_helpdesk_user,stock.group_stock_user",
         )
         cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer"})
-        cls.other_product = cls.env["product.product"].create({
-            "name": "Docking Station",
-            "type": "consu",
-            "is_storable": True,
-            "tracking": "serial",
-        })
+        cls.other_product = cls.env["product.product"].create(
+            {
+                "name": "Docking Station",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
 
     def _sold_unit(self, name):
         _receipt, lot = self._receive([name])
@@ -32,11 +34,16 @@ class TestHelpdeskSerial(SerialTrackingCase):
         return lot
 
     def _ticket(self, **values):
-        return self.env["helpdesk.ticket"].create(dict({
-            "name": "Screen flickers",
-            "description": "<p>The screen flickers after a few minutes.</p>",
-            "team_id": self.team.id,
-        }, **values))
+        return self.env["helpdesk.ticket"].create(
+            dict(
+                {
+                    "name": "Screen flickers",
+                    "description": "<p>The screen flickers after a few minutes.</p>",
+                    "team_id": self.team.id,
+                },
+                **values,
+            )
+        )
 
     def test_ticket_with_serial_fills_product_and_customer(self):
         lot = self._sold_unit("HD-1")
@@ -99,8 +106,8 @@ class TestHelpdeskSerial(SerialTrackingCase):
         self.assertEqual(self.env["helpdesk.ticket"].search(action["domain"]), tickets)
         self.assertEqual(action["context"]["default_lot_id"], lot.id)
         # Agents find the tickets of a unit by typing its serial number.
-        found = self.env["helpdesk.ticket"].with_user(self.agent).search(
-            [("lot_id", "ilike", "HD-C1")]
+        found = (
+            self.env["helpdesk.ticket"].with_user(self.agent).search([("lot_id", "ilike", "HD-C1")])
         )
         self.assertEqual(found, tickets)
 
@@ -121,8 +128,9 @@ class TestHelpdeskSerial(SerialTrackingCase):
         # Saving the fields the serial is checked against works too (fresh cache,
         # as in a new request).
         self.env.invalidate_all()
-        ticket.with_user(agent).write({"name": "Screen flickers (renamed)",
-                                       "product_id": self.product.id})
+        ticket.with_user(agent).write(
+            {"name": "Screen flickers (renamed)", "product_id": self.product.id}
+        )
         self.assertEqual(ticket.lot_id, lot)
         tickets = self.env["helpdesk.ticket"]
         search_arch = tickets.with_user(agent).get_views([(False, "search")])
@@ -141,17 +149,26 @@ class TestHelpdeskSerial(SerialTrackingCase):
 
     def test_serial_of_another_company_is_refused(self):
         other_company = self.env["res.company"].create({"name": "Other Company"})
-        lot = self.env["stock.lot"].create({
-            "name": "HD-MC1", "product_id": self.product.id, "company_id": other_company.id,
-        })
+        lot = self.env["stock.lot"].create(
+            {
+                "name": "HD-MC1",
+                "product_id": self.product.id,
+                "company_id": other_company.id,
+            }
+        )
         with self.assertRaises(UserError) as caught:
             self._ticket(lot_id=lot.id)
         self.assertIn("HD-MC1", str(caught.exception))
 
     def test_a_lot_is_not_a_serial(self):
-        batch_product = self.env["product.product"].create({
-            "name": "Thermal Paste", "type": "consu", "is_storable": True, "tracking": "lot",
-        })
+        batch_product = self.env["product.product"].create(
+            {
+                "name": "Thermal Paste",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "lot",
+            }
+        )
         batch = self.env["stock.lot"].create({"name": "TP-LOT-1", "product_id": batch_product.id})
         with self.assertRaises(ValidationError) as caught:
             self._ticket(lot_id=batch.id)

@@ -14,9 +14,18 @@ class TestHelpdeskService(HelpdeskSerialCase):
     # --- eligibility -----------------------------------------------------------------
 
     def test_eligibility_for_each_intent_is_shown_and_stored(self):
-        parts_policy = self._make_policy("Parts 12 months", [
-            {"coverage_type": "parts", "duration": 12, "duration_unit": "month",
-             "trigger": "shipment", "return_window_days": 14}])
+        parts_policy = self._make_policy(
+            "Parts 12 months",
+            [
+                {
+                    "coverage_type": "parts",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                    "return_window_days": 14,
+                }
+            ],
+        )
         screen = self._make_product("Screen 27", parts_policy)
         # shipped 20 days ago: past the 14-day window, within the parts coverage
         day = (date.today() - timedelta(days=20)).isoformat()
@@ -24,9 +33,13 @@ class TestHelpdeskService(HelpdeskSerialCase):
         self._on(day, self._deliver, lot)
         ticket = self._ticket(user=self.agent, lot_id=lot.id)
         self.assertEqual(ticket.partner_id, self.customer)
-        expected = {"return": "ineligible", "refund": "ineligible", "repair": "eligible",
-                    # a parts coverage does not pay for a new unit
-                    "exchange": "ineligible"}
+        expected = {
+            "return": "ineligible",
+            "refund": "ineligible",
+            "repair": "eligible",
+            # a parts coverage does not pay for a new unit
+            "exchange": "ineligible",
+        }
         for intent, verdict in expected.items():
             ticket.serial_intent = intent
             self.assertFalse(ticket.serial_check_current, "the verdict is for the old intent")
@@ -39,21 +52,21 @@ class TestHelpdeskService(HelpdeskSerialCase):
             self.assertEqual(check.ticket_id, ticket)
             self.assertEqual(check.document_ref, ticket.number)
             self.assertEqual(check.user_id, self.agent)
-        self.assertEqual(ticket.serial_check_ids.sorted("id").mapped("intent"),
-                         ["return", "refund", "repair", "exchange"])
+        self.assertEqual(
+            ticket.serial_check_ids.sorted("id").mapped("intent"),
+            ["return", "refund", "repair", "exchange"],
+        )
         self.assertIn("no_coverage", ticket.serial_check_id.reason_codes)
         self.assertIn("HDE-1 is not covered for exchange", ticket.serial_reasons_html)
         # each check is in the unit's service life, with its verdict
         notes = self._service_events(lot).mapped("note")
         self.assertEqual(len([n for n in notes if n.startswith("Eligibility for")]), 4)
         self.assertTrue(any(n.startswith("Eligibility for Exchange: Ineligible") for n in notes))
-        self.assertIn("Eligibility for Exchange of HDE-1: Ineligible",
-                      ticket.message_ids[0].body)
+        self.assertIn("Eligibility for Exchange of HDE-1: Ineligible", ticket.message_ids[0].body)
 
     def test_never_shipped_unit_is_not_returnable(self):
         _receipt, lot = self._receive(["HDE-2"])
-        ticket = self._ticket(lot_id=lot.id, partner_id=self.customer.id,
-                              serial_intent="return")
+        ticket = self._ticket(lot_id=lot.id, partner_id=self.customer.id, serial_intent="return")
         ticket.action_serial_check_eligibility()
         self.assertEqual(ticket.serial_verdict, "ineligible")
         self.assertIn("never_shipped", ticket.serial_check_id.reason_codes)
@@ -67,15 +80,17 @@ class TestHelpdeskService(HelpdeskSerialCase):
         with self.assertRaises(UserError) as caught:
             ticket.action_serial_check_eligibility()
         self.assertIn(ticket.number, str(caught.exception))
-        self.assertFalse(self.env["serial.eligibility.check"].search(
-            [("ticket_id", "=", ticket.id)]))
+        self.assertFalse(
+            self.env["serial.eligibility.check"].search([("ticket_id", "=", ticket.id)])
+        )
         self.assertFalse(ticket.serial_check_id)
 
     def test_eligibility_needs_serial_tracking_rights(self):
         lot, _delivery = self._sold("HDE-3")
         ticket = self._ticket(lot_id=lot.id)
-        helpdesk_only = new_test_user(self.env, login="st_hd_no_serial",
-                                      groups="helpdesk_mgmt.group_helpdesk_user")
+        helpdesk_only = new_test_user(
+            self.env, login="st_hd_no_serial", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
         with self.assertRaises(AccessError):
             ticket.with_user(helpdesk_only).action_serial_check_eligibility()
         self.assertFalse(ticket.serial_check_id)
@@ -85,9 +100,13 @@ class TestHelpdeskService(HelpdeskSerialCase):
 
     def test_units_of_another_company_are_refused(self):
         other_company = self.env["res.company"].create({"name": "Other Company"})
-        foreign = self.env["stock.lot"].create({
-            "name": "HDM-1", "product_id": self.product.id, "company_id": other_company.id,
-        })
+        foreign = self.env["stock.lot"].create(
+            {
+                "name": "HDM-1",
+                "product_id": self.product.id,
+                "company_id": other_company.id,
+            }
+        )
         with self.assertRaises(UserError) as caught:
             self._ticket(partner_id=self.customer.id, serial_unit_ids=[(6, 0, foreign.ids)])
         self.assertIn("HDM-1", str(caught.exception))
@@ -96,8 +115,9 @@ class TestHelpdeskService(HelpdeskSerialCase):
 
     def _return_wizard(self, action, user):
         self.assertEqual(action["res_model"], "stock.return.picking")
-        return Form(self.env["stock.return.picking"].with_user(user).with_context(
-            **action["context"]))
+        return Form(
+            self.env["stock.return.picking"].with_user(user).with_context(**action["context"])
+        )
 
     def test_return_from_ticket_is_prefilled_and_linked(self):
         lot, delivery = self._sold("HDR-1")
@@ -139,8 +159,7 @@ class TestHelpdeskService(HelpdeskSerialCase):
         self.assertEqual(back.move_line_ids.lot_id, lot)
         self.assertEqual(back.location_dest_id.usage, "internal")
         exchange_check = ticket.serial_check_ids.filtered("picking_id")
-        self.assertEqual((exchange_check.intent, exchange_check.verdict),
-                         ("exchange", "eligible"))
+        self.assertEqual((exchange_check.intent, exchange_check.verdict), ("exchange", "eligible"))
         self.assertNotEqual(back, delivery)
 
     def test_return_needs_a_take_back_intent(self):
@@ -161,24 +180,32 @@ class TestHelpdeskService(HelpdeskSerialCase):
         with self.assertRaises(UserError):
             ticket.action_serial_create_return()
         # an agent cannot override
-        wizard = self.env["serial.ticket.override.wizard"].with_user(self.agent).create(
-            {"ticket_id": ticket.id})
+        wizard = (
+            self.env["serial.ticket.override.wizard"]
+            .with_user(self.agent)
+            .create({"ticket_id": ticket.id})
+        )
         self.assertEqual(wizard.reason_id, self.override_reason)
         with self.assertRaises(AccessError):
             wizard.action_apply()
         self.assertFalse(ticket.serial_overridden)
         # a manager does, with a reason that goes into the ledger
         action = ticket.with_user(self.manager).action_serial_override()
-        wizard = Form(self.env["serial.ticket.override.wizard"].with_user(self.manager)
-                      .with_context(**action["context"]))
+        wizard = Form(
+            self.env["serial.ticket.override.wizard"]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+        )
         wizard.note = "Goodwill: long-standing customer"
         wizard.save().action_apply()
         check = ticket.serial_check_id
         self.assertTrue(ticket.serial_overridden)
-        self.assertEqual((check.override_user_id, check.override_reason_id),
-                         (self.manager, self.override_reason))
+        self.assertEqual(
+            (check.override_user_id, check.override_reason_id), (self.manager, self.override_reason)
+        )
         override = self.env["serial.event"].search(
-            [("lot_id", "=", lot.id), ("event_type", "=", "override")])
+            [("lot_id", "=", lot.id), ("event_type", "=", "override")]
+        )
         self.assertEqual(len(override), 1)
         self.assertEqual(override.document_ref, ticket.number)
         self.assertIn("Goodwill", override.note)
@@ -190,11 +217,14 @@ class TestHelpdeskService(HelpdeskSerialCase):
         self.assertEqual(picking.helpdesk_ticket_id, ticket)
         self.assertEqual(picking.origin.split()[-1], delivery.name)
         return_check = ticket.serial_check_ids.filtered("picking_id")
-        self.assertEqual((return_check.verdict, return_check.overridden),
-                         ("ineligible", True))
+        self.assertEqual((return_check.verdict, return_check.overridden), ("ineligible", True))
         self.assertEqual(return_check.override_event_id, override)
-        self.assertEqual(self.env["serial.event"].search_count(
-            [("lot_id", "=", lot.id), ("event_type", "=", "override")]), 1)
+        self.assertEqual(
+            self.env["serial.event"].search_count(
+                [("lot_id", "=", lot.id), ("event_type", "=", "override")]
+            ),
+            1,
+        )
 
     def test_override_needs_a_current_ineligible_verdict(self):
         lot, _delivery = self._sold("HDO-2")
@@ -221,8 +251,10 @@ class TestHelpdeskService(HelpdeskSerialCase):
         repair = ticket.serial_repair_ref
         self.assertEqual(repair._name, "repair.order")
         self.assertEqual(action["res_id"], repair.id)
-        self.assertEqual((repair.lot_id, repair.product_id, repair.partner_id),
-                         (lot, self.product, self.customer))
+        self.assertEqual(
+            (repair.lot_id, repair.product_id, repair.partner_id),
+            (lot, self.product, self.customer),
+        )
         self.assertTrue(repair.under_warranty, "covered by the 24-month full coverage")
         self.assertEqual(repair.serial_check_id.verdict, "eligible")
         self.assertIn(ticket.number, repair.internal_notes)
@@ -248,8 +280,7 @@ class TestHelpdeskService(HelpdeskSerialCase):
         ticket.action_serial_create_repair()
         repair = ticket.serial_repair_ref
         self.assertEqual(repair.lot_id, lot)
-        self.assertFalse(repair.under_warranty, "the override allows the repair, not a "
-                         "free one")
+        self.assertFalse(repair.under_warranty, "the override allows the repair, not a free one")
 
     # --- the unit's service life -----------------------------------------------------
 
@@ -260,19 +291,22 @@ class TestHelpdeskService(HelpdeskSerialCase):
         opened = self._service_events(lot)
         self.assertEqual(len(opened), 1)
         self.assertEqual(opened.note, f"Ticket {ticket.number} opened: Unit does not start")
-        self.assertEqual((opened.document_ref, opened.partner_id, opened.user_id),
-                         (ticket.number, self.customer, self.agent))
+        self.assertEqual(
+            (opened.document_ref, opened.partner_id, opened.user_id),
+            (ticket.number, self.customer, self.agent),
+        )
         self.assertEqual((opened.from_state, opened.to_state), ("shipped", "shipped"))
         # the ticket was about another unit
         ticket.with_user(self.agent).lot_id = other
         self.assertIn("no longer about this unit", self._service_events(lot)[-1].note)
         self.assertIn("opened", self._service_events(other)[-1].note)
-        closed_stage = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)],
-                                                                limit=1)
+        closed_stage = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)], limit=1)
         open_stage = ticket.stage_id
         ticket.with_user(self.agent).stage_id = closed_stage
-        self.assertEqual(self._service_events(other)[-1].note,
-                         f"Ticket {ticket.number} closed ({closed_stage.name}).")
+        self.assertEqual(
+            self._service_events(other)[-1].note,
+            f"Ticket {ticket.number} closed ({closed_stage.name}).",
+        )
         ticket.with_user(self.agent).stage_id = open_stage
         self.assertIn("reopened", self._service_events(other)[-1].note)
         self.assertEqual(other.lifecycle_state, "shipped", "service events keep the state")
@@ -281,8 +315,7 @@ class TestHelpdeskService(HelpdeskSerialCase):
     def test_ticket_without_serial_writes_no_event(self):
         before = self.env["serial.event"].search_count([])
         ticket = self._ticket(partner_id=self.customer.id)
-        closed_stage = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)],
-                                                                limit=1)
+        closed_stage = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)], limit=1)
         ticket.stage_id = closed_stage
         self.assertEqual(self.env["serial.event"].search_count([]), before)
 
@@ -309,8 +342,7 @@ class TestHelpdeskService(HelpdeskSerialCase):
         Ticket = self.env["helpdesk.ticket"].with_user(self.agent)
         self.assertEqual(Ticket.serial_find_by_barcode("HDB-1")["id"], lot.id)
         self.assertEqual(Ticket.serial_find_by_barcode("  HDB-1\n")["id"], lot.id)
-        self.assertEqual(Ticket.serial_find_by_barcode("(01)04012345000009(21)HDB-1")["id"],
-                         lot.id)
+        self.assertEqual(Ticket.serial_find_by_barcode("(01)04012345000009(21)HDB-1")["id"], lot.id)
         # a GTIN of another product does not match
         self.assertFalse(Ticket.serial_find_by_barcode("(01)04012345000016(21)HDB-1"))
         self.assertFalse(Ticket.serial_find_by_barcode("NO-SUCH-SERIAL"))

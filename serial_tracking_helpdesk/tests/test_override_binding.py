@@ -11,13 +11,15 @@ from .common import HelpdeskSerialCase
 
 @tagged("post_install", "-at_install")
 class TestOverrideBinding(RpcCase, HelpdeskSerialCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.rpc_agent = new_test_user(
-            cls.env, login="sg_hd_agent", password="sg_hd_agent_pw",
-            groups="helpdesk_mgmt.group_helpdesk_user,stock.group_stock_user")
+            cls.env,
+            login="sg_hd_agent",
+            password="sg_hd_agent_pw",
+            groups="helpdesk_mgmt.group_helpdesk_user,stock.group_stock_user",
+        )
 
     def setUp(self):
         super().setUp()
@@ -26,8 +28,12 @@ class TestOverrideBinding(RpcCase, HelpdeskSerialCase):
     def _return_through_rpc(self, context):
         created = self.rpc("stock.return.picking", "create", [{}], {"context": context})
         self.assertNotIn("error", created, created.get("error"))
-        return self.rpc("stock.return.picking", "action_create_returns",
-                        [[created["result"]]], {"context": context})
+        return self.rpc(
+            "stock.return.picking",
+            "action_create_returns",
+            [[created["result"]]],
+            {"context": context},
+        )
 
     def test_override_serves_one_return_of_its_intent(self):
         # shipped long ago: outside the return window, coverage ended
@@ -54,5 +60,4 @@ class TestOverrideBinding(RpcCase, HelpdeskSerialCase):
         # the same override replayed for a second return of the unit is refused
         answer = self._return_through_rpc(context)
         self.assertRefused(answer, "HOB-1")
-        self.assertEqual(self.env["stock.picking"].search(
-            [("return_id", "=", delivery.id)]), first)
+        self.assertEqual(self.env["stock.picking"].search([("return_id", "=", delivery.id)]), first)

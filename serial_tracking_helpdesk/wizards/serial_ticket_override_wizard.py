@@ -13,7 +13,9 @@ class SerialTicketOverrideWizard(models.TransientModel):
     verdict = fields.Selection(related="ticket_id.serial_verdict")
     reasons_html = fields.Html(related="ticket_id.serial_reasons_html")
     reason_id = fields.Many2one(
-        "serial.reason", string="Override Reason", required=True,
+        "serial.reason",
+        string="Override Reason",
+        required=True,
         domain="[('applies_to', 'in', ('any', 'override'))]",
     )
     note = fields.Text()
@@ -22,8 +24,9 @@ class SerialTicketOverrideWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "reason_id" in fields_list and not values.get("reason_id"):
-            reason = self.env.ref("serial_tracking.reason_manager_override",
-                                  raise_if_not_found=False)
+            reason = self.env.ref(
+                "serial_tracking.reason_manager_override", raise_if_not_found=False
+            )
             values["reason_id"] = reason.id if reason else False
         return values
 

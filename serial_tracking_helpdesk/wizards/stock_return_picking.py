@@ -27,8 +27,11 @@ class StockReturnPicking(models.TransientModel):
             return None
         check = check.sudo()
         intent = "return" if check.intent == "refund" else check.intent
-        if (check.override_return_id or check.override_delivery_id != self.picking_id
-                or intent != self._serial_return_intent()):
+        if (
+            check.override_return_id
+            or check.override_delivery_id != self.picking_id
+            or intent != self._serial_return_intent()
+        ):
             return None
         return check.sudo(False)
 
@@ -58,15 +61,21 @@ class StockReturnPicking(models.TransientModel):
         unit = check.lot_id
         others = {line: lots - unit for line, lots in plan.items() if lots - unit}
         checks = super()._serial_check_plan(others) if others else check.browse()
-        items = [(lot, self.picking_id.partner_id, line.product_id)
-                 for line, lots in plan.items() for lot in lots & unit]
-        own = check._evaluate_batch(items, self._serial_return_intent(),
-                                    document_ref=self.picking_id.name)
-        own.filtered(lambda c: c.verdict == eligibility.INELIGIBLE).sudo().write({
-            "overridden": True,
-            "override_reason_id": check.override_reason_id.id,
-            "override_note": check.override_note,
-            "override_user_id": check.override_user_id.id,
-            "override_event_id": check.override_event_id.id,
-        })
+        items = [
+            (lot, self.picking_id.partner_id, line.product_id)
+            for line, lots in plan.items()
+            for lot in lots & unit
+        ]
+        own = check._evaluate_batch(
+            items, self._serial_return_intent(), document_ref=self.picking_id.name
+        )
+        own.filtered(lambda c: c.verdict == eligibility.INELIGIBLE).sudo().write(
+            {
+                "overridden": True,
+                "override_reason_id": check.override_reason_id.id,
+                "override_note": check.override_note,
+                "override_user_id": check.override_user_id.id,
+                "override_event_id": check.override_event_id.id,
+            }
+        )
         return checks | own

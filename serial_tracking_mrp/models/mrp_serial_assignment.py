@@ -11,22 +11,34 @@ class MrpSerialAssignment(models.Model):
     _check_company_auto = True
 
     production_id = fields.Many2one(
-        "mrp.production", string="Manufacturing Order", required=True, index=True,
+        "mrp.production",
+        string="Manufacturing Order",
+        required=True,
+        index=True,
         ondelete="cascade",
     )
     company_id = fields.Many2one(related="production_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     finished_lot_id = fields.Many2one(
-        "stock.lot", string="Finished Unit", required=True, ondelete="cascade",
-        check_company=True, index=True,
+        "stock.lot",
+        string="Finished Unit",
+        required=True,
+        ondelete="cascade",
+        check_company=True,
+        index=True,
     )
     component_lot_id = fields.Many2one(
-        "stock.lot", string="Component", required=True, ondelete="cascade",
-        check_company=True, index=True,
+        "stock.lot",
+        string="Component",
+        required=True,
+        ondelete="cascade",
+        check_company=True,
+        index=True,
         help="The serial or lot, consumed by the order, that goes into the finished unit.",
     )
-    product_id = fields.Many2one(related="component_lot_id.product_id", store=True,
-                                 string="Component Product")
+    product_id = fields.Many2one(
+        related="component_lot_id.product_id", store=True, string="Component Product"
+    )
     tracking = fields.Selection(related="product_id.tracking")
     quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")

@@ -8,9 +8,12 @@ class MrpCase(SerialTrackingCase):
     confirmed, their components consumed as named, their finished units named."""
 
     def _production(self, quantity, bom=None):
-        production = self.env["mrp.production"].create({
-            "bom_id": (bom or self.bom).id, "product_qty": quantity,
-        })
+        production = self.env["mrp.production"].create(
+            {
+                "bom_id": (bom or self.bom).id,
+                "product_qty": quantity,
+            }
+        )
         production.action_confirm()
         return production
 
@@ -20,9 +23,9 @@ class MrpCase(SerialTrackingCase):
         return self._use_lots(move, lots, quantities)
 
     def _produce_as(self, production, names):
-        finished = self.env["stock.lot"].create([
-            {"name": name, "product_id": production.product_id.id} for name in names
-        ])
+        finished = self.env["stock.lot"].create(
+            [{"name": name, "product_id": production.product_id.id} for name in names]
+        )
         production.lot_producing_ids = finished
         production.qty_producing = len(finished)
         return finished.sorted("name")
@@ -34,35 +37,52 @@ class MrpGenealogyCase(MrpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = cls.env["product.product"].create({
-            "name": "Server", "type": "consu", "is_storable": True, "tracking": "serial",
-        })
-        cls.board = cls.env["product.product"].create({
-            "name": "Mainboard", "type": "consu", "is_storable": True, "tracking": "serial",
-        })
-        cls.paste = cls.env["product.product"].create({
-            "name": "Thermal Paste", "type": "consu", "is_storable": True, "tracking": "lot",
-        })
-        cls.bom = cls.env["mrp.bom"].create({
-            "product_tmpl_id": cls.server.product_tmpl_id.id,
-            "product_qty": 1.0,
-            "consumption": "strict",
-            "bom_line_ids": [
-                Command.create({"product_id": cls.board.id, "product_qty": 2}),
-                Command.create({"product_id": cls.paste.id, "product_qty": 0.5}),
-            ],
-        })
+        cls.server = cls.env["product.product"].create(
+            {
+                "name": "Server",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
+        cls.board = cls.env["product.product"].create(
+            {
+                "name": "Mainboard",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
+        cls.paste = cls.env["product.product"].create(
+            {
+                "name": "Thermal Paste",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "lot",
+            }
+        )
+        cls.bom = cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": cls.server.product_tmpl_id.id,
+                "product_qty": 1.0,
+                "consumption": "strict",
+                "bom_line_ids": [
+                    Command.create({"product_id": cls.board.id, "product_qty": 2}),
+                    Command.create({"product_id": cls.paste.id, "product_qty": 0.5}),
+                ],
+            }
+        )
 
     def _receive_lot(self, name, quantity, product=None):
         product = product or self.paste
-        picking = self._picking(self.warehouse.in_type_id, self.supplier_location, self.stock,
-                                self.vendor)
+        picking = self._picking(
+            self.warehouse.in_type_id, self.supplier_location, self.stock, self.vendor
+        )
         move = self._add_move(picking, product, [{"lot_name": name}])
         move.move_line_ids.quantity = quantity
         move.product_uom_qty = quantity
         self._validate(picking)
-        return self.env["stock.lot"].search([("product_id", "=", product.id),
-                                             ("name", "=", name)])
+        return self.env["stock.lot"].search([("product_id", "=", product.id), ("name", "=", name)])
 
     def _links(self, **domain):
         return self.env["serial.genealogy"].search(

@@ -13,8 +13,7 @@ class TestMrpDemoData(DemoDataCase):
     def test_a_manufactured_unit_and_its_components(self):
         units = self._lots("T8")
         self.assertEqual(len(units), 2)
-        production = self.env["mrp.production"].search(
-            [("lot_producing_ids", "in", units.ids)])
+        production = self.env["mrp.production"].search([("lot_producing_ids", "in", units.ids)])
         self.assertEqual(production.state, "done")
         self.assertEqual(production.lot_producing_ids, units)
         for unit in units:
@@ -30,11 +29,17 @@ class TestMrpDemoData(DemoDataCase):
         lines = self.assertLinesOnTheirPickings(lots)
         others = lines.filtered(lambda line: not line.picking_id)
         self.assertTrue(others)
-        self.assertFalse(others.filtered(lambda line: not (
-            line.move_id.production_id or line.move_id.raw_material_production_id)))
+        self.assertFalse(
+            others.filtered(
+                lambda line: (
+                    not (line.move_id.production_id or line.move_id.raw_material_production_id)
+                )
+            )
+        )
 
     def test_the_next_order_waits_for_the_operator(self):
-        planned = self.env["mrp.production"].search([
-            ("product_id.default_code", "=", "T8"), ("state", "=", "confirmed")])
+        planned = self.env["mrp.production"].search(
+            [("product_id.default_code", "=", "T8"), ("state", "=", "confirmed")]
+        )
         self.assertEqual(len(planned), 1)
         self.assertEqual(set(planned.move_raw_ids.mapped("state")), {"assigned"})

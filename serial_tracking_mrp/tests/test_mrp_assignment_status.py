@@ -33,8 +33,10 @@ class TestMrpAssignmentStatus(MrpGenealogyCase):
         # no unit to assign to: the unassigned component says so too, wherever it shows
         problems = production._serial_assignment_problems("open")
         messages = production._serial_problem_messages(problems)
-        self.assertIn("MB-1 is consumed but there is no finished unit to assign it to yet",
-                      "\n".join(messages))
+        self.assertIn(
+            "MB-1 is consumed but there is no finished unit to assign it to yet",
+            "\n".join(messages),
+        )
         self.assertNotIn("one of .", "\n".join(messages))
 
         # the serials come through Odoo's own "Generate Serial" dialog
@@ -42,7 +44,7 @@ class TestMrpAssignmentStatus(MrpGenealogyCase):
         dialog = Form(self.env[action["res_model"]].with_context(**action["context"]))
         dialog.serial_numbers = "SRV-1\nSRV-2"
         dialog.save().action_apply()
-        self.assertEqual(sorted(production.lot_producing_ids.mapped("name")),
-                         ["SRV-1", "SRV-2"])
-        self.assertEqual(self._status(production),
-                         "Every consumed component is in a finished unit.")
+        self.assertEqual(sorted(production.lot_producing_ids.mapped("name")), ["SRV-1", "SRV-2"])
+        self.assertEqual(
+            self._status(production), "Every consumed component is in a finished unit."
+        )

@@ -15,8 +15,9 @@ class TestMrpGenealogy(MrpGenealogyCase):
 
     def setUp(self):
         super().setUp()
-        _receipt, boards = self._receive(["MB-1", "MB-2", "MB-3", "MB-4", "MB-5"],
-                                         product=self.board)
+        _receipt, boards = self._receive(
+            ["MB-1", "MB-2", "MB-3", "MB-4", "MB-5"], product=self.board
+        )
         self.boards = {lot.name: lot for lot in boards}
 
     def _mb(self, *numbers):
@@ -64,15 +65,24 @@ class TestMrpGenealogy(MrpGenealogyCase):
     def test_the_matrix_is_prefilled_by_an_even_split_in_consumption_order(self):
         production, _units, _paste = self._two_unit_order()
         self.assertTrue(production.serial_assignment_required)
-        self.assertEqual(self._rows(production), [
-            ("SRV-1", "MB-1", 1.0), ("SRV-1", "MB-2", 1.0), ("SRV-1", "PASTE-A", 0.5),
-            ("SRV-2", "MB-3", 1.0), ("SRV-2", "MB-4", 1.0), ("SRV-2", "PASTE-A", 0.5),
-        ])
-        self.assertEqual(production.serial_assignment_status,
-                         "Every consumed component is in a finished unit.")
+        self.assertEqual(
+            self._rows(production),
+            [
+                ("SRV-1", "MB-1", 1.0),
+                ("SRV-1", "MB-2", 1.0),
+                ("SRV-1", "PASTE-A", 0.5),
+                ("SRV-2", "MB-3", 1.0),
+                ("SRV-2", "MB-4", 1.0),
+                ("SRV-2", "PASTE-A", 0.5),
+            ],
+        )
+        self.assertEqual(
+            production.serial_assignment_status, "Every consumed component is in a finished unit."
+        )
         # Split Evenly gives the same proposal back after edits.
         production.serial_assignment_ids.filtered(
-            lambda row: row.component_lot_id.name == "MB-1").unlink()
+            lambda row: row.component_lot_id.name == "MB-1"
+        ).unlink()
         production.action_serial_split_evenly()
         self.assertEqual(len(production.serial_assignment_ids), 6)
 
@@ -89,10 +99,12 @@ class TestMrpGenealogy(MrpGenealogyCase):
     def test_completion_is_refused_while_a_consumed_serial_is_unassigned(self):
         production, units, _paste = self._two_unit_order()
         production.serial_assignment_ids.filtered(
-            lambda row: row.component_lot_id.name == "MB-4").unlink()
+            lambda row: row.component_lot_id.name == "MB-4"
+        ).unlink()
         self.assertTrue(production.serial_assignment_edited, "an edited matrix is kept")
-        self.assertIn("MB-4 is consumed but in no finished unit",
-                      production.serial_assignment_status)
+        self.assertIn(
+            "MB-4 is consumed but in no finished unit", production.serial_assignment_status
+        )
 
         with self.assertRaises(UserError) as caught:
             production.button_mark_done()
@@ -110,18 +122,24 @@ class TestMrpGenealogy(MrpGenealogyCase):
     def test_completion_is_refused_for_a_serial_in_two_units_or_a_unit_lacking_one(self):
         production, _units, _paste = self._two_unit_order()
         row = production.serial_assignment_ids.filtered(
-            lambda row: row.component_lot_id.name == "MB-3")
-        row.copy({"finished_lot_id": production.lot_producing_ids.filtered(
-            lambda lot: lot.name == "SRV-1").id})
+            lambda row: row.component_lot_id.name == "MB-3"
+        )
+        row.copy(
+            {
+                "finished_lot_id": production.lot_producing_ids.filtered(
+                    lambda lot: lot.name == "SRV-1"
+                ).id
+            }
+        )
         with self.assertRaises(UserError) as caught:
             production.button_mark_done()
         self.assertIn("MB-3 is assigned 2 times (SRV-1, SRV-2)", str(caught.exception))
 
         production.action_serial_split_evenly()
         mb4 = production.serial_assignment_ids.filtered(
-            lambda row: row.component_lot_id.name == "MB-4")
-        mb4.finished_lot_id = production.lot_producing_ids.filtered(
-            lambda lot: lot.name == "SRV-1")
+            lambda row: row.component_lot_id.name == "MB-4"
+        )
+        mb4.finished_lot_id = production.lot_producing_ids.filtered(lambda lot: lot.name == "SRV-1")
         with self.assertRaises(UserError) as caught:
             production.button_mark_done()
         self.assertIn("SRV-2 has 1 of the 2 Mainboard it needs", str(caught.exception))
@@ -129,7 +147,8 @@ class TestMrpGenealogy(MrpGenealogyCase):
     def test_completion_is_refused_when_lot_quantities_do_not_add_up(self):
         production, _units, _paste = self._two_unit_order()
         production.serial_assignment_ids.filtered(
-            lambda row: row.component_lot_id.name == "PASTE-A")[:1].quantity = 0.25
+            lambda row: row.component_lot_id.name == "PASTE-A"
+        )[:1].quantity = 0.25
         with self.assertRaises(UserError) as caught:
             production.button_mark_done()
         self.assertIn("PASTE-A: 1 Units consumed but 0.75 assigned", str(caught.exception))
@@ -146,10 +165,12 @@ class TestMrpGenealogy(MrpGenealogyCase):
         self.assertEqual(srv1._serial_ancestors(), self._mb(1, 3) | paste)
         self.assertEqual(srv2._serial_ancestors(), self._mb(2, 4) | paste)
         self.assertEqual(
-            sorted(self._links(child_lot_id=srv2.id).mapped("quantity")), [0.5, 1.0, 1.0])
+            sorted(self._links(child_lot_id=srv2.id).mapped("quantity")), [0.5, 1.0, 1.0]
+        )
         self.assertEqual(paste._serial_descendants(), units)
-        self.assertEqual(self.assertLastEvent(self._mb(3), "consumed", "consumed").note,
-                         "Built into SRV-1")
+        self.assertEqual(
+            self.assertLastEvent(self._mb(3), "consumed", "consumed").note, "Built into SRV-1"
+        )
         # Odoo alone ties every consumed line to every finished serial.
         finished_lines = production.move_finished_ids.move_line_ids
         self.assertEqual(finished_lines[0].consume_line_ids.lot_id, self._mb(1, 2, 3, 4) | paste)
@@ -166,24 +187,37 @@ class TestMrpGenealogy(MrpGenealogyCase):
             form.serial_scan = " MB-3 "
             # unknown codes change nothing
             form.serial_scan = "NOT-A-SERIAL"
-        self.assertEqual(self._rows(production), [
-            ("SRV-1", "MB-2", 1.0), ("SRV-1", "MB-3", 1.0), ("SRV-1", "PASTE-A", 0.5),
-            ("SRV-2", "MB-1", 1.0), ("SRV-2", "MB-4", 1.0), ("SRV-2", "PASTE-A", 0.5),
-        ])
+        self.assertEqual(
+            self._rows(production),
+            [
+                ("SRV-1", "MB-2", 1.0),
+                ("SRV-1", "MB-3", 1.0),
+                ("SRV-1", "PASTE-A", 0.5),
+                ("SRV-2", "MB-1", 1.0),
+                ("SRV-2", "MB-4", 1.0),
+                ("SRV-2", "PASTE-A", 0.5),
+            ],
+        )
         self.assertEqual(production.serial_scan_unit_id, srv1)
         # The barcode scanner goes through the same handler.
         production.on_barcode_scanned("SRV-2")
         production.on_barcode_scanned("MB-2")
-        self.assertEqual(production.serial_assignment_ids.filtered(
-            lambda row: row.component_lot_id.name == "MB-2").finished_lot_id, srv2)
+        self.assertEqual(
+            production.serial_assignment_ids.filtered(
+                lambda row: row.component_lot_id.name == "MB-2"
+            ).finished_lot_id,
+            srv2,
+        )
 
     def test_a_scan_without_a_unit_or_of_a_stranger_is_explained(self):
         production, _units, _paste = self._two_unit_order()
         warning = production._serial_scan("MB-1")
         self.assertIn("Scan or choose the finished unit first", warning["warning"]["message"])
         warning = production._serial_scan("MB-5")
-        self.assertIn("MB-5 is neither a unit this order produces nor a component",
-                      warning["warning"]["message"])
+        self.assertIn(
+            "MB-5 is neither a unit this order produces nor a component",
+            warning["warning"]["message"],
+        )
 
     # --- unbuild --------------------------------------------------------------------
 
@@ -197,10 +231,14 @@ class TestMrpGenealogy(MrpGenealogyCase):
         self.assertEqual(srv2._serial_ancestors(), self._mb(1, 4) | paste)
         built = production.date_finished
 
-        unbuild = self.env["mrp.unbuild"].create({
-            "product_id": self.server.id, "mo_id": production.id, "lot_id": srv2.id,
-            "product_qty": 1.0,
-        })
+        unbuild = self.env["mrp.unbuild"].create(
+            {
+                "product_id": self.server.id,
+                "mo_id": production.id,
+                "lot_id": srv2.id,
+                "product_qty": 1.0,
+            }
+        )
         with freeze_time(built + timedelta(days=1)):
             unbuild.action_unbuild()
 
@@ -214,8 +252,9 @@ class TestMrpGenealogy(MrpGenealogyCase):
         self.assertLastEvent(srv2, "consumed", "consumed")
         self.assertFalse(srv2._serial_ancestors())
         self.assertEqual(srv1._serial_ancestors(), self._mb(2, 3) | paste)
-        self.assertEqual(srv2._serial_ancestors(at=built + timedelta(hours=1)),
-                         self._mb(1, 4) | paste)
+        self.assertEqual(
+            srv2._serial_ancestors(at=built + timedelta(hours=1)), self._mb(1, 4) | paste
+        )
         removed = self._links(child_lot_id=srv2.id, link_type="removed")
         self.assertEqual(removed.parent_lot_id, self._mb(1, 4) | paste)
         self.assertEqual(set(removed.mapped("document_ref")), {unbuild.name})
@@ -234,11 +273,15 @@ class TestMrpGenealogy(MrpGenealogyCase):
         server = self._produce_as(production, ["SRV-C"])
         production.button_mark_done()
         # No bill of materials: Odoo refuses product-level cycles in those.
-        rework = self.env["mrp.production"].create({
-            "product_id": self.board.id, "product_qty": 1.0,
-            "move_raw_ids": [Command.create({"product_id": self.server.id,
-                                             "product_uom_qty": 1.0})],
-        })
+        rework = self.env["mrp.production"].create(
+            {
+                "product_id": self.board.id,
+                "product_qty": 1.0,
+                "move_raw_ids": [
+                    Command.create({"product_id": self.server.id, "product_uom_qty": 1.0})
+                ],
+            }
+        )
         rework.action_confirm()
         self._consume(rework, self.server, server)
         rework.lot_producing_ids = self._mb(1)

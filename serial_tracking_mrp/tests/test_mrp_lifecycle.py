@@ -13,19 +13,25 @@ class TestMrpLifecycle(MrpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.component = cls.env["product.product"].create({
-            "name": "Mainboard",
-            "type": "consu",
-            "is_storable": True,
-            "tracking": "serial",
-        })
-        cls.bom = cls.env["mrp.bom"].create({
-            "product_tmpl_id": cls.product.product_tmpl_id.id,
-            "product_qty": 1.0,
-            "type": "normal",
-            "consumption": "strict",
-            "bom_line_ids": [Command.create({"product_id": cls.component.id, "product_qty": 1})],
-        })
+        cls.component = cls.env["product.product"].create(
+            {
+                "name": "Mainboard",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
+        cls.bom = cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": cls.product.product_tmpl_id.id,
+                "product_qty": 1.0,
+                "type": "normal",
+                "consumption": "strict",
+                "bom_line_ids": [
+                    Command.create({"product_id": cls.component.id, "product_qty": 1})
+                ],
+            }
+        )
 
     def _production(self, quantity=1.0, bom=None):
         production = super()._production(quantity, bom)
@@ -68,9 +74,7 @@ class TestMrpLifecycle(MrpCase):
         self.assertEqual(len(self._events(used)), 2, "received, then consumed: one event each")
         self.assertLastEvent(spare, "received", "in_stock")
         # The MO links the two units: the genealogy bridge builds on this.
-        self.assertEqual(
-            production.move_finished_ids.move_line_ids.consume_line_ids.lot_id, used
-        )
+        self.assertEqual(production.move_finished_ids.move_line_ids.consume_line_ids.lot_id, used)
 
     def test_consuming_a_shipped_component_is_refused(self):
         _receipt, component = self._receive(["MB-S1"], product=self.component)
@@ -93,6 +97,7 @@ class TestMrpLifecycle(MrpCase):
         self.assertEqual(component.current_partner_id, self.customer)
         self.assertEqual(len(self._events(component)), events_before)
         self.assertNotEqual(production.state, "done")
-        self.assertEqual(finished.lifecycle_state, "planned",
-                         "the finished serial must not be produced either")
+        self.assertEqual(
+            finished.lifecycle_state, "planned", "the finished serial must not be produced either"
+        )
         self.assertFalse(self._events(finished))

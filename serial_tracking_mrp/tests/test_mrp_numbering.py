@@ -14,19 +14,30 @@ class TestMrpNumbering(MrpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rule = cls.env["serial.format.rule"].create({
-            "name": "Drone serials", "pattern": "DR{WH}{SEQ:5}", "charset": "alnum_upper",
-        })
-        cls.drone = cls.env["product.product"].create({
-            "name": "Drone", "type": "consu", "is_storable": True, "tracking": "serial",
-            "serial_format_rule_id": cls.rule.id,
-        })
+        cls.rule = cls.env["serial.format.rule"].create(
+            {
+                "name": "Drone serials",
+                "pattern": "DR{WH}{SEQ:5}",
+                "charset": "alnum_upper",
+            }
+        )
+        cls.drone = cls.env["product.product"].create(
+            {
+                "name": "Drone",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_format_rule_id": cls.rule.id,
+            }
+        )
         cls.screws = cls.env["product.product"].create({"name": "Screws", "type": "consu"})
-        cls.bom = cls.env["mrp.bom"].create({
-            "product_tmpl_id": cls.drone.product_tmpl_id.id, "product_qty": 1.0,
-            "bom_line_ids": [Command.create({"product_id": cls.screws.id,
-                                             "product_qty": 4})],
-        })
+        cls.bom = cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": cls.drone.product_tmpl_id.id,
+                "product_qty": 1.0,
+                "bom_line_ids": [Command.create({"product_id": cls.screws.id, "product_qty": 4})],
+            }
+        )
 
     def _expected(self, first, count):
         code = self.warehouse.code
@@ -42,8 +53,10 @@ class TestMrpNumbering(MrpCase):
         production = self._production(3)
         action = production.action_open_serial_generate_wizard()
         wizard = self.env["serial.generate.wizard"].with_context(**action["context"]).create({})
-        self.assertEqual((wizard.production_id, wizard.product_id, wizard.mode,
-                          wizard.quantity), (production, self.drone, "rule", 3))
+        self.assertEqual(
+            (wizard.production_id, wizard.product_id, wizard.mode, wizard.quantity),
+            (production, self.drone, "rule", 3),
+        )
         first = self.rule.next_number
         wizard.action_check()
         self.assertTrue(wizard.check_ok, wizard.check_result)
@@ -51,16 +64,16 @@ class TestMrpNumbering(MrpCase):
         expected = self._expected(first, 3)
         self.assertEqual(production.lot_producing_ids.sorted("name").mapped("name"), expected)
         self.assertEqual(production.qty_producing, 3)
-        self.assertEqual(set(production.lot_producing_ids.mapped("lifecycle_state")),
-                         {"planned"})
+        self.assertEqual(set(production.lot_producing_ids.mapped("lifecycle_state")), {"planned"})
         self._mark_done(production)
-        finished = production.move_finished_ids.filtered(
-            lambda move: move.product_id == self.drone)
+        finished = production.move_finished_ids.filtered(lambda move: move.product_id == self.drone)
         self.assertEqual(sorted(finished.move_line_ids.lot_id.mapped("name")), expected)
         lots = finished.move_line_ids.lot_id
         self.assertEqual(set(lots.mapped("lifecycle_state")), {"in_stock"})
-        self.assertEqual(set(self._events(lots).filtered(
-            lambda e: e.event_type == "produced").lot_id.ids), set(lots.ids))
+        self.assertEqual(
+            set(self._events(lots).filtered(lambda e: e.event_type == "produced").lot_id.ids),
+            set(lots.ids),
+        )
         # a done order takes no more serials
         wizard = self.env["serial.generate.wizard"].with_context(**action["context"]).create({})
         with self.assertRaisesRegex(UserError, "confirmed or running manufacturing order"):
@@ -84,8 +97,8 @@ class TestMrpNumbering(MrpCase):
         wizard.action_generate_serial_numbers()
         self.assertEqual(wizard.serial_numbers.split("\n"), self._expected(first, 2))
         wizard.action_apply()
-        self.assertEqual(production.lot_producing_ids.sorted("name").mapped("name"),
-                         self._expected(first, 2))
+        self.assertEqual(
+            production.lot_producing_ids.sorted("name").mapped("name"), self._expected(first, 2)
+        )
         self._mark_done(production)
-        self.assertEqual(set(production.lot_producing_ids.mapped("lifecycle_state")),
-                         {"in_stock"})
+        self.assertEqual(set(production.lot_producing_ids.mapped("lifecycle_state")), {"in_stock"})

@@ -24,8 +24,11 @@ class MrpProductionSerials(models.TransientModel):
         names = None
         if self.lot_quantity:
             names = self.env["serial.numbering"]._next_names(
-                production.product_id, self.lot_quantity, first=(self.lot_name or "").strip(),
-                warehouse=production.picking_type_id.warehouse_id or None)
+                production.product_id,
+                self.lot_quantity,
+                first=(self.lot_name or "").strip(),
+                warehouse=production.picking_type_id.warehouse_id or None,
+            )
         if names is None:
             return super().action_generate_serial_numbers()
         self.serial_numbers = "\n".join(names)

@@ -9,8 +9,9 @@ class SerialGenerateWizard(models.TransientModel):
 
     _inherit = "serial.generate.wizard"
 
-    production_id = fields.Many2one("mrp.production", string="Manufacturing Order",
-                                    readonly=True, ondelete="cascade")
+    production_id = fields.Many2one(
+        "mrp.production", string="Manufacturing Order", readonly=True, ondelete="cascade"
+    )
 
     @api.depends("production_id")
     def _compute_quantity(self):
@@ -37,19 +38,25 @@ class SerialGenerateWizard(models.TransientModel):
         if not production:
             return
         if production.product_id != self.product_id or production.product_tracking != "serial":
-            raise UserError(self.env._(
-                "%(order)s produces %(product)s, which is not tracked by serial number: "
-                "serials are generated for serial-tracked finished products only.",
-                order=production.name, product=production.product_id.display_name,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(order)s produces %(product)s, which is not tracked by serial number: "
+                    "serials are generated for serial-tracked finished products only.",
+                    order=production.name,
+                    product=production.product_id.display_name,
+                )
+            )
         if production.state not in ("confirmed", "progress", "to_close"):
-            raise UserError(self.env._(
-                "%(order)s is %(state)s: serials can be generated for a confirmed or "
-                "running manufacturing order only.",
-                order=production.name,
-                state=dict(production._fields["state"]._description_selection(self.env))[
-                    production.state],
-            ))
+            raise UserError(
+                self.env._(
+                    "%(order)s is %(state)s: serials can be generated for a confirmed or "
+                    "running manufacturing order only.",
+                    order=production.name,
+                    state=dict(production._fields["state"]._description_selection(self.env))[
+                        production.state
+                    ],
+                )
+            )
 
     def _apply_serials(self, lots):
         production = self.production_id

@@ -12,9 +12,13 @@ PAID = "paid"
 WARRANTY_DECIDED = object()
 # Written only by the verdict (any user) and the override wizard (managers).
 _VERDICT_FIELDS = frozenset({"serial_check_id"})
-_OVERRIDE_FIELDS = frozenset({
-    "serial_warranty_override", "serial_override_reason_id", "serial_override_note",
-})
+_OVERRIDE_FIELDS = frozenset(
+    {
+        "serial_warranty_override",
+        "serial_override_reason_id",
+        "serial_override_note",
+    }
+)
 
 
 class RepairOrder(models.Model):
@@ -31,26 +35,39 @@ class RepairOrder(models.Model):
 
     serial_intent = fields.Selection(
         [("repair", "Repair"), ("exchange", "Exchange"), (PAID, "None: Paid Repair")],
-        string="Warranty Claim", required=True, default="repair",
+        string="Warranty Claim",
+        required=True,
+        default="repair",
         help="What the customer asks the warranty for: the coverage needed differs. "
         "'None: Paid Repair': the customer pays, out of warranty; no verdict is asked.",
     )
     serial_tracked = fields.Boolean(compute="_compute_serial_tracked")
-    serial_check_id = fields.Many2one("serial.eligibility.check", string="Warranty Check",
-                                      readonly=True, copy=False, index="btree_not_null")
-    serial_verdict = fields.Selection(related="serial_check_id.verdict",
-                                      string="Warranty Verdict")
-    serial_reasons_html = fields.Html(related="serial_check_id.reasons_html",
-                                      string="Warranty Reasons")
+    serial_check_id = fields.Many2one(
+        "serial.eligibility.check",
+        string="Warranty Check",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    serial_verdict = fields.Selection(related="serial_check_id.verdict", string="Warranty Verdict")
+    serial_reasons_html = fields.Html(
+        related="serial_check_id.reasons_html", string="Warranty Reasons"
+    )
     serial_warranty_override = fields.Selection(
         [("covered", "Covered"), ("not_covered", "Not Covered")],
-        string="Warranty Decided By Manager", readonly=True, copy=False,
+        string="Warranty Decided By Manager",
+        readonly=True,
+        copy=False,
     )
-    serial_override_reason_id = fields.Many2one("serial.reason", string="Override Reason",
-                                                readonly=True, copy=False)
+    serial_override_reason_id = fields.Many2one(
+        "serial.reason", string="Override Reason", readonly=True, copy=False
+    )
     serial_override_note = fields.Text(string="Override Note", readonly=True, copy=False)
     under_warranty = fields.Boolean(
-        compute="_compute_under_warranty", store=True, readonly=False, copy=False,
+        compute="_compute_under_warranty",
+        store=True,
+        readonly=False,
+        copy=False,
         help="For a serial: follows the warranty verdict of the unit (or a manager's "
         "decision). If ticked, the sales price is set to 0 for all products of the repair.",
     )
@@ -59,12 +76,14 @@ class RepairOrder(models.Model):
     def _compute_serial_tracked(self):
         for repair in self:
             repair.serial_tracked = bool(
-                repair.lot_id and repair.product_id.tracking == "serial"
+                repair.lot_id
+                and repair.product_id.tracking == "serial"
                 and repair.lot_id.lifecycle_state
             )
 
-    @api.depends("serial_check_id.verdict", "serial_warranty_override", "serial_intent",
-                 "serial_tracked")
+    @api.depends(
+        "serial_check_id.verdict", "serial_warranty_override", "serial_intent", "serial_tracked"
+    )
     def _compute_under_warranty(self):
         for repair in self:
             if repair.serial_warranty_override:
@@ -94,36 +113,60 @@ class RepairOrder(models.Model):
         """The verdict and the manager's decision are written by the suite's own code
         only (a view's read-only attribute guards nothing over RPC), and the decision by
         a Serial Tracking Manager (or the system) only."""
-        written = {key for key in _VERDICT_FIELDS | _OVERRIDE_FIELDS
-                   if vals.get(key) or (key in vals and self.filtered(key))}
+        written = {
+            key
+            for key in _VERDICT_FIELDS | _OVERRIDE_FIELDS
+            if vals.get(key) or (key in vals and self.filtered(key))
+        }
         if not written:
             return
         names = ", ".join(self.mapped("name")) or self.env._("new repair")
         if self.env.context.get("serial_warranty_decided") is not WARRANTY_DECIDED:
-            raise UserError(self.env._(
-                "%(repairs)s: %(fields)s follow the warranty verdict. Use 'Check Warranty', "
-                "or 'Override Warranty' (Serial Tracking Manager) with a reason.",
-                repairs=names, fields=", ".join(sorted(written))))
-        if written & _OVERRIDE_FIELDS and not self.env.su and not self.env.user.has_group(
-                "serial_tracking.group_serial_manager"):
-            raise AccessError(self.env._(
-                "%(repairs)s: only a Serial Tracking Manager may decide the warranty of a "
-                "repair against its verdict.", repairs=names))
+            raise UserError(
+                self.env._(
+                    "%(repairs)s: %(fields)s follow the warranty verdict. Use 'Check Warranty', "
+                    "or 'Override Warranty' (Serial Tracking Manager) with a reason.",
+                    repairs=names,
+                    fields=", ".join(sorted(written)),
+                )
+            )
+        if (
+            written & _OVERRIDE_FIELDS
+            and not self.env.su
+            and not self.env.user.has_group("serial_tracking.group_serial_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "%(repairs)s: only a Serial Tracking Manager may decide the warranty of a "
+                    "repair against its verdict.",
+                    repairs=names,
+                )
+            )
 
     def write(self, vals):
         self._serial_check_decision_write(vals)
-        if "under_warranty" in vals and self.env.context.get(
-                "serial_warranty_decided") is not WARRANTY_DECIDED:
-            decided = self.filtered(lambda repair: repair.serial_check_id or (
-                repair.serial_tracked and repair.serial_intent == PAID))
-            if decided and any(repair.under_warranty != vals["under_warranty"]
-                               for repair in decided):
-                raise UserError(self.env._(
-                    "%(repairs)s: the warranty of a serial follows its coverage and its "
-                    "'Warranty Claim' (none for a paid repair). Change the claim, or use "
-                    "'Override Warranty' (Serial Tracking Manager) to decide otherwise, "
-                    "with a reason.", repairs=", ".join(decided.mapped("name")),
-                ))
+        if (
+            "under_warranty" in vals
+            and self.env.context.get("serial_warranty_decided") is not WARRANTY_DECIDED
+        ):
+            decided = self.filtered(
+                lambda repair: (
+                    repair.serial_check_id
+                    or (repair.serial_tracked and repair.serial_intent == PAID)
+                )
+            )
+            if decided and any(
+                repair.under_warranty != vals["under_warranty"] for repair in decided
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(repairs)s: the warranty of a serial follows its coverage and its "
+                        "'Warranty Claim' (none for a paid repair). Change the claim, or use "
+                        "'Override Warranty' (Serial Tracking Manager) to decide otherwise, "
+                        "with a reason.",
+                        repairs=", ".join(decided.mapped("name")),
+                    )
+                )
         result = super().write(vals)
         if {"lot_id", "partner_id", "serial_intent"} & set(vals):
             self.filtered(lambda repair: repair.state in _OPEN_STATES)._serial_check_warranty()
@@ -133,8 +176,9 @@ class RepairOrder(models.Model):
         """Ask for a fresh verdict for each serial repair (one stored check each)."""
         repairs = self.filtered("serial_tracked")
         # a paid repair claims nothing: an earlier verdict no longer applies
-        repairs.filtered(lambda repair: repair.serial_intent == PAID and repair.serial_check_id
-                         )._serial_decided().serial_check_id = False
+        repairs.filtered(
+            lambda repair: repair.serial_intent == PAID and repair.serial_check_id
+        )._serial_decided().serial_check_id = False
         if not repairs:
             return
         Check = self.env["serial.eligibility.check"]
@@ -158,10 +202,12 @@ class RepairOrder(models.Model):
     def action_serial_override_warranty(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking_repair.action_serial_repair_warranty_wizard")
-        action["context"] = {"default_repair_id": self.id,
-                             "default_decision": "not_covered" if self.under_warranty
-                             else "covered"}
+            "serial_tracking_repair.action_serial_repair_warranty_wizard"
+        )
+        action["context"] = {
+            "default_repair_id": self.id,
+            "default_decision": "not_covered" if self.under_warranty else "covered",
+        }
         return action
 
     # --- lifecycle of the repaired unit ----------------------------------------------
@@ -191,19 +237,22 @@ class RepairOrder(models.Model):
         if event_type == "repaired":
             # only units this repair put in repair leave it (not a unit already out)
             repairs = repairs.filtered(
-                lambda repair: repair.lot_id.lifecycle_state == lifecycle.IN_REPAIR)
-        self.env["stock.lot"]._serial_apply_events([
-            {
-                "lot": repair.lot_id,
-                "event_type": event_type,
-                "partner_id": repair.partner_id.id,
-                "document_ref": repair.name,
-                "location_id": repair.product_location_src_id.id,
-                "location_dest_id": repair.product_location_dest_id.id,
-                "note": note,
-            }
-            for repair in repairs
-        ])
+                lambda repair: repair.lot_id.lifecycle_state == lifecycle.IN_REPAIR
+            )
+        self.env["stock.lot"]._serial_apply_events(
+            [
+                {
+                    "lot": repair.lot_id,
+                    "event_type": event_type,
+                    "partner_id": repair.partner_id.id,
+                    "document_ref": repair.name,
+                    "location_id": repair.product_location_src_id.id,
+                    "location_dest_id": repair.product_location_dest_id.id,
+                    "note": note,
+                }
+                for repair in repairs
+            ]
+        )
 
     def _serial_record_part_swaps(self):
         """Parts added join the unit's genealogy (``installed``); parts removed leave it
@@ -214,26 +263,43 @@ class RepairOrder(models.Model):
         for repair in self.filtered("serial_tracked"):
             unit = repair.lot_id
             for move in repair.move_ids.filtered(lambda m: m.state == "done"):
-                parts = move.move_line_ids.filtered(
-                    lambda ml: ml.quantity > 0 and ml.lot_id).lot_id - unit
+                parts = (
+                    move.move_line_ids.filtered(lambda ml: ml.quantity > 0 and ml.lot_id).lot_id
+                    - unit
+                )
                 if not parts:
                     continue
                 if move.repair_line_type == "add":
-                    new_links += [{
-                        "parent_lot_id": part.id, "child_lot_id": unit.id,
-                        "link_type": "installed", "date_from": now,
-                        "document_ref": repair.name,
-                    } for part in parts]
+                    new_links += [
+                        {
+                            "parent_lot_id": part.id,
+                            "child_lot_id": unit.id,
+                            "link_type": "installed",
+                            "date_from": now,
+                            "document_ref": repair.name,
+                        }
+                        for part in parts
+                    ]
                 elif move.repair_line_type in ("remove", "recycle"):
-                    open_links = Genealogy.search([
-                        ("parent_lot_id", "in", parts.ids), ("child_lot_id", "=", unit.id),
-                        ("link_type", "!=", "removed"), ("date_to", "=", False),
-                    ])
+                    open_links = Genealogy.search(
+                        [
+                            ("parent_lot_id", "in", parts.ids),
+                            ("child_lot_id", "=", unit.id),
+                            ("link_type", "!=", "removed"),
+                            ("date_to", "=", False),
+                        ]
+                    )
                     open_links._close(now, repair.name)
                     # a part we never saw go in still leaves a trace of its removal
-                    new_links += [{
-                        "parent_lot_id": part.id, "child_lot_id": unit.id,
-                        "link_type": "removed", "date_from": now, "date_to": now,
-                        "document_ref": repair.name,
-                    } for part in parts - open_links.parent_lot_id]
+                    new_links += [
+                        {
+                            "parent_lot_id": part.id,
+                            "child_lot_id": unit.id,
+                            "link_type": "removed",
+                            "date_from": now,
+                            "date_to": now,
+                            "document_ref": repair.name,
+                        }
+                        for part in parts - open_links.parent_lot_id
+                    ]
         Genealogy.create(new_links)

@@ -16,9 +16,11 @@ class StockMoveLine(models.Model):
         parts), it is thrown away: ``scrapped``, not a plain move that would leave it
         "consumed". Sent to stock, the core already reads it as back in stock."""
         item = super()._serial_done_event_item()
-        if (self.move_id.repair_line_type in ("remove", "recycle")
-                and self.location_id.usage == "production"
-                and self.location_dest_id.usage == "inventory"
-                and lifecycle.is_allowed("scrapped", self.lot_id.lifecycle_state)):
+        if (
+            self.move_id.repair_line_type in ("remove", "recycle")
+            and self.location_id.usage == "production"
+            and self.location_dest_id.usage == "inventory"
+            and lifecycle.is_allowed("scrapped", self.lot_id.lifecycle_state)
+        ):
             item["event_type"] = "scrapped"
         return item

@@ -10,10 +10,14 @@ class RepairMixin:
     def setUpClass(cls):
         super().setUpClass()
         cls.repair_type = cls.warehouse.repair_type_id
-        cls.part = cls.env["product.product"].create({
-            "name": "Battery Pack", "type": "consu", "is_storable": True,
-            "tracking": "serial",
-        })
+        cls.part = cls.env["product.product"].create(
+            {
+                "name": "Battery Pack",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
 
     def _returned_unit(self, name, product=None, days=None):
         """A unit received, shipped to the customer and brought back through a return,

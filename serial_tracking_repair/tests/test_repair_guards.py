@@ -11,13 +11,18 @@ from .common import RepairMixin
 
 @tagged("post_install", "-at_install")
 class TestRepairGuards(RepairMixin, RpcCase):
-
     def _repair(self, unit, day):
-        return self._on(day, self.env["repair.order"].create, {
-            "product_id": unit.product_id.id, "lot_id": unit.id,
-            "partner_id": self.customer.id, "picking_type_id": self.repair_type.id,
-            "move_ids": [Command.clear()],
-        })
+        return self._on(
+            day,
+            self.env["repair.order"].create,
+            {
+                "product_id": unit.product_id.id,
+                "lot_id": unit.id,
+                "partner_id": self.customer.id,
+                "picking_type_id": self.repair_type.id,
+                "move_ids": [Command.clear()],
+            },
+        )
 
     def test_stock_user_cannot_decide_the_warranty(self):
         # shipped long ago: the coverage ended, the verdict says not covered
@@ -38,21 +43,38 @@ class TestRepairGuards(RepairMixin, RpcCase):
         ]
         for vals, context in attempts:
             with self.subTest(vals=vals, context=context):
-                answer = self.rpc("repair.order", "write", [repair.ids, vals],
-                                  {"context": context})
+                answer = self.rpc("repair.order", "write", [repair.ids, vals], {"context": context})
                 self.assertRefused(answer, repair.name)
-        answer = self.rpc("repair.order", "create", [{
-            "product_id": unit.product_id.id, "lot_id": unit.id,
-            "partner_id": self.customer.id, "picking_type_id": self.repair_type.id,
-            "serial_warranty_override": "covered"}], {"context": forged})
+        answer = self.rpc(
+            "repair.order",
+            "create",
+            [
+                {
+                    "product_id": unit.product_id.id,
+                    "lot_id": unit.id,
+                    "partner_id": self.customer.id,
+                    "picking_type_id": self.repair_type.id,
+                    "serial_warranty_override": "covered",
+                }
+            ],
+            {"context": forged},
+        )
         self.assertRefused(answer)
         self.assertFalse(repair.serial_warranty_override)
         self.assertFalse(repair.under_warranty)
         self.assertEqual(repair.serial_verdict, "ineligible")
         # the manager's wizard still decides
-        wizard = self.env["serial.repair.warranty.wizard"].with_user(self.manager).create({
-            "repair_id": repair.id, "decision": "covered",
-            "reason_id": self.env.ref("serial_tracking.reason_manager_override").id})
+        wizard = (
+            self.env["serial.repair.warranty.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "repair_id": repair.id,
+                    "decision": "covered",
+                    "reason_id": self.env.ref("serial_tracking.reason_manager_override").id,
+                }
+            )
+        )
         wizard.action_apply()
         self.assertEqual(repair.serial_warranty_override, "covered")
         self.assertTrue(repair.under_warranty)

@@ -13,17 +13,23 @@ class TestRepairLifecycle(RepairMixin, SerialTrackingCase):
     repair from confirmation to the end."""
 
     def _repair(self, unit):
-        repair = self.env["repair.order"].create({
-            "product_id": unit.product_id.id,
-            "lot_id": unit.id,
-            "partner_id": self.customer.id,
-            "picking_type_id": self.repair_type.id,
-            "move_ids": [Command.create({
-                "repair_line_type": "add",
-                "product_id": self.part.id,
-                "product_uom_qty": 1.0,
-            })],
-        })
+        repair = self.env["repair.order"].create(
+            {
+                "product_id": unit.product_id.id,
+                "lot_id": unit.id,
+                "partner_id": self.customer.id,
+                "picking_type_id": self.repair_type.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "repair_line_type": "add",
+                            "product_id": self.part.id,
+                            "product_uom_qty": 1.0,
+                        }
+                    )
+                ],
+            }
+        )
         self.assertEqual(repair.lot_id, unit)
         self.assertIs(repair.action_validate(), True, "the unit is in stock: no warning")
         repair.action_repair_start()
@@ -52,9 +58,12 @@ class TestRepairLifecycle(RepairMixin, SerialTrackingCase):
         self.assertEqual(repair.move_id.move_line_ids.lot_id, unit)
         self.assertEqual(repair.move_id.state, "done")
         new_events = self._events(unit) - unit_events
-        self.assertEqual(new_events.filtered(lambda e: e.from_state != e.to_state).mapped(
-            lambda e: (e.event_type, e.from_state, e.to_state)), [
-            ("in_repair", "returned", "in_repair"), ("repaired", "in_repair", "in_stock")])
+        self.assertEqual(
+            new_events.filtered(lambda e: e.from_state != e.to_state).mapped(
+                lambda e: (e.event_type, e.from_state, e.to_state)
+            ),
+            [("in_repair", "returned", "in_repair"), ("repaired", "in_repair", "in_stock")],
+        )
         self.assertEqual(set(new_events.mapped("document_ref")), {repair.name})
         self.assertEqual(unit.lifecycle_state, "in_stock")
         self.assertFalse(unit.current_partner_id)

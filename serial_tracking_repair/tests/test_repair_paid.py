@@ -20,8 +20,11 @@ class TestRepairPaid(RepairMixin, WarrantyCase):
         cls.reason = cls.env.ref("serial_tracking.reason_manager_override")
 
     def _form(self, unit, user=None):
-        form = Form(self.env["repair.order"].with_user(user or self.stock_user).with_context(
-            default_picking_type_id=self.repair_type.id))
+        form = Form(
+            self.env["repair.order"]
+            .with_user(user or self.stock_user)
+            .with_context(default_picking_type_id=self.repair_type.id)
+        )
         form.product_id = unit.product_id
         form.lot_id = unit
         form.partner_id = self.customer
@@ -61,7 +64,8 @@ class TestRepairPaid(RepairMixin, WarrantyCase):
         action = repair.with_user(self.manager).action_serial_override_warranty()
         self.assertEqual(action["context"]["default_decision"], "covered")
         self.env["serial.repair.warranty.wizard"].with_user(self.manager).with_context(
-            **action["context"]).create({"reason_id": self.reason.id}).action_apply()
+            **action["context"]
+        ).create({"reason_id": self.reason.id}).action_apply()
         self.assertTrue(repair.under_warranty)
         self._on("2025-03-05", repair.action_repair_end)
         self.assertLastEvent(unit, "repaired", "in_stock")

@@ -13,8 +13,9 @@ class TestRepairRemovedPart(RepairMixin, SerialTrackingCase):
     def _repair(self, unit, lines):
         """A repair order made in its form with ``(line type, part serial)`` lines,
         confirmed and started with its buttons, the serials set on the part lines."""
-        form = Form(self.env["repair.order"].with_context(
-            default_picking_type_id=self.repair_type.id))
+        form = Form(
+            self.env["repair.order"].with_context(default_picking_type_id=self.repair_type.id)
+        )
         form.product_id = unit.product_id
         form.lot_id = unit
         form.partner_id = self.customer

@@ -22,11 +22,18 @@ class TestRepairWarranty(RepairMixin, WarrantyCase):
         cls.reason = cls.env.ref("serial_tracking.reason_manager_override")
 
     def _repair(self, unit, day, lines=(), **values):
-        return self._on(day, self.env["repair.order"].create, dict(
-            values, product_id=unit.product_id.id, lot_id=unit.id,
-            partner_id=self.customer.id, picking_type_id=self.repair_type.id,
-            move_ids=[Command.create(dict(line, product_uom_qty=1.0)) for line in lines],
-        ))
+        return self._on(
+            day,
+            self.env["repair.order"].create,
+            dict(
+                values,
+                product_id=unit.product_id.id,
+                lot_id=unit.id,
+                partner_id=self.customer.id,
+                picking_type_id=self.repair_type.id,
+                move_ids=[Command.create(dict(line, product_uom_qty=1.0)) for line in lines],
+            ),
+        )
 
     # --- verdict ------------------------------------------------------------------------
 
@@ -47,9 +54,17 @@ class TestRepairWarranty(RepairMixin, WarrantyCase):
         self.assertIn("ended on 2027-01-09", late.serial_reasons_html)
 
     def test_exchange_needs_a_full_coverage(self):
-        policy = self._make_policy("Parts only", [
-            {"coverage_type": "parts", "duration": 12, "duration_unit": "month",
-             "trigger": "shipment"}])
+        policy = self._make_policy(
+            "Parts only",
+            [
+                {
+                    "coverage_type": "parts",
+                    "duration": 12,
+                    "duration_unit": "month",
+                    "trigger": "shipment",
+                }
+            ],
+        )
         product = self._make_product("Screen", policy)
         unit = self._returned_unit("RP-3", product)
         repair = self._repair(unit, "2025-02-01")
@@ -67,18 +82,24 @@ class TestRepairWarranty(RepairMixin, WarrantyCase):
             repair.under_warranty = False
         wizard_model = self.env["serial.repair.warranty.wizard"]
         with self.assertRaises(AccessError):
-            wizard_model.with_user(self.stock_user).create({
-                "repair_id": repair.id, "decision": "not_covered", "reason_id": self.reason.id})
+            wizard_model.with_user(self.stock_user).create(
+                {"repair_id": repair.id, "decision": "not_covered", "reason_id": self.reason.id}
+            )
         action = repair.with_user(self.manager).action_serial_override_warranty()
         self.assertEqual(action["context"]["default_decision"], "not_covered")
-        wizard = wizard_model.with_user(self.manager).with_context(**action["context"]).create({
-            "reason_id": self.reason.id, "note": "Water damage, seen by the technician"})
+        wizard = (
+            wizard_model.with_user(self.manager)
+            .with_context(**action["context"])
+            .create({"reason_id": self.reason.id, "note": "Water damage, seen by the technician"})
+        )
         wizard.action_apply()
         self.assertFalse(repair.under_warranty)
         self.assertEqual(repair.serial_warranty_override, "not_covered")
         event = self._events(unit)[-1]
-        self.assertEqual((event.event_type, event.document_ref, event.reason_id),
-                         ("override", repair.name, self.reason))
+        self.assertEqual(
+            (event.event_type, event.document_ref, event.reason_id),
+            ("override", repair.name, self.reason),
+        )
         self.assertIn("Water damage", event.note)
         self.assertIn("not covered", event.note)
         # a new verdict does not undo the manager's decision
@@ -130,33 +151,42 @@ class TestRepairWarranty(RepairMixin, WarrantyCase):
 
     def test_parts_swapped_in_repairs_are_in_the_genealogy(self):
         unit = self._returned_unit("RP-8")
-        _receipt, parts = self._on("2025-01-02", self._receive, ["BAT-1", "BAT-2"],
-                                   product=self.part)
+        _receipt, parts = self._on(
+            "2025-01-02", self._receive, ["BAT-1", "BAT-2"], product=self.part
+        )
         first, second = parts.sorted("name")
-        fitting = self._repair(unit, "2025-03-01", [
-            {"repair_line_type": "add", "product_id": self.part.id}])
+        fitting = self._repair(
+            unit, "2025-03-01", [{"repair_line_type": "add", "product_id": self.part.id}]
+        )
         self._start(fitting, "2025-03-01")
         self._use_part(fitting, first, "add")
         self._on("2025-03-02", fitting.action_repair_end)
         link = self.env["serial.genealogy"].search([("child_lot_id", "=", unit.id)])
-        self.assertEqual((link.parent_lot_id, link.link_type, link.document_ref),
-                         (first, "installed", fitting.name))
+        self.assertEqual(
+            (link.parent_lot_id, link.link_type, link.document_ref),
+            (first, "installed", fitting.name),
+        )
         self.assertEqual(unit._serial_ancestors(), first)
 
-        swap = self._repair(unit, "2025-04-01", [
-            {"repair_line_type": "remove", "product_id": self.part.id},
-            {"repair_line_type": "add", "product_id": self.part.id},
-        ])
+        swap = self._repair(
+            unit,
+            "2025-04-01",
+            [
+                {"repair_line_type": "remove", "product_id": self.part.id},
+                {"repair_line_type": "add", "product_id": self.part.id},
+            ],
+        )
         self._start(swap, "2025-04-01")
         self._use_part(swap, first, "remove")
         self._use_part(swap, second, "add")
         self._on("2025-04-02", swap.action_repair_end)
 
         self.assertEqual(swap.state, "done")
-        links = self.env["serial.genealogy"].search([("child_lot_id", "=", unit.id)],
-                                                    order="id")
-        self.assertEqual(links.mapped(lambda lnk: (lnk.parent_lot_id.name, lnk.link_type)), [
-            ("BAT-1", "installed"), ("BAT-1", "removed"), ("BAT-2", "installed")])
+        links = self.env["serial.genealogy"].search([("child_lot_id", "=", unit.id)], order="id")
+        self.assertEqual(
+            links.mapped(lambda lnk: (lnk.parent_lot_id.name, lnk.link_type)),
+            [("BAT-1", "installed"), ("BAT-1", "removed"), ("BAT-2", "installed")],
+        )
         self.assertEqual(link.date_to, datetime(2025, 4, 2, 10, 0))
         self.assertEqual(unit._serial_ancestors(), second)
         self.assertEqual(unit._serial_ancestors(at=datetime(2025, 3, 15)), first)

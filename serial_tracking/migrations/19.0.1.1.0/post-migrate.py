@@ -11,10 +11,13 @@ from odoo.tools import SQL
 
 
 def migrate(cr, version):
-    cr.execute(SQL(
-        """UPDATE serial_recall_unit u
+    cr.execute(
+        SQL(
+            """UPDATE serial_recall_unit u
               SET status = 'notified'
              FROM serial_recall r, res_partner p
             WHERE r.id = u.recall_id AND r.state IN ('active', 'closed')
               AND p.id = u.partner_id AND COALESCE(p.email, '') != ''
-              AND u.status = 'pending' AND u.notified_date IS NOT NULL"""))
+              AND u.status = 'pending' AND u.notified_date IS NOT NULL"""
+        )
+    )

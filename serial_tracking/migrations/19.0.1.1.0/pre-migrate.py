@@ -41,9 +41,15 @@ def migrate(cr, version):
                SELECT %s, COALESCE(max(id), 0)::text, now() at time zone 'UTC',
                       now() at time zone 'UTC'
                  FROM serial_event WHERE hash NOT LIKE %s""",
-            [_LEGACY_PARAM, "v2:%"])
+            [_LEGACY_PARAM, "v2:%"],
+        )
     for table, columns in _DROPPED.items():
         for column in columns:
             if sql.column_exists(cr, table, column):
-                cr.execute(SQL("ALTER TABLE %s DROP COLUMN %s",
-                               SQL.identifier(table), SQL.identifier(column)))
+                cr.execute(
+                    SQL(
+                        "ALTER TABLE %s DROP COLUMN %s",
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                    )
+                )

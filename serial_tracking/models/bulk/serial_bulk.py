@@ -54,8 +54,11 @@ class SerialBulk(models.AbstractModel):
         cached = getattr(registry, "_serial_fast_path_verdicts", None)
         if cached and cached[0] == loaded:
             return cached[1]
-        trusted = fast_path.trusted_modules(fast_path.dependency_closure(
-            "stock", lambda name: (get_manifest(name) or {}).get("depends", ())))
+        trusted = fast_path.trusted_modules(
+            fast_path.dependency_closure(
+                "stock", lambda name: (get_manifest(name) or {}).get("depends", ())
+            )
+        )
         verdicts = {
             operation: fast_path.decide(operation, self._serial_overriders(methods), trusted)
             for operation, methods in fast_path.OPERATIONS.items()
@@ -99,19 +102,23 @@ class SerialBulk(models.AbstractModel):
         assignments = [SQL("%s = v.value", SQL.identifier(column))] + [
             SQL("%s = %s", SQL.identifier(name), value) for name, value in constants.items()
         ]
-        self.env.cr.execute(SQL(
-            """UPDATE %(table)s t
+        self.env.cr.execute(
+            SQL(
+                """UPDATE %(table)s t
                   SET %(assignments)s, write_uid = %(uid)s,
                       write_date = (now() AT TIME ZONE 'UTC')
                  FROM unnest(%(ids)s::int4[], %(values)s::%(type)s[]) AS v(id, value)
                 WHERE t.id = v.id""",
-            table=SQL.identifier(records._table), assignments=SQL(", ").join(assignments),
-            uid=self.env.uid, ids=records.ids, values=list(values),
-            type=SQL(field.column_type[1]),
-        ))
+                table=SQL.identifier(records._table),
+                assignments=SQL(", ").join(assignments),
+                uid=self.env.uid,
+                ids=records.ids,
+                values=list(values),
+                type=SQL(field.column_type[1]),
+            )
+        )
         self._refresh_statistics(records._table, len(records))
-        records.invalidate_recordset([column, *constants, "write_uid", "write_date"],
-                                     flush=False)
+        records.invalidate_recordset([column, *constants, "write_uid", "write_date"], flush=False)
         self._invalidate_inverses(records)
         records.modified([column, *constants])
         records._validate_fields([column, *constants], excluded_names=checked)
@@ -133,25 +140,31 @@ class SerialBulk(models.AbstractModel):
         # The template's row must be in the database; other pending writes may wait (a
         # receipt's validation writes its lines' state and date together later on).
         template.flush_recordset()
-        copied = [field for field in model._fields.values()
-                  if field.store and field.column_type and field.name not in ("id", column)]
+        copied = [
+            field
+            for field in model._fields.values()
+            if field.store and field.column_type and field.name not in ("id", column)
+        ]
         id_of = {}
         for chunk in split_every(_INSERT_CHUNK, values, list):
-            self.env.cr.execute(SQL(
-                """INSERT INTO %(table)s (%(columns)s, %(column)s)
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO %(table)s (%(columns)s, %(column)s)
                    SELECT %(sources)s, v.value
                      FROM %(table)s t,
                           unnest(%(chunk)s::%(type)s[]) WITH ORDINALITY AS v(value, position)
                     WHERE t.id = %(template)s
                  ORDER BY v.position
                 RETURNING id, %(column)s""",
-                table=SQL.identifier(model._table),
-                columns=SQL(", ").join(SQL.identifier(field.name) for field in copied),
-                column=SQL.identifier(column),
-                sources=SQL(", ").join(SQL.identifier("t", field.name) for field in copied),
-                chunk=chunk, type=SQL(model._fields[column].column_type[1]),
-                template=template.id,
-            ))
+                    table=SQL.identifier(model._table),
+                    columns=SQL(", ").join(SQL.identifier(field.name) for field in copied),
+                    column=SQL.identifier(column),
+                    sources=SQL(", ").join(SQL.identifier("t", field.name) for field in copied),
+                    chunk=chunk,
+                    type=SQL(model._fields[column].column_type[1]),
+                    template=template.id,
+                )
+            )
             id_of.update((value, record_id) for record_id, value in self.env.cr.fetchall())
         ids = [id_of[value] for value in values]
         self._refresh_statistics(model._table, len(ids))
@@ -160,12 +173,15 @@ class SerialBulk(models.AbstractModel):
         varying = self._fields_depending_on(model, column)
         # The computed columns that do not depend on ``column`` hold the template's
         # values, which are theirs too; the column itself holds the value given.
-        kept = [field for field in model._fields.values()
-                if field.store and field.compute
-                and (field.name == column or field.name not in varying)]
+        kept = [
+            field
+            for field in model._fields.values()
+            if field.store and field.compute and (field.name == column or field.name not in varying)
+        ]
         with self.env.protecting(kept, records):
-            records.modified([field.name for field in model._fields.values() if field.store],
-                             create=True)
+            records.modified(
+                [field.name for field in model._fields.values() if field.store], create=True
+            )
         if check:
             records._validate_fields(varying)
         return ids
@@ -175,8 +191,10 @@ class SerialBulk(models.AbstractModel):
         """``column`` and the stored computed fields of ``model`` that depend on it."""
         depends = model.pool.field_depends
         return {column} | {
-            field.name for field in model._fields.values()
-            if field.store and field.compute
+            field.name
+            for field in model._fields.values()
+            if field.store
+            and field.compute
             and any(path.split(".")[0] == column for path in depends[field])
         }
 

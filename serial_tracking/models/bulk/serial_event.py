@@ -19,24 +19,44 @@ class SerialEvent(models.Model):
         stock_lot = self.env["stock.lot"]
         cr = self.env.cr
         owners = self._lot_owners({vals["lot_id"] for vals in vals_list})
-        columns = [name for name, field in self._fields.items()
-                   if field.store and field.column_type and name != "id"]
+        columns = [
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and name != "id"
+        ]
         defaults = self.default_get(columns)
-        cr.execute("SELECT nextval(%s) FROM generate_series(1, %s)",
-                   [f"{self._table}_id_seq", len(vals_list)])
-        ids = [event_id for event_id, in cr.fetchall()]
+        cr.execute(
+            "SELECT nextval(%s) FROM generate_series(1, %s)",
+            [f"{self._table}_id_seq", len(vals_list)],
+        )
+        ids = [event_id for (event_id,) in cr.fetchall()]
         now = fields.Datetime.now()
         rows = []
         for event_id, vals in zip(ids, vals_list, strict=True):
             product_id, company_id = owners[vals["lot_id"]]
-            row = {**defaults, "create_date": now, **vals, "product_id": product_id,
-                   "company_id": company_id}
+            row = {
+                **defaults,
+                "create_date": now,
+                **vals,
+                "product_id": product_id,
+                "company_id": company_id,
+            }
             # an empty value (False, None, "") is NULL, as the ORM stores it
-            rows.append((event_id, *(None if value is False or value == "" else value
-                                     for value in map(row.get, columns))))
+            rows.append(
+                (
+                    event_id,
+                    *(
+                        None if value is False or value == "" else value
+                        for value in map(row.get, columns)
+                    ),
+                )
+            )
         self.flush_model()
-        insert = SQL("INSERT INTO %s (id, %s)", SQL.identifier(self._table),
-                     SQL(", ").join(map(SQL.identifier, columns)))
+        insert = SQL(
+            "INSERT INTO %s (id, %s)",
+            SQL.identifier(self._table),
+            SQL(", ").join(map(SQL.identifier, columns)),
+        )
         cr.execute_values(insert.code + " VALUES %s", rows, page_size=1000)
         events = self.browse(ids)
         # what the ORM does after its INSERT: caches and dependent fields; the related

@@ -4,10 +4,27 @@ from odoo.tools import SQL
 from ...tools.fast_path import BULK_MIN
 
 # The ledger columns an ``imported`` event of the back-fill fills, in this order.
-_IMPORTED_COLUMNS = ("lot_id", "product_id", "company_id", "event_type", "from_state",
-                     "to_state", "date", "user_id", "location_id", "location_dest_id",
-                     "partner_id", "document_ref", "reason_id", "note", "prev_hash", "hash",
-                     "create_date", "picking_ref", "move_line_ref")
+_IMPORTED_COLUMNS = (
+    "lot_id",
+    "product_id",
+    "company_id",
+    "event_type",
+    "from_state",
+    "to_state",
+    "date",
+    "user_id",
+    "location_id",
+    "location_dest_id",
+    "partner_id",
+    "document_ref",
+    "reason_id",
+    "note",
+    "prev_hash",
+    "hash",
+    "create_date",
+    "picking_ref",
+    "move_line_ref",
+)
 
 
 class StockLot(models.Model):
@@ -24,7 +41,8 @@ class StockLot(models.Model):
         runs on them.
         """
         if len(self) < BULK_MIN or not self.env["serial.bulk"]._serial_fast_path(
-                "unique_serial_check"):
+            "unique_serial_check"
+        ):
             return super()._check_unique_lot()
         self.flush_model(["name", "product_id", "company_id"])
         self.env.cr.execute(
@@ -36,7 +54,7 @@ class StockLot(models.Model):
                                  AND other.id <> lot.id)""",
             [self.ids],
         )
-        shared = self.browse([lot_id for lot_id, in self.env.cr.fetchall()])
+        shared = self.browse([lot_id for (lot_id,) in self.env.cr.fetchall()])
         return super(StockLot, shared)._check_unique_lot() if shared else None
 
     # --- back-fill of serials that existed before installation --------------------------
@@ -53,10 +71,13 @@ class StockLot(models.Model):
             self._serial_backfill_save_orm(events, states)
             return
         self.env.flush_all()
-        rows = [tuple(content[column] for column in _IMPORTED_COLUMNS)
-                for _product_id, _company_id, content in events]
-        insert = SQL("INSERT INTO serial_event (%s)",
-                     SQL(", ").join(map(SQL.identifier, _IMPORTED_COLUMNS)))
+        rows = [
+            tuple(content[column] for column in _IMPORTED_COLUMNS)
+            for _product_id, _company_id, content in events
+        ]
+        insert = SQL(
+            "INSERT INTO serial_event (%s)", SQL(", ").join(map(SQL.identifier, _IMPORTED_COLUMNS))
+        )
         self.env.cr.execute_values(insert.code + " VALUES %s", rows, page_size=5000)
         self.env.cr.execute_values(
             """UPDATE stock_lot AS lot
@@ -69,18 +90,25 @@ class StockLot(models.Model):
             page_size=5000,
         )
         self.env["serial.event"].invalidate_model()
-        self.invalidate_model(["lifecycle_state", "current_partner_id", "lifecycle_date",
-                               "event_ids"])
+        self.invalidate_model(
+            ["lifecycle_state", "current_partner_id", "lifecycle_date", "event_ids"]
+        )
 
     def _serial_backfill_save_orm(self, events, states):
         """The same rows through ``serial.event.create`` and ``stock.lot.write``."""
-        self.env["serial.event"].sudo().with_context(serial_ledger_append=True).create([
-            {column: value if value is not None else False
-             for column, value in content.items()
-             if column not in ("product_id", "company_id")}  # related to the serial
-            for _product_id, _company_id, content in events
-        ])
-        self.browse()._serial_write_states({
-            self.browse(lot_id): (state, partner_id or False)
-            for lot_id, state, partner_id in states
-        })
+        self.env["serial.event"].sudo().with_context(serial_ledger_append=True).create(
+            [
+                {
+                    column: value if value is not None else False
+                    for column, value in content.items()
+                    if column not in ("product_id", "company_id")
+                }  # related to the serial
+                for _product_id, _company_id, content in events
+            ]
+        )
+        self.browse()._serial_write_states(
+            {
+                self.browse(lot_id): (state, partner_id or False)
+                for lot_id, state, partner_id in states
+            }
+        )

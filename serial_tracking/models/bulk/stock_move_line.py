@@ -44,14 +44,16 @@ class StockMoveLine(models.Model):
         relocated._serial_relocate()
         return result
 
-    def _synchronize_quant(self, quantity, location, action="available", in_date=False,
-                           **quants_value):
+    def _synchronize_quant(
+        self, quantity, location, action="available", in_date=False, **quants_value
+    ):
         # the quants of a planned line are written once Odoo's validation is over
         plan = self.env.context.get("serial_bulk_plan")
         if isinstance(plan, BulkPlan) and self.id in plan:
             return 0, False
-        return super()._synchronize_quant(quantity, location, action=action, in_date=in_date,
-                                          **quants_value)
+        return super()._synchronize_quant(
+            quantity, location, action=action, in_date=in_date, **quants_value
+        )
 
     # --- big receipts of new serials ---------------------------------------------------
 
@@ -65,12 +67,23 @@ class StockMoveLine(models.Model):
         (product, source, destination, company) goes through Odoo, the others copy its
         quants.
         """
-        if len(self) < BULK_MIN or not self.env["serial.bulk"]._serial_fast_path(
-                "receive_quants"):
+        if len(self) < BULK_MIN or not self.env["serial.bulk"]._serial_fast_path("receive_quants"):
             return {}
-        self.flush_model(["lot_id", "move_id", "product_id", "location_id",
-                          "location_dest_id", "company_id", "quantity", "product_uom_id",
-                          "package_id", "result_package_id", "owner_id"])
+        self.flush_model(
+            [
+                "lot_id",
+                "move_id",
+                "product_id",
+                "location_id",
+                "location_dest_id",
+                "company_id",
+                "quantity",
+                "product_uom_id",
+                "package_id",
+                "result_package_id",
+                "owner_id",
+            ]
+        )
         self.env["stock.move"].flush_model(["is_inventory"])
         self.env["stock.quant"].flush_model(["lot_id"])
         # One query instead of ten field reads per line.
@@ -104,8 +117,11 @@ class StockMoveLine(models.Model):
         for line_id, lot_id, *key in rows:
             if lot_count[lot_id] == 1:  # received once in this batch
                 groups[tuple(key)].append((line_id, lot_id))
-        copies = {line_id: (lines[0][0], lot_id)
-                  for lines in groups.values() for line_id, lot_id in lines[1:]}
+        copies = {
+            line_id: (lines[0][0], lot_id)
+            for lines in groups.values()
+            for line_id, lot_id in lines[1:]
+        }
         return copies if len(copies) >= BULK_MIN else {}
 
     def _serial_copy_receipt_quants(self, copies):
@@ -140,8 +156,11 @@ class StockMoveLine(models.Model):
         the destination, with about eight queries per serial; the same end state is one
         UPDATE of the quant's location (same company, same in-date, nothing reserved).
         """
-        if (not self.env.context.get("serial_relocate") or len(self) < RELOCATE_MIN
-                or not self.env["serial.bulk"]._serial_fast_path("relocate_quants")):
+        if (
+            not self.env.context.get("serial_relocate")
+            or len(self) < RELOCATE_MIN
+            or not self.env["serial.bulk"]._serial_fast_path("relocate_quants")
+        ):
             return self.browse()
         self.flush_model()
         self.env["stock.quant"].flush_model()

@@ -6,8 +6,7 @@ from ...tools.fast_path import BULK_MIN
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    def _get_lot_move_lines_for_sanity_check(self, none_done_picking_ids,
-                                             separate_pickings=True):
+    def _get_lot_move_lines_for_sanity_check(self, none_done_picking_ids, separate_pickings=True):
         """The same lines as Odoo's, found with one query on big transfers.
 
         Odoo filters the lines in Python, five field reads per line: about four
@@ -18,13 +17,17 @@ class StockPicking(models.Model):
         only ones that can round to zero). Small transfers keep Odoo's code.
         """
         self.env["stock.move.line"].flush_model(
-            ["picking_id", "product_id", "picked", "quantity", "product_uom_id"])
+            ["picking_id", "product_id", "picked", "quantity", "product_uom_id"]
+        )
         self.env.cr.execute(
-            "SELECT count(*) FROM stock_move_line WHERE picking_id = ANY(%s)", [self.ids])
-        if (self.env.cr.fetchone()[0] < BULK_MIN
-                or not self.env["serial.bulk"]._serial_fast_path("sanity_check")):
+            "SELECT count(*) FROM stock_move_line WHERE picking_id = ANY(%s)", [self.ids]
+        )
+        if self.env.cr.fetchone()[0] < BULK_MIN or not self.env["serial.bulk"]._serial_fast_path(
+            "sanity_check"
+        ):
             return super()._get_lot_move_lines_for_sanity_check(
-                none_done_picking_ids, separate_pickings)
+                none_done_picking_ids, separate_pickings
+            )
         if separate_pickings:
             whole = set(self.ids) & set(none_done_picking_ids)
         elif all(picking.id in none_done_picking_ids for picking in self):

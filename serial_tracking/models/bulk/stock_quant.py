@@ -37,12 +37,15 @@ class StockQuant(models.Model):
         if not product_ids:
             return None
         groups = self._read_group(
-            [("product_id", "in", product_ids),
-             ("location_id", "child_of", location_ids),
-             ("lot_id", "in", lot_ids)],
+            [
+                ("product_id", "in", product_ids),
+                ("location_id", "child_of", location_ids),
+                ("lot_id", "in", lot_ids),
+            ],
             ["product_id", "location_id", "lot_id"],
             ["id:min"],
             having=["|", ("quantity:sum", ">", 1), ("quantity:sum", "<", -1)],
         )
-        return super(StockQuant, self.browse([quant_id for *_key, quant_id in groups])
-                     ).check_quantity()
+        return super(
+            StockQuant, self.browse([quant_id for *_key, quant_id in groups])
+        ).check_quantity()

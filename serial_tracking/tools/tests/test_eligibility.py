@@ -14,8 +14,14 @@ SHIPPED_ON = date(2025, 5, 20)
 FULL = el.Coverage("full", w.ACTIVE, date(2025, 5, 20), date(2026, 5, 19), "shipment", 30)
 # A serial at its customer, in its return window, fully covered.
 GOOD = el.Facts(
-    serial="SN-1", product="Laptop", state=lc.SHIPPED, shipped_on=SHIPPED_ON, shipped_to=7,
-    shipped_to_name="Customer Inc", customer=7, customer_name="Customer Inc",
+    serial="SN-1",
+    product="Laptop",
+    state=lc.SHIPPED,
+    shipped_on=SHIPPED_ON,
+    shipped_to=7,
+    shipped_to_name="Customer Inc",
+    customer=7,
+    customer_name="Customer Inc",
     coverages=(FULL,),
 )
 INTENTS = [intent for intent, _label in el.INTENTS]
@@ -39,20 +45,38 @@ def test_good_serial_is_eligible_with_an_explanation(intent):
     ("change", "intent", "expected"),
     [
         ({"known": False}, "return", (el.INELIGIBLE, ["unknown_serial"])),
-        ({"product_ok": False, "expected_product": "Phone"}, "return",
-         (el.INELIGIBLE, ["other_product"])),
-        ({"shipped_on": None, "shipped_to": None, "state": lc.IN_STOCK,
-          "coverages": (el.Coverage("full", w.PENDING, trigger="shipment"),)}, "repair",
-         (el.INELIGIBLE, ["never_shipped", "no_coverage"])),
-        ({"shipped_on": None, "shipped_to": None, "state": lc.IN_STOCK, "coverages": ()},
-         "return", (el.INELIGIBLE, ["never_shipped"])),
-        ({"customer": 8, "customer_name": "Other Co"}, "return",
-         (el.INELIGIBLE, ["other_customer"])),
+        (
+            {"product_ok": False, "expected_product": "Phone"},
+            "return",
+            (el.INELIGIBLE, ["other_product"]),
+        ),
+        (
+            {
+                "shipped_on": None,
+                "shipped_to": None,
+                "state": lc.IN_STOCK,
+                "coverages": (el.Coverage("full", w.PENDING, trigger="shipment"),),
+            },
+            "repair",
+            (el.INELIGIBLE, ["never_shipped", "no_coverage"]),
+        ),
+        (
+            {"shipped_on": None, "shipped_to": None, "state": lc.IN_STOCK, "coverages": ()},
+            "return",
+            (el.INELIGIBLE, ["never_shipped"]),
+        ),
+        (
+            {"customer": 8, "customer_name": "Other Co"},
+            "return",
+            (el.INELIGIBLE, ["other_customer"]),
+        ),
         ({"customer": None}, "return", (el.REVIEW, ["no_customer"])),
-        ({"state": lc.RETURNED, "returned_since_shipment": True}, "return",
-         (el.INELIGIBLE, ["already_returned"])),
-        ({"state": lc.RETURNED, "returned_since_shipment": True}, "repair",
-         (el.ELIGIBLE, [])),
+        (
+            {"state": lc.RETURNED, "returned_since_shipment": True},
+            "return",
+            (el.INELIGIBLE, ["already_returned"]),
+        ),
+        ({"state": lc.RETURNED, "returned_since_shipment": True}, "repair", (el.ELIGIBLE, [])),
         ({}, "return", (el.ELIGIBLE, [])),
         ({"state": lc.QUARANTINED}, "repair", (el.INELIGIBLE, ["quarantined"])),
         ({"state": lc.SCRAPPED}, "repair", (el.INELIGIBLE, ["scrapped"])),
@@ -86,7 +110,8 @@ def test_no_return_window_means_no_limit():
     assert [(r.code, r.severity) for r in verdict.reasons] == [("no_return_window", el.INFO)]
     assert verdict.reasons[0].message == (
         "SN-1 was shipped on 2025-05-20 and no return window applies to it: it can be "
-        "returned at any time.")
+        "returned at any time."
+    )
     # no coverage at all: the same
     verdict = el.evaluate(replace(GOOD, coverages=()), "return", TODAY)
     assert (verdict.verdict, verdict.codes) == (el.ELIGIBLE, ["no_return_window"])
@@ -113,25 +138,38 @@ def test_exchange_needs_full_or_extended_coverage_after_the_window():
     parts = el.Coverage("parts", w.ACTIVE, SHIPPED_ON, date(2026, 5, 19), "shipment", 10)
     facts = replace(GOOD, coverages=(parts,))
     assert codes(facts, "exchange", TODAY + timedelta(days=30)) == (
-        el.INELIGIBLE, ["no_coverage", "outside_return_window"])
+        el.INELIGIBLE,
+        ["no_coverage", "outside_return_window"],
+    )
     assert codes(facts, "repair", TODAY + timedelta(days=30)) == (el.ELIGIBLE, [])
 
 
 def test_supplier_coverage_does_not_cover_the_customer():
     supplier = el.Coverage("supplier", w.ACTIVE, SHIPPED_ON, date(2027, 1, 1), "receipt")
-    assert codes(replace(GOOD, coverages=(supplier,)), "repair") == (
-        el.INELIGIBLE, ["no_coverage"])
+    assert codes(replace(GOOD, coverages=(supplier,)), "repair") == (el.INELIGIBLE, ["no_coverage"])
 
 
 def test_reasons_combine():
-    facts = replace(GOOD, customer=8, customer_name="Other Co", state=lc.QUARANTINED,
-                    recalled=True, repairs=5, max_repairs=2, coverages=())
-    assert codes(facts, "repair") == (el.INELIGIBLE, [
-        "no_coverage", "other_customer", "quarantined", "recalled", "repaired_too_often"])
+    facts = replace(
+        GOOD,
+        customer=8,
+        customer_name="Other Co",
+        state=lc.QUARANTINED,
+        recalled=True,
+        repairs=5,
+        max_repairs=2,
+        coverages=(),
+    )
+    assert codes(facts, "repair") == (
+        el.INELIGIBLE,
+        ["no_coverage", "other_customer", "quarantined", "recalled", "repaired_too_often"],
+    )
     late = TODAY + timedelta(days=400)
     facts = replace(GOOD, state=lc.RETURNED, returned_since_shipment=True)
-    assert codes(facts, "refund", late) == (el.INELIGIBLE, [
-        "already_returned", "outside_return_window"])
+    assert codes(facts, "refund", late) == (
+        el.INELIGIBLE,
+        ["already_returned", "outside_return_window"],
+    )
 
 
 def test_unknown_intent_is_refused():
@@ -154,14 +192,17 @@ FACTS = st.builds(
     recalled=st.booleans(),
     repairs=st.integers(0, 6),
     max_repairs=st.integers(0, 4),
-    coverages=st.lists(st.builds(
-        el.Coverage,
-        coverage_type=st.sampled_from([kind for kind, _label in w.COVERAGE_TYPES]),
-        state=st.sampled_from([state for state, _label in w.STATES]),
-        start=st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2026, 1, 1))),
-        end=st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2028, 1, 1))),
-        return_window_days=st.integers(0, 60),
-    ), max_size=3).map(tuple),
+    coverages=st.lists(
+        st.builds(
+            el.Coverage,
+            coverage_type=st.sampled_from([kind for kind, _label in w.COVERAGE_TYPES]),
+            state=st.sampled_from([state for state, _label in w.STATES]),
+            start=st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2026, 1, 1))),
+            end=st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2028, 1, 1))),
+            return_window_days=st.integers(0, 60),
+        ),
+        max_size=3,
+    ).map(tuple),
 )
 
 
@@ -192,8 +233,12 @@ def test_an_eligible_verdict_always_says_why(facts, intent, today):
 def test_a_problem_never_makes_a_serial_more_eligible(facts, intent, today):
     rank = {el.ELIGIBLE: 0, el.REVIEW: 1, el.INELIGIBLE: 2}
     base = rank[el.evaluate(facts, intent, today).verdict]
-    for worse in (replace(facts, state=lc.SCRAPPED), replace(facts, recalled=True),
-                  replace(facts, known=False), replace(facts, product_ok=False)):
+    for worse in (
+        replace(facts, state=lc.SCRAPPED),
+        replace(facts, recalled=True),
+        replace(facts, known=False),
+        replace(facts, product_ok=False),
+    ):
         assert rank[el.evaluate(worse, intent, today).verdict] >= base
 
 
@@ -201,8 +246,15 @@ def test_reasons_carry_a_template_and_params_for_translation():
     import json
 
     late = TODAY + timedelta(days=60)
-    facts = replace(GOOD, customer=8, customer_name="Other Co", recalled=True,
-                    recall_ref="RC-1", repairs=5, max_repairs=2)
+    facts = replace(
+        GOOD,
+        customer=8,
+        customer_name="Other Co",
+        recalled=True,
+        recall_ref="RC-1",
+        repairs=5,
+        max_repairs=2,
+    )
     verdict = el.evaluate(facts, "repair", late)
     for reason in verdict.reasons:
         stored = json.loads(json.dumps(reason.as_dict()))
@@ -212,8 +264,10 @@ def test_reasons_carry_a_template_and_params_for_translation():
     # another language: its sentences and labels, the same parameters
     ended = el.evaluate(GOOD, "repair", date(2027, 1, 1)).reasons[0]
     assert ended.template == "coverage_ended"
-    german = el.render(ended.template, ended.params,
-                       {"coverage_ended": "%(serial)s: %(coverage_type)s endete am %(end)s "
-                                          "(%(intent)s)."},
-                       {"coverage_type": {"full": "Vollschutz"}, "intent": {"repair": "Reparatur"}})
+    german = el.render(
+        ended.template,
+        ended.params,
+        {"coverage_ended": "%(serial)s: %(coverage_type)s endete am %(end)s (%(intent)s)."},
+        {"coverage_type": {"full": "Vollschutz"}, "intent": {"repair": "Reparatur"}},
+    )
     assert german == "SN-1: Vollschutz endete am 2026-05-19 (Reparatur)."

@@ -5,8 +5,9 @@ TRUSTED = fast_path.trusted_modules(FOUNDATION)
 
 
 def test_foundation_reviewed_and_suite_overrides_keep_the_path():
-    overriders = {("stock.lot", "create"): ["serial_tracking", "mail", "stock", "mrp",
-                                            "product_expiry"]}
+    overriders = {
+        ("stock.lot", "create"): ["serial_tracking", "mail", "stock", "mrp", "product_expiry"]
+    }
     verdict = fast_path.decide("create_serials", overriders, TRUSTED)
     assert verdict.enabled
     assert verdict.reason() == "create_serials: set-based path on"
@@ -39,6 +40,10 @@ def test_every_operation_names_existing_methods_once():
 
 
 def test_dependency_closure_follows_every_level_once():
-    graph = {"stock": ["product", "mail"], "product": ["base", "mail"], "mail": ["base"],
-             "base": []}
+    graph = {
+        "stock": ["product", "mail"],
+        "product": ["base", "mail"],
+        "mail": ["base"],
+        "base": [],
+    }
     assert fast_path.dependency_closure("stock", graph.__getitem__) == set(graph)

@@ -22,15 +22,57 @@ from serial_tracking.tools.numbering import (
     ValidationSpecError,
 )
 
-ALGORITHMS = ("none", "luhn", "gs1_mod10", "iso7064_mod11_2", "iso7064_mod37_36",
-              "iso7064_mod97_10", "vin")
+ALGORITHMS = (
+    "none",
+    "luhn",
+    "gs1_mod10",
+    "iso7064_mod11_2",
+    "iso7064_mod37_36",
+    "iso7064_mod97_10",
+    "vin",
+)
 
-_PATTERN_TOKENS = st.sampled_from([
-    "{SEQ:6}", "{SEQ:1}", "{SEQ:0}", "{SEQ:99}", "{SEQ:", "{SEQ}", "{seq:4}", "{SEQ:-3}",
-    "{SEQ:\u0663}", "{YYYY}", "{YY}", "{MM}", "{DD}", "{DDD}", "{WW}", "{WH}", "{REF}",
-    "{CHECK}", "{check}", "{}", "{", "}", "{{", "}}", ":", "%", "%%", "%s", "\\", "A", "SN",
-    "-", "0", " ", "é", "\x00", "\n",
-])
+_PATTERN_TOKENS = st.sampled_from(
+    [
+        "{SEQ:6}",
+        "{SEQ:1}",
+        "{SEQ:0}",
+        "{SEQ:99}",
+        "{SEQ:",
+        "{SEQ}",
+        "{seq:4}",
+        "{SEQ:-3}",
+        "{SEQ:\u0663}",
+        "{YYYY}",
+        "{YY}",
+        "{MM}",
+        "{DD}",
+        "{DDD}",
+        "{WW}",
+        "{WH}",
+        "{REF}",
+        "{CHECK}",
+        "{check}",
+        "{}",
+        "{",
+        "}",
+        "{{",
+        "}}",
+        ":",
+        "%",
+        "%%",
+        "%s",
+        "\\",
+        "A",
+        "SN",
+        "-",
+        "0",
+        " ",
+        "é",
+        "\x00",
+        "\n",
+    ]
+)
 _PATTERNS = st.lists(_PATTERN_TOKENS, max_size=10).map("".join)
 _CODES = st.text(max_size=6)
 
@@ -43,21 +85,28 @@ def test_fuzz_random_patterns(pattern):
         assert str(error)
 
 
-@given(_PATTERNS, st.integers(-5, 10**8), st.dates(date(1, 1, 1), date(9999, 12, 31)),
-       _CODES, _CODES, st.sampled_from(ALGORITHMS))
-def test_fuzz_pattern_like_text_renders_and_parses_back(pattern, seq, day, warehouse, ref,
-                                                        algorithm):
+@given(
+    _PATTERNS,
+    st.integers(-5, 10**8),
+    st.dates(date(1, 1, 1), date(9999, 12, 31)),
+    _CODES,
+    _CODES,
+    st.sampled_from(ALGORITHMS),
+)
+def test_fuzz_pattern_like_text_renders_and_parses_back(
+    pattern, seq, day, warehouse, ref, algorithm
+):
     try:
         compiled = numbering.compile_pattern(pattern)
     except PatternError:
         return
     try:
-        value = compiled.render(seq, day, warehouse_code=warehouse, product_ref=ref,
-                                algorithm=algorithm)
+        value = compiled.render(
+            seq, day, warehouse_code=warehouse, product_ref=ref, algorithm=algorithm
+        )
     except NumberingError:  # RenderError, or a PatternError for a VIN check position
         return
-    parsed = compiled.parse(value, warehouse_code=warehouse, product_ref=ref,
-                            algorithm=algorithm)
+    parsed = compiled.parse(value, warehouse_code=warehouse, product_ref=ref, algorithm=algorithm)
     assert parsed is not None, (pattern, value)
     assert parsed.sequence == seq
 
@@ -75,8 +124,7 @@ def test_fuzz_parse_any_value(pattern, value, algorithm):
     assert parsed is None or parsed.value == value
 
 
-@given(st.lists(st.text(max_size=25), max_size=20),
-       st.sampled_from(sorted(numbering.PRESETS)))
+@given(st.lists(st.text(max_size=25), max_size=20), st.sampled_from(sorted(numbering.PRESETS)))
 def test_fuzz_validate_batch_reports_problems_only(values, preset):
     problems = numbering.validate_batch(values, preset, existing={"EXISTING"})
     for problem in problems:
@@ -84,13 +132,22 @@ def test_fuzz_validate_batch_reports_problems_only(values, preset):
         assert problem.message
 
 
-@given(st.sampled_from([*numbering.CHARSETS, "", "digits ", "ANY"]), st.integers(-2, 70),
-       st.integers(-2, 70), st.one_of(st.none(), st.text(max_size=8)),
-       st.sampled_from([*ALGORITHMS, "", "LUHN", "mod10"]))
+@given(
+    st.sampled_from([*numbering.CHARSETS, "", "digits ", "ANY"]),
+    st.integers(-2, 70),
+    st.integers(-2, 70),
+    st.one_of(st.none(), st.text(max_size=8)),
+    st.sampled_from([*ALGORITHMS, "", "LUHN", "mod10"]),
+)
 def test_fuzz_validation_specs(charset, min_len, max_len, regex, algorithm):
     try:
-        spec = ValidationSpec(charset=charset, min_len=min_len, max_len=max_len,
-                              regex=regex, check_algorithm=algorithm)
+        spec = ValidationSpec(
+            charset=charset,
+            min_len=min_len,
+            max_len=max_len,
+            regex=regex,
+            check_algorithm=algorithm,
+        )
     except ValidationSpecError as error:
         assert str(error)
         return

@@ -11,16 +11,56 @@ from hypothesis import strategies as st
 from serial_tracking.tools import check_digits, ranges
 from serial_tracking.tools.ranges import RangeError
 
-ALGORITHMS = ("none", "luhn", "gs1_mod10", "iso7064_mod11_2", "iso7064_mod37_36",
-              "iso7064_mod97_10", "vin")
+ALGORITHMS = (
+    "none",
+    "luhn",
+    "gs1_mod10",
+    "iso7064_mod11_2",
+    "iso7064_mod37_36",
+    "iso7064_mod97_10",
+    "vin",
+)
 
 # Pieces of what users type: numbers, prefixes, every operator and separator, and
 # characters that look like digits or dashes without being them.
-_TOKENS = st.sampled_from([
-    "SN", "sn", "A", "X7", "0", "1", "9", "00", "0001", "0100", "99999", "123456789012",
-    "-", " - ", "..", "...", "\u2013", "\u2014", "\u2212", " ", "\t", "\n", ",", ";",
-    "2024-", "-0001", "\u0661", "\uff11", "\u00b2", "/", "#", "é", "\x00", "\u200b",
-])
+_TOKENS = st.sampled_from(
+    [
+        "SN",
+        "sn",
+        "A",
+        "X7",
+        "0",
+        "1",
+        "9",
+        "00",
+        "0001",
+        "0100",
+        "99999",
+        "123456789012",
+        "-",
+        " - ",
+        "..",
+        "...",
+        "\u2013",
+        "\u2014",
+        "\u2212",
+        " ",
+        "\t",
+        "\n",
+        ",",
+        ";",
+        "2024-",
+        "-0001",
+        "\u0661",
+        "\uff11",
+        "\u00b2",
+        "/",
+        "#",
+        "é",
+        "\x00",
+        "\u200b",
+    ]
+)
 _EXPRESSIONS = st.lists(_TOKENS, max_size=24).map("".join)
 
 
@@ -32,8 +72,9 @@ def _parse_or_range_error(text, **options):
         return None
     # What parses reads back: every range expands within the limit, the numbers of a
     # range carry its check characters, and formatting then parsing keeps the numbers.
-    numbers = ranges.expand(result, limit=1000, check_algorithm=options.get(
-        "check_algorithm", "none"))
+    numbers = ranges.expand(
+        result, limit=1000, check_algorithm=options.get("check_algorithm", "none")
+    )
     assert len(numbers) == sum(len(serial_range) for serial_range in result)
     return numbers
 
@@ -57,8 +98,9 @@ def test_fuzz_formatted_ranges_read_back(text):
     # Read back with hyphens as plain characters: "0001-0001" is a serial number here,
     # which a user typing it with hyphen_is_range=True would get as the range 0001-0001
     # (as documented); the ranges themselves are written with an en dash.
-    again = ranges.parse_range_expression(ranges.format_ranges(compressed, separator="; "),
-                                          limit=1000, hyphen_is_range=False)
+    again = ranges.parse_range_expression(
+        ranges.format_ranges(compressed, separator="; "), limit=1000, hyphen_is_range=False
+    )
     assert sorted(ranges.expand(again, limit=1000)) == sorted(set(numbers))
 
 
@@ -69,7 +111,8 @@ def test_fuzz_compress_any_values(values, algorithm):
     except RangeError:
         return
     assert sorted(ranges.expand(compressed, limit=None, check_algorithm=algorithm)) == sorted(
-        set(values))
+        set(values)
+    )
 
 
 @given(st.text(max_size=30), st.sampled_from(ALGORITHMS))

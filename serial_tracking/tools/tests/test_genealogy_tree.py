@@ -7,9 +7,14 @@ from serial_tracking.tools.genealogy_tree import DOWN, UP, Edge
 # cell1, cell2 -> module1; cell3 -> module2; module1, module2 -> pack -> car;
 # glue goes into both modules (a lot shared by two units).
 EDGES = [
-    Edge("cell1", "module1"), Edge("cell2", "module1"), Edge("cell3", "module2"),
-    Edge("glue", "module1", 0.5), Edge("glue", "module2", 0.5),
-    Edge("module1", "pack"), Edge("module2", "pack"), Edge("pack", "car"),
+    Edge("cell1", "module1"),
+    Edge("cell2", "module1"),
+    Edge("cell3", "module2"),
+    Edge("glue", "module1", 0.5),
+    Edge("glue", "module2", 0.5),
+    Edge("module1", "pack"),
+    Edge("module2", "pack"),
+    Edge("pack", "car"),
 ]
 
 
@@ -21,21 +26,30 @@ def _shape(node):
 
 def test_tree_up_lists_what_a_unit_is_made_of_at_every_depth():
     tree, stats = gt.build_tree("car", EDGES, UP, sort_key=str)
-    assert _shape(tree) == ("car", [
-        ("pack", [
-            ("module1", [("cell1", []), ("cell2", []), ("glue", [])]),
-            ("module2", [("cell3", []), ("glue*", [])]),
-        ]),
-    ])
+    assert _shape(tree) == (
+        "car",
+        [
+            (
+                "pack",
+                [
+                    ("module1", [("cell1", []), ("cell2", []), ("glue", [])]),
+                    ("module2", [("cell3", []), ("glue*", [])]),
+                ],
+            ),
+        ],
+    )
     assert (stats.nodes, stats.lots, stats.depth, stats.repeated) == (8, 8, 3, 1)
 
 
 def test_tree_down_lists_every_unit_a_lot_went_into():
     tree, stats = gt.build_tree("glue", EDGES, DOWN, sort_key=str)
-    assert _shape(tree) == ("glue", [
-        ("module1", [("pack", [("car", [])])]),
-        ("module2", [("pack*", [])]),
-    ])
+    assert _shape(tree) == (
+        "glue",
+        [
+            ("module1", [("pack", [("car", [])])]),
+            ("module2", [("pack*", [])]),
+        ],
+    )
     assert stats.depth == 3
     edge_of_module2 = tree.children[1].edge
     assert (edge_of_module2.quantity, edge_of_module2.unit) == (0.5, "module2")
@@ -63,8 +77,15 @@ def test_a_cycle_in_bad_data_does_not_loop():
 def test_walk_is_display_order():
     tree, _stats = gt.build_tree("car", EDGES, UP, sort_key=str)
     assert [(node.lot, node.depth) for node in gt.walk(tree)] == [
-        ("car", 0), ("pack", 1), ("module1", 2), ("cell1", 3), ("cell2", 3), ("glue", 3),
-        ("module2", 2), ("cell3", 3), ("glue", 3),
+        ("car", 0),
+        ("pack", 1),
+        ("module1", 2),
+        ("cell1", 3),
+        ("cell2", 3),
+        ("glue", 3),
+        ("module2", 2),
+        ("cell3", 3),
+        ("glue", 3),
     ]
 
 
@@ -81,11 +102,15 @@ def test_unknown_direction_is_refused():
 def dags(draw):
     """Random acyclic genealogies: links only go from a lower to a higher number."""
     size = draw(st.integers(2, 25))
-    pairs = draw(st.lists(
-        st.tuples(st.integers(0, size - 1), st.integers(0, size - 1))
-        .filter(lambda pair: pair[0] < pair[1]),
-        max_size=60, unique=True,
-    ))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, size - 1), st.integers(0, size - 1)).filter(
+                lambda pair: pair[0] < pair[1]
+            ),
+            max_size=60,
+            unique=True,
+        )
+    )
     return size, [Edge(a, b) for a, b in pairs]
 
 

@@ -718,8 +718,9 @@ def test_fuzz_mutated_element_strings(pairs, data):
 
 
 _AI_CODES = st.one_of(st.sampled_from(ALL_AIS), st.text(DIGITS, max_size=5), st.text(max_size=5))
-_VALUES = st.one_of(st.text(max_size=30), st.text(CSET82, max_size=30),
-                    st.text(DIGITS, max_size=20))
+_VALUES = st.one_of(
+    st.text(max_size=30), st.text(CSET82, max_size=30), st.text(DIGITS, max_size=20)
+)
 
 
 @given(st.lists(st.tuples(_AI_CODES, _VALUES), max_size=6))

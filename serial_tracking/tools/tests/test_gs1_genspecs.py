@@ -17,8 +17,12 @@ DM_RAW = "0109501101020917" + "17190508" + "10ABCD1234" + GS + "2110"
 
 def test_datamatrix_guideline_example_in_every_form():
     expected = {"01": "09501101020917", "17": "190508", "10": "ABCD1234", "21": "10"}
-    for data in (DM_HRI, "]d2" + DM_RAW, "]d2" + DM_RAW.replace(GS, "<GS>"),
-                 DM_RAW.replace(GS, "\u2194") + "\r\n"):
+    for data in (
+        DM_HRI,
+        "]d2" + DM_RAW,
+        "]d2" + DM_RAW.replace(GS, "<GS>"),
+        DM_RAW.replace(GS, "\u2194") + "\r\n",
+    ):
         result = gs1.parse(data, today=TODAY)
         assert dict(result) == expected
         assert result.expiry == date(2019, 5, 8)
@@ -59,7 +63,9 @@ def test_fnc1_follows_a_variable_field_but_never_a_predefined_one():
 
 def test_digital_link_of_the_guideline_example_round_trips():
     uri = digital_link.build_digital_link(
-        gs1.parse(DM_HRI, today=TODAY), "https://id.gs1.org", today=TODAY)
+        gs1.parse(DM_HRI, today=TODAY), "https://id.gs1.org", today=TODAY
+    )
     assert uri == "https://id.gs1.org/01/09501101020917/10/ABCD1234/21/10?17=190508"
     assert dict(digital_link.parse_digital_link(uri, today=TODAY).elements) == dict(
-        gs1.parse(DM_HRI, today=TODAY))
+        gs1.parse(DM_HRI, today=TODAY)
+    )

@@ -50,7 +50,9 @@ def _rasterise(symbols):
         width = max(symbol.width for symbol in symbols) * _PX + 100
         subprocess.run(
             ["wkhtmltoimage", "--quiet", "--width", str(width), str(page), str(png)],
-            check=True, capture_output=True, timeout=120,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         return Image.open(png).convert("L")
 
@@ -70,7 +72,9 @@ SERIAL_WITH_LOT = [("21", "SN/2025-0001"), ("01", GTIN), ("10", "LOT-7")]
 def test_every_symbology_decodes_to_its_exact_content_and_identifier():
     link = digital_link.build_digital_link(
         [("01", GTIN), ("21", "12345"), ("10", "ABC123"), ("17", "250101")],
-        "https://labels.example.com", lot_in_query=True, today=TODAY,
+        "https://labels.example.com",
+        lot_in_query=True,
+        today=TODAY,
     )
     symbols = [
         label_symbols.code128("SN-00042/b"),
@@ -88,7 +92,11 @@ def test_every_symbology_decodes_to_its_exact_content_and_identifier():
         ("]d2", element_string),
     ]
     assert [symbol.content for symbol in symbols] == [
-        "SN-00042/b", element_string, link, element_string, element_string,
+        "SN-00042/b",
+        element_string,
+        link,
+        element_string,
+        element_string,
     ]
     assert [symbol.identifier for symbol in symbols] == ["]C0", "]C1", "]Q1", "]Q3", "]d2"]
 
@@ -113,8 +121,8 @@ def test_fnc1_separates_variable_fields_and_decoded_data_parses_back():
 @settings(max_examples=8)
 @given(
     serial=st.text(alphabet=sorted(gs1.CSET82), min_size=1, max_size=20),
-    lot=st.none() | st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1,
-                            max_size=10),
+    lot=st.none()
+    | st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=10),
     body=st.text(alphabet="0123456789", min_size=13, max_size=13),
 )
 def test_random_units_decode_back(serial, lot, body):
@@ -142,7 +150,7 @@ def test_svg_is_well_formed_scalable_and_embedded_as_base64():
         assert root.get("preserveAspectRatio") == ("none" if symbol.linear else "xMidYMid meet")
         prefix = "data:image/svg+xml;base64,"
         assert symbol.data_uri.startswith(prefix)
-        assert base64.b64decode(symbol.data_uri[len(prefix):]).decode() == symbol.svg
+        assert base64.b64decode(symbol.data_uri[len(prefix) :]).decode() == symbol.svg
 
 
 def test_quiet_zones_are_part_of_the_symbol():
@@ -164,13 +172,14 @@ def test_human_readable_text():
     ("call", "message"),
     [
         # zint would only warn about this check digit and draw the symbol anyway
-        (lambda: label_symbols.gs1_datamatrix([("01", "09521234543214")]),
-         "check digit"),
+        (lambda: label_symbols.gs1_datamatrix([("01", "09521234543214")]), "check digit"),
         (lambda: label_symbols.gs1_qr([("17", "251301")]), "month"),
         (lambda: label_symbols.gs1_128([("21", "é")]), "21"),
         (lambda: label_symbols.gs1_128([]), "no GS1 data"),
-        (lambda: label_symbols.gs1_128([("01", GTIN), ("21", "A" * 20), ("10", "B" * 20)]),
-         "at most 48"),
+        (
+            lambda: label_symbols.gs1_128([("01", GTIN), ("21", "A" * 20), ("10", "B" * 20)]),
+            "at most 48",
+        ),
         (lambda: label_symbols.code128("Ünit-1"), "printable ASCII"),
         (lambda: label_symbols.code128(""), "non-empty"),
         (lambda: label_symbols.code128("A" * 81), "at most 80"),
@@ -190,7 +199,8 @@ def test_render_dispatches_to_each_symbology():
         symbol = label_symbols.render(symbology, serial="SN1", elements=elements, link=link)
         assert symbol.symbology == symbology
         assert symbol.content == {"code128": "SN1", "qr_link": link}.get(
-            symbology, elements.element_string())
+            symbology, elements.element_string()
+        )
 
 
 @needs_renderer

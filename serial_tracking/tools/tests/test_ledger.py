@@ -67,23 +67,30 @@ def test_hash_is_stable_keyed_and_versioned():
 
 def test_hash_is_the_hmac_of_the_canonical_text():
     content = _content(1, "received")
-    expected = hmac.new(KEY, ledger.canonical_v2(content, "p").encode(),
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(KEY, ledger.canonical_v2(content, "p").encode(), hashlib.sha256).hexdigest()
     assert ledger.event_hash(content, "p", KEY) == "v2:" + expected
 
 
 @pytest.mark.parametrize("name", ledger.HASHED_FIELDS_V2)
 def test_every_column_is_covered(name):
     content = _content(1, "received")
-    changed = dict(content, **{name: content[name] + 1 if isinstance(content[name], int)
-                               else datetime(2027, 1, 1) if name in ledger.DATE_FIELDS
-                               else "other"})
+    changed = dict(
+        content,
+        **{
+            name: content[name] + 1
+            if isinstance(content[name], int)
+            else datetime(2027, 1, 1)
+            if name in ledger.DATE_FIELDS
+            else "other"
+        },
+    )
     assert ledger.event_hash(content, "", KEY) != ledger.event_hash(changed, "", KEY)
 
 
 def test_covered_columns_include_the_documents_company_and_record_date():
     assert {"picking_ref", "move_line_ref", "company_id", "create_date", "product_id"} <= set(
-        ledger.HASHED_FIELDS_V2)
+        ledger.HASHED_FIELDS_V2
+    )
 
 
 def test_an_empty_recorded_link_reads_the_same_as_zero_or_null():
@@ -98,8 +105,7 @@ def test_links_may_be_emptied_but_not_pointed_elsewhere():
     rows[0]["picking_id"] = None
     assert ledger.find_broken(rows, KEY) == {}
     rows[1]["move_line_id"] = 13
-    assert ledger.find_broken(rows, KEY) == {
-        1: (2, "points to another document than recorded")}
+    assert ledger.find_broken(rows, KEY) == {1: (2, "points to another document than recorded")}
 
 
 def test_length_prefix_stops_values_spilling_into_the_next():
@@ -140,8 +146,7 @@ def test_edited_row_breaks_the_chain():
 
 
 def test_deleted_row_breaks_the_chain():
-    rows = _rows([_content(7, "received"), _content(7, "allocated", 1),
-                  _content(7, "shipped", 2)])
+    rows = _rows([_content(7, "received"), _content(7, "allocated", 1), _content(7, "shipped", 2)])
     del rows[1]
     assert ledger.find_broken(rows, KEY) == {7: (3, "does not follow the previous event")}
 
@@ -164,17 +169,18 @@ def test_unkeyed_hash_after_the_legacy_id_is_a_downgrade():
     only on events recorded before the keyed one."""
     forged = _legacy_rows([_content(4, "received"), _content(4, "shipped", 1)], first_id=10)
     assert ledger.find_broken(forged, KEY, legacy_last_id=9) == {
-        4: (10, "content does not match its hash")}
+        4: (10, "content does not match its hash")
+    }
 
 
 def test_legacy_hash_is_the_frozen_v1_formula():
     content = _content(1, "received")
-    payload = "\x1f".join(["v1", ""] + [ledger._canonical(content[name])
-                                        for name in ledger.HASHED_FIELDS])
+    payload = "\x1f".join(
+        ["v1", ""] + [ledger._canonical(content[name]) for name in ledger.HASHED_FIELDS]
+    )
     assert ledger.legacy_hash(content, "") == hashlib.sha256(payload.encode()).hexdigest()
     # the documents were outside the old formula
-    assert ledger.legacy_hash(dict(content, picking_id=1), "") == ledger.legacy_hash(
-        content, "")
+    assert ledger.legacy_hash(dict(content, picking_id=1), "") == ledger.legacy_hash(content, "")
 
 
 def test_derived_keys_differ():

@@ -8,8 +8,7 @@ HEADS = ((2, 20, "v2:bb"), (1, 10, "v2:aa"))
 
 
 def _document(heads=HEADS, key=KEY):
-    return ledger_anchor.build(key, "db", "2026-12-03 15:01:02.000001", heads,
-                               legacy_last_id=7)
+    return ledger_anchor.build(key, "db", "2026-12-03 15:01:02.000001", heads, legacy_last_id=7)
 
 
 def test_build_sorts_and_signs():
@@ -37,18 +36,17 @@ def test_compare_reports_changed_moved_and_missing_heads():
     current = {10: (1, "v2:aa"), 20: (2, "v2:bb")}
     assert ledger_anchor.compare(HEADS, current) == []
     current = {10: (1, "v2:xx"), 30: (2, "v2:bb")}
-    assert sorted(ledger_anchor.compare(HEADS, current)) == [
-        (1, 10, "changed"), (2, 20, "missing")]
-    assert ledger_anchor.compare([(1, 10, "v2:aa")], {10: (3, "v2:aa")}) == [
-        (1, 10, "moved")]
+    assert sorted(ledger_anchor.compare(HEADS, current)) == [(1, 10, "changed"), (2, 20, "missing")]
+    assert ledger_anchor.compare([(1, 10, "v2:aa")], {10: (3, "v2:aa")}) == [(1, 10, "moved")]
 
 
 def test_write_and_latest(tmp_path):
     directory = str(tmp_path / "anchors" / "db")
     assert ledger_anchor.latest(directory) == (None, None)
     first = ledger_anchor.write(directory, _document())
-    second = ledger_anchor.write(directory, ledger_anchor.build(
-        KEY, "db", "2026-12-03 15:01:02.000002", HEADS))
+    second = ledger_anchor.write(
+        directory, ledger_anchor.build(KEY, "db", "2026-12-03 15:01:02.000002", HEADS)
+    )
     assert os.path.basename(first) == "20261203T150102.000001Z.json"
     path, document = ledger_anchor.latest(directory)
     assert path == second

@@ -27,16 +27,19 @@ def test_compressing_long_values_is_linear():
     assert _seconds(rg.compress, values) < 0.5
 
 
-@pytest.mark.parametrize("value,parts", [
-    ("SN0001", ("SN", "0001", "")),
-    ("A1B22C", ("A1B", "22", "C")),
-    ("2024-000123", ("2024-", "000123", "")),
-    ("123", ("", "123", "")),
-    ("X-1-Y\n", ("X-", "1", "-Y\n")),
-    ("٣٣", None),  # Arabic-Indic digits are not counters
-    ("NO-NUMBER", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "value,parts",
+    [
+        ("SN0001", ("SN", "0001", "")),
+        ("A1B22C", ("A1B", "22", "C")),
+        ("2024-000123", ("2024-", "000123", "")),
+        ("123", ("", "123", "")),
+        ("X-1-Y\n", ("X-", "1", "-Y\n")),
+        ("٣٣", None),  # Arabic-Indic digits are not counters
+        ("NO-NUMBER", None),
+        ("", None),
+    ],
+)
 def test_split_reads_the_last_run_of_ascii_digits(value, parts):
     assert rg.split_serial(value) == parts
 

@@ -17,30 +17,38 @@ def facts(state, **values):
 # -- buckets and initial statuses -------------------------------------------------------
 
 
-@pytest.mark.parametrize(("state", "values", "bucket"), [
-    (lifecycle.IN_STOCK, {}, rc.IN_STOCK),
-    (lifecycle.RETURNED, {}, rc.IN_STOCK),
-    (lifecycle.QUARANTINED, {"in_quarantine": True}, rc.IN_STOCK),
-    (lifecycle.IN_STOCK, {"reserved_for_delivery": True}, rc.ALLOCATED),
-    (lifecycle.ALLOCATED, {}, rc.ALLOCATED),
-    (lifecycle.PLANNED, {}, rc.IN_PRODUCTION),
-    (lifecycle.CONSUMED, {}, rc.IN_PRODUCTION),
-    (lifecycle.CONSUMED, {"parent_lot_id": 7}, rc.CONSUMED),
-    (lifecycle.SHIPPED, {}, rc.AT_CUSTOMER),
-    (lifecycle.IN_REPAIR, {}, rc.IN_REPAIR),
-    (lifecycle.SCRAPPED, {}, rc.SCRAPPED),
-    (lifecycle.RETURNED_TO_VENDOR, {}, rc.GONE),
-    (None, {}, rc.GONE),
-])
+@pytest.mark.parametrize(
+    ("state", "values", "bucket"),
+    [
+        (lifecycle.IN_STOCK, {}, rc.IN_STOCK),
+        (lifecycle.RETURNED, {}, rc.IN_STOCK),
+        (lifecycle.QUARANTINED, {"in_quarantine": True}, rc.IN_STOCK),
+        (lifecycle.IN_STOCK, {"reserved_for_delivery": True}, rc.ALLOCATED),
+        (lifecycle.ALLOCATED, {}, rc.ALLOCATED),
+        (lifecycle.PLANNED, {}, rc.IN_PRODUCTION),
+        (lifecycle.CONSUMED, {}, rc.IN_PRODUCTION),
+        (lifecycle.CONSUMED, {"parent_lot_id": 7}, rc.CONSUMED),
+        (lifecycle.SHIPPED, {}, rc.AT_CUSTOMER),
+        (lifecycle.IN_REPAIR, {}, rc.IN_REPAIR),
+        (lifecycle.SCRAPPED, {}, rc.SCRAPPED),
+        (lifecycle.RETURNED_TO_VENDOR, {}, rc.GONE),
+        (None, {}, rc.GONE),
+    ],
+)
 def test_bucket_of_each_state(state, values, bucket):
     assert rc.bucket_of(facts(state, **values)) == bucket
 
 
-@given(st.sampled_from([s for s, _l in lifecycle.STATES] + [None]), st.booleans(),
-       st.booleans(), st.one_of(st.none(), st.integers(1, 10**6)))
+@given(
+    st.sampled_from([s for s, _l in lifecycle.STATES] + [None]),
+    st.booleans(),
+    st.booleans(),
+    st.one_of(st.none(), st.integers(1, 10**6)),
+)
 def test_every_state_has_a_known_bucket_and_status(state, reserved, quarantine, parent):
-    unit = facts(state, reserved_for_delivery=reserved, in_quarantine=quarantine,
-                 parent_lot_id=parent)
+    unit = facts(
+        state, reserved_for_delivery=reserved, in_quarantine=quarantine, parent_lot_id=parent
+    )
     bucket = rc.bucket_of(unit)
     assert bucket in rc.BUCKET_LABELS
     status = rc.initial_status(bucket, unit)
@@ -62,19 +70,20 @@ def _sql_value(expression, **columns):
 @pytest.mark.parametrize("quarantine", [False, True])
 @pytest.mark.parametrize("parent", [None, 7])
 def test_sql_buckets_and_statuses_match_python(state, reserved, quarantine, parent):
-    unit = facts(state, reserved_for_delivery=reserved, in_quarantine=quarantine,
-                 parent_lot_id=parent)
+    unit = facts(
+        state, reserved_for_delivery=reserved, in_quarantine=quarantine, parent_lot_id=parent
+    )
     bucket = rc.bucket_of(unit)
     sql = rc.bucket_sql("state", "reserved", "parent IS NOT NULL")
     assert _sql_value(sql, state=state, reserved=reserved, parent=parent) == bucket
     status_sql = rc.initial_status_sql("bucket", "state", "quarantine")
-    assert _sql_value(status_sql, bucket=bucket, state=state,
-                      quarantine=quarantine) == rc.initial_status(bucket, unit)
+    assert _sql_value(
+        status_sql, bucket=bucket, state=state, quarantine=quarantine
+    ) == rc.initial_status(bucket, unit)
 
 
 def test_reservable_states():
-    expected = {lifecycle.IN_STOCK, lifecycle.RETURNED, lifecycle.QUARANTINED,
-                lifecycle.ALLOCATED}
+    expected = {lifecycle.IN_STOCK, lifecycle.RETURNED, lifecycle.QUARANTINED, lifecycle.ALLOCATED}
     assert expected == rc.RESERVABLE_STATES
 
 
@@ -131,13 +140,17 @@ def test_empty_criteria_refused():
 def test_supplier_window_needs_supplier_and_order():
     problems = rc.check_criteria({"product_ids": [1], "supplier_date_from": date(2025, 2, 1)})
     assert any("needs a supplier" in str(p) for p in problems)
-    problems = rc.check_criteria({
-        "supplier_ids": [3], "supplier_date_from": datetime(2025, 3, 1),
-        "supplier_date_to": datetime(2025, 2, 1),
-    })
+    problems = rc.check_criteria(
+        {
+            "supplier_ids": [3],
+            "supplier_date_from": datetime(2025, 3, 1),
+            "supplier_date_to": datetime(2025, 2, 1),
+        }
+    )
     assert [str(problem) for problem in problems] == [
         "Supplier window: the window starts after it ends "
-        "(2025-03-01 00:00:00 > 2025-02-01 00:00:00); swap the dates."]
+        "(2025-03-01 00:00:00 > 2025-02-01 00:00:00); swap the dates."
+    ]
     assert rc.check_criteria({"date_from": "2025-01-01", "date_to": "2025-01-02"}) == []
     assert rc.check_criteria({"serial_ranges": "SN1-SN9"}) == []
     assert rc.check_criteria({"serial_ranges": "   "}) != []
@@ -161,14 +174,24 @@ def test_range_sql_parts():
 
 
 def test_summarize_and_compare():
-    first = rc.summarize([(rc.IN_STOCK, "Laptop", None), (rc.AT_CUSTOMER, "Laptop", "ACME"),
-                          (rc.AT_CUSTOMER, "Phone", "ACME")])
+    first = rc.summarize(
+        [
+            (rc.IN_STOCK, "Laptop", None),
+            (rc.AT_CUSTOMER, "Laptop", "ACME"),
+            (rc.AT_CUSTOMER, "Phone", "ACME"),
+        ]
+    )
     assert first["total"] == 3
     assert first["by_bucket"][rc.AT_CUSTOMER] == 2 and first["by_bucket"][rc.GONE] == 0
     assert first["by_product"] == {"Laptop": 2, "Phone": 1}
     assert first["by_customer"] == {"ACME": 2}
-    second = rc.summarize([(rc.AT_CUSTOMER, "Laptop", "ACME"), (rc.AT_CUSTOMER, "Laptop", "Bob"),
-                           (rc.AT_CUSTOMER, "Phone", "ACME")])
+    second = rc.summarize(
+        [
+            (rc.AT_CUSTOMER, "Laptop", "ACME"),
+            (rc.AT_CUSTOMER, "Laptop", "Bob"),
+            (rc.AT_CUSTOMER, "Phone", "ACME"),
+        ]
+    )
     changes = rc.compare(first, second)
     assert "total" not in changes
     assert changes["by_bucket"] == {rc.AT_CUSTOMER: (2, 3), rc.IN_STOCK: (1, 0)}
@@ -177,8 +200,15 @@ def test_summarize_and_compare():
     assert rc.compare(second, second) == {}
 
 
-@given(st.lists(st.tuples(st.sampled_from(list(rc.BUCKET_LABELS)),
-                          st.sampled_from(["A", "B"]), st.sampled_from([None, "C1", "C2"]))))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(rc.BUCKET_LABELS)),
+            st.sampled_from(["A", "B"]),
+            st.sampled_from([None, "C1", "C2"]),
+        )
+    )
+)
 def test_summarize_counts_add_up(rows):
     summary = rc.summarize(rows)
     assert summary["total"] == len(rows)
@@ -188,13 +218,15 @@ def test_summarize_counts_add_up(rows):
 
 
 def test_dashboard():
-    figures = rc.dashboard([
-        (rc.IN_STOCK, rc.QUARANTINED, True),
-        (rc.IN_STOCK, rc.PENDING, False),
-        (rc.AT_CUSTOMER, rc.PENDING, False),
-        (rc.AT_CUSTOMER, rc.RECOVERED, False),
-        (rc.GONE, rc.UNREACHABLE, False),
-    ])
+    figures = rc.dashboard(
+        [
+            (rc.IN_STOCK, rc.QUARANTINED, True),
+            (rc.IN_STOCK, rc.PENDING, False),
+            (rc.AT_CUSTOMER, rc.PENDING, False),
+            (rc.AT_CUSTOMER, rc.RECOVERED, False),
+            (rc.GONE, rc.UNREACHABLE, False),
+        ]
+    )
     assert figures["total"] == 5
     assert figures["recovery_rate"] == 50.0  # 2 of the 4 reachable units
     assert (figures["under_control"], figures["reachable"]) == (2, 4)
@@ -208,11 +240,13 @@ def test_dashboard():
 
 def test_dashboard_notified_unit_is_still_at_customer():
     # telling the customer does not bring the unit back: still out, not under control
-    figures = rc.dashboard([
-        (rc.AT_CUSTOMER, rc.NOTIFIED, False),
-        (rc.AT_CUSTOMER, rc.PENDING, False),
-        (rc.AT_CUSTOMER, rc.RECOVERED, False),
-    ])
+    figures = rc.dashboard(
+        [
+            (rc.AT_CUSTOMER, rc.NOTIFIED, False),
+            (rc.AT_CUSTOMER, rc.PENDING, False),
+            (rc.AT_CUSTOMER, rc.RECOVERED, False),
+        ]
+    )
     assert figures["at_customer"] == 2
     assert figures["by_status"][rc.NOTIFIED] == 1
     assert (figures["under_control"], figures["reachable"]) == (1, 3)
@@ -228,29 +262,35 @@ def test_batches():
         rc.batches([1], 0)
 
 
-@pytest.mark.parametrize(("bucket", "state", "in_quarantine", "place"), [
-    # activation moved it: in quarantine, whatever its bucket said
-    (rc.IN_STOCK, lifecycle.QUARANTINED, True, rc.IN_QUARANTINE),
-    (rc.ALLOCATED, lifecycle.QUARANTINED, True, rc.IN_QUARANTINE),
-    (rc.IN_STOCK, lifecycle.IN_STOCK, True, rc.IN_QUARANTINE),
-    # released back to stock, returned by its customer, shipped since
-    (rc.IN_STOCK, lifecycle.IN_STOCK, False, rc.IN_STOCK),
-    (rc.AT_CUSTOMER, lifecycle.RETURNED, False, rc.IN_STOCK),
-    (rc.IN_STOCK, lifecycle.SHIPPED, False, rc.AT_CUSTOMER),
-    (rc.IN_STOCK, lifecycle.ALLOCATED, False, rc.ALLOCATED),
-    # consumed: built into a unit or still on an order, as the simulation found it
-    (rc.CONSUMED, lifecycle.CONSUMED, False, rc.CONSUMED),
-    (rc.IN_PRODUCTION, lifecycle.CONSUMED, False, rc.IN_PRODUCTION),
-    (rc.IN_STOCK, lifecycle.CONSUMED, False, rc.IN_PRODUCTION),
-    (rc.IN_STOCK, lifecycle.SCRAPPED, False, rc.SCRAPPED),
-    (rc.AT_CUSTOMER, lifecycle.IN_REPAIR, False, rc.IN_REPAIR),
-    (rc.GONE, None, False, rc.GONE),
-])
+@pytest.mark.parametrize(
+    ("bucket", "state", "in_quarantine", "place"),
+    [
+        # activation moved it: in quarantine, whatever its bucket said
+        (rc.IN_STOCK, lifecycle.QUARANTINED, True, rc.IN_QUARANTINE),
+        (rc.ALLOCATED, lifecycle.QUARANTINED, True, rc.IN_QUARANTINE),
+        (rc.IN_STOCK, lifecycle.IN_STOCK, True, rc.IN_QUARANTINE),
+        # released back to stock, returned by its customer, shipped since
+        (rc.IN_STOCK, lifecycle.IN_STOCK, False, rc.IN_STOCK),
+        (rc.AT_CUSTOMER, lifecycle.RETURNED, False, rc.IN_STOCK),
+        (rc.IN_STOCK, lifecycle.SHIPPED, False, rc.AT_CUSTOMER),
+        (rc.IN_STOCK, lifecycle.ALLOCATED, False, rc.ALLOCATED),
+        # consumed: built into a unit or still on an order, as the simulation found it
+        (rc.CONSUMED, lifecycle.CONSUMED, False, rc.CONSUMED),
+        (rc.IN_PRODUCTION, lifecycle.CONSUMED, False, rc.IN_PRODUCTION),
+        (rc.IN_STOCK, lifecycle.CONSUMED, False, rc.IN_PRODUCTION),
+        (rc.IN_STOCK, lifecycle.SCRAPPED, False, rc.SCRAPPED),
+        (rc.AT_CUSTOMER, lifecycle.IN_REPAIR, False, rc.IN_REPAIR),
+        (rc.GONE, None, False, rc.GONE),
+    ],
+)
 def test_place_of(bucket, state, in_quarantine, place):
     assert rc.place_of(bucket, state, in_quarantine) == place
 
 
-@given(st.sampled_from([b for b, _l in rc.BUCKETS]),
-       st.sampled_from([s for s, _l in lifecycle.STATES] + [None]), st.booleans())
+@given(
+    st.sampled_from([b for b, _l in rc.BUCKETS]),
+    st.sampled_from([s for s, _l in lifecycle.STATES] + [None]),
+    st.booleans(),
+)
 def test_every_unit_has_a_known_place(bucket, state, in_quarantine):
     assert rc.place_of(bucket, state, in_quarantine) in rc.PLACE_LABELS

@@ -16,17 +16,20 @@ def classify(raw):
     return scan_input.classify(raw, today=TODAY)
 
 
-@pytest.mark.parametrize("raw", [
-    "]d2" + f"01{GTIN}17270131" + "10B-42" + GS + "21SN0001",
-    "]C1" + f"01{GTIN}17270131" + "10B-42" + GS + "21SN0001\r\n",
-    f"01{GTIN}17270131" + "10B-42<GS>21SN0001",
-    f"(01){GTIN}(17)270131(10)B-42(21)SN0001",
-    f"  (01) {GTIN} (17) 270131 (10) B-42 (21) SN0001\t",
-    f"01{GTIN}1727013110B-42{{GS}}21SN0001",
-    f"https://id.gs1.org/01/{GTIN}/10/B-42/21/SN0001?17=270131",
-    f"]Q3https://example.com/01/{GTIN}/10/B-42/21/SN0001?exp=270131",
-    f"]Q1HTTPS://example.com/shop/01/{GTIN}/10/B-42/21/SN0001?17=270131",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "]d2" + f"01{GTIN}17270131" + "10B-42" + GS + "21SN0001",
+        "]C1" + f"01{GTIN}17270131" + "10B-42" + GS + "21SN0001\r\n",
+        f"01{GTIN}17270131" + "10B-42<GS>21SN0001",
+        f"(01){GTIN}(17)270131(10)B-42(21)SN0001",
+        f"  (01) {GTIN} (17) 270131 (10) B-42 (21) SN0001\t",
+        f"01{GTIN}1727013110B-42{{GS}}21SN0001",
+        f"https://id.gs1.org/01/{GTIN}/10/B-42/21/SN0001?17=270131",
+        f"]Q3https://example.com/01/{GTIN}/10/B-42/21/SN0001?exp=270131",
+        f"]Q1HTTPS://example.com/shop/01/{GTIN}/10/B-42/21/SN0001?17=270131",
+    ],
+)
 def test_gs1_forms_give_gtin_serial_batch_expiry(raw):
     result = classify(raw)
     assert result.kind == scan_input.GS1, result.error
@@ -45,15 +48,18 @@ def test_day_zero_expiry_is_the_last_day_of_the_month():
     assert classify(f"(01){GTIN}(17)270200(21)X1").expiry == date(2027, 2, 28)
 
 
-@pytest.mark.parametrize(("raw", "names"), [
-    ("]d2" + "0109521234543214" + "21SN1", ["AI 01", "check digit"]),
-    (f"(01){GTIN}(17)271340(21)SN1", ["AI 17"]),
-    (f"(01){GTIN}(99", ["AI 01", "14 digits"]),
-    ("]C1" + "21", ["AI 21"]),
-    (f"01{GTIN}<GS>21" + "X" * 21, ["AI 21", "20"]),
-    ("https://id.gs1.org/01/123/21/X", ["AI 01"]),
-    ("https://example.com/products/42", ["primary key"]),
-])
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("]d2" + "0109521234543214" + "21SN1", ["AI 01", "check digit"]),
+        (f"(01){GTIN}(17)271340(21)SN1", ["AI 17"]),
+        (f"(01){GTIN}(99", ["AI 01", "14 digits"]),
+        ("]C1" + "21", ["AI 21"]),
+        (f"01{GTIN}<GS>21" + "X" * 21, ["AI 21", "20"]),
+        ("https://id.gs1.org/01/123/21/X", ["AI 01"]),
+        ("https://example.com/products/42", ["primary key"]),
+    ],
+)
 def test_malformed_gs1_says_where_and_what(raw, names):
     result = classify(raw)
     assert result.kind == scan_input.MALFORMED
@@ -96,7 +102,9 @@ def test_gtin_like_text_offers_the_product_barcode_forms():
 
 def test_upc_a_gtin_has_its_twelve_and_thirteen_digit_forms():
     assert scan_input.gtin_forms("00036000291452") == (
-        "00036000291452", "0036000291452", "036000291452",
+        "00036000291452",
+        "0036000291452",
+        "036000291452",
     )
 
 
@@ -120,8 +128,13 @@ def test_as_dict_is_json_able():
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
 def test_fuzz_any_text_is_classified_without_crashing(raw):
     result = classify(raw)
-    assert result.kind in {scan_input.EMPTY, scan_input.GS1, scan_input.MALFORMED,
-                           scan_input.PRODUCT, scan_input.TEXT}
+    assert result.kind in {
+        scan_input.EMPTY,
+        scan_input.GS1,
+        scan_input.MALFORMED,
+        scan_input.PRODUCT,
+        scan_input.TEXT,
+    }
     assert (result.kind == scan_input.MALFORMED) == bool(result.error)
     if result.kind == scan_input.TEXT:
         assert result.text and result.text == result.text.strip(" \t\r\n")
@@ -139,8 +152,13 @@ def test_fuzz_any_code_point_is_classified(raw):
     """Whatever a keyboard wedge or a JSON payload delivers, lone surrogates and control
     characters included, classification answers and never raises."""
     result = classify(raw)
-    assert result.kind in {scan_input.EMPTY, scan_input.GS1, scan_input.MALFORMED,
-                           scan_input.PRODUCT, scan_input.TEXT}
+    assert result.kind in {
+        scan_input.EMPTY,
+        scan_input.GS1,
+        scan_input.MALFORMED,
+        scan_input.PRODUCT,
+        scan_input.TEXT,
+    }
     assert (result.kind == scan_input.MALFORMED) == bool(result.error)
     result.as_dict()
 
@@ -149,33 +167,49 @@ def test_fuzz_any_code_point_is_classified(raw):
 
 
 def test_params_are_normalised_and_unknown_names_left_out():
-    params = scan_input.clean_params({
-        "picking_id": 7, "location_id": None, "product_id": False, "scanned": [3, 4],
-        "note": "dented", "reason_id": 2, "surprise": object(),
-    })
-    assert params == {"picking_id": 7, "location_id": False, "product_id": False,
-                      "scanned": [3, 4], "note": "dented", "reason_id": 2}
+    params = scan_input.clean_params(
+        {
+            "picking_id": 7,
+            "location_id": None,
+            "product_id": False,
+            "scanned": [3, 4],
+            "note": "dented",
+            "reason_id": 2,
+            "surprise": object(),
+        }
+    )
+    assert params == {
+        "picking_id": 7,
+        "location_id": False,
+        "product_id": False,
+        "scanned": [3, 4],
+        "note": "dented",
+        "reason_id": 2,
+    }
     assert scan_input.clean_params(None) == {}
     assert scan_input.clean_params({"scanned": None}) == {"scanned": []}
 
 
-@pytest.mark.parametrize(("params", "name"), [
-    ({"picking_id": "12"}, "picking_id"),
-    ({"picking_id": {"id": 12}}, "picking_id"),
-    ({"picking_id": True}, "picking_id"),
-    ({"picking_id": 1.0}, "picking_id"),
-    ({"picking_id": 0}, "picking_id"),
-    ({"picking_id": -3}, "picking_id"),
-    ({"location_id": 2**31}, "location_id"),
-    ({"scanned": "1,2"}, "scanned"),
-    ({"scanned": 5}, "scanned"),
-    ({"scanned": [None]}, "scanned"),
-    ({"scanned": [1, True]}, "scanned"),
-    ({"scanned": {"1": 1}}, "scanned"),
-    ({"note": ["x"]}, "note"),
-    ("picking_id=3", "params"),
-    ([("picking_id", 3)], "params"),
-])
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"picking_id": "12"}, "picking_id"),
+        ({"picking_id": {"id": 12}}, "picking_id"),
+        ({"picking_id": True}, "picking_id"),
+        ({"picking_id": 1.0}, "picking_id"),
+        ({"picking_id": 0}, "picking_id"),
+        ({"picking_id": -3}, "picking_id"),
+        ({"location_id": 2**31}, "location_id"),
+        ({"scanned": "1,2"}, "scanned"),
+        ({"scanned": 5}, "scanned"),
+        ({"scanned": [None]}, "scanned"),
+        ({"scanned": [1, True]}, "scanned"),
+        ({"scanned": {"1": 1}}, "scanned"),
+        ({"note": ["x"]}, "note"),
+        ("picking_id=3", "params"),
+        ([("picking_id", 3)], "params"),
+    ],
+)
 def test_wrong_types_name_the_parameter(params, name):
     with pytest.raises(scan_input.ParameterError) as raised:
         scan_input.clean_params(params)
@@ -184,13 +218,16 @@ def test_wrong_types_name_the_parameter(params, name):
 
 def test_undo_data_is_checked():
     entry = {"serial": "SN1", "undo": {"line_id": 4, "created": True, "previous_lot_id": False}}
-    assert scan_input.clean_undo(entry) == {"line_id": 4, "created": True,
-                                            "previous_lot_id": False}
+    assert scan_input.clean_undo(entry) == {"line_id": 4, "created": True, "previous_lot_id": False}
     assert scan_input.clean_undo({"serial": "SN1"}) == {}
-    for entry, name in (("last", "entry"), (None, "entry"), ({"undo": "all"}, "undo"),
-                        ({"undo": {"line_id": "4"}}, "line_id"),
-                        ({"undo": {"created": 1}}, "created"),
-                        ({"undo": {"action": 7}}, "action")):
+    for entry, name in (
+        ("last", "entry"),
+        (None, "entry"),
+        ({"undo": "all"}, "undo"),
+        ({"undo": {"line_id": "4"}}, "line_id"),
+        ({"undo": {"created": 1}}, "created"),
+        ({"undo": {"action": 7}}, "action"),
+    ):
         with pytest.raises(scan_input.ParameterError) as raised:
             scan_input.clean_undo(entry)
         assert raised.value.name == name
@@ -202,9 +239,13 @@ def test_a_long_value_is_shortened_in_the_error():
     assert len(raised.value.value) <= 40
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-                    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
-                    max_leaves=10))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+        max_leaves=10,
+    )
+)
 def test_any_json_gives_params_or_a_parameter_error(value):
     for payload in (value, {"picking_id": value}, {"scanned": value}):
         try:

@@ -6,15 +6,24 @@ import pytest
 from serial_tracking.tools import spreadsheet
 
 
-@pytest.mark.parametrize("text", [
-    '=HYPERLINK("http://x","y")', "+SN0001", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://x","y")',
+        "+SN0001",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+)
 def test_text_that_starts_a_formula_is_made_plain(text):
     assert spreadsheet.neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["SN0001", "Customer Inc", "", "a=b", "2024-000123", 3, -2.5,
-                                   None])
+@pytest.mark.parametrize(
+    "value", ["SN0001", "Customer Inc", "", "a=b", "2024-000123", 3, -2.5, None]
+)
 def test_other_values_are_left_alone(value):
     assert spreadsheet.neutralise(value) == value
 

@@ -16,25 +16,33 @@ def _kinds(problems):
 
 def test_even_split_gives_blocks_of_serials_in_consumption_order():
     rows = ua.even_split(UNITS, BOARDS)
-    assert rows == [Row("SRV-1", "MB-1"), Row("SRV-1", "MB-2"),
-                    Row("SRV-2", "MB-3"), Row("SRV-2", "MB-4")]
+    assert rows == [
+        Row("SRV-1", "MB-1"),
+        Row("SRV-1", "MB-2"),
+        Row("SRV-2", "MB-3"),
+        Row("SRV-2", "MB-4"),
+    ]
 
 
 def test_even_split_gives_the_first_units_one_more_when_it_does_not_divide():
     rows = ua.even_split(["A", "B", "C"], BOARDS)
     assert [(row.unit, row.lot) for row in rows] == [
-        ("A", "MB-1"), ("A", "MB-2"), ("B", "MB-3"), ("C", "MB-4")]
+        ("A", "MB-1"),
+        ("A", "MB-2"),
+        ("B", "MB-3"),
+        ("C", "MB-4"),
+    ]
 
 
 def test_even_split_shares_lot_quantities_across_lots():
     rows = ua.even_split(UNITS, GLUE)
-    assert rows == [Row("SRV-1", "G1", 0.5), Row("SRV-2", "G1", 0.1),
-                    Row("SRV-2", "G2", 0.4)]
+    assert rows == [Row("SRV-1", "G1", 0.5), Row("SRV-2", "G1", 0.1), Row("SRV-2", "G2", 0.4)]
 
 
 def test_even_split_merges_a_lot_consumed_on_two_lines():
-    rows = ua.even_split(["A"], [Consumed("G1", "glue", False, 0.3),
-                                 Consumed("G1", "glue", False, 0.2)])
+    rows = ua.even_split(
+        ["A"], [Consumed("G1", "glue", False, 0.3), Consumed("G1", "glue", False, 0.2)]
+    )
     assert rows == [Row("A", "G1", 0.5)]
 
 
@@ -44,8 +52,7 @@ def test_the_even_split_is_complete():
 
 
 def test_check_names_unassigned_and_doubly_assigned_serials():
-    rows = [Row("SRV-1", "MB-1"), Row("SRV-1", "MB-2"), Row("SRV-2", "MB-2"),
-            Row("SRV-2", "MB-3")]
+    rows = [Row("SRV-1", "MB-1"), Row("SRV-1", "MB-2"), Row("SRV-2", "MB-2"), Row("SRV-2", "MB-3")]
     problems = ua.check(UNITS, BOARDS, rows, NEEDS)
     assert _kinds(problems) == [("duplicate", "MB-2"), ("unassigned", "MB-4")]
     duplicate = next(problem for problem in problems if problem.kind == "duplicate")
@@ -53,8 +60,7 @@ def test_check_names_unassigned_and_doubly_assigned_serials():
 
 
 def test_check_names_a_unit_lacking_a_component():
-    rows = [Row("SRV-1", "MB-1"), Row("SRV-1", "MB-2"), Row("SRV-1", "MB-3"),
-            Row("SRV-2", "MB-4")]
+    rows = [Row("SRV-1", "MB-1"), Row("SRV-1", "MB-2"), Row("SRV-1", "MB-3"), Row("SRV-2", "MB-4")]
     problems = ua.check(UNITS, BOARDS, rows, NEEDS)
     assert _kinds(problems) == [("missing", "SRV-2")]
     assert (problems[0].assigned, problems[0].needed, problems[0].product) == (1.0, 2.0, "board")
@@ -95,15 +101,20 @@ def test_every_even_split_passes_the_check(unit_count, serial_counts, lot_centis
     units = [f"U{n}" for n in range(unit_count)]
     consumed = []
     for product, count in enumerate(serial_counts):
-        consumed += [Consumed(f"S{product}-{n}", f"serial{product}", True)
-                     for n in range(count * unit_count)]
-    consumed += [Consumed(f"L{n}", "lot", False, centis / 100)
-                 for n, centis in enumerate(lot_centis)]
+        consumed += [
+            Consumed(f"S{product}-{n}", f"serial{product}", True) for n in range(count * unit_count)
+        ]
+    consumed += [
+        Consumed(f"L{n}", "lot", False, centis / 100) for n, centis in enumerate(lot_centis)
+    ]
     needs = {f"serial{product}": float(count) for product, count in enumerate(serial_counts)}
     rows = ua.even_split(units, consumed)
     problems = ua.check(units, consumed, rows, needs)
     # a lot total smaller than one rounding step per unit cannot reach every unit
     lot_total = sum(lot_centis)
-    problems = [p for p in problems if not (p.kind == "missing" and p.product == "lot"
-                                            and lot_total < unit_count)]
+    problems = [
+        p
+        for p in problems
+        if not (p.kind == "missing" and p.product == "lot" and lot_total < unit_count)
+    ]
     assert problems == []

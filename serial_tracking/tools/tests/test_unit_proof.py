@@ -68,16 +68,19 @@ def test_truncated_secret_file_is_an_error_not_replaced(tmp_path):
     assert path.read_bytes() == b"abc"
 
 
-@pytest.mark.parametrize(("address", "key"), [
-    ("203.0.113.9", "203.0.113.9"),
-    (" 203.0.113.9 ", "203.0.113.9"),
-    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
-    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
-    ("2001:0DB8:0001:0003::1", "2001:db8:1:3::/64"),
-    ("::ffff:203.0.113.9", "203.0.113.9"),
-    ("", unit_proof.UNKNOWN_ADDRESS),
-    (None, unit_proof.UNKNOWN_ADDRESS),
-    ("not an address", unit_proof.UNKNOWN_ADDRESS),
-])
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        (" 203.0.113.9 ", "203.0.113.9"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:0DB8:0001:0003::1", "2001:db8:1:3::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        ("", unit_proof.UNKNOWN_ADDRESS),
+        (None, unit_proof.UNKNOWN_ADDRESS),
+        ("not an address", unit_proof.UNKNOWN_ADDRESS),
+    ],
+)
 def test_rate_key_counts_ipv6_per_64(address, key):
     assert unit_proof.rate_key(address) == key

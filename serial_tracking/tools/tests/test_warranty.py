@@ -103,15 +103,22 @@ def test_lot_summary():
     assert w.lot_summary([], today) == ("none", None)
     assert w.lot_summary([("supplier", w.ACTIVE, far)], today) == ("none", None)
     assert w.lot_summary([("full", w.ACTIVE, far), ("parts", w.EXPIRED, past)], today) == (
-        w.ACTIVE, far)
+        w.ACTIVE,
+        far,
+    )
     assert w.lot_summary([("full", w.ACTIVE, near)], today) == ("expiring", near)
     # the latest active end decides: a long labour coverage keeps the unit "active"
-    assert w.lot_summary([("parts", w.ACTIVE, near), ("labour", w.ACTIVE, far)], today)[0] \
-        == w.ACTIVE
+    assert (
+        w.lot_summary([("parts", w.ACTIVE, near), ("labour", w.ACTIVE, far)], today)[0] == w.ACTIVE
+    )
     assert w.lot_summary([("full", w.PENDING, None), ("parts", w.EXPIRED, past)], today) == (
-        w.PENDING, past)
+        w.PENDING,
+        past,
+    )
     assert w.lot_summary([("full", w.EXPIRED, past), ("full", w.VOID, far)], today) == (
-        w.EXPIRED, past)
+        w.EXPIRED,
+        past,
+    )
     assert w.lot_summary([("full", w.VOID, far)], today) == (w.VOID, None)
 
 
@@ -132,8 +139,7 @@ def test_years_are_twelve_months(start, years):
     assert w.add_duration(start, years, w.YEAR) == w.add_duration(start, years * 12, w.MONTH)
 
 
-@given(DATES, st.integers(1, 120), st.sampled_from([w.DAY, w.MONTH, w.YEAR]),
-       st.integers(0, 400))
+@given(DATES, st.integers(1, 120), st.sampled_from([w.DAY, w.MONTH, w.YEAR]), st.integers(0, 400))
 def test_end_is_monotonic_in_pause_and_after_start(start, duration, unit, paused):
     end = w.coverage_end(start, duration, unit, paused)
     assert end >= start

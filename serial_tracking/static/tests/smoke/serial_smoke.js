@@ -98,7 +98,9 @@ class SmokeCrawler {
         }
         say(`click ${what}`);
         for (const type of MOUSE_EVENTS) {
-            el.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, view: window }));
+            el.dispatchEvent(
+                new MouseEvent(type, { bubbles: true, cancelable: true, view: window })
+            );
         }
         await this.settle(what);
     }
@@ -118,9 +120,10 @@ class SmokeCrawler {
         // the navbar shows the section, its dropdown the leaf (sub-sections are headers)
         const steps = path.length > 1 ? [path[0], path[path.length - 1]] : path;
         for (const [index, xmlid] of steps.entries()) {
-            const selector = index === 0
-                ? `.o_menu_sections [data-menu-xmlid="${xmlid}"]`
-                : `.o-dropdown--menu [data-menu-xmlid="${xmlid}"]`;
+            const selector =
+                index === 0
+                    ? `.o_menu_sections [data-menu-xmlid="${xmlid}"]`
+                    : `.o-dropdown--menu [data-menu-xmlid="${xmlid}"]`;
             const el = document.querySelector(selector);
             if (!visible(el)) {
                 throw new Error(`menu ${menu.name} (${xmlid}) is not shown to this user`);
@@ -128,8 +131,10 @@ class SmokeCrawler {
             const updates = this.uiUpdates;
             await this.click(el, `menu ${el.innerText.trim() || xmlid}`);
             if (index === steps.length - 1) {
-                await this.settle(`menu ${menu.name}`, () =>
-                    this.uiUpdates !== updates || document.querySelector(".o_dialog"));
+                await this.settle(
+                    `menu ${menu.name}`,
+                    () => this.uiUpdates !== updates || document.querySelector(".o_dialog")
+                );
             }
         }
         this.counts.menus++;
@@ -145,24 +150,36 @@ class SmokeCrawler {
             }
             const dialog = dialogs[dialogs.length - 1];
             this.counts.dialogs++;
-            const close = dialog.querySelector(".modal-header .btn-close")
-                || dialog.querySelector(".modal-footer .btn-secondary");
-            await this.click(close, `close the dialog "${dialog.querySelector(".modal-title")?.innerText.trim() || ""}" opened by ${where}`);
+            const close =
+                dialog.querySelector(".modal-header .btn-close") ||
+                dialog.querySelector(".modal-footer .btn-secondary");
+            await this.click(
+                close,
+                `close the dialog "${dialog.querySelector(".modal-title")?.innerText.trim() || ""}" opened by ${where}`
+            );
         }
         throw new Error(`dialogs keep opening after ${where}`);
     }
 
     async visitViews(menu) {
         this.counts.views++; // the view the menu opened
-        const switches = [...document.querySelectorAll("nav.o_cp_switch_buttons button.o_switch_view")];
-        const types = switches.map((button) => [...button.classList]
-            .find((cls) => cls.startsWith("o_") && cls !== "o_switch_view").slice(2));
+        const switches = [
+            ...document.querySelectorAll("nav.o_cp_switch_buttons button.o_switch_view"),
+        ];
+        const types = switches.map((button) =>
+            [...button.classList]
+                .find((cls) => cls.startsWith("o_") && cls !== "o_switch_view")
+                .slice(2)
+        );
         for (const type of types) {
-            const button = document.querySelector(`nav.o_cp_switch_buttons button.o_switch_view.o_${type}`);
+            const button = document.querySelector(
+                `nav.o_cp_switch_buttons button.o_switch_view.o_${type}`
+            );
             if (!button.classList.contains("active")) {
                 await this.click(button, `${type} view of ${menu.name}`);
                 await this.settle(`${type} view of ${menu.name}`, () =>
-                    document.querySelector(`button.o_switch_view.o_${type}.active`));
+                    document.querySelector(`button.o_switch_view.o_${type}.active`)
+                );
                 this.counts.views++;
             }
         }
@@ -171,7 +188,8 @@ class SmokeCrawler {
 
     currentViewType() {
         const view = document.querySelector(".o_action_manager .o_view_controller");
-        const match = view && [...view.classList].find((cls) => /^o_(list|kanban|form)_view$/.test(cls));
+        const match =
+            view && [...view.classList].find((cls) => /^o_(list|kanban|form)_view$/.test(cls));
         return match ? match.slice(2, -5) : null;
     }
 
@@ -182,18 +200,25 @@ class SmokeCrawler {
             if (!offered.includes(type)) {
                 continue;
             }
-            const button = document.querySelector(`nav.o_cp_switch_buttons button.o_switch_view.o_${type}`);
+            const button = document.querySelector(
+                `nav.o_cp_switch_buttons button.o_switch_view.o_${type}`
+            );
             if (button && !button.classList.contains("active")) {
                 await this.click(button, `${type} view of ${menu.name}`);
             }
-            const record = type === "list"
-                ? document.querySelector(".o_list_view .o_data_row .o_data_cell")
-                : document.querySelector(".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)");
+            const record =
+                type === "list"
+                    ? document.querySelector(".o_list_view .o_data_row .o_data_cell")
+                    : document.querySelector(
+                          ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)"
+                      );
             if (record) {
                 await this.click(record, `first record of ${menu.name}`);
                 const inline = () => document.querySelector(".o_list_view .o_selected_row");
-                await this.settle(`form of ${menu.name}`, () =>
-                    document.querySelector(".o_form_view") || inline());
+                await this.settle(
+                    `form of ${menu.name}`,
+                    () => document.querySelector(".o_form_view") || inline()
+                );
                 if (inline()) {
                     // an editable list edits in place: nothing to press, leave the row as it was
                     const discard = document.querySelector(".o_list_button_discard");
@@ -210,8 +235,9 @@ class SmokeCrawler {
 
     formButtons() {
         const skip = new Set(this.plan.skip_buttons || []);
-        return [...document.querySelectorAll(`${HEADER_BUTTONS}, ${SMART_BUTTONS}`)]
-            .filter((el) => visible(el) && !skip.has(el.getAttribute("name")));
+        return [...document.querySelectorAll(`${HEADER_BUTTONS}, ${SMART_BUTTONS}`)].filter(
+            (el) => visible(el) && !skip.has(el.getAttribute("name"))
+        );
     }
 
     buttonLabel(el) {
@@ -245,7 +271,10 @@ class SmokeCrawler {
     }
 
     async comeBack(menu, depth, form) {
-        if (this.env.services.action.currentController === form && document.querySelector(".o_form_view")) {
+        if (
+            this.env.services.action.currentController === form &&
+            document.querySelector(".o_form_view")
+        ) {
             return;
         }
         // the record's own screen is the breadcrumb at the depth the form had (the current
@@ -253,8 +282,10 @@ class SmokeCrawler {
         const crumbs = [...document.querySelectorAll(".o_breadcrumb .breadcrumb-item")];
         if (crumbs.length > depth) {
             await this.click(crumbs[depth], `back to ${menu.name}`);
-            await this.settle(`back to ${menu.name}`, () =>
-                document.querySelector(".o_form_view") && this.breadcrumbDepth() === depth);
+            await this.settle(
+                `back to ${menu.name}`,
+                () => document.querySelector(".o_form_view") && this.breadcrumbDepth() === depth
+            );
             return;
         }
         // a screen without the way back (client action, cleared breadcrumbs): reopen the menu

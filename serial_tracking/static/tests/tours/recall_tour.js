@@ -47,7 +47,8 @@ registry.category("web_tour.tours").add("serial_tracking_recall_campaign", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name='unit_ids'] .o_data_row:contains('TRC0004'):contains('Tour Customer')",
+            trigger:
+                ".o_form_view .o_field_widget[name='unit_ids'] .o_data_row:contains('TRC0004'):contains('Tour Customer')",
         },
         {
             content: "Activate",
@@ -61,7 +62,8 @@ registry.category("web_tour.tours").add("serial_tracking_recall_campaign", {
         },
         {
             content: "The recall is active",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Active')",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Active')",
         },
         {
             content: "Nothing is left in stock outside quarantine",

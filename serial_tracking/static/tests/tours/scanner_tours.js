@@ -74,16 +74,19 @@ registry.category("web_tour.tours").add("serial_scanner_lookup", {
         },
         {
             content: "The wedge scan is answered like a typed one",
-            trigger: ".o_serial_scanner_status[data-status='ok'] .o_serial_scanner_message:contains('TOUR-SC-L2: In Stock')",
+            trigger:
+                ".o_serial_scanner_status[data-status='ok'] .o_serial_scanner_message:contains('TOUR-SC-L2: In Stock')",
         },
         ...scan("TOUR-SC-L1", "ok", "TOUR-SC-L1: In Stock"),
         {
             content: "A unit looked up again is listed once, latest first",
-            trigger: ".o_serial_scanner_list:not(:has(tr:nth-child(3))) tr:first-child .o_entry_serial:contains('TOUR-SC-L1')",
+            trigger:
+                ".o_serial_scanner_list:not(:has(tr:nth-child(3))) tr:first-child .o_entry_serial:contains('TOUR-SC-L1')",
         },
         {
             content: "Look up counts nothing and offers nothing to take back",
-            trigger: ".o_serial_scanner_counts:not(:has(.o_serial_scanner_undo)):not(:has(.o_serial_scanner_scanned))",
+            trigger:
+                ".o_serial_scanner_counts:not(:has(.o_serial_scanner_undo)):not(:has(.o_serial_scanner_scanned))",
         },
         ...scan("TOUR-SC-NONE", "error", "TOUR-SC-NONE is not a known serial"),
         {
@@ -112,7 +115,8 @@ registry.category("web_tour.tours").add("serial_scanner_receive", {
         },
         {
             content: "One scan was refused, five are listed",
-            trigger: ".o_serial_scanner_counts:has(.o_serial_scanner_refused:contains('1')):has(.o_serial_scanner_scanned:contains('5'))",
+            trigger:
+                ".o_serial_scanner_counts:has(.o_serial_scanner_refused:contains('1')):has(.o_serial_scanner_scanned:contains('5'))",
         },
         {
             content: "Validate the receipt",
@@ -121,7 +125,8 @@ registry.category("web_tour.tours").add("serial_scanner_receive", {
         },
         {
             content: "The receipt is validated",
-            trigger: ".o_serial_scanner_status[data-status='ok']:contains('TOUR/IN/SCAN validated')",
+            trigger:
+                ".o_serial_scanner_status[data-status='ok']:contains('TOUR/IN/SCAN validated')",
         },
     ],
 });
@@ -155,7 +160,8 @@ registry.category("web_tour.tours").add("serial_scanner_pick", {
         },
         {
             content: "The delivery is validated",
-            trigger: ".o_serial_scanner_status[data-status='ok']:contains('TOUR/OUT/SCAN validated')",
+            trigger:
+                ".o_serial_scanner_status[data-status='ok']:contains('TOUR/OUT/SCAN validated')",
         },
     ],
 });
@@ -174,7 +180,8 @@ registry.category("web_tour.tours").add("serial_scanner_count", {
         ...scan("TOUR-SC-C4", "warning", "TOUR-SC-C4 is not expected here"),
         {
             content: "Found 2, missing 1, unexpected 1",
-            trigger: ".o_serial_scanner_count_figures:has(.o_count_found:contains('2')):has(.o_count_missing:contains('1')):has(.o_count_unexpected:contains('1'))",
+            trigger:
+                ".o_serial_scanner_count_figures:has(.o_count_found:contains('2')):has(.o_count_missing:contains('1')):has(.o_count_unexpected:contains('1'))",
         },
         {
             content: "Review the count",

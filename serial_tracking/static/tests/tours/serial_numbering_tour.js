@@ -6,12 +6,14 @@ registry.category("web_tour.tours").add("serial_numbering_generate_receive", {
     steps: () => [
         {
             content: "Open the serial generation of the receipt's move",
-            trigger: ".o_field_widget[name='move_ids'] .o_data_row:contains('Tour Phone') button[name='action_open_serial_generate_wizard']",
+            trigger:
+                ".o_field_widget[name='move_ids'] .o_data_row:contains('Tour Phone') button[name='action_open_serial_generate_wizard']",
             run: "click",
         },
         {
             content: "The wizard proposes the rule's next numbers for the 5 units",
-            trigger: ".modal .o_field_widget[name='preview']:contains('TOUR-00001'):contains('(5 serials)')",
+            trigger:
+                ".modal .o_field_widget[name='preview']:contains('TOUR-00001'):contains('(5 serials)')",
         },
         {
             content: "Create the serials and their lines",
@@ -20,7 +22,8 @@ registry.category("web_tour.tours").add("serial_numbering_generate_receive", {
         },
         {
             content: "The move shows its serials as one range",
-            trigger: "body:not(:has(.modal)) .o_data_row td[name='serial_ranges']:contains('TOUR-00001–TOUR-00005 (5 serials)')",
+            trigger:
+                "body:not(:has(.modal)) .o_data_row td[name='serial_ranges']:contains('TOUR-00001–TOUR-00005 (5 serials)')",
         },
         {
             content: "Validate the receipt",

@@ -11,7 +11,8 @@ registry.category("web_tour.tours").add("serial_tracking_list_serials", {
         },
         {
             content: "Its lifecycle state badge says it is in stock",
-            trigger: ".o_data_row:contains('TOUR-SN-0001') td[name='lifecycle_state']:contains('In Stock')",
+            trigger:
+                ".o_data_row:contains('TOUR-SN-0001') td[name='lifecycle_state']:contains('In Stock')",
         },
         {
             content: "Open the serial",
@@ -20,7 +21,8 @@ registry.category("web_tour.tours").add("serial_tracking_list_serials", {
         },
         {
             content: "The form shows its history with the receipt event",
-            trigger: ".o_form_view .o_field_widget[name='event_ids'] .o_data_row:contains('Received')",
+            trigger:
+                ".o_form_view .o_field_widget[name='event_ids'] .o_data_row:contains('Received')",
         },
     ],
 });

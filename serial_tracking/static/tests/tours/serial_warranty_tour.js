@@ -7,7 +7,8 @@ registry.category("web_tour.tours").add("serial_tracking_warranty_check_and_retu
     steps: () => [
         {
             content: "The serial shows its warranty in the list",
-            trigger: ".o_data_row:contains('TOUR-WAR-001') td[name='warranty_state']:contains('Active')",
+            trigger:
+                ".o_data_row:contains('TOUR-WAR-001') td[name='warranty_state']:contains('Active')",
         },
         {
             content: "Open the serial",
@@ -33,7 +34,8 @@ registry.category("web_tour.tours").add("serial_tracking_warranty_check_and_retu
             trigger: ".o_form_view .o_field_widget[name='verdict']:contains('Eligible')",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name='reasons_html']:contains('can be returned until')",
+            trigger:
+                ".o_form_view .o_field_widget[name='reasons_html']:contains('can be returned until')",
         },
         {
             content: "Return it",
@@ -55,7 +57,8 @@ registry.category("web_tour.tours").add("serial_tracking_warranty_check_and_retu
         },
         {
             content: "The return is done",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Done')",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Done')",
         },
     ],
 });

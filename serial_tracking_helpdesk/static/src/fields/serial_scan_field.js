@@ -1,10 +1,7 @@
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useBus, useService } from "@web/core/utils/hooks";
-import {
-    buildM2OFieldDescription,
-    Many2OneField,
-} from "@web/views/fields/many2one/many2one_field";
+import { buildM2OFieldDescription, Many2OneField } from "@web/views/fields/many2one/many2one_field";
 
 /**
  * A serial number field that a barcode scanner fills: a scan anywhere on the form (outside

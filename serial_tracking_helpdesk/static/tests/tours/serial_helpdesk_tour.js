@@ -27,11 +27,13 @@ registry.category("web_tour.tours").add("serial_helpdesk_scan_check_return", {
         },
         {
             content: "It brought the product",
-            trigger: ".o_form_view .o_field_widget[name='product_id'] input:value('Tour Helpdesk Laptop')",
+            trigger:
+                ".o_form_view .o_field_widget[name='product_id'] input:value('Tour Helpdesk Laptop')",
         },
         {
             content: "Check the eligibility for a return",
-            trigger: ".o_form_view .o_statusbar_buttons button[name='action_serial_check_eligibility']",
+            trigger:
+                ".o_form_view .o_statusbar_buttons button[name='action_serial_check_eligibility']",
             run: "click",
         },
         {
@@ -53,7 +55,8 @@ registry.category("web_tour.tours").add("serial_helpdesk_scan_check_return", {
         },
         {
             content: "The return is open, linked to the ticket",
-            trigger: ".o_form_view .o_field_widget[name='helpdesk_ticket_id']:contains('Tour: screen flickers')",
+            trigger:
+                ".o_form_view .o_field_widget[name='helpdesk_ticket_id']:contains('Tour: screen flickers')",
         },
     ],
 });
