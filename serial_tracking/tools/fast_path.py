@@ -52,6 +52,7 @@ OPERATIONS = {
     ),
     # Odoo's checks run on the records the database says can fail them
     "quant_check": (("stock.quant", "check_quantity"),),
+    "company_check": (("stock.move.line", "_check_company"),),
     "unique_serial_check": (("stock.lot", "_check_unique_lot"),),
     "sanity_check": (("stock.picking", "_get_lot_move_lines_for_sanity_check"),),
     # serial.event._append: big batches of ledger events in one statement

@@ -23,6 +23,7 @@ relocate_quants     ``stock.quant`` ``create``, ``write``,     ``stock_move_line
                     ``_synchronize_quant`` of the moved lines
                     (a recall's transfer into quarantine)
 quant_check         ``stock.quant.check_quantity``              ``stock_quant.py`` here
+company_check       ``stock.move.line._check_company``          ``stock_move_line.py`` here
 unique_serial_check ``stock.lot._check_unique_lot``             ``stock_lot.py`` here
 sanity_check        ``stock.picking._get_lot_move_lines_for_     ``stock_picking.py`` here
                     sanity_check``
