@@ -1,30 +1,11 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+from ...tools import ledger
 from ...tools.fast_path import BULK_MIN
 
-# The ledger columns an ``imported`` event of the back-fill fills, in this order.
-_IMPORTED_COLUMNS = (
-    "lot_id",
-    "product_id",
-    "company_id",
-    "event_type",
-    "from_state",
-    "to_state",
-    "date",
-    "user_id",
-    "location_id",
-    "location_dest_id",
-    "partner_id",
-    "document_ref",
-    "reason_id",
-    "note",
-    "prev_hash",
-    "hash",
-    "create_date",
-    "picking_ref",
-    "move_line_ref",
-)
+# The ledger columns an ``imported`` event of the back-fill fills: its content, chained.
+_IMPORTED_COLUMNS = (*ledger.HASHED_FIELDS_V2, "prev_hash", "hash")
 
 
 class StockLot(models.Model):
