@@ -595,6 +595,20 @@ def write_odoo_config(
     return path
 
 
+def install_command(config: str | os.PathLike, dbname: str, modules, *extra: str) -> list[str]:
+    """Odoo installing ``modules`` on ``dbname`` then stopping, warnings and up logged."""
+    return odoo_command(
+        config,
+        "-d",
+        dbname,
+        "-i",
+        ",".join(modules),
+        *extra,
+        "--stop-after-init",
+        "--log-level=warn",
+    )
+
+
 def odoo_command(config: str | os.PathLike, *args: str, python: str | None = None) -> list[str]:
     """``python -m odoo server -c CONFIG ARGS...``."""
     return [python or python_executable(), "-m", "odoo", "server", "-c", str(config), *args]
@@ -981,29 +995,12 @@ def install_uninstall_check(
     steps = [
         (
             f"install dependencies with demo data ({', '.join(deps)})",
-            odoo_command(
-                config,
-                "-d",
-                dbname,
-                "-i",
-                ",".join(deps),
-                "--with-demo",
-                "--stop-after-init",
-                "--log-level=warn",
-            ),
+            install_command(config, dbname, deps, "--with-demo"),
             None,
         ),
         (
             "install the suite on that database",
-            odoo_command(
-                config,
-                "-d",
-                dbname,
-                "-i",
-                ",".join(modules),
-                "--stop-after-init",
-                "--log-level=warn",
-            ),
+            install_command(config, dbname, modules),
             "installed",
         ),
     ]
@@ -1327,15 +1324,11 @@ def serve(
         )
         scan = LogScan(modules)
         rc = stream_process(
-            odoo_command(
+            install_command(
                 config,
-                "-d",
                 dbname,
-                "-i",
-                ",".join(modules),
+                modules,
                 "--with-demo",
-                "--stop-after-init",
-                "--log-level=warn",
             ),
             logfile,
             odoo_env(),

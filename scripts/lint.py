@@ -26,6 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from check_data_files import SKIP_DIRS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # "ruff check.....Passed" / "eslint....Failed" / "prettier....(no files to check)Skipped"
 _RESULT = re.compile(r"^(?P<name>.+?)\.{3,}(?:\(.*\))?(?P<status>Passed|Failed|Skipped)\s*$")
@@ -82,18 +84,7 @@ def scratch_copy(root: Path, target: Path) -> None:
     if is_git_checkout(root):
         names = [name for name in tracked_files(root) if (root / name).is_file()]
     else:
-        skip = {
-            ".git",
-            ".local",
-            "node_modules",
-            "__pycache__",
-            ".pytest_cache",
-            ".hypothesis",
-            ".ruff_cache",
-            ".venv",
-            "venv",
-            ".work",
-        }
+        skip = SKIP_DIRS
         names = []
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = [d for d in dirnames if d not in skip]

@@ -292,7 +292,7 @@ def _extract_tar(archive: Path, mode: str, work: Path) -> None:
 
 
 def _gnu_tar(archive: Path, compression: str, work: Path) -> None:
-    proc = subprocess.run(
+    proc = _captured(
         [
             "tar",
             f"-x{compression}f",
@@ -301,10 +301,7 @@ def _gnu_tar(archive: Path, compression: str, work: Path) -> None:
             str(work),
             "--no-same-owner",
             "--no-same-permissions",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+        ]
     )
     if proc.returncode != 0:
         raise ProvisionError(f"tar could not unpack {archive}: {proc.stderr.strip()}")
@@ -423,13 +420,15 @@ def requirements_hash(repo_root: Path, odoo_requirements: Path) -> str:
 # ------------------------------------------------------------------------------------ stamp
 
 
+def _captured(argv: list[str], **options) -> subprocess.CompletedProcess:
+    """``argv`` run to the end, its output kept as text; never raises on its status."""
+    return subprocess.run(argv, capture_output=True, text=True, check=False, **options)
+
+
 def python_identity(python: str) -> str:
     """Version and path of an interpreter: a venv only serves the Python it was made from."""
-    proc = subprocess.run(
-        [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3], sys.executable)"],
-        capture_output=True,
-        text=True,
-        check=False,
+    proc = _captured(
+        [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3], sys.executable)"]
     )
     if proc.returncode != 0:
         raise ProvisionError(f"cannot run {python}: {proc.stderr.strip()}")
@@ -578,26 +577,20 @@ class Provisioner:
         )
 
     def link_odoo(self, source_dir: Path) -> None:
-        proc = subprocess.run(
+        proc = _captured(
             [
                 str(self.layout.python),
                 "-c",
                 "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
+            ]
         )
         if proc.returncode != 0:
             raise ProvisionError(f"the venv's Python does not run: {proc.stderr.strip()}")
         site = Path(proc.stdout.strip())
         (site / PTH_NAME).write_text(str(source_dir) + "\n")
-        check = subprocess.run(
+        check = _captured(
             [str(self.layout.python), "-c", "import odoo.release as r; print(r.version_info[0])"],
-            capture_output=True,
-            text=True,
             cwd=tempfile.gettempdir(),
-            check=False,
         )
         if check.returncode != 0 or check.stdout.strip() != "19":
             raise ProvisionError(
@@ -614,7 +607,7 @@ def missing_system_packages(base_python: str) -> list[str]:
         "print(int(bool(u.find_spec('ensurepip'))), int(bool(u.find_spec('lzma'))),"
         " int(bool(c.find_library('magic'))))\n"
     )
-    proc = subprocess.run([base_python, "-c", probe], capture_output=True, text=True, check=False)
+    proc = _captured([base_python, "-c", probe])
     if proc.returncode != 0:
         raise ProvisionError(f"cannot run {base_python}: {proc.stderr.strip()}")
     version, flags = proc.stdout.split("\n")[:2]

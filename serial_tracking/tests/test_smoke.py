@@ -3,13 +3,7 @@ from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-SUITE_MODULES = (
-    "serial_tracking",
-    "serial_tracking_mrp",
-    "serial_tracking_repair",
-    "serial_tracking_helpdesk",
-    "serial_tracking_account",
-)
+from ..tools.fast_path import SUITE_MODULES
 
 
 @tagged("post_install", "-at_install", "-standard", "serial_smoke")
@@ -27,7 +21,7 @@ class TestSerialSmoke(HttpCase):
         ours = self.env["ir.model.data"].search(
             [
                 ("model", "=", "ir.ui.menu"),
-                ("module", "in", SUITE_MODULES),
+                ("module", "in", sorted(SUITE_MODULES)),
             ]
         )
         our_ids = set(ours.mapped("res_id"))
