@@ -5,16 +5,9 @@ from stdnum import ean, luhn
 from stdnum.iso7064 import mod_11_2, mod_37_36, mod_97_10
 
 from serial_tracking.tools import check_digits as cd
+from serial_tracking.tools.tests.cases import ALGORITHMS
 
-ALL = [
-    "none",
-    "luhn",
-    "gs1_mod10",
-    "iso7064_mod11_2",
-    "iso7064_mod37_36",
-    "iso7064_mod97_10",
-    "vin",
-]
+ALL = list(ALGORITHMS)
 WITH_CHECK = [name for name in ALL if name != "none"]
 APPENDED = [name for name in WITH_CHECK if name != "vin"]
 

@@ -21,16 +21,7 @@ from serial_tracking.tools.numbering import (
     ValidationSpec,
     ValidationSpecError,
 )
-
-ALGORITHMS = (
-    "none",
-    "luhn",
-    "gs1_mod10",
-    "iso7064_mod11_2",
-    "iso7064_mod37_36",
-    "iso7064_mod97_10",
-    "vin",
-)
+from serial_tracking.tools.tests.cases import ALGORITHMS
 
 _PATTERN_TOKENS = st.sampled_from(
     [

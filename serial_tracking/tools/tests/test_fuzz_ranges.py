@@ -10,16 +10,7 @@ from hypothesis import strategies as st
 
 from serial_tracking.tools import check_digits, ranges
 from serial_tracking.tools.ranges import RangeError
-
-ALGORITHMS = (
-    "none",
-    "luhn",
-    "gs1_mod10",
-    "iso7064_mod11_2",
-    "iso7064_mod37_36",
-    "iso7064_mod97_10",
-    "vin",
-)
+from serial_tracking.tools.tests.cases import ALGORITHMS
 
 # Pieces of what users type: numbers, prefixes, every operator and separator, and
 # characters that look like digits or dashes without being them.
