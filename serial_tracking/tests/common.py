@@ -1,5 +1,88 @@
+import json
+
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user
+
+
+def post_json_rpc(case, route, params):
+    """The response of an HttpCase's POST of ``params`` to ``route``, as the web client's
+    JSON-RPC call sends it."""
+    return case.url_open(
+        route,
+        data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}),
+        headers={"Content-Type": "application/json"},
+    )
+
+
+def add_move(env, picking, product, line_values):
+    """A confirmed move of ``picking`` whose lines name exactly these serials (no
+    auto-reservation)."""
+    move = env["stock.move"].create(
+        {
+            "picking_id": picking.id,
+            "product_id": product.id,
+            "product_uom_qty": len(line_values),
+            "product_uom": product.uom_id.id,
+            "location_id": picking.location_id.id,
+            "location_dest_id": picking.location_dest_id.id,
+            "move_line_ids": [
+                Command.create(
+                    dict(
+                        values,
+                        picking_id=picking.id,
+                        product_id=product.id,
+                        quantity=1.0,
+                        location_id=picking.location_id.id,
+                        location_dest_id=picking.location_dest_id.id,
+                    )
+                )
+                for values in line_values
+            ],
+        }
+    )
+    move._action_confirm()
+    return move
+
+
+class SeparateCursorsCase(BaseCase):
+    """Tests on real, separate database connections, one cursor a user, as Odoo workers
+    have them: what they commit stays until they remove it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+
+
+class WebClientDoors:
+    """Buttons and actions run as the web client runs them, for HttpCase tests."""
+
+    def _call_button(self, model, method, record_ids):
+        """What the web client sends for a button of type object: ``args`` holds the
+        ids of the records it was clicked on (``[]`` for a list header button with
+        nothing selected, see ``action_service.js``)."""
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_button/{model}/{method}",
+            {
+                "model": model,
+                "method": method,
+                "args": [record_ids],
+                "kwargs": {"context": {"lang": "en_US"}},
+            },
+        )
+
+    def _verify_all(self):
+        """The "Verify All Histories" action of the events list (the chains verified in SQL),
+        run as the client does."""
+        action = self.env.ref("serial_tracking.action_serial_event_verify_all")
+        return self.make_jsonrpc_request(
+            "/web/action/run",
+            {
+                "action_id": action.id,
+                "context": {"active_model": "serial.event", "active_ids": []},
+            },
+        )
 
 
 class SerialTrackingCase(TransactionCase):
@@ -38,6 +121,21 @@ class SerialTrackingCase(TransactionCase):
         cls.stock_manager = new_test_user(
             cls.env, login="st_stock_manager", groups="stock.group_stock_manager"
         )
+
+    @classmethod
+    def _numbered_product(cls, name, rule_values):
+        """A new format rule, and a storable serial-tracked product named ``name`` it numbers."""
+        rule = cls.env["serial.format.rule"].create(rule_values)
+        product = cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_format_rule_id": rule.id,
+            }
+        )
+        return rule, product
 
     # --- flows ------------------------------------------------------------------
 
@@ -85,31 +183,7 @@ class SerialTrackingCase(TransactionCase):
 
     def _add_move(self, picking, product, line_values):
         """A confirmed move whose lines name exactly these serials (no auto-reservation)."""
-        move = self.env["stock.move"].create(
-            {
-                "picking_id": picking.id,
-                "product_id": product.id,
-                "product_uom_qty": len(line_values),
-                "product_uom": product.uom_id.id,
-                "location_id": picking.location_id.id,
-                "location_dest_id": picking.location_dest_id.id,
-                "move_line_ids": [
-                    Command.create(
-                        dict(
-                            values,
-                            picking_id=picking.id,
-                            product_id=product.id,
-                            quantity=1.0,
-                            location_id=picking.location_id.id,
-                            location_dest_id=picking.location_dest_id.id,
-                        )
-                    )
-                    for values in line_values
-                ],
-            }
-        )
-        move._action_confirm()
-        return move
+        return add_move(self.env, picking, product, line_values)
 
     def _delivery(self, lots, partner=None):
         """A delivery reserving exactly these serials (not validated)."""

@@ -6,7 +6,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
 from ..models.serial_consistency_check import MAX_NAMED
-from .common import SerialTrackingCase
+from .common import SerialTrackingCase, WebClientDoors
 
 
 class ConsistencyDoorCase(SerialTrackingCase):
@@ -28,21 +28,7 @@ class ConsistencyDoorCase(SerialTrackingCase):
 
 
 @tagged("post_install", "-at_install")
-class TestConsistencyButtons(HttpCase, ConsistencyDoorCase):
-    def _call_button(self, model, method, record_ids):
-        """What the web client sends for a button of type object: ``args`` holds the
-        ids of the records it was clicked on (``[]`` for a list header button with
-        nothing selected, see ``action_service.js``)."""
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_button/{model}/{method}",
-            {
-                "model": model,
-                "method": method,
-                "args": [record_ids],
-                "kwargs": {"context": {"lang": "en_US"}},
-            },
-        )
-
+class TestConsistencyButtons(WebClientDoors, HttpCase, ConsistencyDoorCase):
     def test_run_check_now_from_the_list_header(self):
         _picking, lots = self._receive(["CD-1", "CD-2"])
         self._break_state(lots[0])
@@ -67,17 +53,6 @@ class TestConsistencyButtons(HttpCase, ConsistencyDoorCase):
         with self.assertRaises(JsonRpcException) as caught:
             self._call_button("serial.consistency.check", "action_run_check", [])
         self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
-
-    def _verify_all(self):
-        """The "Verify All Histories" action of the events list, run as the client does."""
-        action = self.env.ref("serial_tracking.action_serial_event_verify_all")
-        return self.make_jsonrpc_request(
-            "/web/action/run",
-            {
-                "action_id": action.id,
-                "context": {"active_model": "serial.event", "active_ids": []},
-            },
-        )
 
     def test_verify_all_histories_in_the_database(self):
         names = [f"VA-{n:02d}" for n in range(MAX_NAMED + 5)]

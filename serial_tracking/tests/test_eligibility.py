@@ -454,6 +454,18 @@ class TestManualReturnEligibility(WarrantyCase):
     def _checks(self, lots):
         return self.env["serial.eligibility.check"].search([("lot_id", "in", lots.ids)])
 
+    def _return_wizard(self, delivery, lots):
+        """Odoo's return wizard opened on ``delivery``, returning ``lots``."""
+        return (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_ids=delivery.ids,
+                active_id=delivery.id,
+                active_model="stock.picking",
+            )
+            .create({"serial_lot_ids": [Command.set(lots.ids)]})
+        )
+
     def test_ineligible_serials_are_refused_and_nothing_is_done(self):
         lots, _delivery = self._shipped(["MR-1", "MR-2"])
         first, second = lots
@@ -520,15 +532,7 @@ class TestManualReturnEligibility(WarrantyCase):
     def test_wizard_returns_are_not_checked_twice_but_swapped_serials_are(self):
         lots, delivery = self._shipped(["MR-5", "MR-6"])
         first, second = lots
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(
-                active_ids=delivery.ids,
-                active_id=delivery.id,
-                active_model="stock.picking",
-            )
-            .create({"serial_lot_ids": [Command.set(first.ids)]})
-        )
+        wizard = self._return_wizard(delivery, first)
         action = self._on("2025-01-15", wizard.action_create_returns)
         return_picking = self.env["stock.picking"].browse(action["res_id"])
         self.assertEqual(len(self._checks(first)), 1)
@@ -537,15 +541,7 @@ class TestManualReturnEligibility(WarrantyCase):
         # a second wizard return on which the user swapped the serial by hand
         first_return = self.env["stock.picking"].search([("return_id", "=", delivery.id)])
         self.assertEqual(first_return, return_picking)
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(
-                active_ids=delivery.ids,
-                active_id=delivery.id,
-                active_model="stock.picking",
-            )
-            .create({"serial_lot_ids": [Command.set(second.ids)]})
-        )
+        wizard = self._return_wizard(delivery, second)
         action = self._on("2025-01-17", wizard.action_create_returns)
         swapped = self.env["stock.picking"].browse(action["res_id"])
         swapped.move_line_ids.lot_id = first  # already back in stock: refused now

@@ -4,20 +4,10 @@ The expected contents are written out by hand here (GS1 element strings with ASC
 variable-length fields, the Digital Link URI), not computed with the code under test.
 """
 
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
-
 from odoo.tests import HttpCase, tagged
 
 from .common import SerialTrackingCase
-
-try:
-    import zxingcpp
-    from PIL import Image
-except ImportError:  # pragma: no cover - listed in requirements-test.txt
-    zxingcpp = None
+from .label_pdf import decode_pdf_pages, pdf_reading_tools_missing
 
 GTIN = "09521234543213"
 GS = "\x1d"
@@ -33,7 +23,7 @@ class TestSerialLabelPdf(HttpCase, SerialTrackingCase):
 
     def setUp(self):
         super().setUp()
-        if zxingcpp is None or not shutil.which("pdftoppm"):
+        if pdf_reading_tools_missing():
             self.skipTest("zxing-cpp and pdftoppm (poppler-utils) are needed")
 
     def _pdf_symbols(self, lots, options, report, positions=None):
@@ -51,30 +41,19 @@ class TestSerialLabelPdf(HttpCase, SerialTrackingCase):
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         found = []
-        with tempfile.TemporaryDirectory() as tmp:
-            Path(tmp, "labels.pdf").write_bytes(pdf)
-            subprocess.run(
-                ["pdftoppm", "-r", "300", "-png", "labels.pdf", "page"],
-                cwd=tmp,
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )
-            pages = sorted(Path(tmp).glob("page*.png"))
-            for page in pages:
-                image = Image.open(page).convert("L")
-                results = zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain)
-                found += [(result.symbology_identifier, result.text) for result in results]
-                if positions is not None:
-                    positions += [
-                        (
-                            result.symbology_identifier,
-                            result.text,
-                            result.position.top_left.x * 25.4 / 300,
-                            result.position.top_left.y * 25.4 / 300,
-                        )
-                        for result in results
-                    ]
+        pages = decode_pdf_pages(pdf)
+        for results in pages:
+            found += [(result.symbology_identifier, result.text) for result in results]
+            if positions is not None:
+                positions += [
+                    (
+                        result.symbology_identifier,
+                        result.text,
+                        result.position.top_left.x * 25.4 / 300,
+                        result.position.top_left.y * 25.4 / 300,
+                    )
+                    for result in results
+                ]
         return sorted(found), len(pages)
 
     def test_a4_sheet_every_symbol_decodes(self):

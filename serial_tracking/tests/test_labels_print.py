@@ -10,23 +10,14 @@ size, file name, and the symbols decoded from a 300 dpi rendering of every page.
 import io
 import json
 import re
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 from urllib.parse import quote
 
 from odoo import http
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader
 
-from .common import SerialTrackingCase
-
-try:
-    import zxingcpp
-    from PIL import Image
-except ImportError:  # pragma: no cover - listed in requirements-test.txt
-    zxingcpp = None
+from .common import SerialTrackingCase, post_json_rpc
+from .label_pdf import decode_pdf_pages, pdf_reading_tools_missing
 
 GTIN13 = "9521234543213"
 GTIN14 = "0" + GTIN13
@@ -60,7 +51,7 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
 
     def setUp(self):
         super().setUp()
-        if zxingcpp is None or not shutil.which("pdftoppm"):
+        if pdf_reading_tools_missing():
             self.skipTest("zxing-cpp and pdftoppm (poppler-utils) are needed")
         self.authenticate(self.stock_user.login, self.stock_user.login)
         self.user_context = {
@@ -73,18 +64,7 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
     # --- the client's side --------------------------------------------------------------
 
     def _rpc(self, route, params):
-        response = self.url_open(
-            route,
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": params,
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
+        response = post_json_rpc(self, route, params)
         body = response.json()
         self.assertNotIn("error", body, body.get("error"))
         return body["result"]
@@ -149,23 +129,11 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
 
     def _symbols(self, pdf):
         """(symbology identifier, text) of every symbol decoded on every page, sorted."""
-        found = []
-        with tempfile.TemporaryDirectory() as tmp:
-            Path(tmp, "labels.pdf").write_bytes(pdf)
-            subprocess.run(
-                ["pdftoppm", "-r", "300", "-png", "labels.pdf", "page"],
-                cwd=tmp,
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )
-            for page in sorted(Path(tmp).glob("page*.png")):
-                image = Image.open(page).convert("L")
-                found += [
-                    (result.symbology_identifier, result.text)
-                    for result in zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain)
-                ]
-        return sorted(found)
+        return sorted(
+            (result.symbology_identifier, result.text)
+            for results in decode_pdf_pages(pdf)
+            for result in results
+        )
 
     def assertPdf(self, pdf, pages, size, symbols):  # noqa: N802 - unittest style
         self.assertEqual(self._page_sizes(pdf), [size] * pages)

@@ -12,40 +12,18 @@ from odoo.tools import SQL
 
 from ..models.serial_ledger_key import LEGACY_PARAM
 from ..tools import ledger
-from .common import SerialTrackingCase
+from .common import SerialTrackingCase, WebClientDoors
 
 _COLUMNS = ("id", "prev_hash", "hash", *ledger.HASHED_FIELDS_V2)
 
 
 @tagged("post_install", "-at_install")
-class TestLedgerAttacks(HttpCase, SerialTrackingCase):
+class TestLedgerAttacks(WebClientDoors, HttpCase, SerialTrackingCase):
     # --- the doors -------------------------------------------------------------------
-
-    def _call_button(self, model, method, record_ids):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_button/{model}/{method}",
-            {
-                "model": model,
-                "method": method,
-                "args": [record_ids],
-                "kwargs": {"context": {"lang": "en_US"}},
-            },
-        )
 
     def _verify_history(self, lots):
         """The serials' Verify History button, as the web client calls it."""
         return self._call_button("stock.lot", "action_verify_history", lots.ids)["params"]
-
-    def _verify_all(self):
-        """The "Verify All Histories" action (the chains verified in SQL)."""
-        action = self.env.ref("serial_tracking.action_serial_event_verify_all")
-        return self.make_jsonrpc_request(
-            "/web/action/run",
-            {
-                "action_id": action.id,
-                "context": {"active_model": "serial.event", "active_ids": []},
-            },
-        )["params"]
 
     def _verify_anchor(self):
         return self._call_button("serial.consistency.check", "action_verify_anchor", [])["params"]
@@ -145,7 +123,7 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
         self.assertEqual(result["type"], "danger")
         for name in changes:
             self.assertIn(name, result["message"])
-        message = self._verify_all()["message"]
+        message = self._verify_all()["params"]["message"]
         for name in changes:
             self.assertIn(name, message)
 
@@ -191,7 +169,7 @@ class TestLedgerAttacks(HttpCase, SerialTrackingCase):
         self.assertEqual(result["type"], "danger")
         self.assertIn(f"LA-V1: event {first.id}", result["message"])
         self.assertNotIn("LA-V2", result["message"])
-        result = self._verify_all()
+        result = self._verify_all()["params"]
         self.assertEqual(result["type"], "danger")
         self.assertIn(f"event #{first.id} content does not match", result["message"])
         self.assertNotIn("LA-V2", result["message"])

@@ -1,8 +1,9 @@
 import threading
 
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
+
+from .common import SeparateCursorsCase
 
 
 def _contiguous(numbers):
@@ -10,17 +11,12 @@ def _contiguous(numbers):
 
 
 @tagged("post_install", "-at_install")
-class TestNumberingConcurrency(BaseCase):
+class TestNumberingConcurrency(SeparateCursorsCase):
     """A rule's counter on real, separate database connections.
 
     TransactionCase runs everything on one connection; here every "user" has its own
     cursor, so the rule is committed first and removed afterwards.
     """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
 
     def setUp(self):
         super().setUp()

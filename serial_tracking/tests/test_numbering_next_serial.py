@@ -24,20 +24,12 @@ class TestNumberingNextSerial(SerialTrackingCase):
             }
         )
         cls.product.serial_format_rule_id = cls.rule
-        cls.imei_only = cls.env["serial.format.rule"].create(
+        cls.imei_only, cls.phone = cls._numbered_product(
+            "Field Phone",
             {
                 "name": "IMEI check only",
                 "preset": "imei",
-            }
-        )
-        cls.phone = cls.env["product.product"].create(
-            {
-                "name": "Field Phone",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-                "serial_format_rule_id": cls.imei_only.id,
-            }
+            },
         )
 
     @staticmethod

@@ -20,21 +20,13 @@ class TestNumberingValidation(SerialTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rule = cls.env["serial.format.rule"].create(
+        cls.rule, cls.phone = cls._numbered_product(
+            "Field Phone",
             {
                 "name": "Phone IMEI",
                 "preset": "imei",
                 "pattern": "35693803{SEQ:6}{CHECK}",
-            }
-        )
-        cls.phone = cls.env["product.product"].create(
-            {
-                "name": "Field Phone",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-                "serial_format_rule_id": cls.rule.id,
-            }
+            },
         )
         cls.good = ["356938030000013", "356938030000021"]  # Luhn-valid IMEIs
 

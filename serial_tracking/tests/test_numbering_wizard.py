@@ -28,21 +28,13 @@ class TestNumberingWizard(SerialTrackingCase):
             }
         )
         cls.product.serial_format_rule_id = cls.rule
-        cls.imei_rule = cls.env["serial.format.rule"].create(
+        cls.imei_rule, cls.phone = cls._numbered_product(
+            "Field Phone",
             {
                 "name": "IMEI",
                 "preset": "imei",
                 "pattern": "35693803{SEQ:6}{CHECK}",
-            }
-        )
-        cls.phone = cls.env["product.product"].create(
-            {
-                "name": "Field Phone",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-                "serial_format_rule_id": cls.imei_rule.id,
-            }
+            },
         )
 
     def _wizard(self, move, **values):

@@ -15,21 +15,17 @@ from functools import partial
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError, ValidationError
-from odoo.modules.registry import Registry
 from odoo.service.model import retrying
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from .common import SeparateCursorsCase, add_move
 
 _WAIT = 30  # seconds a blocked transaction may take before the test gives up
 
 
 @tagged("post_install", "-at_install")
-class TestRaces(BaseCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-
+class TestRaces(SeparateCursorsCase):
     def setUp(self):
         super().setUp()
         self.tag = uuid.uuid4().hex[:6].upper()
@@ -79,30 +75,7 @@ class TestRaces(BaseCase):
                 "location_dest_id": dest.id,
             }
         )
-        move = env["stock.move"].create(
-            {
-                "picking_id": picking.id,
-                "product_id": product.id,
-                "product_uom_qty": len(lines),
-                "product_uom": product.uom_id.id,
-                "location_id": source.id,
-                "location_dest_id": dest.id,
-                "move_line_ids": [
-                    Command.create(
-                        dict(
-                            values,
-                            picking_id=picking.id,
-                            product_id=product.id,
-                            quantity=1.0,
-                            location_id=source.id,
-                            location_dest_id=dest.id,
-                        )
-                    )
-                    for values in lines
-                ],
-            }
-        )
-        move._action_confirm()
+        add_move(env, picking, product, lines)
         self.picking_ids.append(picking.id)
         return picking
 

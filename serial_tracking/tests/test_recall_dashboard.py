@@ -47,6 +47,18 @@ class TestRecallDashboard(RecallCase):
         )
         return {name: getattr(form, name) for name in names}, form.next_step or ""
 
+    def assertWhereUnitsAre(self, figures, expected):  # noqa: N802 - unittest style
+        """(in stock, allocated, in quarantine, at customers) as the dashboard counts them."""
+        self.assertEqual(
+            (
+                figures["in_stock_count"],
+                figures["allocated_count"],
+                figures["in_quarantine_count"],
+                figures["customer_unit_count"],
+            ),
+            expected,
+        )
+
     def test_the_dashboard_follows_the_units_and_says_what_next(self):
         recall = self._new_recall()
         _figures, next_step = self._dashboard(recall)
@@ -54,30 +66,14 @@ class TestRecallDashboard(RecallCase):
 
         recall.with_user(self.manager).action_simulate()
         figures, next_step = self._dashboard(recall)
-        self.assertEqual(
-            (
-                figures["in_stock_count"],
-                figures["allocated_count"],
-                figures["in_quarantine_count"],
-                figures["customer_unit_count"],
-            ),
-            (5, 2, 0, 3),
-        )
+        self.assertWhereUnitsAre(figures, (5, 2, 0, 3))
         self.assertIn("presses Activate", next_step)
         self.assertIn("the 7 unit(s) in stock go to quarantine", next_step)
 
         recall.with_user(self.manager).action_activate()
         figures, next_step = self._dashboard(recall)
         # where they are now: the seven units of our stock went to quarantine
-        self.assertEqual(
-            (
-                figures["in_stock_count"],
-                figures["allocated_count"],
-                figures["in_quarantine_count"],
-                figures["customer_unit_count"],
-            ),
-            (0, 0, 7, 3),
-        )
+        self.assertWhereUnitsAre(figures, (0, 0, 7, 3))
         # the rate is the share of the counts beside it: 7 quarantined of 10 reachable
         self.assertEqual(
             (

@@ -81,22 +81,7 @@ class ScannerHttpCase(HttpCase, SerialTrackingCase):
 
     def _new_receipt(self, quantity, product=None):
         """A receipt confirmed by Odoo: one line per unit, no serial yet."""
-        product = product or self.product
-        receipt = self._picking(
-            self.warehouse.in_type_id, self.supplier_location, self.stock, self.vendor
-        )
-        receipt.move_ids = [
-            Command.create(
-                {
-                    "product_id": product.id,
-                    "product_uom_qty": quantity,
-                    "product_uom": product.uom_id.id,
-                    "location_id": self.supplier_location.id,
-                    "location_dest_id": self.stock.id,
-                }
-            )
-        ]
-        receipt.action_confirm()
+        receipt = self._confirmed_receipt(product or self.product, quantity)
         self.assertEqual(len(receipt.move_line_ids), quantity)
         return receipt
 

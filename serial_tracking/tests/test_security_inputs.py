@@ -20,7 +20,7 @@ from ..models.report_serial_label import MAX_LABELS
 from ..models.serial_numbering import MAX_SERIALS
 from ..tools.spreadsheet import FORMULA_STARTS
 from ..wizards.serial_generate_wizard import XLSX_MAX_ROWS
-from .common import SerialTrackingCase
+from .common import SerialTrackingCase, post_json_rpc
 from .test_traceability import TraceabilityCase
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -32,18 +32,7 @@ class RpcMixin:
 
     def rpc(self, route, params):
         self.env.flush_all()  # the request reads through its own cursor
-        response = self.url_open(
-            route,
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": params,
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
+        response = post_json_rpc(self, route, params)
         self.assertEqual(response.status_code, 200, response.text[:300])
         self.env.invalidate_all()
         return response.json()

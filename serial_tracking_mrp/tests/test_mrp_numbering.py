@@ -14,21 +14,13 @@ class TestMrpNumbering(MrpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rule = cls.env["serial.format.rule"].create(
+        cls.rule, cls.drone = cls._numbered_product(
+            "Drone",
             {
                 "name": "Drone serials",
                 "pattern": "DR{WH}{SEQ:5}",
                 "charset": "alnum_upper",
-            }
-        )
-        cls.drone = cls.env["product.product"].create(
-            {
-                "name": "Drone",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-                "serial_format_rule_id": cls.rule.id,
-            }
+            },
         )
         cls.screws = cls.env["product.product"].create({"name": "Screws", "type": "consu"})
         cls.bom = cls.env["mrp.bom"].create(
