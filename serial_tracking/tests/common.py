@@ -104,14 +104,7 @@ class SerialTrackingCase(TransactionCase):
         )
         cls.vendor = cls.env["res.partner"].create({"name": "Vendor Ltd"})
         cls.customer = cls.env["res.partner"].create({"name": "Customer Inc"})
-        cls.product = cls.env["product.product"].create(
-            {
-                "name": "Laptop 14",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-            }
-        )
+        cls.product = cls._tracked_product("Laptop 14")
         cls.reason_quarantine = cls.env.ref("serial_tracking.reason_suspected_defect")
         cls.reason_release = cls.env.ref("serial_tracking.reason_inspected_ok")
         cls.reason_scrap = cls.env.ref("serial_tracking.reason_damaged")
@@ -123,19 +116,17 @@ class SerialTrackingCase(TransactionCase):
         )
 
     @classmethod
+    def _tracked_product(cls, name, tracking="serial", **values):
+        """A new storable product named ``name``, tracked by serial (or ``tracking``)."""
+        return cls.env["product.product"].create(
+            {"name": name, "type": "consu", "is_storable": True, "tracking": tracking, **values}
+        )
+
+    @classmethod
     def _numbered_product(cls, name, rule_values):
         """A new format rule, and a storable serial-tracked product named ``name`` it numbers."""
         rule = cls.env["serial.format.rule"].create(rule_values)
-        product = cls.env["product.product"].create(
-            {
-                "name": name,
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-                "serial_format_rule_id": rule.id,
-            }
-        )
-        return rule, product
+        return rule, cls._tracked_product(name, serial_format_rule_id=rule.id)
 
     # --- flows ------------------------------------------------------------------
 

@@ -18,14 +18,7 @@ class TestHelpdeskSerial(SerialTrackingCase):
             groups="helpdesk_mgmt.group_helpdesk_user,stock.group_stock_user",
         )
         cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer"})
-        cls.other_product = cls.env["product.product"].create(
-            {
-                "name": "Docking Station",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-            }
-        )
+        cls.other_product = cls._tracked_product("Docking Station")
 
     def _sold_unit(self, name):
         _receipt, lot = self._receive([name])

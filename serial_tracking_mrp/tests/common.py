@@ -37,30 +37,9 @@ class MrpGenealogyCase(MrpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = cls.env["product.product"].create(
-            {
-                "name": "Server",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-            }
-        )
-        cls.board = cls.env["product.product"].create(
-            {
-                "name": "Mainboard",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-            }
-        )
-        cls.paste = cls.env["product.product"].create(
-            {
-                "name": "Thermal Paste",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "lot",
-            }
-        )
+        cls.server = cls._tracked_product("Server")
+        cls.board = cls._tracked_product("Mainboard")
+        cls.paste = cls._tracked_product("Thermal Paste", tracking="lot")
         cls.bom = cls.env["mrp.bom"].create(
             {
                 "product_tmpl_id": cls.server.product_tmpl_id.id,

@@ -13,14 +13,7 @@ class TestMrpLifecycle(MrpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.component = cls.env["product.product"].create(
-            {
-                "name": "Mainboard",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-            }
-        )
+        cls.component = cls._tracked_product("Mainboard")
         cls.bom = cls.env["mrp.bom"].create(
             {
                 "product_tmpl_id": cls.product.product_tmpl_id.id,
