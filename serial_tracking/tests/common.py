@@ -264,15 +264,19 @@ class SerialTrackingCase(TransactionCase):
         self.assertEqual(picking.state, "done")
         return picking
 
-    def _return(self, picking, lots):
-        """Return serials of a done picking through Odoo's return wizard."""
-        wizard = (
+    def _open_return_wizard(self, picking, values=None):
+        """Odoo's return wizard opened on a done ``picking``, saved with ``values``."""
+        return (
             self.env["stock.return.picking"]
             .with_context(
                 active_ids=picking.ids, active_id=picking.id, active_model="stock.picking"
             )
-            .create({})
+            .create(values or {})
         )
+
+    def _return(self, picking, lots):
+        """Return serials of a done picking through Odoo's return wizard."""
+        wizard = self._open_return_wizard(picking)
         wizard.product_return_moves.quantity = len(lots)
         action = wizard.action_create_returns()
         return_picking = self.env["stock.picking"].browse(action["res_id"])

@@ -456,15 +456,7 @@ class TestManualReturnEligibility(WarrantyCase):
 
     def _return_wizard(self, delivery, lots):
         """Odoo's return wizard opened on ``delivery``, returning ``lots``."""
-        return (
-            self.env["stock.return.picking"]
-            .with_context(
-                active_ids=delivery.ids,
-                active_id=delivery.id,
-                active_model="stock.picking",
-            )
-            .create({"serial_lot_ids": [Command.set(lots.ids)]})
-        )
+        return self._open_return_wizard(delivery, {"serial_lot_ids": [Command.set(lots.ids)]})
 
     def test_ineligible_serials_are_refused_and_nothing_is_done(self):
         lots, _delivery = self._shipped(["MR-1", "MR-2"])

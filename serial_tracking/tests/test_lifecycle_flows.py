@@ -162,14 +162,7 @@ class TestLifecycleFlows(SerialTrackingCase):
         )
 
     def test_lots_of_lot_tracked_products_have_no_lifecycle(self):
-        product = self.env["product.product"].create(
-            {
-                "name": "Screws",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "lot",
-            }
-        )
+        product = self._tracked_product("Screws", tracking="lot")
         lot = self.env["stock.lot"].create({"name": "BATCH-1", "product_id": product.id})
         self.assertFalse(lot.lifecycle_state)
 

@@ -61,13 +61,7 @@ class RecallCase(SerialTrackingCase):
 
     def _return_units(self, picking, lots):
         """Some serials of a delivery come back through Odoo's return wizard."""
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(
-                active_ids=picking.ids, active_id=picking.id, active_model="stock.picking"
-            )
-            .create({})
-        )
+        wizard = self._open_return_wizard(picking)
         wizard.serial_lot_ids = lots
         wizard.product_return_moves.quantity = len(lots)
         action = wizard.action_create_returns()

@@ -154,14 +154,7 @@ class TestHelpdeskSerial(SerialTrackingCase):
         self.assertIn("HD-MC1", str(caught.exception))
 
     def test_a_lot_is_not_a_serial(self):
-        batch_product = self.env["product.product"].create(
-            {
-                "name": "Thermal Paste",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "lot",
-            }
-        )
+        batch_product = self._tracked_product("Thermal Paste", tracking="lot")
         batch = self.env["stock.lot"].create({"name": "TP-LOT-1", "product_id": batch_product.id})
         with self.assertRaises(ValidationError) as caught:
             self._ticket(lot_id=batch.id)
