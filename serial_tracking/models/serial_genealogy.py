@@ -144,6 +144,14 @@ class SerialGenealogy(models.Model):
     # --- recursive queries ----------------------------------------------------------
 
     @api.model
+    def _walk_columns(self, direction, at):
+        """``(start, step, active)`` of a walk: the column the walk starts from, the one it
+        steps to, and the condition on the links in force at ``at``; the links flushed."""
+        self.flush_model()
+        if direction == "down":
+            return "parent_lot_id", "child_lot_id", _active("g", at)
+        return "child_lot_id", "parent_lot_id", _active("g", at)
+
     def _walk(self, lot_ids, direction, at=None):
         """Every lot reachable from ``lot_ids`` in one direction, in one query.
 
@@ -152,13 +160,7 @@ class SerialGenealogy(models.Model):
         """
         if not lot_ids:
             return set()
-        start, step = (
-            ("parent_lot_id", "child_lot_id")
-            if direction == "down"
-            else ("child_lot_id", "parent_lot_id")
-        )
-        active = _active("g", at)
-        self.flush_model()
+        start, step, active = self._walk_columns(direction, at)
         # UNION (not UNION ALL) deduplicates, which also stops on any cycle.
         query = SQL(
             """
@@ -219,13 +221,7 @@ class SerialGenealogy(models.Model):
         """
         if not lot_ids:
             return []
-        start, step = (
-            ("parent_lot_id", "child_lot_id")
-            if direction == "down"
-            else ("child_lot_id", "parent_lot_id")
-        )
-        active = _active("g", at)
-        self.flush_model()
+        start, step, active = self._walk_columns(direction, at)
         query = SQL(
             """
             WITH RECURSIVE reach(lot_id) AS (

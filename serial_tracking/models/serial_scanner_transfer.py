@@ -116,7 +116,7 @@ class SerialScanner(models.AbstractModel):
             "demand": sum(line["demand"] for line in lines),
         }
 
-    def _select_picking(self, picking):
+    def _check_picking_open(self, picking):
         if picking.state in ("done", "cancel"):
             self._refuse(
                 self.env._(
@@ -125,6 +125,9 @@ class SerialScanner(models.AbstractModel):
                     state=picking.state,
                 )
             )
+
+    def _select_picking(self, picking):
+        self._check_picking_open(picking)
         return self._result(
             "info",
             self.env._("%(picking)s: scan the units.", picking=picking.name),
@@ -149,14 +152,7 @@ class SerialScanner(models.AbstractModel):
                     document=self._document_word(mode),
                 )
             )
-        if picking.state in ("done", "cancel"):
-            self._refuse(
-                self.env._(
-                    "%(picking)s is already %(state)s. Choose an open one.",
-                    picking=picking.name,
-                    state=picking.state,
-                )
-            )
+        self._check_picking_open(picking)
         return picking, None
 
     # --- a scan on the document -----------------------------------------------------------
@@ -305,14 +301,7 @@ class SerialScanner(models.AbstractModel):
         picking = self._picking(mode, params.get("picking_id"))
         if not picking:
             self._refuse(self.env._("Choose the document to validate first."))
-        if picking.state in ("done", "cancel"):
-            self._refuse(
-                self.env._(
-                    "%(picking)s is already %(state)s. Choose an open one.",
-                    picking=picking.name,
-                    state=picking.state,
-                )
-            )
+        self._check_picking_open(picking)
         # the lines the screen counts: those of the document's moves (see _receipt_line)
         lines = picking.move_ids.move_line_ids | picking.move_line_ids
         scanned = lines.filtered(lambda ml: ml.picked and ml.lot_id)

@@ -17,33 +17,7 @@ _MOVING_EVENTS = frozenset(warranty.TRIGGER_OF_EVENT) | {
     "repaired",
     "scrapped",
 }
-# What the engine reads and writes of a coverage.
-_ENGINE_FIELDS = [
-    "lot_id",
-    "policy_id",
-    "policy_line_id",
-    "source",
-    "coverage_type",
-    "trigger",
-    "duration",
-    "duration_unit",
-    "cap_trigger",
-    "cap_duration",
-    "cap_unit",
-    "return_window_days",
-    "pause_in_repair",
-    "resale_rule",
-    "partner_id",
-    "start_date",
-    "latest_start_date",
-    "end_date",
-    "paused_days",
-    "pause_start",
-    "state",
-    "void_date",
-    "void_reason",
-    "document_ref",
-]
+# What a coverage copies from its policy line.
 _LINE_COPIED = [
     "coverage_type",
     "trigger",
@@ -55,6 +29,24 @@ _LINE_COPIED = [
     "return_window_days",
     "pause_in_repair",
     "resale_rule",
+]
+# What the engine reads and writes of a coverage.
+_ENGINE_FIELDS = [
+    "lot_id",
+    "policy_id",
+    "policy_line_id",
+    "source",
+    *_LINE_COPIED,
+    "partner_id",
+    "start_date",
+    "latest_start_date",
+    "end_date",
+    "paused_days",
+    "pause_start",
+    "state",
+    "void_date",
+    "void_reason",
+    "document_ref",
 ]
 EXPIRING_DAYS_PARAM = "serial_tracking.warranty_expiring_days"
 # Context value that lets the engine write coverages; a client cannot send this object.
