@@ -32,6 +32,22 @@ def _reserve_ids(cr, table, count):
     return start
 
 
+# The columns the generators write of a quant, in this order.
+QUANT_COLUMNS = (
+    "product_id",
+    "location_id",
+    "lot_id",
+    "quantity",
+    "reserved_quantity",
+    "in_date",
+    "company_id",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+)
+
+
 def _copy(cr, table, columns, rows):
     buffer = io.StringIO()
     for row in rows:
@@ -354,19 +370,7 @@ class Generator:
         _copy(
             self.cr,
             "stock_quant",
-            (
-                "product_id",
-                "location_id",
-                "lot_id",
-                "quantity",
-                "reserved_quantity",
-                "in_date",
-                "company_id",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-            ),
+            QUANT_COLUMNS,
             (
                 (product, location, lot_id, 1, 0, in_date, self.company.id, *audit)
                 for product, location, lot_id, in_date in quants

@@ -18,7 +18,7 @@ edited. The check must find exactly those.
 import time
 from datetime import datetime, timedelta
 
-from generate import _copy, _reserve_ids
+from generate import QUANT_COLUMNS, _copy, _reserve_ids
 
 from odoo.addons.serial_tracking.tools import ledger
 
@@ -170,19 +170,7 @@ def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=10
         _copy(
             cr,
             "stock_quant",
-            (
-                "product_id",
-                "location_id",
-                "lot_id",
-                "quantity",
-                "reserved_quantity",
-                "in_date",
-                "company_id",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-            ),
+            QUANT_COLUMNS,
             quants,
         )
         events_total += len(events)

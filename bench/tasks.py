@@ -1109,7 +1109,7 @@ def scanner(env, samples=300):
 def recall_prepare(env, big_lot, in_stock=10000, prefix="G5"):
     """Put ``in_stock`` of the vehicles built from the big lot back in the warehouse,
     with real quants, so that a recall of the lot has an in-stock share to quarantine."""
-    from generate import _copy  # noqa: PLC0415 - bench helper, imported where used
+    from generate import QUANT_COLUMNS, _copy  # noqa: PLC0415 - bench helper, imported where used
 
     vehicle = env["product.product"].search([("name", "=", f"{prefix} Vehicle")], limit=1)
     warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
@@ -1134,19 +1134,7 @@ def recall_prepare(env, big_lot, in_stock=10000, prefix="G5"):
     _copy(
         env.cr,
         "stock_quant",
-        (
-            "product_id",
-            "location_id",
-            "lot_id",
-            "quantity",
-            "reserved_quantity",
-            "in_date",
-            "company_id",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
-        ),
+        QUANT_COLUMNS,
         ((vehicle.id, stock.id, lot_id, 1, 0, now, env.company.id, *audit) for lot_id in lot_ids),
     )
     env.cr.execute("ANALYZE stock_lot, stock_quant")
