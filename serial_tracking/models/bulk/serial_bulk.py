@@ -226,7 +226,8 @@ class SerialBulk(models.AbstractModel):
         try:
             with cr.savepoint(flush=False):
                 cr.execute("SELECT set_config('lock_timeout', '200ms', true)")
-                cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+                # a lock timeout is expected here: not an error of the database's log
+                cr.execute(SQL("ANALYZE %s", SQL.identifier(table)), log_exceptions=False)
                 cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         except OperationalError:
             _logger.info("Statistics of %s not refreshed: another batch holds them", table)
