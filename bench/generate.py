@@ -32,6 +32,9 @@ def _reserve_ids(cr, table, count):
     return start
 
 
+# The columns every generated row ends with, filled by ``*audit`` (who and when).
+AUDIT_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
+
 # The columns the generators write of a quant, in this order.
 QUANT_COLUMNS = (
     "product_id",
@@ -41,11 +44,22 @@ QUANT_COLUMNS = (
     "reserved_quantity",
     "in_date",
     "company_id",
-    "create_uid",
-    "create_date",
-    "write_uid",
-    "write_date",
+    *AUDIT_COLUMNS,
 )
+# What a serial's lifecycle leaves on it: its state, since when, and who holds it.
+LIFECYCLE_COLUMNS = ("lifecycle_state", "lifecycle_date", "current_partner_id")
+
+
+def lot_columns(*columns):
+    """The columns of a generated serial (``stock_lot``): id, name, product and company,
+    then ``columns``, then the audit columns."""
+    return ("id", "name", "product_id", "company_id", *columns, *AUDIT_COLUMNS)
+
+
+def with_seconds(figures, started, digits=1):
+    """A generator's ``figures``, then the seconds it took since ``started``
+    (``time.perf_counter()``)."""
+    return {**figures, "seconds": round(time.perf_counter() - started, digits)}
 
 
 def _copy(cr, table, columns, rows):
@@ -72,16 +86,46 @@ def _flows_of(index):
     return flows
 
 
-class Generator:
-    def __init__(self, env, serials, products=None, prefix="GEN", start=None):
+class BulkGenerator:
+    """A generator's run: a few records through the ORM (``_setup``), then the rows
+    written set-based (``_write``, which returns the figures), then the ``TABLES``
+    written to are analyzed; who writes and when is the same on every row."""
+
+    TABLES = ()
+
+    def __init__(self, env, serials, prefix, start=None):
         self.env = env
         self.cr = env.cr
         self.serials = serials
-        self.product_count = products or max(1, min(200, serials // 5000))
         self.prefix = prefix
         self.start = start or datetime(2025, 1, 1)
         self.uid = env.uid
         self.now = datetime.now().replace(microsecond=0)
+
+    def run(self):
+        started = time.perf_counter()
+        self._setup()
+        figures = self._write()
+        self.env.invalidate_all()
+        self.cr.execute(f"ANALYZE {', '.join(self.TABLES)}")
+        return with_seconds(figures, started, 2)
+
+    def _setup(self):
+        raise NotImplementedError
+
+    def _write(self):
+        raise NotImplementedError
+
+    def _audit(self):
+        return (self.uid, self.now, self.uid, self.now)
+
+
+class Generator(BulkGenerator):
+    TABLES = ("stock_lot", "stock_move", "stock_move_line", "stock_quant", "stock_picking")
+
+    def __init__(self, env, serials, products=None, prefix="GEN", start=None):
+        super().__init__(env, serials, prefix, start=start)
+        self.product_count = products or max(1, min(200, serials // 5000))
 
     # --- setup through the ORM (a handful of records) ---------------------------------
 
@@ -133,9 +177,7 @@ class Generator:
 
     # --- bulk rows ------------------------------------------------------------------
 
-    def run(self):
-        started = time.perf_counter()
-        self._setup()
+    def _write(self):
         lot_start = _reserve_ids(self.cr, "stock_lot", self.serials)
         blocks = range(0, self.serials, BLOCK)
         # One picking and one move per (block, flow): pickings carry the partner.
@@ -167,37 +209,19 @@ class Generator:
         self._write_moves(picking_keys, picking_id, move_id, move_qty)
         self._write_lines(lines, picking_id, move_id)
         self._write_quants(quants)
-        self.env.invalidate_all()
-        self.cr.execute(
-            "ANALYZE stock_lot, stock_move, stock_move_line, stock_quant, stock_picking"
-        )
         return {
             "serials": self.serials,
             "products": self.product_count,
             "move_lines": len(lines),
             "pickings": sum(1 for qty in move_qty.values() if qty),
-            "seconds": round(time.perf_counter() - started, 2),
         }
-
-    def _audit(self):
-        return (self.uid, self.now, self.uid, self.now)
 
     def _write_lots(self, lots):
         audit = self._audit()
         _copy(
             self.cr,
             "stock_lot",
-            (
-                "id",
-                "name",
-                "product_id",
-                "company_id",
-                "location_id",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-            ),
+            lot_columns("location_id"),
             (
                 (lot_id, name, product, self.company.id, location, *audit)
                 for lot_id, name, product, location in lots
@@ -251,10 +275,7 @@ class Generator:
                 "partner_id",
                 "date_done",
                 "scheduled_date",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
+                *AUDIT_COLUMNS,
             ),
             rows,
         )
@@ -312,10 +333,7 @@ class Generator:
                 "picking_type_id",
                 "reference",
                 "picked",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
+                *AUDIT_COLUMNS,
             ),
             rows,
         )
@@ -339,10 +357,7 @@ class Generator:
                 "picking_id",
                 "state",
                 "picked",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
+                *AUDIT_COLUMNS,
             ),
             (
                 (

@@ -18,7 +18,14 @@ edited. The check must find exactly those.
 import time
 from datetime import datetime, timedelta
 
-from generate import QUANT_COLUMNS, _copy, _reserve_ids
+from generate import (
+    LIFECYCLE_COLUMNS,
+    QUANT_COLUMNS,
+    _copy,
+    _reserve_ids,
+    lot_columns,
+    with_seconds,
+)
 
 from odoo.addons.serial_tracking.tools import ledger
 
@@ -35,6 +42,44 @@ _TO_STATE = {
     "returned": "returned",
     "quarantined": "quarantined",
 }
+
+
+class LedgerEvents:
+    """Generated ledger events (``serial_event``), shared by the generators that write
+    them: every column the hash covers (``ledger.HASHED_FIELDS_V2``), so that the row
+    written is the content hashed; what a flow does not fill stays empty."""
+
+    COLUMNS = ledger.HASHED_FIELDS_V2
+
+    def __init__(self, prefix, company, uid, now):
+        self.prefix, self.company, self.uid, self.now = prefix, company, uid, now
+
+    def of_serial(self, index, lot_id, product, steps):
+        """The contents of the events of serial number ``index``, oldest first: one per
+        step ``(event_type, from_state, to_state, date, partner_id)``, each with the
+        document of its batch of 1000 serials."""
+        return [
+            dict.fromkeys(self.COLUMNS)
+            | {
+                "lot_id": lot_id,
+                "product_id": product,
+                "company_id": self.company,
+                "event_type": event_type,
+                "from_state": from_state,
+                "to_state": to_state,
+                "date": date,
+                "create_date": self.now,
+                "user_id": self.uid,
+                "partner_id": partner,
+                "document_ref": f"{self.prefix}/{event_type[:3].upper()}/{index // 1000:05d}",
+            }
+            for event_type, from_state, to_state, date, partner in steps
+        ]
+
+    @classmethod
+    def row(cls, content):
+        """The values of ``content`` in the order of :attr:`COLUMNS`."""
+        return tuple(content[name] for name in cls.COLUMNS)
 
 
 def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=100000):
@@ -73,6 +118,7 @@ def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=10
     keys._serial_legacy_last_id()  # fixed before the first keyed event exists
     now = datetime.now().replace(microsecond=0)
     audit = (uid, now, uid, now)
+    ledger_events = LedgerEvents(prefix, company, uid, now)
     lot_start = _reserve_ids(cr, "stock_lot", serials)
     events_total = 0
     for first in range(0, serials, chunk):
@@ -83,47 +129,16 @@ def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=10
             partner = customers[index % len(customers)]
             state, flow, place = _FLOWS[index % 10]
             day = now - timedelta(days=400 - index % 365, hours=index % 24)
-            prev_hash, from_state = ledger.GENESIS, None
+            steps, from_state = [], None
             for step, event_type in enumerate(flow):
                 to_state = _TO_STATE[event_type]
-                content = {
-                    "lot_id": lot_id,
-                    "product_id": product,
-                    "company_id": company,
-                    "event_type": event_type,
-                    "from_state": from_state,
-                    "to_state": to_state,
-                    "date": day + timedelta(days=step),
-                    "create_date": now,
-                    "user_id": uid,
-                    "location_id": None,
-                    "location_dest_id": None,
-                    "partner_id": partner if event_type in ("shipped", "returned") else None,
-                    "document_ref": f"{prefix}/{event_type[:3].upper()}/{index // 1000:05d}",
-                    "reason_id": None,
-                    "note": None,
-                    "picking_ref": None,
-                    "move_line_ref": None,
-                }
-                digest = ledger.event_hash(content, prev_hash, key)
-                events.append(
-                    (
-                        lot_id,
-                        product,
-                        company,
-                        event_type,
-                        from_state,
-                        to_state,
-                        content["date"],
-                        uid,
-                        content["partner_id"],
-                        content["document_ref"],
-                        prev_hash,
-                        digest,
-                        now,
-                    )
-                )
-                prev_hash, from_state = digest, to_state
+                date = day + timedelta(days=step)
+                customer = partner if event_type in ("shipped", "returned") else None
+                steps.append((event_type, from_state, to_state, date, customer))
+                from_state = to_state
+            contents = ledger_events.of_serial(index, lot_id, product, steps)
+            for content, hashes in zip(contents, ledger.chain(contents, key), strict=True):
+                events.append((*ledger_events.row(content), *hashes))
             holder = partner if state == "shipped" else None
             lots.append(
                 (lot_id, f"{prefix}{index:08d}", product, company, state, day, holder, *audit)
@@ -132,39 +147,13 @@ def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=10
         _copy(
             cr,
             "stock_lot",
-            (
-                "id",
-                "name",
-                "product_id",
-                "company_id",
-                "lifecycle_state",
-                "lifecycle_date",
-                "current_partner_id",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-            ),
+            lot_columns(*LIFECYCLE_COLUMNS),
             lots,
         )
         _copy(
             cr,
             "serial_event",
-            (
-                "lot_id",
-                "product_id",
-                "company_id",
-                "event_type",
-                "from_state",
-                "to_state",
-                "date",
-                "user_id",
-                "partner_id",
-                "document_ref",
-                "prev_hash",
-                "hash",
-                "create_date",
-            ),
+            (*LedgerEvents.COLUMNS, "prev_hash", "hash"),
             events,
         )
         _copy(
@@ -177,13 +166,10 @@ def generate_consistency(env, serials=1000000, broken=50, prefix="CON", chunk=10
     planted = _break_some(cr, lot_start, serials, broken)
     cr.execute("ANALYZE stock_lot, serial_event, stock_quant")
     env.invalidate_all()
-    return {
-        "serials": serials,
-        "events": events_total,
-        "planted": planted,
-        "lot_start": lot_start,
-        "seconds": round(time.perf_counter() - started, 1),
-    }
+    return with_seconds(
+        {"serials": serials, "events": events_total, "planted": planted, "lot_start": lot_start},
+        started,
+    )
 
 
 def _break_some(cr, lot_start, serials, broken):

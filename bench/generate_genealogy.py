@@ -16,10 +16,16 @@ Only ``stock_lot`` and ``serial_genealogy`` rows are written (plus five products
 the ORM): the genealogy queries read nothing else.
 """
 
-import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from generate import _copy, _reserve_ids
+from generate import (
+    AUDIT_COLUMNS,
+    LIFECYCLE_COLUMNS,
+    BulkGenerator,
+    _copy,
+    _reserve_ids,
+    lot_columns,
+)
 
 BIG_LOT_CELLS = 64000
 LOTS = 50
@@ -28,15 +34,11 @@ MODULES_PER_PACK = 2
 SWAP_EVERY = 100  # one module in SWAP_EVERY gets a cell replaced
 
 
-class GenealogyGenerator:
+class GenealogyGenerator(BulkGenerator):
+    TABLES = ("stock_lot", "serial_genealogy")
+
     def __init__(self, env, serials=1000000, prefix="G5", start=None):
-        self.env = env
-        self.cr = env.cr
-        self.serials = serials
-        self.prefix = prefix
-        self.start = start or datetime(2025, 1, 1)
-        self.uid = env.uid
-        self.now = datetime.now().replace(microsecond=0)
+        super().__init__(env, serials, prefix, start=start)
         # Level sizes: vehicles = packs, packs = modules / 2, modules = cells / 3.
         self.vehicles = serials * 99 // 1000
         self.packs = self.vehicles
@@ -75,9 +77,7 @@ class GenealogyGenerator:
         self.customer = env["res.partner"].create({"name": f"{self.prefix} Fleet Customer"})
         env.flush_all()
 
-    def run(self):
-        started = time.perf_counter()
-        self._setup()
+    def _write(self):
         lots = []  # (id, name, product, location, state, partner)
         links = []  # (parent, child, link_type, quantity, date_from, date_to, document)
         first = _reserve_ids(self.cr, "stock_lot", LOTS + self.serials)
@@ -97,6 +97,12 @@ class GenealogyGenerator:
         def day(n):
             return self.start + timedelta(minutes=n)
 
+        def part(lot_id, name, product_name, built):
+            """A cell or a module: consumed once built into its parent, else a spare in stock."""
+            if built:
+                return (lot_id, name, product[product_name], self.production.id, "consumed", None)
+            return (lot_id, name, product[product_name], self.stock.id, "in_stock", None)
+
         # electrolyte -> cells
         other_cells = max(1, (len(cells) - BIG_LOT_CELLS) // (LOTS - 1) + 1)
         for index, cell in enumerate(cells):
@@ -104,17 +110,7 @@ class GenealogyGenerator:
                 lot = electrolyte[0]
             else:
                 lot = electrolyte[1 + (index - BIG_LOT_CELLS) // other_cells]
-            built = index < self.built_cells
-            lots.append(
-                (
-                    cell,
-                    f"{self.prefix}-C{index:07d}",
-                    product["Cell"],
-                    self.production.id if built else self.stock.id,
-                    "consumed" if built else "in_stock",
-                    None,
-                )
-            )
+            lots.append(part(cell, f"{self.prefix}-C{index:07d}", "Cell", index < self.built_cells))
             links.append(
                 (
                     lot,
@@ -130,16 +126,7 @@ class GenealogyGenerator:
         spares = iter(cells[self.built_cells :])
         for index, module in enumerate(modules):
             built = index < self.modules
-            lots.append(
-                (
-                    module,
-                    f"{self.prefix}-M{index:07d}",
-                    product["Module"],
-                    self.production.id if built else self.stock.id,
-                    "consumed" if built else "in_stock",
-                    None,
-                )
-            )
+            lots.append(part(module, f"{self.prefix}-M{index:07d}", "Module", built))
             if not built:
                 continue
             when = day(10000 + index // 3)
@@ -204,8 +191,6 @@ class GenealogyGenerator:
 
         self._write_lots(lots)
         self._write_links(links)
-        self.env.invalidate_all()
-        self.cr.execute("ANALYZE stock_lot, serial_genealogy")
         return {
             "serials": self.serials,
             "lots": len(lots),
@@ -214,31 +199,14 @@ class GenealogyGenerator:
             "big_lot_cells": BIG_LOT_CELLS,
             "sample_vehicle": vehicles[0],
             "sample_cell": cells[1],  # cells[0] was swapped out in a repair
-            "seconds": round(time.perf_counter() - started, 2),
         }
-
-    def _audit(self):
-        return (self.uid, self.now, self.uid, self.now)
 
     def _write_lots(self, lots):
         audit = self._audit()
         _copy(
             self.cr,
             "stock_lot",
-            (
-                "id",
-                "name",
-                "product_id",
-                "company_id",
-                "location_id",
-                "lifecycle_state",
-                "lifecycle_date",
-                "current_partner_id",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-            ),
+            lot_columns("location_id", *LIFECYCLE_COLUMNS),
             (
                 (
                     lot_id,
@@ -269,10 +237,7 @@ class GenealogyGenerator:
                 "date_to",
                 "document_ref",
                 "company_id",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
+                *AUDIT_COLUMNS,
             ),
             (
                 (

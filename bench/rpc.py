@@ -1,13 +1,53 @@
-"""What the load scripts (scanner_load.py, soak.py) share: a browser-like JSON-RPC session
-against a running Odoo, waiting for that Odoo to answer, and the GTIN check digit of the
-synthetic products they create. Standard library only."""
+"""What the load scripts (scanner_load.py, soak.py) share: a multi-worker Odoo started and
+stopped with its log kept, a browser-like JSON-RPC session against it, waiting for that Odoo
+to answer, and the GTIN check digit of the synthetic products they create. Standard library
+only."""
 
 import json
+import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
+
+
+def server_options(db, workers, port, gevent_port, time_limit):
+    """Odoo's options for a load run: ``workers`` processes serving ``db`` alone, no cron,
+    ``time_limit`` seconds (real and CPU) per request, only warnings and errors logged."""
+    options = {
+        "-d": db,
+        "--db-filter": f"^{db}$",
+        "--workers": workers,
+        "--max-cron-threads": 0,
+        "--http-port": port,
+        "--gevent-port": gevent_port,
+        "--limit-time-real": time_limit,
+        "--limit-time-cpu": time_limit,
+        "--log-level": "warn",
+    }
+    return [str(part) for option in options.items() for part in option]
+
+
+def start_server(command, env, cwd=None):
+    """Start Odoo (``command``); return ``(process, log_lines)``, the list filling with
+    its output (stdout and stderr) as it comes."""
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd
+    )
+    log_lines = []
+    threading.Thread(target=lambda: log_lines.extend(process.stdout), daemon=True).start()
+    return process, log_lines
+
+
+def stop_server(process):
+    """Stop Odoo; kill it when it has not stopped 30 seconds later."""
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 class RpcError(RuntimeError):

@@ -24,7 +24,6 @@ import argparse
 import json
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -36,7 +35,14 @@ sys.path.insert(0, str(BENCH_DIR.parent / "scripts"))
 import harness  # noqa: E402
 
 sys.path.insert(0, str(BENCH_DIR))
-from rpc import Client, gtin_check, wait_ready  # noqa: E402
+from rpc import (  # noqa: E402
+    Client,
+    gtin_check,
+    server_options,
+    start_server,
+    stop_server,
+    wait_ready,
+)
 
 GS = "\x1d"
 RECEIVERS = 3
@@ -165,36 +171,13 @@ def main():
     port = harness.free_port(args.port)
     gevent_port = harness.free_port(port + 1)
     base = f"http://127.0.0.1:{port}"
-    odoo = subprocess.Popen(
+    odoo, log_lines = start_server(
         harness.odoo_command(
-            args.config,
-            "-d",
-            args.db,
-            "--db-filter",
-            f"^{args.db}$",
-            "--workers",
-            str(args.workers),
-            "--max-cron-threads",
-            "0",
-            "--http-port",
-            str(port),
-            "--gevent-port",
-            str(gevent_port),
-            "--limit-time-real",
-            "300",
-            "--limit-time-cpu",
-            "300",
-            "--log-level",
-            "warn",
+            args.config, *server_options(args.db, args.workers, port, gevent_port, 300)
         ),
-        env=harness.odoo_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        harness.odoo_env(),
     )
-    log_lines, scanners = [], []
-    reader = threading.Thread(target=lambda: log_lines.extend(odoo.stdout), daemon=True)
-    reader.start()
+    scanners = []
     try:
         wait_ready(base, odoo, "scanner_load", 180)
         admin = Client(base)
@@ -223,11 +206,7 @@ def main():
         for scanner in scanners:
             scanner.join(args.seconds + 300)
     finally:
-        odoo.terminate()
-        try:
-            odoo.wait(30)
-        except subprocess.TimeoutExpired:
-            odoo.kill()
+        stop_server(odoo)
     latencies = sorted(ms for scanner in scanners for ms in scanner.latencies)
     errors = [error for scanner in scanners for error in scanner.errors]
     counts = {}

@@ -40,7 +40,6 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -657,39 +656,17 @@ def main():
     port = harness.free_port(args.port)
     gevent_port = harness.free_port(port + 1)
     base = f"http://127.0.0.1:{port}"
-    odoo = subprocess.Popen(
+    odoo, log_lines = rpc.start_server(
         harness.odoo_command(
             bench.config,
-            "-d",
-            DB,
-            "--db-filter",
-            f"^{DB}$",
-            "--workers",
-            str(args.workers),
-            "--max-cron-threads",
-            "0",
+            *rpc.server_options(DB, args.workers, port, gevent_port, 600),
             "--http-interface",
             "127.0.0.1",
-            "--http-port",
-            str(port),
-            "--gevent-port",
-            str(gevent_port),
-            "--limit-time-real",
-            "600",
-            "--limit-time-cpu",
-            "600",
-            "--log-level",
-            "warn",
         ),
-        env=harness.odoo_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        harness.odoo_env(),
         cwd=str(bench_tools.WORK_DIR),
     )
-    log_lines, workers, loads = [], [], []
-    reader = threading.Thread(target=lambda: log_lines.extend(odoo.stdout), daemon=True)
-    reader.start()
+    workers, loads = [], []
     stats, stock = Stats(), Stock()
     seconds = args.minutes * 60
     try:
@@ -733,11 +710,7 @@ def main():
         check = consistency(admin)
         figures = ledger_figures(admin, facts)
     finally:
-        odoo.terminate()
-        try:
-            odoo.wait(30)
-        except subprocess.TimeoutExpired:
-            odoo.kill()
+        rpc.stop_server(odoo)
     log_file = bench_tools.WORK_DIR / "soak_odoo.log"
     log_file.write_text("".join(log_lines))
     server_errors, retried = server_error_lines(log_lines)

@@ -582,6 +582,17 @@ def _measure(env, func, repeat):
     return times[0], min(times), queries, result
 
 
+def _timings(first, best, queries, unit="s"):
+    """The figures of a measured call (see :func:`_measure`), in seconds or milliseconds."""
+    if unit == "ms":
+        return {
+            "first_ms": round(first * 1000, 2),
+            "best_ms": round(best * 1000, 2),
+            "queries": queries,
+        }
+    return {"first_s": round(first, 4), "best_s": round(best, 4), "queries": queries}
+
+
 def odoo_traceability_expanded(env, lot_id, max_lines=100000):
     """Odoo's ``stock.traceability.report`` for a lot, every line unfolded, as its client
     does: the main lines, then ``get_lines`` once per unfoldable line."""
@@ -607,35 +618,15 @@ def genealogy(env, big_lot, sample_vehicle, sample_cell, report_unit, repeat=5):
     lots = env["stock.lot"]
     result = {}
 
-    first, best, queries, found = _measure(
-        env, lambda: lots.browse(big_lot)._serial_descendants(), repeat
-    )
-    result["descendants"] = {
-        "units": len(found),
-        "first_s": round(first, 4),
-        "best_s": round(best, 4),
-        "queries": queries,
-    }
-
-    first, best, queries, found = _measure(
-        env, lambda: lots.browse(sample_vehicle)._serial_ancestors(), max(repeat, 20)
-    )
-    result["ancestors"] = {
-        "units": len(found),
-        "first_ms": round(first * 1000, 2),
-        "best_ms": round(best * 1000, 2),
-        "queries": queries,
-    }
-
-    first, best, queries, found = _measure(
-        env, lambda: lots.browse(sample_cell)._serial_descendants(), max(repeat, 20)
-    )
-    result["parent_chain"] = {
-        "units": len(found),
-        "first_ms": round(first * 1000, 2),
-        "best_ms": round(best * 1000, 2),
-        "queries": queries,
-    }
+    # (figure, lot, method, rounds, unit): the short walks are timed in milliseconds
+    for figure, lot_id, method, rounds, unit in (
+        ("descendants", big_lot, "_serial_descendants", repeat, "s"),
+        ("ancestors", sample_vehicle, "_serial_ancestors", max(repeat, 20), "ms"),
+        ("parent_chain", sample_cell, "_serial_descendants", max(repeat, 20), "ms"),
+    ):
+        walk = getattr(lots.browse(lot_id), method)
+        first, best, queries, found = _measure(env, walk, rounds)
+        result[figure] = {"units": len(found), **_timings(first, best, queries, unit)}
 
     unit = lots.browse(report_unit)
     first, best, queries, gathered = _measure(
@@ -643,9 +634,7 @@ def genealogy(env, big_lot, sample_vehicle, sample_cell, report_unit, repeat=5):
     )
     result["suite_gather"] = {
         "nodes": len(gathered["shown"]),
-        "first_s": round(first, 4),
-        "best_s": round(best, 4),
-        "queries": queries,
+        **_timings(first, best, queries),
         "events": sum(len(e) for e in gathered["events"].values()),
     }
     first, best, queries, rendered = _measure(
@@ -655,21 +644,14 @@ def genealogy(env, big_lot, sample_vehicle, sample_cell, report_unit, repeat=5):
         )[0],
         repeat,
     )
-    result["suite_report_html"] = {
-        "bytes": len(rendered),
-        "first_s": round(first, 4),
-        "best_s": round(best, 4),
-        "queries": queries,
-    }
+    result["suite_report_html"] = {"bytes": len(rendered), **_timings(first, best, queries)}
     first, best, queries, lines = _measure(
         env, lambda: odoo_traceability_expanded(env, report_unit), max(1, repeat // 2)
     )
     result["odoo_expanded"] = {
         "lines": len(lines),
         "lots": len({line["lot_id"] for line in lines}),
-        "first_s": round(first, 4),
-        "best_s": round(best, 4),
-        "queries": queries,
+        **_timings(first, best, queries),
     }
     return result
 
@@ -683,6 +665,9 @@ _WARRANTY_EVENTS = (  # (event type, from state, to state, days after receipt)
     ("installed", "shipped", "shipped", 10),
     ("registered", "shipped", "shipped", 12),
 )
+# The terms of the generated policy's one line, which the coverages written with COPY repeat
+_WARRANTY_MONTHS = 24
+_RETURN_WINDOW_DAYS = 30
 
 
 def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=100000):
@@ -696,7 +681,15 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
     """
     from datetime import date, timedelta
 
-    from generate import _copy, _reserve_ids
+    from generate import (
+        AUDIT_COLUMNS,
+        LIFECYCLE_COLUMNS,
+        _copy,
+        _reserve_ids,
+        lot_columns,
+        with_seconds,
+    )
+    from generate_consistency import LedgerEvents
 
     from odoo.addons.serial_tracking.tools import warranty
 
@@ -710,10 +703,10 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
                 Command.create(
                     {
                         "coverage_type": "full",
-                        "duration": 24,
-                        "duration_unit": "month",
+                        "duration": _WARRANTY_MONTHS,
+                        "duration_unit": warranty.MONTH,
                         "trigger": "shipment",
-                        "return_window_days": 30,
+                        "return_window_days": _RETURN_WINDOW_DAYS,
                         "pause_in_repair": True,
                     }
                 )
@@ -743,6 +736,7 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
     uid = env.uid
     now = datetime.now().replace(microsecond=0)
     audit = (uid, now, uid, now)
+    ledger_events = LedgerEvents(prefix, company, uid, now)
     product_ids = product_recs.ids
     lot_start = _reserve_ids(cr, "stock_lot", serials)
     for first in range(0, serials, chunk):
@@ -753,36 +747,30 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
             partner = customers[index % len(customers)]
             received = today - timedelta(days=12 + (index * 37) % 1095)
             shipped = received + timedelta(days=2)
-            for event_type, from_state, to_state, offset in _WARRANTY_EVENTS:
-                moment = datetime.combine(
-                    received + timedelta(days=offset), datetime.min.time()
-                ) + timedelta(hours=9)
-                events.append(
-                    (
-                        lot_id,
-                        product,
-                        company,
-                        event_type,
-                        from_state,
-                        to_state,
-                        moment,
-                        uid,
-                        partner if to_state == "shipped" else None,
-                        f"{prefix}/{event_type[:3].upper()}/{index // 1000:05d}",
-                        now,
-                    )
+            steps = [
+                (
+                    event_type,
+                    from_state,
+                    to_state,
+                    datetime.combine(received + timedelta(days=offset), datetime.min.time())
+                    + timedelta(hours=9),
+                    partner if to_state == "shipped" else None,
                 )
+                for event_type, from_state, to_state, offset in _WARRANTY_EVENTS
+            ]
+            contents = ledger_events.of_serial(index, lot_id, product, steps)
+            events += [ledger_events.row(content) for content in contents]
             if index % 50 == 3:
                 start, latest = None, shipped + timedelta(days=90)
                 trigger, end = "installation", None
                 state = warranty.state_on(warranty.capped_start(None, latest), None, today)
                 if state != warranty.PENDING:  # the daily job started it on its cap
                     start = latest
-                    end = warranty.coverage_end(start, 24, warranty.MONTH)
+                    end = warranty.coverage_end(start, _WARRANTY_MONTHS, warranty.MONTH)
                     state = warranty.state_on(start, end, today)
             else:
                 start, latest, trigger = shipped, None, "shipment"
-                end = warranty.coverage_end(start, 24, warranty.MONTH)
+                end = warranty.coverage_end(start, _WARRANTY_MONTHS, warranty.MONTH)
                 state = warranty.state_on(start, end, today)
             coverages.append(
                 (
@@ -794,9 +782,9 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
                     "policy",
                     "full",
                     trigger,
-                    24,
-                    "month",
-                    30,
+                    _WARRANTY_MONTHS,
+                    warranty.MONTH,
+                    _RETURN_WINDOW_DAYS,
                     "t",
                     "continue",
                     partner,
@@ -826,39 +814,13 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
         _copy(
             cr,
             "stock_lot",
-            (
-                "id",
-                "name",
-                "product_id",
-                "company_id",
-                "lifecycle_state",
-                "lifecycle_date",
-                "current_partner_id",
-                "warranty_state",
-                "warranty_end_date",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-            ),
+            lot_columns(*LIFECYCLE_COLUMNS, "warranty_state", "warranty_end_date"),
             lots,
         )
         _copy(
             cr,
             "serial_event",
-            (
-                "lot_id",
-                "product_id",
-                "company_id",
-                "event_type",
-                "from_state",
-                "to_state",
-                "date",
-                "user_id",
-                "partner_id",
-                "document_ref",
-                "create_date",
-            ),
+            LedgerEvents.COLUMNS,
             events,
         )
         _copy(
@@ -884,10 +846,7 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
                 "end_date",
                 "paused_days",
                 "state",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
+                *AUDIT_COLUMNS,
             ),
             coverages,
         )
@@ -895,13 +854,10 @@ def warranty_generate(env, serials=1000000, products=200, prefix="WAR", chunk=10
     env.invalidate_all()
     cr.execute("SELECT count(*) FROM serial_event")
     event_count = cr.fetchone()[0]
-    return {
-        "serials": serials,
-        "events": event_count,
-        "coverages": serials,
-        "products": products,
-        "seconds": round(time.perf_counter() - started, 1),
-    }
+    return with_seconds(
+        {"serials": serials, "events": event_count, "coverages": serials, "products": products},
+        started,
+    )
 
 
 def warranty_eligibility(env, samples=200, prefix="WAR"):

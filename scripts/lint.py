@@ -18,6 +18,7 @@ scratch copy. pre-commit itself comes from requirements-test.txt (this interpret
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -60,6 +61,16 @@ def pre_commit(alias: str, cwd: Path) -> tuple[int, str]:
     return proc.returncode, proc.stdout
 
 
+def hook_failures(alias: str, cwd: Path) -> list[str]:
+    """Run the hooks aliased ``alias`` in ``cwd``; the names of those that failed, or
+    pre-commit's exit code when it failed without naming a hook."""
+    rc, output = pre_commit(alias, cwd)
+    names = failed_hooks(output)
+    if rc != 0 and not names:
+        names = [f"pre-commit (exit {rc})"]
+    return names
+
+
 def tracked_files(root: Path) -> list[str]:
     proc = subprocess.run(
         ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True
@@ -98,6 +109,14 @@ def scratch_copy(root: Path, target: Path) -> None:
         subprocess.run(git + argv, cwd=target, check=True, capture_output=True)
 
 
+@contextlib.contextmanager
+def scratch_tree(prefix: str):
+    """A scratch copy of the repository (see :func:`scratch_copy`), removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
+        scratch_copy(REPO_ROOT, Path(scratch))
+        yield Path(scratch)
+
+
 def write_failures(path: str | None, names: list[str]) -> None:
     if path:
         Path(path).write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
@@ -105,25 +124,17 @@ def write_failures(path: str | None, names: list[str]) -> None:
 
 def run_lint(failures: str | None) -> int:
     if is_git_checkout(REPO_ROOT):
-        rc, output = pre_commit("lint", REPO_ROOT)
+        names = hook_failures("lint", REPO_ROOT)
     else:
-        with tempfile.TemporaryDirectory(prefix="st-lint.") as scratch:
-            scratch_copy(REPO_ROOT, Path(scratch))
-            rc, output = pre_commit("lint", Path(scratch))
-    names = failed_hooks(output)
-    if rc != 0 and not names:
-        names = [f"pre-commit (exit {rc})"]
+        with scratch_tree("st-lint.") as scratch:
+            names = hook_failures("lint", scratch)
     write_failures(failures, names)
     return 1 if names else 0
 
 
 def run_format_check(failures: str | None) -> int:
-    with tempfile.TemporaryDirectory(prefix="st-format.") as scratch:
-        scratch_copy(REPO_ROOT, Path(scratch))
-        rc, output = pre_commit("format", Path(scratch))
-        names = failed_hooks(output)
-        if rc != 0 and not names:
-            names = [f"pre-commit (exit {rc})"]
+    with scratch_tree("st-format.") as scratch:
+        names = hook_failures("format", scratch)
         if names:
             stat = subprocess.run(
                 ["git", "diff", "--stat"], cwd=scratch, capture_output=True, text=True, check=False

@@ -459,6 +459,20 @@ def stamp_decision(stamp: dict, wanted: dict) -> str | None:
 # ------------------------------------------------------------------------------------ steps
 
 
+def run_into(log, argv: list[str], env: dict, cwd: Path | None = None) -> int:
+    """Run ``argv`` without input, its output (stdout and stderr) appended to the open
+    ``log``; return its exit code."""
+    return subprocess.run(
+        argv,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        check=False,
+    ).returncode
+
+
 class Provisioner:
     """Runs the steps, one timed line each, the tools' output in the log."""
 
@@ -487,18 +501,10 @@ class Provisioner:
             log.write(f"\n$ {' '.join(argv)}\n")
             log.flush()
             env = dict(os.environ, PIP_ROOT_USER_ACTION="ignore", PIP_DISABLE_PIP_VERSION_CHECK="1")
-            proc = subprocess.run(
-                argv,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                cwd=REPO_ROOT,
-                check=False,
-            )
-        if proc.returncode != 0:
+            returncode = run_into(log, argv, env, cwd=REPO_ROOT)
+        if returncode != 0:
             raise ProvisionError(
-                f"{what} exited with {proc.returncode}; see {self.layout.log} "
+                f"{what} exited with {returncode}; see {self.layout.log} "
                 f"(its end says which package). Fix: {fix}"
             )
 
@@ -528,15 +534,8 @@ class Provisioner:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         for argv in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
             with self.layout.log.open("a") as log:
-                proc = subprocess.run(
-                    argv,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    check=False,
-                )
-            if proc.returncode != 0:
+                returncode = run_into(log, argv, env)
+            if returncode != 0:
                 raise ProvisionError(
                     f"'{' '.join(argv)}' failed; see {self.layout.log}. Fix: "
                     f"install {' '.join(missing)} by hand"
