@@ -1120,9 +1120,8 @@ def _cpu_since(env, before):
     }
 
 
-def recall(env, big_lot, repeat=3, batch=2000):
-    """Simulate a recall of the big lot (every unit containing it, five levels deep),
-    then activate it step by step as the cron does, timing the in-stock share."""
+def _big_lot_recall(env, big_lot):
+    """A draft recall of every unit containing ``big_lot``."""
     recall = env["serial.recall"].create(
         {
             "reason": "Bench: contaminated electrolyte",
@@ -1130,16 +1129,28 @@ def recall(env, big_lot, repeat=3, batch=2000):
         }
     )
     env.flush_all()
-    times = []
-    cpu = []
+    return recall
+
+
+def _simulations(env, recall, repeat):
+    """Simulate ``recall`` ``repeat`` times (at least once), cold caches; return
+    ``(seconds, cpu)`` of each run, ``cpu`` as :func:`_cpu_since` gives it."""
+    runs = []
     for _run in range(max(1, repeat)):
         env.invalidate_all()
         before = _cpu_seconds(env)
         started = time.perf_counter()
         recall.action_simulate()
         env.flush_all()
-        times.append(time.perf_counter() - started)
-        cpu.append(_cpu_since(env, before))
+        runs.append((time.perf_counter() - started, _cpu_since(env, before)))
+    return runs
+
+
+def recall(env, big_lot, repeat=3, batch=2000):
+    """Simulate a recall of the big lot (every unit containing it, five levels deep),
+    then activate it step by step as the cron does, timing the in-stock share."""
+    recall = _big_lot_recall(env, big_lot)
+    times, cpu = zip(*_simulations(env, recall, repeat), strict=True)
     simulation = recall.simulation_ids[:1]
     result = {
         "units": simulation.total,
@@ -1197,22 +1208,11 @@ def recall_simulate(env, big_lot, repeat=3):
     inserted) then re-simulations (only differences written), each with the CPU
     seconds of this process and of its database backend, for quick before/after
     figures without the activation."""
-    recall = env["serial.recall"].create(
-        {
-            "reason": "Bench: contaminated electrolyte",
-            "component_lot_ids": [Command.set([big_lot])],
-        }
-    )
-    env.flush_all()
+    recall = _big_lot_recall(env, big_lot)
     load_before = os.getloadavg()
-    runs = []
-    for _run in range(max(1, repeat)):
-        env.invalidate_all()
-        before = _cpu_seconds(env)
-        started = time.perf_counter()
-        recall.action_simulate()
-        env.flush_all()
-        runs.append({"wall_s": round(time.perf_counter() - started, 3), **_cpu_since(env, before)})
+    runs = [
+        {"wall_s": round(seconds, 3), **cpu} for seconds, cpu in _simulations(env, recall, repeat)
+    ]
     started = time.perf_counter()
     written = recall._write_units()
     env.flush_all()
