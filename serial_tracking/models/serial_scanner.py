@@ -212,15 +212,14 @@ class SerialScanner(models.AbstractModel):
             scan_input.TEXT_VALUE: self.env._("text"),
             scan_input.FLAG: self.env._("true or false"),
         }.get(error.expected, self.env._("a mapping of names to values"))
-        return UserError(
-            self.env._(
-                "The scanner sent %(name)s = %(value)s where %(expected)s is expected. Reload "
-                "the scanner screen and try again; if it happens again, tell your administrator.",
-                name=error.name,
-                value=error.value,
-                expected=expected,
-            )
+        message = self.env._(
+            "The scanner sent %(name)s = %(value)s where %(expected)s is expected. Reload "
+            "the scanner screen and try again; if it happens again, tell your administrator.",
+            name=error.name,
+            value=error.value,
+            expected=expected,
         )
+        return UserError(message)
 
     def _allowed_modes(self):
         user = self.env.user
@@ -390,6 +389,29 @@ class SerialScanner(models.AbstractModel):
     def _recall_names(self, recalls):
         return ", ".join(recalls.sudo().mapped("name"))
 
+    def _refuse_recalled(self, lot, mode):
+        """Refuse ``lot`` while a recall is active on it: the unit stays in quarantine.
+        The message says what to do with it in ``mode`` (``pick`` or ``release``)."""
+        recalls = self._active_recalls(lot)
+        if not recalls:
+            return
+        names = {"serial": lot.name, "recalls": self._recall_names(recalls)}
+        if mode == "release":
+            self._refuse(
+                self.env._(
+                    "%(serial)s is under recall %(recalls)s: it stays in quarantine until "
+                    "the recall is closed. Put it back.",
+                    **names,
+                )
+            )
+        self._refuse(
+            self.env._(
+                "%(serial)s is quarantined by recall %(recalls)s; put it aside and pick "
+                "another unit.",
+                **names,
+            )
+        )
+
     def _stock_quants(self, lot):
         return self.env["stock.quant"].search_fetch(
             [
@@ -400,9 +422,11 @@ class SerialScanner(models.AbstractModel):
             ["location_id", "quantity"],
         )
 
-    def _where(self, lot):
-        """Where the unit is, in words: a location, or who holds it."""
-        quants = self._stock_quants(lot)
+    def _where(self, lot, quants=None):
+        """Where the unit is, in words: a location, or who holds it (``quants``: its
+        quants in stock, when the caller has them)."""
+        if quants is None:
+            quants = self._stock_quants(lot)
         if quants:
             return ", ".join(quants.location_id.mapped("display_name"))
         if lot.current_partner_id:

@@ -66,34 +66,9 @@ class SerialScanner(models.AbstractModel):
     def _check_shippable(self, lot, picking, lines=None):
         """Refuse ``lot`` on ``picking`` unless it may leave; ``lines`` are its lines
         on ``picking`` when the caller has them already."""
-        recalls = self._active_recalls(lot)
-        if recalls:
-            self._refuse(
-                self.env._(
-                    "%(serial)s is quarantined by recall %(recalls)s; put it aside and pick "
-                    "another unit.",
-                    serial=lot.name,
-                    recalls=self._recall_names(recalls),
-                )
-            )
-        if lot.lifecycle_state == lifecycle.QUARANTINED:
-            self._refuse(
-                self.env._(
-                    "%(serial)s is quarantined (%(where)s); put it aside and pick another unit.",
-                    serial=lot.name,
-                    where=self._where(lot),
-                )
-            )
+        self._refuse_recalled(lot, "pick")
         if lot.lifecycle_state not in _SHIPPABLE:
-            self._refuse(
-                self.env._(
-                    "%(serial)s is %(state)s (%(where)s): only a unit in stock can be shipped. "
-                    "Pick another unit.",
-                    serial=lot.name,
-                    state=self._state_label(lot),
-                    where=self._where(lot),
-                )
-            )
+            self._refuse(self._not_shippable(lot))
         quants = self._stock_quants(lot)
         source = picking.location_id
         if not quants:
@@ -110,7 +85,7 @@ class SerialScanner(models.AbstractModel):
                     "%(serial)s is recorded in %(where)s, outside %(source)s where %(picking)s "
                     "picks from. Pick a unit from %(source)s, or move this one there first.",
                     serial=lot.name,
-                    where=self._where(lot),
+                    where=self._where(lot, quants),
                     source=source.display_name,
                     picking=picking.name,
                 )
@@ -125,6 +100,24 @@ class SerialScanner(models.AbstractModel):
                     other=self._line_picking(reserved).name or reserved.reference,
                 )
             )
+
+    def _not_shippable(self, lot):
+        """Why ``lot`` may not leave in its lifecycle state; a quarantined unit is put
+        aside."""
+        where = self._where(lot)
+        if lot.lifecycle_state == lifecycle.QUARANTINED:
+            return self.env._(
+                "%(serial)s is quarantined (%(where)s); put it aside and pick another unit.",
+                serial=lot.name,
+                where=where,
+            )
+        return self.env._(
+            "%(serial)s is %(state)s (%(where)s): only a unit in stock can be shipped. "
+            "Pick another unit.",
+            serial=lot.name,
+            state=self._state_label(lot),
+            where=where,
+        )
 
     def _pick_line(self, picking, moves, lot, lines=None):
         """Mark the unit picked on the delivery; ``(line, undo data)``. ``lines`` are the

@@ -42,16 +42,7 @@ class SerialScanner(models.AbstractModel):
                         state=self._state_label(lot),
                     )
                 )
-            recalls = self._active_recalls(lot)
-            if recalls:
-                self._refuse(
-                    self.env._(
-                        "%(serial)s is under recall %(recalls)s: it stays in quarantine until "
-                        "the recall is closed. Put it back.",
-                        serial=lot.name,
-                        recalls=self._recall_names(recalls),
-                    )
-                )
+            self._refuse_recalled(lot, "release")
         self._transition(lot, action, reason, params.get("note"))
         label = self.env._("Quarantined") if action == "quarantine" else self.env._("Released")
         return self._result(

@@ -134,22 +134,21 @@ class SerialScanner(models.AbstractModel):
         if not found:
             return
         problems = found[0][1]
+        values = {"problem": problems[0], "product": product.display_name}
         if rule:
             self._refuse(
                 self.env._(
                     '%(problem)s (numbering rule "%(rule)s" of %(product)s). Check the label and '
                     "scan again; if it is wrong, put the unit aside.",
-                    problem=problems[0],
                     rule=rule.name,
-                    product=product.display_name,
+                    **values,
                 )
             )
         self._refuse(
             self.env._(
                 "%(problem)s (%(product)s). Check the label and scan again; if it is wrong, put "
                 "the unit aside.",
-                problem=problems[0],
-                product=product.display_name,
+                **values,
             )
         )
 

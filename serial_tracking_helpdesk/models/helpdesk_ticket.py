@@ -439,13 +439,14 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         self._serial_require_lot()
         labels = dict(eligibility.INTENTS)
+        # both refusals name the ticket and its unit
+        about = {"ticket": self.display_name, "serial": self.lot_id.name}
         if (self.serial_intent or "repair") not in intents:
             raise UserError(
                 self.env._(
                     "%(ticket)s: the customer asks for %(intent)s of %(serial)s; this action "
                     "serves %(allowed)s. Change 'Customer Asks For' and check eligibility again.",
-                    ticket=self.display_name,
-                    serial=self.lot_id.name,
+                    **about,
                     intent=labels.get(self.serial_intent, self.serial_intent),
                     allowed=", ".join(labels[intent] for intent in intents),
                 )
@@ -459,9 +460,8 @@ class HelpdeskTicket(models.Model):
                     "%(serial)s is not eligible for %(intent)s (%(ticket)s): %(reasons)s\n"
                     "%(alternative)sA Serial Tracking Manager can accept it anyway with "
                     "'Override Verdict' and a reason.",
-                    serial=self.lot_id.name,
+                    **about,
                     intent=labels[check.intent],
-                    ticket=self.display_name,
                     reasons=" ".join(check._reason_lines()),
                     alternative=f"{alternative}\n" if alternative else "",
                 )

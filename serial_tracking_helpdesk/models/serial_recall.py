@@ -48,22 +48,9 @@ class SerialRecall(models.Model):
         """One ticket per customer holding units of the campaign, in the campaign's team,
         listing that customer's units. Customers who have a ticket already get none."""
         self.ensure_one()
-        if self.state != "active":
-            raise UserError(
-                self.env._(
-                    "%(recall)s is %(state)s: tickets are opened for an active recall. Activate "
-                    "it first.",
-                    recall=self.name,
-                    state=self.state,
-                )
-            )
-        if not self.helpdesk_team_id:
-            raise UserError(
-                self.env._(
-                    "%(recall)s: choose the Helpdesk Team that handles the recall tickets.",
-                    recall=self.name,
-                )
-            )
+        blocker = self._helpdesk_ticket_blocker()
+        if blocker:
+            raise UserError(blocker)
         units = self.unit_ids.filtered(
             lambda unit: (
                 unit.bucket == recall_tools.AT_CUSTOMER
@@ -97,6 +84,22 @@ class SerialRecall(models.Model):
             )
         )
         return self.action_open_helpdesk_tickets()
+
+    def _helpdesk_ticket_blocker(self):
+        """Why no ticket can be opened for the recall now, or ``False``."""
+        if self.state != "active":
+            return self.env._(
+                "%(recall)s is %(state)s: tickets are opened for an active recall. Activate "
+                "it first.",
+                recall=self.name,
+                state=self.state,
+            )
+        if not self.helpdesk_team_id:
+            return self.env._(
+                "%(recall)s: choose the Helpdesk Team that handles the recall tickets.",
+                recall=self.name,
+            )
+        return False
 
     def _helpdesk_ticket_values(self, customer, units):
         lots = units.lot_id.sorted("name")

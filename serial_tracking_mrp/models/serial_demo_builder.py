@@ -58,25 +58,28 @@ class SerialDemoBuilder(models.AbstractModel):
                 ],
             }
         )
-        tablet = Product.create(
-            dict(
-                serial,
-                name=self.env._("Rugged Tablet T8"),
-                default_code="T8",
-                list_price=1590.0,
-                serial_warranty_policy_id=policy.id,
-            )
-        )
-        board = Product.create(
-            dict(serial, name=self.env._("Mainboard MB7"), default_code="MB7", standard_price=210.0)
-        )
-        display = Product.create(
-            dict(
-                serial,
-                name=self.env._("Display Module DM8"),
-                default_code="DM8",
-                standard_price=120.0,
-            )
+        tablet, board, display = Product.create(
+            [
+                dict(
+                    serial,
+                    name=self.env._("Rugged Tablet T8"),
+                    default_code="T8",
+                    list_price=1590.0,
+                    serial_warranty_policy_id=policy.id,
+                ),
+                dict(
+                    serial,
+                    name=self.env._("Mainboard MB7"),
+                    default_code="MB7",
+                    standard_price=210.0,
+                ),
+                dict(
+                    serial,
+                    name=self.env._("Display Module DM8"),
+                    default_code="DM8",
+                    standard_price=120.0,
+                ),
+            ]
         )
         self.env["mrp.bom"].create(
             {

@@ -32,6 +32,22 @@ class TestMrpGenealogy(MrpGenealogyCase):
         units = self._produce_as(production, ["SRV-1", "SRV-2"])
         return production, units, paste
 
+    def assertBoards(self, production, boards):
+        """The matrix of ``_two_unit_order`` puts in each unit the boards numbered in
+        ``boards`` (``{unit name: board numbers}``) and half of the paste."""
+        expected = [(unit, f"MB-{n}", 1.0) for unit, numbers in boards.items() for n in numbers]
+        expected += [(unit, "PASTE-A", 0.5) for unit in boards]
+        self.assertEqual(self._rows(production), sorted(expected))
+
+    def _swap_boards(self, production, units, *numbers):
+        """Edit the matrix of ``_two_unit_order``: each board numbered in ``numbers`` goes
+        to the other unit of ``units``."""
+        srv1, srv2 = units
+        boards = self._mb(*numbers)
+        for row in production.serial_assignment_ids:
+            if row.component_lot_id in boards:
+                row.finished_lot_id = srv2 if row.finished_lot_id == srv1 else srv1
+
     # --- one unit -------------------------------------------------------------------
 
     def test_a_single_unit_gets_every_component_automatically(self):
@@ -65,17 +81,7 @@ class TestMrpGenealogy(MrpGenealogyCase):
     def test_the_matrix_is_prefilled_by_an_even_split_in_consumption_order(self):
         production, _units, _paste = self._two_unit_order()
         self.assertTrue(production.serial_assignment_required)
-        self.assertEqual(
-            self._rows(production),
-            [
-                ("SRV-1", "MB-1", 1.0),
-                ("SRV-1", "MB-2", 1.0),
-                ("SRV-1", "PASTE-A", 0.5),
-                ("SRV-2", "MB-3", 1.0),
-                ("SRV-2", "MB-4", 1.0),
-                ("SRV-2", "PASTE-A", 0.5),
-            ],
-        )
+        self.assertBoards(production, {"SRV-1": (1, 2), "SRV-2": (3, 4)})
         self.assertEqual(
             production.serial_assignment_status, "Every consumed component is in a finished unit."
         )
@@ -156,9 +162,7 @@ class TestMrpGenealogy(MrpGenealogyCase):
     def test_an_edited_matrix_gives_exact_links_where_odoo_links_everything(self):
         production, units, paste = self._two_unit_order()
         srv1, srv2 = units
-        for row in production.serial_assignment_ids:
-            if row.component_lot_id.name in ("MB-2", "MB-3"):
-                row.finished_lot_id = srv2 if row.finished_lot_id == srv1 else srv1
+        self._swap_boards(production, units, 2, 3)
 
         self.assertIs(production.button_mark_done(), True)
 
@@ -187,17 +191,7 @@ class TestMrpGenealogy(MrpGenealogyCase):
             form.serial_scan = " MB-3 "
             # unknown codes change nothing
             form.serial_scan = "NOT-A-SERIAL"
-        self.assertEqual(
-            self._rows(production),
-            [
-                ("SRV-1", "MB-2", 1.0),
-                ("SRV-1", "MB-3", 1.0),
-                ("SRV-1", "PASTE-A", 0.5),
-                ("SRV-2", "MB-1", 1.0),
-                ("SRV-2", "MB-4", 1.0),
-                ("SRV-2", "PASTE-A", 0.5),
-            ],
-        )
+        self.assertBoards(production, {"SRV-1": (2, 3), "SRV-2": (1, 4)})
         self.assertEqual(production.serial_scan_unit_id, srv1)
         # The barcode scanner goes through the same handler.
         production.on_barcode_scanned("SRV-2")
@@ -224,9 +218,7 @@ class TestMrpGenealogy(MrpGenealogyCase):
     def test_unbuild_returns_the_components_inside_the_unit_and_closes_their_links(self):
         production, units, paste = self._two_unit_order()
         srv1, srv2 = units
-        for row in production.serial_assignment_ids:
-            if row.component_lot_id.name in ("MB-1", "MB-3"):
-                row.finished_lot_id = srv2 if row.finished_lot_id == srv1 else srv1
+        self._swap_boards(production, units, 1, 3)
         production.button_mark_done()
         self.assertEqual(srv2._serial_ancestors(), self._mb(1, 4) | paste)
         built = production.date_finished
