@@ -11,15 +11,9 @@ class SerialWarrantyExtendWizard(models.TransientModel):
     with a reason that is recorded in each serial's history."""
 
     _name = "serial.warranty.extend.wizard"
-    _inherit = ["serial.lot.selection.mixin"]
+    _inherit = ["serial.lot.selection.mixin", "serial.lots.mixin"]
     _description = "Extend the Warranty of Serials"
 
-    lot_ids = fields.Many2many(
-        "stock.lot",
-        string="Serials",
-        required=True,
-        domain="[('product_id.tracking', '=', 'serial')]",
-    )
     coverage_type = fields.Selection(
         [item for item in warranty.COVERAGE_TYPES if item[0] != warranty.SUPPLIER],
         required=True,
