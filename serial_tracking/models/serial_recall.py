@@ -126,6 +126,15 @@ class SerialRecall(models.Model):
         check_company=True,
     )
     serial_ranges = fields.Text(help="Ranges of serial numbers, e.g. SN0001-SN0100; SN0200")
+    component_lot_ids = fields.Many2many(
+        "stock.lot",
+        "serial_recall_component_rel",
+        "recall_id",
+        "lot_id",
+        string="Component Lots/Serials",
+        check_company=True,
+        help="Every unit that contains one of these, at any depth, is affected.",
+    )
     supplier_ids = fields.Many2many(
         "res.partner",
         "serial_recall_supplier_rel",
@@ -138,15 +147,6 @@ class SerialRecall(models.Model):
     supplier_date_to = fields.Datetime(string="Received Until")
     date_from = fields.Datetime(string="Produced/Received From")
     date_to = fields.Datetime(string="Produced/Received Until")
-    component_lot_ids = fields.Many2many(
-        "stock.lot",
-        "serial_recall_component_rel",
-        "recall_id",
-        "lot_id",
-        string="Component Lots/Serials",
-        check_company=True,
-        help="Every unit that contains one of these, at any depth, is affected.",
-    )
     # --- result ---------------------------------------------------------------------
     unit_ids = fields.One2many(
         "serial.recall.unit", "recall_id", string="Affected Units", readonly=True

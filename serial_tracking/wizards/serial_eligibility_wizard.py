@@ -10,6 +10,7 @@ class SerialEligibilityWizard(models.TransientModel):
     _name = "serial.eligibility.wizard"
     _inherit = ["serial.lot.selection.mixin", "serial.lots.mixin"]
     _description = "Check the Eligibility of Serials"
+    _lots_action = "serial_tracking.action_serial_eligibility_wizard"
 
     partner_id = fields.Many2one(
         "res.partner", string="Customer", help="Who asks. Defaults to who holds the unit."
@@ -39,12 +40,4 @@ class SerialEligibilityWizard(models.TransientModel):
             action.update(view_mode="form", views=[(False, "form")], res_id=checks.id)
         else:
             action["domain"] = [("id", "in", checks.ids)]
-        return action
-
-    @api.model
-    def _action_open(self, lots):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.action_serial_eligibility_wizard"
-        )
-        action["context"] = {"active_model": "stock.lot", "active_ids": lots.ids}
         return action

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import lifecycle, warranty
@@ -13,6 +13,7 @@ class SerialWarrantyExtendWizard(models.TransientModel):
     _name = "serial.warranty.extend.wizard"
     _inherit = ["serial.lot.selection.mixin", "serial.lots.mixin"]
     _description = "Extend the Warranty of Serials"
+    _lots_action = "serial_tracking.action_serial_warranty_extend_wizard"
 
     coverage_type = fields.Selection(
         [item for item in warranty.COVERAGE_TYPES if item[0] != warranty.SUPPLIER],
@@ -106,11 +107,3 @@ class SerialWarrantyExtendWizard(models.TransientModel):
         self.env["stock.lot"]._serial_apply_events(items)
         engine._refresh_lots(self.lot_ids.ids)
         return {"type": "ir.actions.act_window_close"}
-
-    @api.model
-    def _action_open(self, lots):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.action_serial_warranty_extend_wizard"
-        )
-        action["context"] = {"active_model": "stock.lot", "active_ids": lots.ids}
-        return action
