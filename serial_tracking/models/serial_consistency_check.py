@@ -56,11 +56,7 @@ class SerialConsistencyCheck(models.Model):
         "res.users", string="Run By", readonly=True, default=lambda self: self.env.user
     )
     company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        readonly=True,
-        index=True,
-        default=lambda self: self.env.company,
+        "res.company", required=True, readonly=True, index=True, default=lambda s: s.env.company
     )
     serial_count = fields.Integer(string="Serials Checked", readonly=True)
     event_count = fields.Integer(string="Events Verified", readonly=True)

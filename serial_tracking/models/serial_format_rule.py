@@ -19,6 +19,13 @@ PREVIEW_COUNT = 3
 # Stands in for {WH} and {REF} in the preview when the rule is not tied to one.
 _SAMPLE_WAREHOUSE = "WH"
 _SAMPLE_REFERENCE = "REF"
+# The checks a preset sets: computed from it, stored, and still the user's to change.
+_FROM_PRESET = {
+    "compute": "_compute_validation_settings",
+    "store": True,
+    "readonly": False,
+    "precompute": True,
+}
 
 
 class SerialFormatRule(models.Model):
@@ -60,40 +67,21 @@ class SerialFormatRule(models.Model):
         [(name, algorithm.label) for name, algorithm in check_digits.ALGORITHMS.items()],
         string="Check Character",
         required=True,
-        compute="_compute_validation_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
         help="Computed over the rest of the number; {CHECK} in the pattern says where it goes.",
+        **_FROM_PRESET,
     )
     charset = fields.Selection(
         [(name, charset.label) for name, charset in numbering.CHARSETS.items()],
         string="Allowed Characters",
         required=True,
-        compute="_compute_validation_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
+        **_FROM_PRESET,
     )
-    min_length = fields.Integer(
-        compute="_compute_validation_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    max_length = fields.Integer(
-        compute="_compute_validation_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
+    min_length = fields.Integer(**_FROM_PRESET)
+    max_length = fields.Integer(**_FROM_PRESET)
     regex = fields.Char(
         string="Regular Expression",
-        compute="_compute_validation_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
         help="Supplied numbers must match it as a whole (Python syntax).",
+        **_FROM_PRESET,
     )
     match_pattern = fields.Boolean(
         string="Supplied Numbers Follow the Pattern",
@@ -184,13 +172,7 @@ class SerialFormatRule(models.Model):
                 numbering.ValidationSpecError,
                 check_digits.CheckDigitError,
             ) as error:
-                raise ValidationError(
-                    self.env._(
-                        'Numbering rule "%(rule)s": %(problem)s',
-                        rule=rule.name,
-                        problem=tools_messages.translate(self.env, error),
-                    )
-                ) from None
+                raise ValidationError(rule._rule_problem(error)) from None
             problems = numbering.validate_batch([sample], spec)
             if problems:
                 raise ValidationError(
@@ -203,6 +185,16 @@ class SerialFormatRule(models.Model):
                         problem=tools_messages.translate(self.env, problems[0]),
                     )
                 )
+
+    def _rule_problem(self, error):
+        """``error`` (a coded error of the numbering core) as a sentence naming the rule,
+        in the user's language."""
+        self.ensure_one()
+        return self.env._(
+            'Numbering rule "%(rule)s": %(problem)s',
+            rule=self.name,
+            problem=tools_messages.translate(self.env, error),
+        )
 
     def _compiled_pattern(self):
         """The checked pattern of the rule (PatternError/RenderError when it is wrong)."""
@@ -368,13 +360,7 @@ class SerialFormatRule(models.Model):
         try:
             compiled = self._compiled_pattern()
         except numbering.NumberingError as error:
-            raise UserError(
-                self.env._(
-                    'Numbering rule "%(rule)s": %(problem)s',
-                    rule=self.name,
-                    problem=tools_messages.translate(self.env, error),
-                )
-            ) from None
+            raise UserError(self._rule_problem(error)) from None
         if compiled.uses_product_ref and not product.default_code:
             raise UserError(
                 self.env._(

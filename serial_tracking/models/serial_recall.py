@@ -36,6 +36,14 @@ _STEP_FIELDS = frozenset(
         "activation_total",
     }
 )
+# A campaign's states, in the order it goes through them.
+STATES = [
+    ("draft", "Draft"),
+    ("simulated", "Simulated"),
+    ("active", "Active"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
 # The states a campaign may go to from each state: an active or closed one never goes back.
 _NEXT_STATES = {
     "draft": {"simulated", "cancelled"},
@@ -43,6 +51,20 @@ _NEXT_STATES = {
     "active": {"closed"},
     "closed": set(),
     "cancelled": {"draft"},
+}
+
+# The dashboard field counting the units at each place (see recall_tools.place_of); the
+# units of each status are counted in "<status>_count".
+_PLACE_FIELDS = {
+    recall_tools.IN_STOCK: "in_stock_count",
+    recall_tools.ALLOCATED: "allocated_count",
+    recall_tools.IN_QUARANTINE: "in_quarantine_count",
+    recall_tools.IN_PRODUCTION: "production_count",
+    recall_tools.CONSUMED: "consumed_count",
+    recall_tools.AT_CUSTOMER: "customer_unit_count",
+    recall_tools.IN_REPAIR: "repair_count",
+    recall_tools.SCRAPPED: "scrapped_count",
+    recall_tools.GONE: "gone_count",
 }
 
 
@@ -77,13 +99,7 @@ class SerialRecall(models.Model):
         check_company=True,
     )
     state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("simulated", "Simulated"),
-            ("active", "Active"),
-            ("closed", "Closed"),
-            ("cancelled", "Cancelled"),
-        ],
+        STATES,
         default="draft",
         required=True,
         readonly=True,
@@ -110,6 +126,15 @@ class SerialRecall(models.Model):
         check_company=True,
     )
     serial_ranges = fields.Text(help="Ranges of serial numbers, e.g. SN0001-SN0100; SN0200")
+    component_lot_ids = fields.Many2many(
+        "stock.lot",
+        "serial_recall_component_rel",
+        "recall_id",
+        "lot_id",
+        string="Component Lots/Serials",
+        check_company=True,
+        help="Every unit that contains one of these, at any depth, is affected.",
+    )
     supplier_ids = fields.Many2many(
         "res.partner",
         "serial_recall_supplier_rel",
@@ -122,15 +147,6 @@ class SerialRecall(models.Model):
     supplier_date_to = fields.Datetime(string="Received Until")
     date_from = fields.Datetime(string="Produced/Received From")
     date_to = fields.Datetime(string="Produced/Received Until")
-    component_lot_ids = fields.Many2many(
-        "stock.lot",
-        "serial_recall_component_rel",
-        "recall_id",
-        "lot_id",
-        string="Component Lots/Serials",
-        check_company=True,
-        help="Every unit that contains one of these, at any depth, is affected.",
-    )
     # --- result ---------------------------------------------------------------------
     unit_ids = fields.One2many(
         "serial.recall.unit", "recall_id", string="Affected Units", readonly=True
@@ -262,8 +278,7 @@ class SerialRecall(models.Model):
                     self.env._(
                         "%(recall)s is %(state)s: its criteria can no longer change. Create a new "
                         "recall for other units.",
-                        recall=started[0].name,
-                        state=started[0].state,
+                        **started[0]._state_params(),
                     )
                 )
         return super().write(vals)
@@ -293,11 +308,15 @@ class SerialRecall(models.Model):
             raise UserError(
                 self.env._(
                     "%(recall)s is %(state)s: it cannot go to %(target)s.",
-                    recall=wrong[0].name,
-                    state=wrong[0].state,
+                    **wrong[0]._state_params(),
                     target=state,
                 )
             )
+
+    def _state_params(self):
+        """The ``recall`` and ``state`` named by a refusal of this campaign in its state."""
+        self.ensure_one()
+        return {"recall": self.name, "state": self.state}
 
     def _steps(self):
         """These campaigns, allowed to write their state and results."""
@@ -325,8 +344,7 @@ class SerialRecall(models.Model):
                     self.env._(
                         "%(recall)s is %(state)s and stays on record; cancel it (before "
                         "activation) or close it.",
-                        recall=recall.name,
-                        state=recall.state,
+                        **recall._state_params(),
                     )
                 )
 
@@ -356,27 +374,12 @@ class SerialRecall(models.Model):
                 errors += count if error else 0
                 if partner_id and place == recall_tools.AT_CUSTOMER:
                     customers.add(partner_id)
-            by_status = figures["by_status"]
             recall.update(
-                {
+                {field: by_place[place] for place, field in _PLACE_FIELDS.items()}
+                | {f"{status}_count": count for status, count in figures["by_status"].items()}
+                | {
                     "unit_count": figures["total"],
-                    "in_stock_count": by_place[recall_tools.IN_STOCK],
-                    "allocated_count": by_place[recall_tools.ALLOCATED],
-                    "in_quarantine_count": by_place[recall_tools.IN_QUARANTINE],
-                    "production_count": by_place[recall_tools.IN_PRODUCTION],
-                    "consumed_count": by_place[recall_tools.CONSUMED],
-                    "customer_unit_count": by_place[recall_tools.AT_CUSTOMER],
-                    "repair_count": by_place[recall_tools.IN_REPAIR],
-                    "scrapped_count": by_place[recall_tools.SCRAPPED],
-                    "gone_count": by_place[recall_tools.GONE],
                     "customer_count": len(customers),
-                    "pending_count": by_status[recall_tools.PENDING],
-                    "notified_count": by_status[recall_tools.NOTIFIED],
-                    "quarantined_count": by_status[recall_tools.QUARANTINED],
-                    "recovered_count": by_status[recall_tools.RECOVERED],
-                    "released_count": by_status[recall_tools.RELEASED],
-                    "destroyed_count": by_status[recall_tools.DESTROYED],
-                    "unreachable_count": by_status[recall_tools.UNREACHABLE],
                     "under_control_count": figures["under_control"],
                     "reachable_count": figures["reachable"],
                     "recovery_rate": figures["recovery_rate"],
@@ -710,8 +713,7 @@ class SerialRecall(models.Model):
                     self.env._(
                         "%(recall)s is %(state)s: only a draft or simulated recall can be "
                         "simulated.",
-                        recall=recall.name,
-                        state=recall.state,
+                        **recall._state_params(),
                     )
                 )
             recall._check_criteria()
@@ -991,8 +993,7 @@ class SerialRecall(models.Model):
                 raise UserError(
                     self.env._(
                         "%(recall)s is %(state)s: simulate it first, then activate it.",
-                        recall=recall.name,
-                        state=recall.state,
+                        **recall._state_params(),
                     )
                 )
             recall._simulate()  # act on today's facts, not on those of the simulation
@@ -1315,8 +1316,7 @@ class SerialRecall(models.Model):
             raise UserError(
                 self.env._(
                     "%(recall)s is %(state)s: only an active recall can be closed.",
-                    recall=self.name,
-                    state=self.state,
+                    **self._state_params(),
                 )
             )
         if self.pending_count or self.notified_count or self.todo_count:
@@ -1364,8 +1364,7 @@ class SerialRecall(models.Model):
                 raise UserError(
                     self.env._(
                         "%(recall)s is %(state)s: an activated recall is closed, not cancelled.",
-                        recall=recall.name,
-                        state=recall.state,
+                        **recall._state_params(),
                     )
                 )
         self._steps().write({"state": "cancelled"})

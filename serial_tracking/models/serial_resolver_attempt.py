@@ -9,6 +9,8 @@ WINDOW_PARAM = "serial_tracking.resolver_registration_window_minutes"
 DEFAULT_LIMIT = 5
 DEFAULT_WINDOW = 60
 
+#: What a request asked for; each kind is counted apart.
+KINDS = [("view", "Page View"), ("register", "Registration")]
 #: kind -> {scope: (parameter, default)}; the window is per kind.
 LIMITS = {
     "register": {
@@ -46,12 +48,7 @@ class SerialResolverAttempt(models.Model):
         readonly=True,
         help="IPv4 address, or IPv6 /64 network, of the request.",
     )
-    kind = fields.Selection(
-        [("view", "Page View"), ("register", "Registration")],
-        required=True,
-        readonly=True,
-        default="register",
-    )
+    kind = fields.Selection(KINDS, required=True, readonly=True, default="register")
     serial_key = fields.Char(
         string="Unit", readonly=True, help="GTIN and serial asked for, as in the link."
     )

@@ -58,17 +58,18 @@ class SeparateCursorsCase(BaseCase):
 class WebClientDoors:
     """Buttons and actions run as the web client runs them, for HttpCase tests."""
 
-    def _call_button(self, model, method, record_ids):
+    def _call_button(self, model, method, record_ids, context=None):
         """What the web client sends for a button of type object: ``args`` holds the
         ids of the records it was clicked on (``[]`` for a list header button with
-        nothing selected, see ``action_service.js``)."""
+        nothing selected, see ``action_service.js``), ``context`` the client's context
+        (English only by default)."""
         return self.make_jsonrpc_request(
             f"/web/dataset/call_button/{model}/{method}",
             {
                 "model": model,
                 "method": method,
                 "args": [record_ids],
-                "kwargs": {"context": {"lang": "en_US"}},
+                "kwargs": {"context": context or {"lang": "en_US"}},
             },
         )
 

@@ -16,7 +16,7 @@ from odoo import http
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader
 
-from .common import SerialTrackingCase, post_json_rpc
+from .common import SerialTrackingCase, WebClientDoors, post_json_rpc
 from .label_pdf import decode_pdf_pages, pdf_reading_tools_missing
 
 GTIN13 = "9521234543213"
@@ -41,7 +41,7 @@ def client_report_url(action, kind="pdf"):
 
 
 @tagged("post_install", "-at_install")
-class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
+class TestSerialLabelPrint(WebClientDoors, HttpCase, SerialTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -82,15 +82,7 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
 
     def _press_print(self, wizard, context):
         """The report action the Print button returns, as the client receives it."""
-        action = self._rpc(
-            "/web/dataset/call_button/serial.label.wizard/action_print",
-            {
-                "model": "serial.label.wizard",
-                "method": "action_print",
-                "args": [wizard.ids],
-                "kwargs": {"context": context},
-            },
-        )
+        action = self._call_button("serial.label.wizard", "action_print", wizard.ids, context)
         self.assertEqual(action["type"], "ir.actions.report")
         return action
 
@@ -243,15 +235,7 @@ class TestSerialLabelPrint(HttpCase, SerialTrackingCase):
         )
         form.label_type = "lots"
         choice = form.save()
-        action = self._rpc(
-            "/web/dataset/call_button/picking.label.type/process",
-            {
-                "model": "picking.label.type",
-                "method": "process",
-                "args": [choice.ids],
-                "kwargs": {"context": context},
-            },
-        )
+        action = self._call_button("picking.label.type", "process", choice.ids, context)
         wizard, context = self._open_wizard(action, label_format="single_100x150")
         self.assertEqual(wizard.lot_ids, lots)
         pdf, _name = self._download(self._press_print(wizard, context))

@@ -83,13 +83,15 @@ _HOST_RE = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 _BAD_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
-class DigitalLinkError(messages.CodedError):
+class DigitalLinkError(gs1.GS1WrappingError):
     """A GS1 Digital Link URI that cannot be read or built; ``ai`` names the AI if known.
 
     ``code`` and ``params`` say what is wrong (see :data:`SENTENCES`); an error that
     stands for a GS1 problem (:meth:`of_gs1`) has that problem's message as its
     ``coded_message``, so that Odoo can say it in the user's language.
     """
+
+    GS1_CODE = "digital_link.gs1"
 
     def __init__(self, code, *, ai=None, **params):
         self.ai = ai
@@ -99,12 +101,7 @@ class DigitalLinkError(messages.CodedError):
     @classmethod
     def of_gs1(cls, error):
         """The error of a Digital Link whose GS1 data has ``error`` (a :class:`gs1.GS1Error`)."""
-        return cls("digital_link.gs1", ai=error.ai, error=error)
-
-    def _framed(self, problem):
-        if problem.code == "digital_link.gs1":
-            return messages.message_of(problem.params["error"])
-        return problem
+        return super().of_gs1(error, ai=error.ai)
 
 
 # The sentences of DigitalLinkError, by code (see ``messages``).

@@ -131,6 +131,27 @@ class GS1Error(messages.CodedError):
         )
 
 
+class GS1WrappingError(messages.CodedError):
+    """Base of another module's error, which may stand for a :class:`GS1Error`.
+
+    A subclass names, in ``GS1_CODE``, its code for that case (its sentence is
+    ``"%(error)s"``); the error made by :meth:`of_gs1` has the GS1 problem's message as
+    its ``coded_message``, so that Odoo can say it in the user's language.
+    """
+
+    GS1_CODE = None
+
+    @classmethod
+    def of_gs1(cls, error, **params):
+        """The error that stands for ``error`` (a :class:`GS1Error`)."""
+        return cls(cls.GS1_CODE, error=error, **params)
+
+    def _framed(self, problem):
+        if problem.code == self.GS1_CODE:
+            return messages.message_of(problem.params["error"])
+        return problem
+
+
 # The sentences of GS1Error, by code (see ``messages``).
 SENTENCES = {
     "gs1.of_ai": "AI %(ai)s: %(problem)s",

@@ -48,7 +48,7 @@ _CODE128_MAX = 80  # characters; past this a Code 128 symbol is too wide for any
 _GS1_128_MAX = 48  # data characters GS1 allows in one GS1-128 symbol
 
 
-class LabelSymbolError(messages.CodedError):
+class LabelSymbolError(gs1.GS1WrappingError):
     """The data cannot be drawn in the requested symbology; the message says why.
 
     ``code`` and ``params`` say what is wrong (see :data:`SENTENCES`); an error that
@@ -56,15 +56,7 @@ class LabelSymbolError(messages.CodedError):
     ``coded_message``, so that Odoo can say it in the user's language.
     """
 
-    @classmethod
-    def of_gs1(cls, error):
-        """The error of GS1 data that ``error`` (a :class:`gs1.GS1Error`) refused."""
-        return cls("label_symbols.gs1", error=error)
-
-    def _framed(self, problem):
-        if problem.code == "label_symbols.gs1":
-            return messages.message_of(problem.params["error"])
-        return problem
+    GS1_CODE = "label_symbols.gs1"
 
 
 # The sentences of LabelSymbolError, by code (see ``messages``). ``encoder`` is what an

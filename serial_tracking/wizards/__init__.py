@@ -1,4 +1,5 @@
 from . import serial_lot_selection_mixin
+from . import serial_lots_mixin
 from . import serial_transition_wizard
 from . import serial_state_at_wizard
 from . import serial_state_at_line

@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 
 from ..tools import eligibility
 
@@ -8,14 +8,10 @@ class SerialEligibilityWizard(models.TransientModel):
     refunded for a customer; each answer is a stored ``serial.eligibility.check``."""
 
     _name = "serial.eligibility.wizard"
+    _inherit = ["serial.lot.selection.mixin", "serial.lots.mixin"]
     _description = "Check the Eligibility of Serials"
+    _lots_action = "serial_tracking.action_serial_eligibility_wizard"
 
-    lot_ids = fields.Many2many(
-        "stock.lot",
-        string="Serials",
-        required=True,
-        domain="[('product_id.tracking', '=', 'serial')]",
-    )
     partner_id = fields.Many2one(
         "res.partner", string="Customer", help="Who asks. Defaults to who holds the unit."
     )
@@ -26,9 +22,7 @@ class SerialEligibilityWizard(models.TransientModel):
         values = super().default_get(fields_list)
         context = self.env.context
         if context.get("active_model") == "stock.lot" and context.get("active_ids"):
-            lots = self.env["stock.lot"].browse(context["active_ids"])
-            values["lot_ids"] = [Command.set(lots.ids)]
-            holders = lots.current_partner_id
+            holders = self.env["stock.lot"].browse(context["active_ids"]).current_partner_id
             if len(holders) == 1 and "partner_id" in fields_list:
                 values.setdefault("partner_id", holders.id)
         return values
@@ -46,12 +40,4 @@ class SerialEligibilityWizard(models.TransientModel):
             action.update(view_mode="form", views=[(False, "form")], res_id=checks.id)
         else:
             action["domain"] = [("id", "in", checks.ids)]
-        return action
-
-    @api.model
-    def _action_open(self, lots):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.action_serial_eligibility_wizard"
-        )
-        action["context"] = {"active_model": "stock.lot", "active_ids": lots.ids}
         return action

@@ -23,14 +23,9 @@ class SerialLabelWizard(models.TransientModel):
     """Choose the layout of serial labels, then print them."""
 
     _name = "serial.label.wizard"
+    _inherit = ["serial.lots.mixin"]
     _description = "Print Serial Labels"
 
-    lot_ids = fields.Many2many(
-        "stock.lot",
-        string="Serials",
-        required=True,
-        domain="[('product_id.tracking', '=', 'serial')]",
-    )
     label_format = fields.Selection(
         [(code, fmt.name) for code, fmt in label_layout.FORMATS.items()],
         string="Format",

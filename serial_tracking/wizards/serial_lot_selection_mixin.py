@@ -6,6 +6,8 @@ class SerialLotSelectionMixin(models.AbstractModel):
 
     _name = "serial.lot.selection.mixin"
     _description = "Serial Wizard Preselecting the Active Serials"
+    #: the wizard's window action, which _action_open opens on given serials
+    _lots_action = None
 
     @api.model
     def default_get(self, fields_list):
@@ -14,3 +16,10 @@ class SerialLotSelectionMixin(models.AbstractModel):
         if context.get("active_model") == "stock.lot" and context.get("active_ids"):
             values["lot_ids"] = [Command.set(context["active_ids"])]
         return values
+
+    @api.model
+    def _action_open(self, lots):
+        """The wizard's action, opened on ``lots`` as from their list."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(self._lots_action)
+        action["context"] = {"active_model": "stock.lot", "active_ids": lots.ids}
+        return action

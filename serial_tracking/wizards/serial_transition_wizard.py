@@ -22,15 +22,9 @@ _MANAGER = "serial_tracking.group_serial_manager"
 
 class SerialTransitionWizard(models.TransientModel):
     _name = "serial.transition.wizard"
-    _inherit = ["serial.lot.selection.mixin"]
+    _inherit = ["serial.lot.selection.mixin", "serial.lots.mixin"]
     _description = "Change the Lifecycle State of Serials"
 
-    lot_ids = fields.Many2many(
-        "stock.lot",
-        string="Serials",
-        required=True,
-        domain="[('product_id.tracking', '=', 'serial')]",
-    )
     action = fields.Selection(
         [
             ("quarantine", "Quarantine"),

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import lifecycle, warranty
@@ -11,15 +11,10 @@ class SerialWarrantyExtendWizard(models.TransientModel):
     with a reason that is recorded in each serial's history."""
 
     _name = "serial.warranty.extend.wizard"
-    _inherit = ["serial.lot.selection.mixin"]
+    _inherit = ["serial.lot.selection.mixin", "serial.lots.mixin"]
     _description = "Extend the Warranty of Serials"
+    _lots_action = "serial_tracking.action_serial_warranty_extend_wizard"
 
-    lot_ids = fields.Many2many(
-        "stock.lot",
-        string="Serials",
-        required=True,
-        domain="[('product_id.tracking', '=', 'serial')]",
-    )
     coverage_type = fields.Selection(
         [item for item in warranty.COVERAGE_TYPES if item[0] != warranty.SUPPLIER],
         required=True,
@@ -112,11 +107,3 @@ class SerialWarrantyExtendWizard(models.TransientModel):
         self.env["stock.lot"]._serial_apply_events(items)
         engine._refresh_lots(self.lot_ids.ids)
         return {"type": "ir.actions.act_window_close"}
-
-    @api.model
-    def _action_open(self, lots):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.action_serial_warranty_extend_wizard"
-        )
-        action["context"] = {"active_model": "stock.lot", "active_ids": lots.ids}
-        return action

@@ -84,54 +84,53 @@ def test_validation_spec_error_is_coded():
 
 
 @pytest.mark.parametrize(
-    ("values", "spec", "code", "template", "params", "message"),
+    ("values", "spec", "code", "detail", "message"),
     [
         (
             ["A1"],
             nb.ValidationSpec(charset="digits"),
             "charset",
-            "numbering.charset",
-            {"value": "A1", "char": "A", "position": 1, "charset_label": "digits"},
+            (
+                "numbering.charset",
+                {"value": "A1", "char": "A", "position": 1, "charset_label": "digits"},
+            ),
             "A1: 'A' at position 1 is not allowed; use digits 0-9",
         ),
         (
             ["12"],
             nb.ValidationSpec(min_len=3, max_len=3),
             "too_short",
-            "numbering.length_exact",
-            {"value": "12", "length": 2, "min": 3, "max": 3},
+            ("numbering.length_exact", {"value": "12", "length": 2, "min": 3, "max": 3}),
             "12: has 2 characters, needs 3",
         ),
         (
             ["12"],
             nb.ValidationSpec(min_len=3, max_len=9),
             "too_short",
-            "numbering.length_min",
-            {"value": "12", "length": 2, "min": 3, "max": 9},
+            ("numbering.length_min", {"value": "12", "length": 2, "min": 3, "max": 9}),
             "12: has 2 characters, needs at least 3",
         ),
         (
             ["490154203237519"],
             "imei",
             "check",
-            "check_digits.wrong_check",
-            {"value": "490154203237519", "expected": "8"},
+            ("check_digits.wrong_check", {"value": "490154203237519", "expected": "8"}),
             "490154203237519: check character should be 8",
         ),
         (
             ["X", "X"],
             "free",
             "duplicate",
-            "numbering.duplicate",
-            {"value": "X", "first_line": 1},
+            ("numbering.duplicate", {"value": "X", "first_line": 1}),
             "X: duplicate of X in this batch (line 1)",
         ),
     ],
 )
-def test_problems_carry_code_template_and_params(values, spec, code, template, params, message):
+def test_problems_carry_code_template_and_params(values, spec, code, detail, message):
     problem = nb.validate_batch(values, spec)[-1]
     assert problem.code == code
-    assert (problem.detail.code, problem.detail.params) == (template, params)
+    # the detail: the sentence's template and its parameters
+    assert (problem.detail.code, problem.detail.params) == detail
     assert problem.message == message
     assert messages.message_of(problem) is problem.detail
 

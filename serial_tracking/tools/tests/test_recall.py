@@ -263,28 +263,37 @@ def test_batches():
 
 
 @pytest.mark.parametrize(
-    ("bucket", "state", "in_quarantine", "place"),
+    ("bucket", "state"),
     [
-        # activation moved it: in quarantine, whatever its bucket said
-        (rc.IN_STOCK, lifecycle.QUARANTINED, True, rc.IN_QUARANTINE),
-        (rc.ALLOCATED, lifecycle.QUARANTINED, True, rc.IN_QUARANTINE),
-        (rc.IN_STOCK, lifecycle.IN_STOCK, True, rc.IN_QUARANTINE),
-        # released back to stock, returned by its customer, shipped since
-        (rc.IN_STOCK, lifecycle.IN_STOCK, False, rc.IN_STOCK),
-        (rc.AT_CUSTOMER, lifecycle.RETURNED, False, rc.IN_STOCK),
-        (rc.IN_STOCK, lifecycle.SHIPPED, False, rc.AT_CUSTOMER),
-        (rc.IN_STOCK, lifecycle.ALLOCATED, False, rc.ALLOCATED),
-        # consumed: built into a unit or still on an order, as the simulation found it
-        (rc.CONSUMED, lifecycle.CONSUMED, False, rc.CONSUMED),
-        (rc.IN_PRODUCTION, lifecycle.CONSUMED, False, rc.IN_PRODUCTION),
-        (rc.IN_STOCK, lifecycle.CONSUMED, False, rc.IN_PRODUCTION),
-        (rc.IN_STOCK, lifecycle.SCRAPPED, False, rc.SCRAPPED),
-        (rc.AT_CUSTOMER, lifecycle.IN_REPAIR, False, rc.IN_REPAIR),
-        (rc.GONE, None, False, rc.GONE),
+        (rc.IN_STOCK, lifecycle.QUARANTINED),
+        (rc.ALLOCATED, lifecycle.QUARANTINED),
+        (rc.IN_STOCK, lifecycle.IN_STOCK),
     ],
 )
-def test_place_of(bucket, state, in_quarantine, place):
-    assert rc.place_of(bucket, state, in_quarantine) == place
+def test_place_of_a_unit_in_a_quarantine_location(bucket, state):
+    # activation moved it: in quarantine, whatever its bucket said
+    assert rc.place_of(bucket, state, True) == rc.IN_QUARANTINE
+
+
+@pytest.mark.parametrize(
+    ("bucket", "state", "place"),
+    [
+        # released back to stock, returned by its customer, shipped since
+        (rc.IN_STOCK, lifecycle.IN_STOCK, rc.IN_STOCK),
+        (rc.AT_CUSTOMER, lifecycle.RETURNED, rc.IN_STOCK),
+        (rc.IN_STOCK, lifecycle.SHIPPED, rc.AT_CUSTOMER),
+        (rc.IN_STOCK, lifecycle.ALLOCATED, rc.ALLOCATED),
+        # consumed: built into a unit or still on an order, as the simulation found it
+        (rc.CONSUMED, lifecycle.CONSUMED, rc.CONSUMED),
+        (rc.IN_PRODUCTION, lifecycle.CONSUMED, rc.IN_PRODUCTION),
+        (rc.IN_STOCK, lifecycle.CONSUMED, rc.IN_PRODUCTION),
+        (rc.IN_STOCK, lifecycle.SCRAPPED, rc.SCRAPPED),
+        (rc.AT_CUSTOMER, lifecycle.IN_REPAIR, rc.IN_REPAIR),
+        (rc.GONE, None, rc.GONE),
+    ],
+)
+def test_place_of_a_unit_outside_quarantine(bucket, state, place):
+    assert rc.place_of(bucket, state, False) == place
 
 
 @given(
