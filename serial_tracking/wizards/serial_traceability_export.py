@@ -19,6 +19,14 @@ _WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
 }
 
+# The row keys of each sheet, in column order (headers: _columns)
+_TREE_COLUMNS = (
+    "root relation level serial product quantity uom state place link_type linked_since "
+    "document supplier received customer delivered repeated"
+)
+_EVENT_COLUMNS = "unit product date type from_state to_state from to partner document note"
+_MOVE_COLUMNS = "date label serial product partner document quantity"
+
 
 class SerialTraceabilityExport(models.TransientModel):
     """Export the traceability of serials to a spreadsheet.
@@ -84,26 +92,38 @@ class SerialTraceabilityExport(models.TransientModel):
             return self._csv(rows)
         return self._xlsx(rows, gathered)
 
-    def _tree_columns(self):
-        return [
-            ("root", self.env._("Traced serial")),
-            ("relation", self.env._("Relation")),
-            ("level", self.env._("Level")),
-            ("serial", self.env._("Serial / Lot")),
-            ("product", self.env._("Product")),
-            ("quantity", self.env._("Quantity")),
-            ("uom", self.env._("Unit")),
-            ("state", self.env._("State")),
-            ("place", self.env._("Location / Holder")),
-            ("link_type", self.env._("Link")),
-            ("linked_since", self.env._("Linked since")),
-            ("document", self.env._("Document")),
-            ("supplier", self.env._("Supplier")),
-            ("received", self.env._("Received")),
-            ("customer", self.env._("Customer")),
-            ("delivered", self.env._("Delivered")),
-            ("repeated", self.env._("Shown above")),
-        ]
+    def _columns(self, keys):
+        """(key, header) pairs of a sheet: its row keys, each with its translated header."""
+        labels = {
+            "root": self.env._("Traced serial"),
+            "relation": self.env._("Relation"),
+            "level": self.env._("Level"),
+            "serial": self.env._("Serial / Lot"),
+            "unit": self.env._("Serial"),
+            "product": self.env._("Product"),
+            "quantity": self.env._("Quantity"),
+            "uom": self.env._("Unit"),
+            "state": self.env._("State"),
+            "place": self.env._("Location / Holder"),
+            "link_type": self.env._("Link"),
+            "linked_since": self.env._("Linked since"),
+            "document": self.env._("Document"),
+            "supplier": self.env._("Supplier"),
+            "received": self.env._("Received"),
+            "customer": self.env._("Customer"),
+            "delivered": self.env._("Delivered"),
+            "repeated": self.env._("Shown above"),
+            "date": self.env._("Date"),
+            "type": self.env._("Event"),
+            "from_state": self.env._("From state"),
+            "to_state": self.env._("To state"),
+            "from": self.env._("From"),
+            "to": self.env._("To"),
+            "partner": self.env._("Partner"),
+            "note": self.env._("Note"),
+            "label": self.env._("Operation"),
+        }
+        return [(key, labels[key]) for key in keys.split()]
 
     @staticmethod
     def _text(value):
@@ -116,7 +136,7 @@ class SerialTraceabilityExport(models.TransientModel):
         return value
 
     def _csv(self, rows):
-        columns = self._tree_columns()
+        columns = self._columns(_TREE_COLUMNS)
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([label for _key, label in columns])
@@ -134,51 +154,20 @@ class SerialTraceabilityExport(models.TransientModel):
             "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
             "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         }
-        self._sheet(book, styles, self.env._("Genealogy"), self._tree_columns(), rows)
+        self._sheet(book, styles, self.env._("Genealogy"), self._columns(_TREE_COLUMNS), rows)
         lots = gathered["lots"]
         events = [
-            dict(event, serial=lots[lot_id]["name"], product=lots[lot_id]["product"])
+            dict(event, unit=lots[lot_id]["name"], product=lots[lot_id]["product"])
             for lot_id, lot_events in gathered["events"].items()
             for event in lot_events
         ]
-        self._sheet(
-            book,
-            styles,
-            self.env._("Events"),
-            [
-                ("serial", self.env._("Serial")),
-                ("product", self.env._("Product")),
-                ("date", self.env._("Date")),
-                ("type", self.env._("Event")),
-                ("from_state", self.env._("From state")),
-                ("to_state", self.env._("To state")),
-                ("from", self.env._("From")),
-                ("to", self.env._("To")),
-                ("partner", self.env._("Partner")),
-                ("document", self.env._("Document")),
-                ("note", self.env._("Note")),
-            ],
-            events,
-        )
+        self._sheet(book, styles, self.env._("Events"), self._columns(_EVENT_COLUMNS), events)
         moves = [
             dict(move, serial=lots[move["lot_id"]]["name"], product=lots[move["lot_id"]]["product"])
             for move in gathered["moves"]
         ]
-        self._sheet(
-            book,
-            styles,
-            self.env._("Receipts and deliveries"),
-            [
-                ("date", self.env._("Date")),
-                ("label", self.env._("Operation")),
-                ("serial", self.env._("Serial / Lot")),
-                ("product", self.env._("Product")),
-                ("partner", self.env._("Partner")),
-                ("document", self.env._("Document")),
-                ("quantity", self.env._("Quantity")),
-            ],
-            moves,
-        )
+        sheet_title = self.env._("Receipts and deliveries")
+        self._sheet(book, styles, sheet_title, self._columns(_MOVE_COLUMNS), moves)
         book.close()
         return buffer.getvalue()
 
