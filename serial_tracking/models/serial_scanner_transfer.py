@@ -184,8 +184,10 @@ class SerialScanner(models.AbstractModel):
         """The open moves of ``product`` on ``picking``, in the document's order: one
         query for them and their fields (not every move of a long document). A search
         reading them later cost a receive scan one more query and about 24 ms of CPU
-        instead of 20 on the scanner benchmark (issue 21)."""
-        return self.env["stock.move"].search_fetch(
+        instead of 20 on the scanner benchmark (issue 21). Their source and destination
+        are read together too: the scan asks for both, which would otherwise cost a query
+        each (18 queries a receive scan on that benchmark instead of 17)."""
+        moves = self.env["stock.move"].search_fetch(
             [
                 ("picking_id", "=", picking.id),
                 ("product_id", "=", product.id),
@@ -193,6 +195,8 @@ class SerialScanner(models.AbstractModel):
             ],
             None,
         )
+        (moves.location_id | moves.location_dest_id).fetch()
+        return moves
 
     def _keeping_picked(self, moves):
         """Context for marking one more line picked on ``moves``: Odoo would read every
